@@ -1,0 +1,73 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import KPI, Enterprise, FactoryVisit, KPILine, Participation, PhotoPair, Result
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(admin.ModelAdmin):
+    list_display = ["name", "sector", "province", "city", "workers_women", "workers_men"]
+    list_filter = ["sector", "province"]
+    search_fields = ["name", "city", "province"]
+    autocomplete_fields = ["organisations"]
+
+
+@admin.register(Participation)
+class ParticipationAdmin(admin.ModelAdmin):
+    list_display = ["enterprise", "training_round", "managers_women", "managers_men", "workers_women", "workers_men"]
+    search_fields = ["enterprise__name", "training_round__city"]
+    autocomplete_fields = ["enterprise", "training_round"]
+    list_select_related = ["enterprise", "training_round__module"]
+
+
+@admin.register(FactoryVisit)
+class FactoryVisitAdmin(admin.ModelAdmin):
+    list_display = ["enterprise", "training_round", "trainer", "visited_on"]
+    search_fields = ["enterprise__name", "trainer__name"]
+    autocomplete_fields = ["enterprise", "training_round", "trainer"]
+    date_hierarchy = "visited_on"
+    list_select_related = ["enterprise", "trainer", "training_round__module"]
+
+
+@admin.register(KPI)
+class KPIAdmin(admin.ModelAdmin):
+    list_display = ["name", "unit", "direction", "active", "order"]
+    list_filter = ["direction", "active"]
+    search_fields = ["name", "unit"]
+
+
+class KPILineInline(admin.TabularInline):
+    model = KPILine
+    extra = 0
+    autocomplete_fields = ["kpi"]
+
+
+class PhotoPairInline(admin.StackedInline):
+    model = PhotoPair
+    extra = 0
+
+
+@admin.register(Result)
+class ResultAdmin(SimpleHistoryAdmin):
+    list_display = ["enterprise", "module", "status", "organisation", "author", "updated_at"]
+    list_filter = ["status", "module"]
+    search_fields = ["enterprise__name", "title", "narrative"]
+    autocomplete_fields = ["enterprise", "module", "training_round", "organisation", "author"]
+    list_select_related = ["enterprise", "module", "organisation", "author"]
+    inlines = [KPILineInline, PhotoPairInline]
+
+
+@admin.register(KPILine)
+class KPILineAdmin(SimpleHistoryAdmin):
+    list_display = ["result", "kpi", "baseline_value", "followup_value"]
+    search_fields = ["result__enterprise__name", "kpi__name"]
+    autocomplete_fields = ["result", "kpi"]
+    list_select_related = ["result__enterprise", "result__module", "kpi"]
+
+
+@admin.register(PhotoPair)
+class PhotoPairAdmin(SimpleHistoryAdmin):
+    list_display = ["result", "before_caption", "after_caption", "credit"]
+    search_fields = ["result__enterprise__name", "before_caption", "after_caption"]
+    autocomplete_fields = ["result"]
+    list_select_related = ["result__enterprise", "result__module"]

@@ -1,0 +1,291 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from programmes.models import Module, Organisation, TrainingRound
+from trainers.models import Trainer
+
+
+class Sector(models.TextChoices):
+    MACHINERY = "machinery", _("Machinery")
+    GARMENT = "garment", _("Garment and textiles")
+    FOOTWEAR = "footwear", _("Footwear")
+    ELECTRONICS = "electronics", _("Electronics and electrical appliances")
+    HOUSEHOLD = "household", _("Household products")
+    CHILDREN = "children", _("Children's products")
+    SPORTS = "sports", _("Sports products")
+    AUTOMOTIVE = "automotive", _("Automotive and vehicles")
+    METAL = "metal", _("Metal products")
+    CHEMICALS = "chemicals", _("Chemicals")
+    FOOD = "food", _("Food")
+    OTHER = "other", _("Other")
+
+
+class Enterprise(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
+    province = models.CharField(_("province"), max_length=100)
+    city = models.CharField(_("city"), max_length=100)
+    workers_women = models.PositiveIntegerField(_("women in the workforce"), null=True, blank=True)
+    workers_men = models.PositiveIntegerField(_("men in the workforce"), null=True, blank=True)
+    organisations = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("brought in by"),
+        blank=True,
+        related_name="enterprises",
+        help_text=_("The partner organisations that brought this enterprise into SCORE."),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "city"],
+                name="enterprise_unique_name_per_city",
+                violation_error_message=_("An enterprise with this name is already registered in this city."),
+            ),
+            models.CheckConstraint(
+                condition=Q(workers_women__gte=0) & Q(workers_men__gte=0),
+                name="enterprise_workforce_not_negative",
+                violation_error_message=_("Workforce counts cannot be negative."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("enterprises:enterprise_detail", args=[self.pk])
+
+    @property
+    def workforce(self) -> int | None:
+        if self.workers_women is None and self.workers_men is None:
+            return None
+        return (self.workers_women or 0) + (self.workers_men or 0)
+
+
+class Participation(models.Model):
+    """An enterprise taking part in a training round, with its attendance."""
+
+    training_round = models.ForeignKey(
+        TrainingRound, verbose_name=_("training round"), on_delete=models.CASCADE, related_name="participations"
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="participations"
+    )
+    managers_women = models.PositiveSmallIntegerField(_("managers, women"), default=0)
+    managers_men = models.PositiveSmallIntegerField(_("managers, men"), default=0)
+    workers_women = models.PositiveSmallIntegerField(_("workers, women"), default=0)
+    workers_men = models.PositiveSmallIntegerField(_("workers, men"), default=0)
+    module_order_exception = models.TextField(
+        _("reason for taking this module before Module 1"),
+        blank=True,
+        help_text=_("Only an officer may record an exception to 'Module 1 first'."),
+    )
+
+    class Meta:
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["training_round", "enterprise"],
+                name="participation_unique",
+                violation_error_message=_("This enterprise already takes part in this round."),
+            ),
+            models.CheckConstraint(
+                condition=Q(managers_women__gte=0)
+                & Q(managers_men__gte=0)
+                & Q(workers_women__gte=0)
+                & Q(workers_men__gte=0),
+                name="participation_counts_not_negative",
+                violation_error_message=_("Attendance counts cannot be negative."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} in {self.training_round}"
+
+    @property
+    def participants(self) -> int:
+        return self.managers_women + self.managers_men + self.workers_women + self.workers_men
+
+
+class FactoryVisit(models.Model):
+    training_round = models.ForeignKey(
+        TrainingRound, verbose_name=_("training round"), on_delete=models.CASCADE, related_name="factory_visits"
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="factory_visits"
+    )
+    trainer = models.ForeignKey(
+        Trainer, verbose_name=_("trainer"), on_delete=models.PROTECT, related_name="factory_visits"
+    )
+    visited_on = models.DateField(_("visited on"))
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("factory visit")
+        verbose_name_plural = _("factory visits")
+        ordering = ["-visited_on"]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.visited_on:%Y-%m-%d}"
+
+
+class KPI(models.Model):
+    class Direction(models.TextChoices):
+        HIGHER = "higher", _("Higher is better")
+        LOWER = "lower", _("Lower is better")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    unit = models.CharField(_("unit"), max_length=100)
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
+    description = models.TextField(_("description"), blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("KPI")
+        verbose_name_plural = _("KPI catalogue")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Result(models.Model):
+    """An enterprise's improvement result after a module."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned for correction")
+        APPROVED = "approved", _("Approved")
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="results"
+    )
+    module = models.ForeignKey(Module, verbose_name=_("module"), on_delete=models.PROTECT, related_name="+")
+    training_round = models.ForeignKey(
+        TrainingRound,
+        verbose_name=_("training round"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="results",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("reported by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reported_results",
+    )
+    title = models.CharField(_("headline"), max_length=200, blank=True)
+    narrative = models.TextField(_("narrative"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="authored_results",
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("improvement result")
+        verbose_name_plural = _("improvement results")
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "module"],
+                name="result_one_per_enterprise_module",
+                violation_error_message=_("This enterprise already has a result for this module."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} – {self.module.code}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("results:result_detail", args=[self.pk])
+
+
+class KPILine(models.Model):
+    result = models.ForeignKey(Result, verbose_name=_("result"), on_delete=models.CASCADE, related_name="kpi_lines")
+    kpi = models.ForeignKey(KPI, verbose_name=_("KPI"), on_delete=models.PROTECT, related_name="lines")
+    baseline_value = models.DecimalField(_("baseline value"), max_digits=14, decimal_places=4)
+    baseline_date = models.DateField(_("baseline date"))
+    followup_value = models.DecimalField(_("follow-up value"), max_digits=14, decimal_places=4)
+    followup_date = models.DateField(_("follow-up date"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("KPI line")
+        verbose_name_plural = _("KPI lines")
+        ordering = ["kpi__order", "kpi__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["result", "kpi"],
+                name="kpi_line_unique_per_result",
+                violation_error_message=_("This KPI is already in this result."),
+            ),
+            models.CheckConstraint(
+                condition=Q(followup_date__gte=F("baseline_date")),
+                name="kpi_line_followup_not_before_baseline",
+                violation_error_message=_("The follow-up cannot be dated before the baseline."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kpi}: {self.baseline_value} → {self.followup_value}"
+
+    @property
+    def change(self) -> Decimal:
+        return self.followup_value - self.baseline_value
+
+    @property
+    def change_percent(self) -> Decimal | None:
+        if not self.baseline_value:
+            return None
+        return (self.change / abs(self.baseline_value) * 100).quantize(Decimal("0.01"))
+
+    @property
+    def improved(self) -> bool | None:
+        if self.change == 0:
+            return None
+        return (self.change > 0) == (self.kpi.direction == KPI.Direction.HIGHER)
+
+
+class PhotoPair(models.Model):
+    result = models.ForeignKey(Result, verbose_name=_("result"), on_delete=models.CASCADE, related_name="photo_pairs")
+    before_image = models.ImageField(_("before"), upload_to="results/photos/%Y/%m/")
+    before_caption = models.CharField(_("caption before"), max_length=300)
+    after_image = models.ImageField(_("after"), upload_to="results/photos/%Y/%m/")
+    after_caption = models.CharField(_("caption after"), max_length=300)
+    credit = models.CharField(_("credit"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("before/after photo pair")
+        verbose_name_plural = _("before/after photo pairs")
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.result}: {self.before_caption[:40]}"

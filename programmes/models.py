@@ -1,0 +1,191 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        ILO_OFFICE = "ilo", _("ILO office")
+        IMPLEMENTING_PARTNER = "implementing", _("Implementing partner")
+        LICENSED_PROVIDER = "licensed", _("Licensed training provider")
+        BRAND_INITIATIVE = "brand", _("Buyer / brand initiative")
+        GOVERNMENT_AGENCY = "government", _("Government agency")
+        DONOR = "donor", _("Donor")
+        TRADE_UNION = "union", _("Trade union")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(_("short name"), max_length=50, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="branches",
+        help_text=_("For a local branch, e.g. Chongqing CEC under CEC."),
+    )
+    province = models.CharField(_("province"), max_length=100, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("programmes:organisation_detail", args=[self.pk])
+
+
+class Agreement(models.Model):
+    class Kind(models.TextChoices):
+        IMPLEMENTATION = "implementation", _("Implementation agreement")
+        LICENCE = "licence", _("Licence agreement")
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="agreements"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    signed_on = models.DateField(_("signed on"))
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"), null=True, blank=True, help_text=_("Leave empty for an open-ended agreement."))
+    territory = models.CharField(_("territory"), max_length=200, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        ordering = ["-start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=F("start")),
+                name="agreement_end_not_before_start",
+                violation_error_message=_("An agreement cannot end before it starts."),
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "kind", "start"],
+                name="agreement_unique_per_organisation_kind_start",
+                violation_error_message=_("This organisation already has an agreement of this kind starting that day."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.organisation} ({self.start:%Y-%m-%d})"
+
+    def covers(self, start, end) -> bool:
+        """True when [start, end] lies inside the agreement's term."""
+        return self.start <= start and (self.end is None or (end or start) <= self.end)
+
+
+class Module(models.Model):
+    """A SCORE training module. Data, not code: officers add modules."""
+
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=100, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("module")
+        verbose_name_plural = _("modules")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.short_name or self.name}"
+
+    @property
+    def is_foundation(self) -> bool:
+        return self.code == "M1"
+
+
+class TrainingRound(models.Model):
+    class Kind(models.TextChoices):
+        TOT = "tot", _("Training of Trainers (ToT)")
+        TOE = "toe", _("Training of Enterprises (ToE)")
+        BOTH = "both", _("ToT and ToE")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        CLASSROOM = "classroom", _("Classroom")
+        CONSULTING = "consulting", _("Consulting")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    module = models.ForeignKey(Module, verbose_name=_("module"), on_delete=models.PROTECT, related_name="rounds")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    organiser = models.ForeignKey(
+        Organisation, verbose_name=_("organiser"), on_delete=models.PROTECT, related_name="organised_rounds"
+    )
+    co_organisers = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("co-organisers and funders"),
+        blank=True,
+        related_name="co_organised_rounds",
+    )
+    province = models.CharField(_("province"), max_length=100)
+    city = models.CharField(_("city"), max_length=100)
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("training round")
+        verbose_name_plural = _("training rounds")
+        ordering = ["-start", "city"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gte=F("start")),
+                name="round_end_not_before_start",
+                violation_error_message=_("A training round cannot end before it starts."),
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "start"])]
+
+    def __str__(self) -> str:
+        return f"{self.module.code} {self.get_kind_short()} {self.city} {self.start:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("programmes:round_detail", args=[self.pk])
+
+    def get_kind_short(self) -> str:
+        return {"tot": "ToT", "toe": "ToE", "both": "ToT/ToE"}[self.kind]
+
+    @property
+    def trains_enterprises(self) -> bool:
+        return self.kind in (self.Kind.TOE, self.Kind.BOTH)
+
+
+class PartnerMembership(models.Model):
+    """A partner user works for exactly one organisation; every access decision starts here."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="partner_membership",
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="memberships"
+    )
+
+    class Meta:
+        verbose_name = _("partner membership")
+        verbose_name_plural = _("partner memberships")
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organisation}"

@@ -1,0 +1,13 @@
+from score_portal import roles as role_checks
+
+
+def roles(request) -> dict:
+    """Expose the user's roles to every template, e.g. for the navigation bar."""
+    user = getattr(request, "user", None)
+    if user is None:
+        return {}
+    return {
+        "is_officer": role_checks.is_officer(user),
+        "is_partner": role_checks.is_partner(user),
+        "is_editor": role_checks.is_editor(user),
+    }

@@ -1,0 +1,299 @@
+"""Load the demo programme (SCORE China 2014) from ``demo/score_china_2014.yaml``.
+
+Every record is found by its natural key and updated in place, so loading twice changes nothing.
+The demo sits above the four apps: it is the one piece of the project that writes to all of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+from django.core.exceptions import ImproperlyConfigured
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+
+from enterprises.models import KPI, Enterprise, KPILine, Participation, PhotoPair, Result
+from newsletters.models import Event, ExpertComment, Issue, NewsItem
+from programmes.models import Agreement, Module, Organisation, PartnerMembership, TrainingRound
+from score_portal import roles
+from trainers.models import Qualification, RoundTrainer, Trainer
+
+DEMO_DIR = settings.BASE_DIR / "demo"
+DEMO_FILE = DEMO_DIR / "score_china_2014.yaml"
+DEMO_PASSWORD = "demo"
+ROLE_GROUP = {"officer": roles.OFFICERS, "partner": roles.PARTNERS, "editor": roles.EDITORS}
+
+
+@dataclass
+class DemoReport:
+    created: dict[str, int] = field(default_factory=dict)
+
+    def count(self, label: str, created: bool) -> None:
+        if created:
+            self.created[label] = self.created.get(label, 0) + 1
+
+
+class _Loader:
+    def __init__(self, data: dict, report: DemoReport):
+        self.data = data
+        self.report = report
+        self.orgs: dict[str, Organisation] = {}
+        self.rounds: dict[str, TrainingRound] = {}
+        self.modules = {m.code: m for m in Module.objects.all()}
+
+    def upsert(self, model, lookup: dict, defaults: dict):
+        obj, created = model.objects.get_or_create(**lookup, defaults=defaults)
+        if not created:
+            changed = [k for k, v in defaults.items() if getattr(obj, k) != v]
+            if changed:
+                for k in changed:
+                    setattr(obj, k, defaults[k])
+                obj.full_clean()
+                obj.save(update_fields=changed)
+        else:
+            obj.full_clean()
+        self.report.count(model._meta.verbose_name_plural, created)
+        return obj
+
+    def organisations(self):
+        for row in self.data.get("organisations", []):
+            org = self.upsert(
+                Organisation,
+                {"name": row["name"]},
+                {
+                    "short_name": row.get("short", ""),
+                    "kind": row["kind"],
+                    "province": row.get("province", ""),
+                    "city": row.get("city", ""),
+                    "website": row.get("website", ""),
+                    "notes": row.get("notes", ""),
+                },
+            )
+            self.orgs[row.get("short") or row["name"]] = org
+        for row in self.data.get("organisations", []):
+            if row.get("parent"):
+                org = self.orgs[row.get("short") or row["name"]]
+                parent = self.orgs[row["parent"]]
+                if org.parent_id != parent.pk:
+                    org.parent = parent
+                    org.save(update_fields=["parent"])
+
+    def agreements(self):
+        for row in self.data.get("agreements", []):
+            self.upsert(
+                Agreement,
+                {"organisation": self.orgs[row["organisation"]], "kind": row["kind"], "start": row["start"]},
+                {
+                    "signed_on": row["signed_on"],
+                    "end": row.get("end"),
+                    "territory": row.get("territory", ""),
+                    "notes": row.get("notes", ""),
+                },
+            )
+
+    def training_rounds(self):
+        for row in self.data.get("rounds", []):
+            rnd = self.upsert(
+                TrainingRound,
+                {
+                    "module": self.modules[row["module"]],
+                    "kind": row["kind"],
+                    "organiser": self.orgs[row["organiser"]],
+                    "city": row["city"],
+                    "start": row["start"],
+                },
+                {
+                    "province": row["province"],
+                    "end": row["end"],
+                    "status": row["status"],
+                    "notes": row.get("notes", ""),
+                },
+            )
+            rnd.co_organisers.set([self.orgs[s] for s in row.get("co_organisers", [])])
+            self.rounds[row["key"]] = rnd
+
+    def trainers(self):
+        self.trainer_by_name: dict[str, Trainer] = {}
+        for row in self.data.get("trainers", []):
+            org = self.orgs.get(row.get("organisation"))
+            trainer = self.upsert(
+                Trainer,
+                {"name": row["name"], "organisation": org},
+                {
+                    "sex": row.get("sex", ""),
+                    "role": row["role"],
+                    "position": row.get("position", ""),
+                    "notes": row.get("notes", ""),
+                },
+            )
+            self.trainer_by_name[row["name"]] = trainer
+            for q in row.get("qualifications", []):
+                self.upsert(
+                    Qualification,
+                    {"trainer": trainer, "module": self.modules[q["module"]], "qualified_on": q["qualified_on"]},
+                    {"expires_on": q.get("expires_on"), "tot_round": self.rounds.get(q.get("tot_round"))},
+                )
+            for r in row.get("rounds", []):
+                self.upsert(
+                    RoundTrainer,
+                    {"training_round": self.rounds[r["round"]], "trainer": trainer},
+                    {"role": r.get("role", RoundTrainer.Role.LEAD)},
+                )
+
+    def enterprises(self):
+        self.enterprise_by_name: dict[str, Enterprise] = {}
+        for row in self.data.get("enterprises", []):
+            ent = self.upsert(
+                Enterprise,
+                {"name": row["name"], "city": row["city"]},
+                {
+                    "sector": row["sector"],
+                    "province": row["province"],
+                    "workers_women": row.get("workers_women"),
+                    "workers_men": row.get("workers_men"),
+                    "notes": row.get("notes", ""),
+                },
+            )
+            ent.organisations.set([self.orgs[s] for s in row.get("organisations", [])])
+            for key in row.get("rounds", []):
+                attendance = row.get("attendance", {})
+                self.upsert(Participation, {"training_round": self.rounds[key], "enterprise": ent}, attendance)
+            self.enterprise_by_name[row["name"]] = ent
+
+    def results(self, author: User | None):
+        for row in self.data.get("kpis", []):
+            self.upsert(KPI, {"name": row["name"]}, {"unit": row["unit"], "direction": row["direction"]})
+        kpis = {k.name: k for k in KPI.objects.all()}
+        for row in self.data.get("results", []):
+            approved_on: dt.date = row["approved_on"]
+            result = self.upsert(
+                Result,
+                {"enterprise": self.enterprise_by_name[row["enterprise"]], "module": self.modules[row["module"]]},
+                {
+                    "training_round": self.rounds.get(row.get("round")),
+                    "organisation": self.orgs.get(row.get("organisation")),
+                    "title": row.get("title", ""),
+                    "narrative": row.get("narrative", ""),
+                    "status": Result.Status.APPROVED,
+                    "approved_at": timezone.make_aware(dt.datetime.combine(approved_on, dt.time(12))),
+                },
+            )
+            if result.author_id is None and author is not None:
+                result.author = author
+                result.save(update_fields=["author"])
+            for line in row.get("kpis", []):
+                self.upsert(
+                    KPILine,
+                    {"result": result, "kpi": kpis[line["kpi"]]},
+                    {
+                        "baseline_value": Decimal(str(line["baseline"])),
+                        "baseline_date": line["baseline_date"],
+                        "followup_value": Decimal(str(line["followup"])),
+                        "followup_date": line["followup_date"],
+                        "note": line.get("note", ""),
+                    },
+                )
+            for order, photo in enumerate(row.get("photos", []), start=1):
+                self.photo_pair(result, order, photo)
+
+    def photo_pair(self, result: Result, order: int, photo: dict):
+        pair = PhotoPair.objects.filter(result=result, order=order).first()
+        texts = {
+            "before_caption": photo["before_caption"],
+            "after_caption": photo["after_caption"],
+            "credit": photo.get("credit", ""),
+        }
+        if pair is None:
+            pair = PhotoPair(result=result, order=order, **texts)
+            for side in ("before", "after"):
+                path = DEMO_DIR / "photos" / photo[side]
+                with path.open("rb") as fh:
+                    getattr(pair, f"{side}_image").save(path.name, File(fh), save=False)
+            pair.save()
+            self.report.count(PhotoPair._meta.verbose_name_plural, True)
+        elif any(getattr(pair, k) != v for k, v in texts.items()):
+            for k, v in texts.items():
+                setattr(pair, k, v)
+            pair.save(update_fields=list(texts))
+
+    def newsletter_records(self):
+        for row in self.data.get("news", []):
+            self.upsert(
+                NewsItem,
+                {"title": row["title"], "date": row["date"]},
+                {
+                    "place": row.get("place", ""),
+                    "body": row["body"],
+                    "section": row.get("section", NewsItem.Section.NEWS),
+                    "training_round": self.rounds.get(row.get("round")),
+                },
+            )
+        for row in self.data.get("events", []):
+            self.upsert(
+                Event,
+                {"title": row["title"], "starts_on": row["starts_on"]},
+                {"place": row.get("place", ""), "ends_on": row.get("ends_on"), "body": row.get("body", "")},
+            )
+        for row in self.data.get("expert_comments", []):
+            self.upsert(
+                ExpertComment,
+                {"trainer": self.trainer_by_name[row["trainer"]], "given_on": row["given_on"]},
+                {"heading": row.get("heading", ""), "quote": row["quote"]},
+            )
+        for row in self.data.get("issues", []):
+            self.upsert(
+                Issue,
+                {"number": row["number"]},
+                {"period_start": row["period_start"], "title": row["title"], "introduction": row["introduction"]},
+            )
+
+    def accounts(self) -> dict[str, User]:
+        users = {}
+        for row in self.data.get("accounts", []):
+            user, created = User.objects.get_or_create(
+                username=row["username"],
+                defaults={
+                    "first_name": row.get("first_name", ""),
+                    "last_name": row.get("last_name", ""),
+                    "email": row.get("email", ""),
+                    "is_staff": row["role"] == "officer",
+                },
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save(update_fields=["password"])
+            self.report.count("accounts", created)
+            user.groups.add(Group.objects.get(name=ROLE_GROUP[row["role"]]))
+            if row["role"] == "partner":
+                PartnerMembership.objects.update_or_create(
+                    user=user, defaults={"organisation": self.orgs[row["organisation"]]}
+                )
+            users[row["role"]] = user
+        return users
+
+
+@transaction.atomic
+def demo_load(*, path: Path = DEMO_FILE, with_accounts: bool = True) -> DemoReport:
+    """Load (or bring up to date) the demo programme. Demo accounts are refused when DEBUG is off."""
+    if with_accounts and not settings.DEBUG:
+        raise ImproperlyConfigured("Demo accounts with the password 'demo' are only created when DEBUG is on.")
+    with path.open(encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    report = DemoReport()
+    loader = _Loader(data, report)
+    loader.organisations()
+    loader.agreements()
+    loader.training_rounds()
+    loader.trainers()
+    loader.enterprises()
+    users = loader.accounts() if with_accounts else {}
+    loader.results(author=users.get("partner"))
+    loader.newsletter_records()
+    return report

@@ -1,0 +1,28 @@
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management.base import BaseCommand, CommandError
+
+from score_portal.demo import DEMO_FILE, demo_load
+
+
+class Command(BaseCommand):
+    help = "Load the SCORE China 2014 demo programme and its demo accounts (DEBUG only). Safe to run again."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--file", default=str(DEMO_FILE), help="The demo data file (YAML).")
+        parser.add_argument(
+            "--no-accounts", action="store_true", help="Load the records only, without the demo accounts."
+        )
+
+    def handle(self, *args, **options):
+        from pathlib import Path
+
+        try:
+            report = demo_load(path=Path(options["file"]), with_accounts=not options["no_accounts"])
+        except ImproperlyConfigured as exc:
+            raise CommandError(f"{exc} Run with --no-accounts to load the records only.") from exc
+        if report.created:
+            for label, n in sorted(report.created.items()):
+                self.stdout.write(f"  {n:4d} {label} created")
+        else:
+            self.stdout.write("The demo programme is already loaded; nothing changed.")
+        self.stdout.write(self.style.SUCCESS("Demo programme loaded."))

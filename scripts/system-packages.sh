@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the tests need, where they are missing and we may install them.
+#   chromium           browser tests (Playwright drives Debian's Chromium; it cannot download its own)
+#   poppler-utils      pdftoppm and pdftotext, to look at rendered newsletters
+#   fonts-noto-cjk     Chinese text in PDFs and pages
+#   libharfbuzz-subset0  WeasyPrint's font subsetting
+#   gettext            compilemessages
+set -euo pipefail
+need=()
+[ -x /usr/bin/chromium ] || need+=(chromium)
+command -v pdftoppm >/dev/null || need+=(poppler-utils)
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || need+=(libharfbuzz-subset0)
+command -v msgfmt >/dev/null || need+=(gettext)
+[ ${#need[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "Installing system packages: ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+else
+  echo "Missing system packages (install them with your package manager): ${need[*]}" >&2
+fi

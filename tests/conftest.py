@@ -1,0 +1,146 @@
+"""Shared fixtures. Tests run on PostgreSQL when DATABASE_URL names one, else SQLite.
+
+Tests that need a real service (PostgreSQL, Redis, Chromium) skip with a reason when it is absent,
+and fail instead when REQUIRE_SERVICES=1 (as in CI).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from urllib.parse import urlparse
+
+import pytest
+from django.contrib.auth.models import Group
+
+from score_portal import roles
+from score_portal.celery import app as celery_app
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def service_missing(reason: str):
+    """Skip the test with a visible reason, or fail it when services are required."""
+    if REQUIRE_SERVICES:
+        pytest.fail(f"REQUIRE_SERVICES=1 but {reason}")
+    pytest.skip(reason)
+
+
+def pytest_sessionstart(session):
+    if REQUIRE_SERVICES and not os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql")):
+        raise pytest.UsageError("REQUIRE_SERVICES=1 needs DATABASE_URL to name a PostgreSQL database.")
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery():
+    """Most tests run tasks in-process; `celery_worker` below runs them through a real worker."""
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+    yield
+
+
+def _redis_url() -> str:
+    return os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+
+
+def _reachable(url: str) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def redis_broker_url() -> str:
+    url = _redis_url()
+    if not url.startswith("redis") or not _reachable(url):
+        service_missing(f"Redis is not reachable at {url}")
+    return url
+
+
+def wait_for(predicate, timeout: float = 20.0, interval: float = 0.1):
+    """Poll until predicate() is truthy (a task in a real worker finishes in its own time)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"gave up after {timeout} s waiting for {predicate}")
+
+
+def _reset_connections() -> None:
+    """Drop pooled broker connections so the next use connects to the broker now configured."""
+    if celery_app._pool is not None:
+        celery_app._pool.force_close_all()
+        celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def celery_worker(redis_broker_url, transactional_db):
+    """A real Celery worker (threads in this process) consuming from the real Redis broker.
+
+    Each test gets its own queue, so parallel test processes never take each other's tasks.
+    """
+    from celery.contrib.testing.worker import start_worker
+
+    queue = f"test-{uuid.uuid4().hex}"
+    conf = celery_app.conf
+    saved = {k: conf.get(k) for k in ("broker_url", "task_always_eager", "task_default_queue")}
+    conf.update(broker_url=redis_broker_url, task_always_eager=False, task_default_queue=queue)
+    _reset_connections()
+    try:
+        with start_worker(celery_app, queues=[queue], perform_ping_check=False, shutdown_timeout=10) as worker:
+            yield worker
+    finally:
+        conf.update(saved)
+        _reset_connections()
+
+
+def _user(django_user_model, username: str, group: str | None = None, **extra):
+    user = django_user_model.objects.create_user(
+        username=username, password="pw", email=f"{username}@example.org", **extra
+    )
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def officer(django_user_model):
+    return _user(django_user_model, "officer1", roles.OFFICERS, is_staff=True)
+
+
+@pytest.fixture
+def editor(django_user_model):
+    return _user(django_user_model, "editor1", roles.EDITORS)
+
+
+@pytest.fixture
+def make_partner(django_user_model):
+    """make_partner(organisation) -> a partner user of that organisation."""
+    from programmes.models import PartnerMembership
+
+    def make(organisation, username: str | None = None):
+        user = _user(django_user_model, username or f"partner-{uuid.uuid4().hex[:8]}", roles.PARTNERS)
+        PartnerMembership.objects.create(user=user, organisation=organisation)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def nobody(django_user_model):
+    return _user(django_user_model, "nobody")

@@ -1,0 +1,192 @@
+"""factory_boy factories for every model of the four apps."""
+
+import datetime as dt
+from decimal import Decimal
+
+import factory
+from factory.django import DjangoModelFactory
+
+from enterprises.models import KPI, Enterprise, FactoryVisit, KPILine, Participation, PhotoPair, Result
+from newsletters.models import Event, ExpertComment, Issue, NewsItem
+from programmes.models import Agreement, Module, Organisation, TrainingRound
+from trainers.models import Qualification, RoundTrainer, Trainer
+
+
+def module(code: str = "M1") -> Module:
+    """The modules come from a data migration; tests look them up."""
+    return Module.objects.get(code=code)
+
+
+class OrganisationFactory(DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    short_name = factory.Sequence(lambda n: f"ORG{n}")
+    kind = Organisation.Kind.IMPLEMENTING_PARTNER
+    province = "Jiangsu"
+    city = "Taixing"
+
+
+class AgreementFactory(DjangoModelFactory):
+    class Meta:
+        model = Agreement
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    kind = Agreement.Kind.IMPLEMENTATION
+    signed_on = dt.date(2014, 4, 1)
+    start = dt.date(2014, 4, 1)
+    end = dt.date(2017, 3, 31)
+
+
+class TrainingRoundFactory(DjangoModelFactory):
+    class Meta:
+        model = TrainingRound
+
+    module = factory.LazyFunction(module)
+    kind = TrainingRound.Kind.TOE
+    organiser = factory.SubFactory(OrganisationFactory)
+    province = "Jiangsu"
+    city = "Taixing"
+    start = dt.date(2014, 9, 1)
+    end = dt.date(2014, 11, 30)
+
+
+class TrainerFactory(DjangoModelFactory):
+    class Meta:
+        model = Trainer
+
+    name = factory.Sequence(lambda n: f"Trainer {n}")
+    sex = "f"
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = Trainer.Role.TRAINER
+
+
+class QualificationFactory(DjangoModelFactory):
+    class Meta:
+        model = Qualification
+
+    trainer = factory.SubFactory(TrainerFactory)
+    module = factory.LazyFunction(module)
+    qualified_on = dt.date(2013, 1, 1)
+
+
+class RoundTrainerFactory(DjangoModelFactory):
+    class Meta:
+        model = RoundTrainer
+
+    training_round = factory.SubFactory(TrainingRoundFactory)
+    trainer = factory.SubFactory(TrainerFactory)
+
+
+class EnterpriseFactory(DjangoModelFactory):
+    class Meta:
+        model = Enterprise
+
+    name = factory.Sequence(lambda n: f"Enterprise {n}")
+    sector = "machinery"
+    province = "Jiangsu"
+    city = "Taixing"
+    workers_women = 60
+    workers_men = 90
+
+
+class ParticipationFactory(DjangoModelFactory):
+    class Meta:
+        model = Participation
+
+    training_round = factory.SubFactory(TrainingRoundFactory)
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    managers_women = 1
+    managers_men = 1
+    workers_women = 1
+    workers_men = 1
+
+
+class FactoryVisitFactory(DjangoModelFactory):
+    class Meta:
+        model = FactoryVisit
+
+    training_round = factory.SubFactory(TrainingRoundFactory)
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    trainer = factory.SubFactory(TrainerFactory)
+    visited_on = dt.date(2014, 10, 1)
+
+
+class KPIFactory(DjangoModelFactory):
+    class Meta:
+        model = KPI
+
+    name = factory.Sequence(lambda n: f"KPI {n}")
+    unit = "%"
+    direction = KPI.Direction.HIGHER
+
+
+class ResultFactory(DjangoModelFactory):
+    class Meta:
+        model = Result
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    module = factory.LazyFunction(module)
+    narrative = "Weekly EIT meetings were held."
+
+
+class KPILineFactory(DjangoModelFactory):
+    class Meta:
+        model = KPILine
+
+    result = factory.SubFactory(ResultFactory)
+    kpi = factory.SubFactory(KPIFactory)
+    baseline_value = Decimal("88.6")
+    baseline_date = dt.date(2014, 8, 1)
+    followup_value = Decimal("92.58")
+    followup_date = dt.date(2014, 11, 30)
+
+
+class PhotoPairFactory(DjangoModelFactory):
+    class Meta:
+        model = PhotoPair
+
+    result = factory.SubFactory(ResultFactory)
+    before_image = factory.django.ImageField(color="gray", width=800, height=600)
+    before_caption = "Moving oil barrels needed two workers"
+    after_image = factory.django.ImageField(color="green", width=800, height=600)
+    after_caption = "A handling cart lowered labour intensity"
+
+
+class NewsItemFactory(DjangoModelFactory):
+    class Meta:
+        model = NewsItem
+
+    title = factory.Sequence(lambda n: f"News {n}")
+    place = "Taixing, Jiangsu"
+    date = dt.date(2014, 12, 11)
+    body = "Training of enterprises on Module 2 was organised."
+
+
+class EventFactory(DjangoModelFactory):
+    class Meta:
+        model = Event
+
+    title = factory.Sequence(lambda n: f"Event {n}")
+    place = "Shanghai"
+    starts_on = dt.date(2015, 3, 2)
+    ends_on = dt.date(2015, 3, 6)
+
+
+class ExpertCommentFactory(DjangoModelFactory):
+    class Meta:
+        model = ExpertComment
+
+    trainer = factory.SubFactory(TrainerFactory)
+    quote = "SCORE helps SMEs."
+    given_on = dt.date(2014, 11, 30)
+
+
+class IssueFactory(DjangoModelFactory):
+    class Meta:
+        model = Issue
+
+    number = factory.Sequence(lambda n: n + 100)
+    period_start = factory.Sequence(lambda n: dt.date(2030 + n // 6, 1 + 2 * (n % 6), 1))
+    title = factory.LazyAttribute(lambda o: f"Issue {o.number}")

@@ -1,0 +1,38 @@
+from django.contrib import admin
+
+from .models import Qualification, RoundTrainer, Trainer
+
+
+class QualificationInline(admin.TabularInline):
+    model = Qualification
+    fk_name = "trainer"
+    extra = 0
+    autocomplete_fields = ["module", "tot_round"]
+
+
+@admin.register(Trainer)
+class TrainerAdmin(admin.ModelAdmin):
+    list_display = ["name", "sex", "role", "organisation", "active"]
+    list_filter = ["role", "sex", "active"]
+    search_fields = ["name", "position", "organisation__name", "organisation__short_name"]
+    autocomplete_fields = ["organisation"]
+    list_select_related = ["organisation"]
+    inlines = [QualificationInline]
+
+
+@admin.register(Qualification)
+class QualificationAdmin(admin.ModelAdmin):
+    list_display = ["trainer", "module", "qualified_on", "expires_on"]
+    list_filter = ["module"]
+    search_fields = ["trainer__name"]
+    autocomplete_fields = ["trainer", "module", "tot_round"]
+    list_select_related = ["trainer", "module"]
+
+
+@admin.register(RoundTrainer)
+class RoundTrainerAdmin(admin.ModelAdmin):
+    list_display = ["trainer", "training_round", "role"]
+    list_filter = ["role"]
+    search_fields = ["trainer__name", "training_round__city"]
+    autocomplete_fields = ["trainer", "training_round"]
+    list_select_related = ["trainer", "training_round__module"]

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from programmes.selectors import rounds_visible_to
+from score_portal import roles
+
+from .models import Trainer
+
+
+def trainers_visible_to(user) -> QuerySet[Trainer]:
+    """Officers see every trainer; a partner its own trainers and those who delivered its rounds."""
+    qs = Trainer.objects.all()
+    if roles.is_officer(user):
+        return qs
+    org_id = roles.partner_organisation_id(user)
+    if org_id is None:
+        return qs.none()
+    in_scope = Trainer.objects.filter(
+        Q(organisation_id=org_id) | Q(rounds__training_round__in=rounds_visible_to(user))
+    ).values("pk")
+    return qs.filter(pk__in=in_scope)
