@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import KPI, Enterprise, FactoryVisit, KPILine, Participation, PhotoPair, Result
+from .models import KPI, Enterprise, FactoryVisit, KPILine, Participation, Photo, PhotoPair, Result
 
 
 @admin.register(Enterprise)
@@ -42,9 +42,10 @@ class KPILineInline(admin.TabularInline):
     autocomplete_fields = ["kpi"]
 
 
-class PhotoPairInline(admin.StackedInline):
+class PhotoPairInline(admin.TabularInline):
     model = PhotoPair
     extra = 0
+    autocomplete_fields = ["before", "after"]
 
 
 @admin.register(Result)
@@ -65,9 +66,16 @@ class KPILineAdmin(SimpleHistoryAdmin):
     list_select_related = ["result__enterprise", "result__module", "kpi"]
 
 
+@admin.register(Photo)
+class PhotoAdmin(SimpleHistoryAdmin):
+    list_display = ["caption", "credit", "width", "height", "uploaded_at"]
+    search_fields = ["caption", "credit"]
+    readonly_fields = ["web", "print", "thumbnail", "width", "height"]
+
+
 @admin.register(PhotoPair)
 class PhotoPairAdmin(SimpleHistoryAdmin):
-    list_display = ["result", "before_caption", "after_caption", "credit"]
-    search_fields = ["result__enterprise__name", "before_caption", "after_caption"]
-    autocomplete_fields = ["result"]
-    list_select_related = ["result__enterprise", "result__module"]
+    list_display = ["result", "before", "after", "order"]
+    search_fields = ["result__enterprise__name", "before__caption", "after__caption"]
+    autocomplete_fields = ["result", "before", "after"]
+    list_select_related = ["result__enterprise", "result__module", "before", "after"]

@@ -272,13 +272,38 @@ class KPILine(models.Model):
         return (self.change > 0) == (self.kpi.direction == KPI.Direction.HIGHER)
 
 
+class Photo(models.Model):
+    """One photo as stored: cleaned on upload, with the copies pages and the newsletter use.
+
+    ``image`` is the stored master (orientation applied, location metadata stripped, scaled to a sane
+    maximum); ``web``, ``print`` and ``thumbnail`` are derived once, so no page ever sends the master.
+    """
+
+    image = models.ImageField(_("photo"), upload_to="photos/%Y/%m/")
+    web = models.ImageField(_("web copy"), upload_to="photos/web/%Y/%m/", blank=True)
+    print = models.ImageField(_("print copy"), upload_to="photos/print/%Y/%m/", blank=True)
+    thumbnail = models.ImageField(_("thumbnail"), upload_to="photos/thumb/%Y/%m/", blank=True)
+    width = models.PositiveIntegerField(_("width"), null=True, blank=True)
+    height = models.PositiveIntegerField(_("height"), null=True, blank=True)
+    caption = models.CharField(_("caption"), max_length=300)
+    credit = models.CharField(_("credit"), max_length=200, blank=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+
+    def __str__(self) -> str:
+        return self.caption[:60]
+
+
 class PhotoPair(models.Model):
     result = models.ForeignKey(Result, verbose_name=_("result"), on_delete=models.CASCADE, related_name="photo_pairs")
-    before_image = models.ImageField(_("before"), upload_to="results/photos/%Y/%m/")
-    before_caption = models.CharField(_("caption before"), max_length=300)
-    after_image = models.ImageField(_("after"), upload_to="results/photos/%Y/%m/")
-    after_caption = models.CharField(_("caption after"), max_length=300)
-    credit = models.CharField(_("credit"), max_length=200, blank=True)
+    before = models.OneToOneField(
+        Photo, verbose_name=_("before"), on_delete=models.PROTECT, related_name="pair_as_before"
+    )
+    after = models.OneToOneField(Photo, verbose_name=_("after"), on_delete=models.PROTECT, related_name="pair_as_after")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     history = HistoricalRecords()
 
@@ -288,4 +313,4 @@ class PhotoPair(models.Model):
         ordering = ["order", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.result}: {self.before_caption[:40]}"
+        return f"{self.result}: {self.before.caption[:40]}"

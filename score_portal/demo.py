@@ -19,7 +19,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
-from enterprises.models import KPI, Enterprise, KPILine, Participation, PhotoPair, Result
+from enterprises.models import KPI, Enterprise, KPILine, Participation, Photo, PhotoPair, Result
 from newsletters.models import Event, ExpertComment, Issue, NewsItem
 from programmes.models import Agreement, Module, Organisation, PartnerMembership, TrainingRound
 from score_portal import roles
@@ -204,24 +204,31 @@ class _Loader:
                 self.photo_pair(result, order, photo)
 
     def photo_pair(self, result: Result, order: int, photo: dict):
-        pair = PhotoPair.objects.filter(result=result, order=order).first()
-        texts = {
-            "before_caption": photo["before_caption"],
-            "after_caption": photo["after_caption"],
-            "credit": photo.get("credit", ""),
-        }
+        pair = PhotoPair.objects.filter(result=result, order=order).select_related("before", "after").first()
         if pair is None:
-            pair = PhotoPair(result=result, order=order, **texts)
-            for side in ("before", "after"):
-                path = DEMO_DIR / "photos" / photo[side]
-                with path.open("rb") as fh:
-                    getattr(pair, f"{side}_image").save(path.name, File(fh), save=False)
-            pair.save()
+            sides = {
+                side: self.photo(photo[side], photo[f"{side}_caption"], photo.get("credit", ""))
+                for side in ("before", "after")
+            }
+            PhotoPair.objects.create(result=result, order=order, **sides)
             self.report.count(PhotoPair._meta.verbose_name_plural, True)
-        elif any(getattr(pair, k) != v for k, v in texts.items()):
-            for k, v in texts.items():
-                setattr(pair, k, v)
-            pair.save(update_fields=list(texts))
+            return
+        for side in ("before", "after"):
+            stored = getattr(pair, side)
+            texts = {"caption": photo[f"{side}_caption"], "credit": photo.get("credit", "")}
+            changed = [k for k, v in texts.items() if getattr(stored, k) != v]
+            if changed:
+                for k in changed:
+                    setattr(stored, k, texts[k])
+                stored.save(update_fields=changed)
+
+    def photo(self, filename: str, caption: str, credit: str) -> Photo:
+        path = DEMO_DIR / "photos" / filename
+        photo = Photo(caption=caption, credit=credit)
+        with path.open("rb") as fh:
+            photo.image.save(path.name, File(fh), save=False)
+        photo.save()
+        return photo
 
     def newsletter_records(self):
         for row in self.data.get("news", []):

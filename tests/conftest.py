@@ -144,3 +144,57 @@ def make_partner(django_user_model):
 @pytest.fixture
 def nobody(django_user_model):
     return _user(django_user_model, "nobody")
+
+
+# --- Browser tests: Playwright driving Debian's Chromium ------------------------------------
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = __import__("pathlib").Path(__file__).resolve().parents[1] / "var" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium per test process (Playwright cannot download its own browser here)."""
+    if not os.path.exists(CHROMIUM):
+        service_missing(f"Chromium is not installed at {CHROMIUM}")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser context per test; `page.goto("/path")` is relative to the live server."""
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def screenshot(page, name: str) -> None:
+    """Save a full-page screenshot under var/screenshots/ for people to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def browser_login(page, username: str, password: str = "pw") -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)

@@ -6,7 +6,7 @@ from decimal import Decimal
 import factory
 from factory.django import DjangoModelFactory
 
-from enterprises.models import KPI, Enterprise, FactoryVisit, KPILine, Participation, PhotoPair, Result
+from enterprises.models import KPI, Enterprise, FactoryVisit, KPILine, Participation, Photo, PhotoPair, Result
 from newsletters.models import Event, ExpertComment, Issue, NewsItem
 from programmes.models import Agreement, Module, Organisation, TrainingRound
 from trainers.models import Qualification, RoundTrainer, Trainer
@@ -143,15 +143,22 @@ class KPILineFactory(DjangoModelFactory):
     followup_date = dt.date(2014, 11, 30)
 
 
+class PhotoFactory(DjangoModelFactory):
+    class Meta:
+        model = Photo
+
+    image = factory.django.ImageField(color="gray", width=800, height=600)
+    caption = "Moving oil barrels needed two workers"
+    credit = "SCORE China"
+
+
 class PhotoPairFactory(DjangoModelFactory):
     class Meta:
         model = PhotoPair
 
     result = factory.SubFactory(ResultFactory)
-    before_image = factory.django.ImageField(color="gray", width=800, height=600)
-    before_caption = "Moving oil barrels needed two workers"
-    after_image = factory.django.ImageField(color="green", width=800, height=600)
-    after_caption = "A handling cart lowered labour intensity"
+    before = factory.SubFactory(PhotoFactory)
+    after = factory.SubFactory(PhotoFactory, image__color="green", caption="A handling cart lowered labour intensity")
 
 
 class NewsItemFactory(DjangoModelFactory):

@@ -24,11 +24,11 @@ def test_load_demo_twice_changes_nothing(settings):
     settings.DEBUG = True
     load()
     counts = {m: m.objects.count() for m in COUNTED}
-    photo_files = sorted(p.before_image.name for p in PhotoPair.objects.all())
+    photo_files = sorted(p.before.image.name for p in PhotoPair.objects.all())
     output = load()
     assert "nothing changed" in output
     assert {m: m.objects.count() for m in COUNTED} == counts
-    assert sorted(p.before_image.name for p in PhotoPair.objects.all()) == photo_files
+    assert sorted(p.before.image.name for p in PhotoPair.objects.all()) == photo_files
 
 
 def test_dumpdata_holds_the_programme_of_the_seed_documents(settings):
