@@ -47,3 +47,20 @@ def partner_organisation_id(user: User | AnonymousUser) -> int | None:
 
 def is_partner(user: User | AnonymousUser) -> bool:
     return partner_organisation_id(user) is not None
+
+
+# Django model permissions each role's group holds (for the admin; the portal's own pages check roles).
+GROUP_APPS = {
+    OFFICERS: ("programmes", "trainers", "enterprises", "newsletters", "django_celery_beat"),
+    EDITORS: ("newsletters",),
+    PARTNERS: (),
+}
+
+
+def group_permissions_sync(**kwargs) -> None:
+    """Give each role group the model permissions of its apps. Runs after every migrate."""
+    from django.contrib.auth.models import Group, Permission
+
+    for name, apps in GROUP_APPS.items():
+        group, _created = Group.objects.get_or_create(name=name)
+        group.permissions.set(Permission.objects.filter(content_type__app_label__in=apps))

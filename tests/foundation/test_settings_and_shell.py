@@ -57,3 +57,17 @@ def test_login_page_serves_bootstrap_from_our_own_static_files(client):
     html = client.get("/accounts/login/").content.decode()
     assert "/static/bootstrap/css/bootstrap.min.css" in html
     assert "cdn" not in html.lower()
+
+
+@pytest.mark.django_db
+def test_demo_officer_can_use_the_admin(client, officer):
+    client.force_login(officer)
+    response = client.get("/admin/programmes/traininground/")
+    assert response.status_code == 200
+    assert "Select training round to change" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_editor_and_partner_have_no_programme_permissions(editor):
+    assert editor.has_perm("newsletters.change_issue")
+    assert not editor.has_perm("programmes.change_traininground")
