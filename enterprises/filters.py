@@ -30,11 +30,10 @@ class EnterpriseFilter(PortalFilterSet):
         model = Enterprise
         fields: list[str] = []
 
-    def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, request=request, **kwargs)
+    def setup_filters(self) -> None:
         self.filters["province"].extra["choices"] = distinct_values(self.queryset, "province")
         self.filters["organisation"].queryset = (
-            organisations_visible_to(request.user) if request else Organisation.objects.none()
+            organisations_visible_to(self.request.user) if self.request else Organisation.objects.none()
         )
 
     def _participations(self):

@@ -24,13 +24,17 @@ class PortalFilterSet(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, field in self.form.fields.items():
-            if hasattr(field, "empty_label"):
+        self.setup_filters()
+        for field in self.form.fields.values():
+            if hasattr(field, "queryset"):
                 field.empty_label = _("Any")
-            if getattr(field, "choices", None) is not None and name != "q":
+            elif isinstance(field, forms.ChoiceField):
                 choices = list(field.choices)
                 if choices and choices[0][0] == "":
                     field.choices = [("", _("Any")), *choices[1:]]
+
+    def setup_filters(self) -> None:
+        """Subclasses set choices that depend on the data or the user here (before the form is built)."""
 
     def search(self, queryset, name, value):
         query = Q()
@@ -63,11 +67,10 @@ class RoundFilter(PortalFilterSet):
         model = TrainingRound
         fields: list[str] = []
 
-    def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, request=request, **kwargs)
+    def setup_filters(self) -> None:
         self.filters["province"].extra["choices"] = distinct_values(self.queryset, "province")
         self.filters["organisation"].queryset = (
-            organisations_visible_to(request.user) if request else Organisation.objects.none()
+            organisations_visible_to(self.request.user) if self.request else Organisation.objects.none()
         )
 
     def by_organisation(self, queryset, name, value):
@@ -88,8 +91,7 @@ class OrganisationFilter(PortalFilterSet):
         model = Organisation
         fields: list[str] = []
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def setup_filters(self) -> None:
         self.filters["province"].extra["choices"] = distinct_values(self.queryset, "province")
 
     def by_agreement(self, queryset, name, value):

@@ -99,6 +99,8 @@ class TrainingRoundAdminForm(RoundRulesMixin, forms.ModelForm):
 
 
 class OrganisationForm(forms.ModelForm):
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
     class Meta:
         model = Organisation
         fields = ["name", "short_name", "kind", "parent", "province", "city", "website", "email", "notes"]
