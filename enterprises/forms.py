@@ -96,6 +96,7 @@ class ParticipationForm(_ParticipationRulesMixin, forms.ModelForm):
             self.fields["enterprise"].queryset = Enterprise.objects.exclude(
                 participations__training_round=training_round
             )
+            self.fields["enterprise"].label_from_instance = lambda e: f"{e.name} ({e.city})"
         _counts_not_negative(self)
         rows = [Field("enterprise")] if "enterprise" in self.fields else []
         rows.append(ATTENDANCE_ROW)
