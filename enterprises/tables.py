@@ -15,7 +15,9 @@ class EnterpriseTable(tables.Table):
     province = tables.Column(verbose_name=_("Province"))
     city = tables.Column(verbose_name=_("City"))
     workforce_total = tables.Column(verbose_name=_("Workforce"), attrs={"td": {"class": "text-end"}})
-    modules = tables.Column(verbose_name=_("Modules taken"), accessor="pk", orderable=False)
+    modules = tables.Column(
+        verbose_name=_("Modules taken"), accessor="pk", orderable=False, attrs={"td": {"class": "text-nowrap"}}
+    )
     brought_in_by = tables.Column(verbose_name=_("Brought in by"), accessor="pk", orderable=False)
 
     class Meta:
@@ -26,6 +28,12 @@ class EnterpriseTable(tables.Table):
         order_by = ("name",)
         empty_text = _("No enterprise matches these filters.")
 
+    def render_workforce_total(self, record, value):
+        return "—" if record.workforce is None else value
+
+    def value_workforce_total(self, record, value):
+        return "" if record.workforce is None else value
+
     def _codes(self, record) -> list[str]:
         modules = {p.training_round.module for p in record.participations.all()}
         return [m.code for m in sorted(modules, key=lambda m: (m.order, m.code))]
@@ -34,7 +42,7 @@ class EnterpriseTable(tables.Table):
         codes = self._codes(record)
         if not codes:
             return "—"
-        return format_html_join(" ", '<span class="badge text-bg-light border">{}</span>', ((c,) for c in codes))
+        return format_html_join("", '<span class="badge text-bg-light border me-1">{}</span>', ((c,) for c in codes))
 
     def value_modules(self, record):
         return " ".join(self._codes(record))

@@ -26,12 +26,8 @@ class PortalFilterSet(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.setup_filters()
         for field in self.form.fields.values():
-            if hasattr(field, "queryset"):
+            if hasattr(field, "empty_label"):
                 field.empty_label = _("Any")
-            elif isinstance(field, forms.ChoiceField):
-                choices = list(field.choices)
-                if choices and choices[0][0] == "":
-                    field.choices = [("", _("Any")), *choices[1:]]
 
     def setup_filters(self) -> None:
         """Subclasses set choices that depend on the data or the user here (before the form is built)."""

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import Organisation, TrainingRound
 
 TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
+WIDE_ONLY = {"th": {"class": "d-none d-md-table-cell"}, "td": {"class": "d-none d-md-table-cell text-nowrap"}}
 
 
 def status_badge(status: str, label: str) -> str:
@@ -17,13 +18,15 @@ class RoundTable(tables.Table):
     round = tables.Column(
         verbose_name=_("Round"), accessor="pk", linkify=lambda record: record.get_absolute_url(), order_by=("start",)
     )
-    module = tables.Column(verbose_name=_("Module"), accessor="module__code", order_by=("module__order",))
-    kind = tables.Column(verbose_name=_("Kind"))
+    module = tables.Column(
+        verbose_name=_("Module"), accessor="module__code", order_by=("module__order",), attrs=WIDE_ONLY
+    )
+    kind = tables.Column(verbose_name=_("Kind"), attrs=WIDE_ONLY)
     organiser = tables.Column(verbose_name=_("Organiser"), order_by=("organiser__name",))
-    province = tables.Column(verbose_name=_("Province"))
-    city = tables.Column(verbose_name=_("City"))
-    start = tables.DateColumn(verbose_name=_("Start"), format="Y-m-d", attrs={"td": {"class": "text-nowrap"}})
-    end = tables.DateColumn(verbose_name=_("End"), format="Y-m-d", attrs={"td": {"class": "text-nowrap"}})
+    province = tables.Column(verbose_name=_("Province"), attrs=WIDE_ONLY)
+    city = tables.Column(verbose_name=_("City"), attrs=WIDE_ONLY)
+    start = tables.DateColumn(verbose_name=_("Start"), format="Y-m-d", attrs=WIDE_ONLY)
+    end = tables.DateColumn(verbose_name=_("End"), format="Y-m-d", attrs=WIDE_ONLY)
     status = tables.Column(verbose_name=_("Status"))
     n_enterprises = tables.Column(verbose_name=_("Enterprises"), attrs={"td": {"class": "text-end"}})
     n_participants = tables.Column(verbose_name=_("Participants"), attrs={"td": {"class": "text-end"}})
