@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from .forms import FactoryVisitAdminForm, ParticipationAdminForm
 from .models import KPI, Enterprise, FactoryVisit, KPILine, Participation, Photo, PhotoPair, Result
 
 
@@ -14,6 +15,13 @@ class EnterpriseAdmin(admin.ModelAdmin):
 
 @admin.register(Participation)
 class ParticipationAdmin(admin.ModelAdmin):
+    form = ParticipationAdminForm  # attendance and 'Module 1 first', as in the portal
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.by = request.user  # only an officer may record an exception to 'Module 1 first'
+        return form
+
     list_display = ["enterprise", "training_round", "managers_women", "managers_men", "workers_women", "workers_men"]
     search_fields = ["enterprise__name", "training_round__city"]
     autocomplete_fields = ["enterprise", "training_round"]
@@ -22,6 +30,7 @@ class ParticipationAdmin(admin.ModelAdmin):
 
 @admin.register(FactoryVisit)
 class FactoryVisitAdmin(admin.ModelAdmin):
+    form = FactoryVisitAdminForm
     list_display = ["enterprise", "training_round", "trainer", "visited_on"]
     search_fields = ["enterprise__name", "trainer__name"]
     autocomplete_fields = ["enterprise", "training_round", "trainer"]

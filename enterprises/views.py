@@ -1,1 +1,222 @@
-# Create your views here.
+"""Enterprises (officers write; partners read their own), their participation in rounds and factory visits."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import F, Prefetch, Value
+from django.db.models.functions import Coalesce
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from programmes.models import TrainingRound
+from programmes.selectors import rounds_visible_to
+from programmes.views import PortalListView, _visible_round, render_round_page
+from score_portal.access import ReaderRequiredMixin, add_service_errors, officer_required, reader_required
+
+from . import services
+from .filters import EnterpriseFilter
+from .forms import EnterpriseForm, FactoryVisitForm, ParticipationEditForm, ParticipationForm
+from .models import Enterprise, FactoryVisit, Participation
+from .selectors import enterprises_visible_to, results_visible_to
+from .tables import EnterpriseTable
+
+
+class EnterpriseListView(ReaderRequiredMixin, PortalListView):
+    table_class = EnterpriseTable
+    filterset_class = EnterpriseFilter
+    title = gettext_lazy("Enterprises")
+    create_url_name = "enterprises:enterprise_create"
+    create_label = gettext_lazy("New enterprise")
+    export_name = "enterprises"
+
+    def get_queryset(self):
+        taken = Participation.objects.filter(training_round__in=rounds_visible_to(self.request.user)).exclude(
+            training_round__status=TrainingRound.Status.CANCELLED
+        )
+        return (
+            enterprises_visible_to(self.request.user)
+            .order_by("name")
+            .annotate(workforce_total=Coalesce(F("workers_women"), Value(0)) + Coalesce(F("workers_men"), Value(0)))
+            .prefetch_related(
+                Prefetch("participations", queryset=taken.select_related("training_round__module")),
+                "organisations",
+            )
+        )
+
+
+def _visible_enterprise(request, pk) -> Enterprise:
+    return get_object_or_404(enterprises_visible_to(request.user), pk=pk)
+
+
+@reader_required
+def enterprise_detail(request, pk):
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    enterprise = _visible_enterprise(request, pk)
+    visible_rounds = rounds_visible_to(request.user)
+    participations = list(
+        enterprise.participations.filter(training_round__in=visible_rounds)
+        .select_related("training_round__module", "training_round__organiser")
+        .order_by("training_round__start")
+    )
+    modules: dict = {}
+    for p in participations:
+        r = p.training_round
+        if r.status == TrainingRound.Status.CANCELLED:
+            continue
+        entry = modules.setdefault(r.module.pk, {"module": r.module, "completed": False, "rounds": []})
+        entry["rounds"].append(r)
+        entry["completed"] = entry["completed"] or r.status == TrainingRound.Status.COMPLETED
+    context = {
+        "enterprise": enterprise,
+        "organisations": list(enterprise.organisations.all()),
+        "participations": participations,
+        "modules": sorted(modules.values(), key=lambda m: (m["module"].order, m["module"].code)),
+        "visits": list(
+            enterprise.factory_visits.filter(training_round__in=visible_rounds).select_related(
+                "trainer", "training_round__module"
+            )
+        ),
+        "results": list(
+            results_visible_to(request.user).filter(enterprise=enterprise).select_related("enterprise", "module")
+        ),
+    }
+    return render(request, "enterprises/enterprise_detail.html", context)
+
+
+@officer_required
+def enterprise_create(request):
+    return _enterprise_form(request, None)
+
+
+@officer_required
+def enterprise_update(request, pk):
+    return _enterprise_form(request, _visible_enterprise(request, pk))
+
+
+def _enterprise_form(request, enterprise: Enterprise | None):
+    form = EnterpriseForm(
+        request.POST or None, instance=Enterprise.objects.get(pk=enterprise.pk) if enterprise else None
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        organisations = data.pop("organisations")
+        try:
+            saved = services.enterprise_save(
+                enterprise=enterprise, organisations=organisations, by=request.user, **data
+            )
+        except ValidationError as e:
+            add_service_errors(form, e)
+        else:
+            messages.success(request, _("Enterprise %(name)s saved.") % {"name": saved.name})
+            next_url = request.GET.get("next", "")
+            if next_url.startswith("/") and not next_url.startswith("//"):
+                return redirect(next_url)
+            return redirect(saved)
+    title = _("Edit %(name)s") % {"name": enterprise.name} if enterprise else _("New enterprise")
+    cancel = enterprise.get_absolute_url() if enterprise else reverse("enterprises:enterprise_list")
+    return render(request, "programmes/form.html", {"form": form, "title": title, "cancel_url": cancel})
+
+
+# --- From the round's page -------------------------------------------------------------------------------
+
+
+@officer_required
+@require_POST
+def participation_add(request, pk):
+    training_round = _visible_round(request, pk)
+    form = ParticipationForm(request.POST, training_round=training_round, by=request.user, prefix="p")
+    if form.is_valid():
+        try:
+            p = services.participation_add(training_round=training_round, by=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            add_service_errors(form, e)
+        else:
+            messages.success(request, _("%(enterprise)s added to the round.") % {"enterprise": p.enterprise.name})
+            return redirect(f"{training_round.get_absolute_url()}#enterprises")
+    return render_round_page(request, training_round, participation_form=form)
+
+
+def _round_participation(request, pk, participation_pk) -> Participation:
+    training_round = _visible_round(request, pk)
+    participation = get_object_or_404(
+        Participation.objects.select_related("enterprise"), pk=participation_pk, training_round=training_round
+    )
+    participation.training_round = training_round
+    return participation
+
+
+@officer_required
+def participation_update(request, pk, participation_pk):
+    participation = _round_participation(request, pk, participation_pk)
+    training_round = participation.training_round
+    form = ParticipationEditForm(
+        request.POST or None, instance=participation, training_round=training_round, by=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.participation_update(participation=participation, by=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            add_service_errors(form, e)
+        else:
+            messages.success(request, _("Attendance saved."))
+            return redirect(f"{training_round.get_absolute_url()}#enterprises")
+    title = _("%(enterprise)s in %(round)s") % {"enterprise": participation.enterprise.name, "round": training_round}
+    return render(
+        request,
+        "programmes/form.html",
+        {"form": form, "title": title, "cancel_url": training_round.get_absolute_url()},
+    )
+
+
+@officer_required
+@require_POST
+def participation_remove(request, pk, participation_pk):
+    participation = _round_participation(request, pk, participation_pk)
+    try:
+        services.participation_remove(participation=participation, by=request.user)
+    except ValidationError as e:
+        for message in e.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("%(enterprise)s removed from the round.") % {"enterprise": participation.enterprise.name}
+        )
+    return redirect(f"{participation.training_round.get_absolute_url()}#enterprises")
+
+
+@officer_required
+@require_POST
+def factory_visit_add(request, pk):
+    training_round = _visible_round(request, pk)
+    form = FactoryVisitForm(request.POST, training_round=training_round, prefix="v")
+    if form.is_valid():
+        try:
+            services.factory_visit_add(training_round=training_round, by=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            add_service_errors(form, e)
+        else:
+            messages.success(request, _("Factory visit recorded."))
+            return redirect(f"{training_round.get_absolute_url()}#visits")
+    return render_round_page(request, training_round, visit_form=form)
+
+
+@officer_required
+@require_POST
+def factory_visit_remove(request, pk, visit_pk):
+    training_round = _visible_round(request, pk)
+    visit = get_object_or_404(FactoryVisit, pk=visit_pk, training_round=training_round)
+    visit.training_round = training_round
+    try:
+        services.factory_visit_remove(visit=visit, by=request.user)
+    except ValidationError as e:
+        for message in e.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Factory visit removed."))
+    return redirect(f"{training_round.get_absolute_url()}#visits")

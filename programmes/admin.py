@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from .forms import TrainingRoundAdminForm
 from .models import Agreement, Module, Organisation, PartnerMembership, TrainingRound
 
 
@@ -37,6 +38,7 @@ class ModuleAdmin(admin.ModelAdmin):
 
 @admin.register(TrainingRound)
 class TrainingRoundAdmin(SimpleHistoryAdmin):
+    form = TrainingRoundAdminForm  # the programme rules and the round's life, as in the portal
     list_display = ["__str__", "module", "kind", "organiser", "province", "city", "start", "end", "status"]
     list_filter = ["status", "kind", "module", "province"]
     search_fields = ["city", "province", "organiser__name", "organiser__short_name", "notes"]

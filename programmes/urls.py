@@ -1,5 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "programmes"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("rounds/", views.RoundListView.as_view(), name="round_list"),
+    path("rounds/new/", views.round_create, name="round_create"),
+    path("rounds/<int:pk>/", views.round_detail, name="round_detail"),
+    path("rounds/<int:pk>/edit/", views.round_update, name="round_update"),
+    path("rounds/<int:pk>/status/", views.round_transition, name="round_transition"),
+    path("organisations/", views.OrganisationListView.as_view(), name="organisation_list"),
+    path("organisations/new/", views.organisation_create, name="organisation_create"),
+    path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
+    path("organisations/<int:pk>/edit/", views.organisation_update, name="organisation_update"),
+    path("organisations/<int:pk>/agreements/new/", views.agreement_create, name="agreement_create"),
+    path("agreements/<int:pk>/edit/", views.agreement_update, name="agreement_update"),
+    path("agreements/<int:pk>/delete/", views.agreement_delete, name="agreement_delete"),
+]

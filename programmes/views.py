@@ -1,1 +1,385 @@
-# Create your views here.
+"""Organisations, agreements and training rounds: lists, details and forms.
+
+Views read input, call one service, and turn a refusal into a message next to the field. Every read starts
+from a ``*_visible_to(user)`` selector; what a user may not see is a 404.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, F, Max, Q, Sum
+from django.db.models.functions import Coalesce
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+from django_tables2.export import ExportMixin
+
+from enterprises.forms import FactoryVisitForm, ParticipationForm
+from enterprises.models import FactoryVisit, Participation
+from enterprises.selectors import results_visible_to
+from score_portal import roles
+from score_portal.access import (
+    OfficerRequiredMixin,
+    ReaderRequiredMixin,
+    add_service_errors,
+    officer_required,
+    reader_required,
+)
+from trainers.forms import RoundTrainerForm
+from trainers.models import RoundTrainer
+
+from . import services
+from .filters import OrganisationFilter, RoundFilter
+from .forms import AgreementForm, OrganisationForm, RoundForm
+from .models import Agreement, Organisation, TrainingRound
+from .selectors import agreements_visible_to, organisations_visible_to, rounds_visible_to
+from .tables import OrganisationTable, RoundTable
+
+EXPORT_FORMATS = ("csv", "xlsx")
+
+
+# --- Lists -------------------------------------------------------------------------------------------------
+
+
+class PortalListView(ExportMixin, SingleTableMixin, FilterView):
+    """A filtered, searchable, sortable, paginated list that exports exactly what it shows as CSV or Excel."""
+
+    template_name = "programmes/list.html"
+    table_pagination = {"per_page": 25}  # the table paginates; the ListView must not do it a second time
+    title = ""
+    create_url_name = ""
+    create_label = ""
+    export_name = "export"
+
+    def render_to_response(self, context, **kwargs):
+        if self.request.GET.get(self.export_trigger_param) not in (None, *EXPORT_FORMATS):
+            return super(ExportMixin, self).render_to_response(context, **kwargs)
+        return super().render_to_response(context, **kwargs)
+
+    def get_export_filename(self, export_format):
+        return f"{self.export_name}-{dt.date.today():%Y-%m-%d}.{export_format}"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        exports = []
+        for fmt, label in (("csv", "CSV"), ("xlsx", "Excel")):
+            params[self.export_trigger_param] = fmt
+            exports.append((label, "?" + params.urlencode()))
+        context.update(
+            title=self.title,
+            exports=exports,
+            create_url=reverse(self.create_url_name)
+            if self.create_url_name and roles.is_officer(self.request.user)
+            else "",
+            create_label=self.create_label,
+            filtered=any(v for k, v in self.request.GET.items() if k not in ("page", "sort")),
+        )
+        return context
+
+
+class RoundListView(ReaderRequiredMixin, PortalListView):
+    table_class = RoundTable
+    filterset_class = RoundFilter
+    title = gettext_lazy("Training rounds")
+    create_url_name = "programmes:round_create"
+    create_label = gettext_lazy("New round")
+    export_name = "training-rounds"
+
+    def get_queryset(self):
+        return (
+            rounds_visible_to(self.request.user)
+            .select_related("module", "organiser")
+            .order_by("-start", "city")
+            .annotate(
+                n_enterprises=Count("participations", distinct=True),
+                n_participants=Coalesce(
+                    Sum(
+                        F("participations__managers_women")
+                        + F("participations__managers_men")
+                        + F("participations__workers_women")
+                        + F("participations__workers_men")
+                    ),
+                    0,
+                ),
+            )
+        )
+
+
+class OrganisationListView(OfficerRequiredMixin, PortalListView):
+    table_class = OrganisationTable
+    filterset_class = OrganisationFilter
+    title = gettext_lazy("Organisations")
+    create_url_name = "programmes:organisation_create"
+    create_label = gettext_lazy("New organisation")
+    export_name = "organisations"
+
+    def get_queryset(self):
+        return (
+            organisations_visible_to(self.request.user)
+            .select_related("parent")
+            .order_by("name")
+            .annotate(
+                n_agreements=Count("agreements", distinct=True),
+                licence_until=Max("agreements__end", filter=Q(agreements__kind=Agreement.Kind.LICENCE)),
+                n_rounds=Count("organised_rounds", distinct=True),
+            )
+        )
+
+
+# --- Training rounds ---------------------------------------------------------------------------------------
+
+
+def round_page_context(request, training_round: TrainingRound, **forms) -> dict:
+    """Everything a round's page shows; ``forms`` carries bound forms that came back with errors."""
+    user = request.user
+    is_officer = roles.is_officer(user)
+    participations = list(
+        Participation.objects.filter(training_round=training_round)
+        .select_related("enterprise")
+        .order_by("enterprise__name")
+    )
+    totals = {
+        f: sum(getattr(p, f) for p in participations)
+        for f in ("managers_women", "managers_men", "workers_women", "workers_men")
+    }
+    totals["all"] = sum(totals.values())
+    totals["women"] = totals["managers_women"] + totals["workers_women"]
+    totals["men"] = totals["managers_men"] + totals["workers_men"]
+    context = {
+        "round": training_round,
+        "co_organisers": list(training_round.co_organisers.all()),
+        "participations": participations,
+        "totals": totals,
+        "round_trainers": list(
+            RoundTrainer.objects.filter(training_round=training_round)
+            .select_related("trainer__organisation")
+            .order_by("role", "trainer__name")
+        ),
+        "visits": list(
+            FactoryVisit.objects.filter(training_round=training_round).select_related("enterprise", "trainer")
+        ),
+        "results": list(
+            results_visible_to(user).filter(training_round=training_round).select_related("enterprise", "module")
+        ),
+        "life": _life(training_round),
+        "transitions": services.allowed_transitions(training_round) if is_officer else [],
+        "editable": is_officer and training_round.status != TrainingRound.Status.CANCELLED,
+    }
+    if context["editable"]:
+        context["participation_form"] = forms.get("participation_form") or ParticipationForm(
+            training_round=training_round, by=user, prefix="p"
+        )
+        context["trainer_form"] = forms.get("trainer_form") or RoundTrainerForm(
+            training_round=training_round, prefix="t"
+        )
+        context["visit_form"] = forms.get("visit_form") or FactoryVisitForm(training_round=training_round, prefix="v")
+        context["open_form"] = next((k for k, f in forms.items() if f is not None), "")
+    return context
+
+
+def _life(training_round: TrainingRound) -> list[tuple[str, str]]:
+    """The round's life as steps: (label, 'done' | 'current' | 'todo')."""
+    steps = [s for s in TrainingRound.Status if s != TrainingRound.Status.CANCELLED]
+    current = training_round.status
+    if current == TrainingRound.Status.CANCELLED:
+        return [(s.label, "todo") for s in steps]
+    index = [s.value for s in steps].index(current)
+    return [(s.label, "done" if i < index else "current" if i == index else "todo") for i, s in enumerate(steps)]
+
+
+def _visible_round(request, pk) -> TrainingRound:
+    return get_object_or_404(rounds_visible_to(request.user).select_related("module", "organiser"), pk=pk)
+
+
+@reader_required
+def round_detail(request, pk):
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    training_round = _visible_round(request, pk)
+    return render(request, "programmes/round_detail.html", round_page_context(request, training_round))
+
+
+def render_round_page(request, training_round: TrainingRound, **forms):
+    """Re-show the round's page with a form's errors in place (the 'add' views post here and redirect back)."""
+    return render(
+        request, "programmes/round_detail.html", round_page_context(request, training_round, **forms), status=400
+    )
+
+
+def _round_form_values(form) -> dict:
+    data = dict(form.cleaned_data)
+    return {"co_organisers": data.pop("co_organisers", []), **data}
+
+
+@officer_required
+def round_create(request):
+    form = RoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            training_round = services.round_create(by=request.user, **_round_form_values(form))
+        except ValidationError as e:
+            add_service_errors(form, e)
+        else:
+            messages.success(request, _("Training round %(round)s created.") % {"round": training_round})
+            return redirect(training_round)
+    return render(
+        request,
+        "programmes/form.html",
+        {"form": form, "title": _("New training round"), "cancel_url": reverse("programmes:round_list")},
+    )
+
+
+@officer_required
+def round_update(request, pk):
+    training_round = _visible_round(request, pk)
+    form = RoundForm(request.POST or None, instance=TrainingRound.objects.get(pk=training_round.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.round_update(training_round=training_round, by=request.user, **_round_form_values(form))
+        except ValidationError as e:
+            add_service_errors(form, e)
+        else:
+            messages.success(request, _("Training round saved."))
+            return redirect(training_round)
+    return render(
+        request,
+        "programmes/form.html",
+        {
+            "form": form,
+            "title": _("Edit %(round)s") % {"round": training_round},
+            "cancel_url": training_round.get_absolute_url(),
+        },
+    )
+
+
+@officer_required
+@require_POST
+def round_transition(request, pk):
+    training_round = _visible_round(request, pk)
+    to_status = request.POST.get("to_status", "")
+    try:
+        services.round_transition(training_round=training_round, to_status=to_status, by=request.user)
+    except ValidationError as e:
+        for message in e.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("The round is now %(status)s.") % {"status": training_round.get_status_display().lower()}
+        )
+    return redirect(training_round)
+
+
+# --- Organisations and agreements ------------------------------------------------------------------------
+
+
+def _visible_organisation(request, pk) -> Organisation:
+    return get_object_or_404(organisations_visible_to(request.user).select_related("parent"), pk=pk)
+
+
+@officer_required
+def organisation_detail(request, pk):
+    organisation = _visible_organisation(request, pk)
+    rounds = (
+        rounds_visible_to(request.user)
+        .filter(Q(organiser=organisation) | Q(co_organisers=organisation))
+        .distinct()
+        .select_related("module", "organiser")
+        .order_by("-start")
+    )
+    context = {
+        "organisation": organisation,
+        "agreements": list(agreements_visible_to(request.user).filter(organisation=organisation)),
+        "branches": list(organisation.branches.all()),
+        "rounds": list(rounds),
+        "trainers": list(organisation.trainers.order_by("name")),
+        "n_enterprises": organisation.enterprises.count(),
+        "agreement_form": AgreementForm(organisation=organisation),
+    }
+    return render(request, "programmes/organisation_detail.html", context)
+
+
+@officer_required
+def organisation_create(request):
+    return _organisation_form(request, None)
+
+
+@officer_required
+def organisation_update(request, pk):
+    return _organisation_form(request, _visible_organisation(request, pk))
+
+
+def _organisation_form(request, organisation: Organisation | None):
+    form = OrganisationForm(
+        request.POST or None, instance=Organisation.objects.get(pk=organisation.pk) if organisation else None
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.organisation_save(organisation=organisation, by=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            add_service_errors(form, e)
+        else:
+            messages.success(request, _("Organisation %(name)s saved.") % {"name": saved.name})
+            return redirect(saved)
+    title = _("Edit %(name)s") % {"name": organisation.name} if organisation else _("New organisation")
+    cancel = organisation.get_absolute_url() if organisation else reverse("programmes:organisation_list")
+    return render(request, "programmes/form.html", {"form": form, "title": title, "cancel_url": cancel})
+
+
+@officer_required
+def agreement_create(request, pk):
+    organisation = _visible_organisation(request, pk)
+    return _agreement_form(request, organisation, None)
+
+
+@officer_required
+def agreement_update(request, pk):
+    agreement = get_object_or_404(agreements_visible_to(request.user).select_related("organisation"), pk=pk)
+    return _agreement_form(request, agreement.organisation, agreement)
+
+
+def _agreement_form(request, organisation: Organisation, agreement: Agreement | None):
+    form = AgreementForm(
+        request.POST or None,
+        organisation=organisation,
+        instance=Agreement.objects.get(pk=agreement.pk) if agreement else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agreement_save(
+                organisation=organisation, agreement=agreement, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as e:
+            add_service_errors(form, e)
+        else:
+            messages.success(request, _("Agreement saved."))
+            return redirect(organisation)
+    title = _("Edit agreement of %(org)s") if agreement else _("New agreement for %(org)s")
+    return render(
+        request,
+        "programmes/form.html",
+        {"form": form, "title": title % {"org": organisation.name}, "cancel_url": organisation.get_absolute_url()},
+    )
+
+
+@officer_required
+@require_POST
+def agreement_delete(request, pk):
+    agreement = get_object_or_404(agreements_visible_to(request.user).select_related("organisation"), pk=pk)
+    try:
+        services.agreement_delete(agreement=agreement, by=request.user)
+    except ValidationError as e:
+        for message in e.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Agreement deleted."))
+    return redirect(agreement.organisation)

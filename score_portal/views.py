@@ -2,18 +2,21 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from . import roles
+from .dashboard import officer_dashboard
 
 
 @login_required
 def home(request):
     """Each role has its own home page; a user with no role is told so, and sees nothing else."""
     user = request.user
+    context = {}
     if roles.is_officer(user):
         template = "home/officer.html"
+        context = officer_dashboard(user)
     elif roles.is_partner(user):
         template = "home/partner.html"
     elif roles.is_editor(user):
         template = "home/editor.html"
     else:
         template = "home/no_role.html"
-    return render(request, template)
+    return render(request, template, context)

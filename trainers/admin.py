@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from .forms import RoundTrainerAdminForm
 from .models import Qualification, RoundTrainer, Trainer
 
 
@@ -31,6 +32,7 @@ class QualificationAdmin(admin.ModelAdmin):
 
 @admin.register(RoundTrainer)
 class RoundTrainerAdmin(admin.ModelAdmin):
+    form = RoundTrainerAdminForm  # a ToE round's trainers are qualified, as in the portal
     list_display = ["trainer", "training_round", "role"]
     list_filter = ["role"]
     search_fields = ["trainer__name", "training_round__city"]

@@ -1,1 +1,161 @@
-# Create your views here.
+"""Trainers and their qualifications (officers only), and who delivers a round (from the round's page)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from enterprises.models import FactoryVisit
+from programmes.views import PortalListView, _visible_round, render_round_page
+from score_portal.access import OfficerRequiredMixin, add_service_errors, officer_required
+
+from . import services
+from .filters import TrainerFilter
+from .forms import QualificationForm, RoundTrainerForm, TrainerForm
+from .models import Qualification, RoundTrainer, Trainer
+from .selectors import trainers_visible_to
+from .tables import TrainerTable
+
+
+class TrainerListView(OfficerRequiredMixin, PortalListView):
+    table_class = TrainerTable
+    filterset_class = TrainerFilter
+    title = gettext_lazy("Trainers")
+    create_url_name = "trainers:trainer_create"
+    create_label = gettext_lazy("New trainer")
+    export_name = "trainers"
+
+    def get_queryset(self):
+        return (
+            trainers_visible_to(self.request.user)
+            .select_related("organisation")
+            .prefetch_related(Prefetch("qualifications", queryset=Qualification.objects.select_related("module")))
+            .annotate(n_rounds=Count("rounds", distinct=True))
+            .order_by("name")
+        )
+
+
+def _visible_trainer(request, pk) -> Trainer:
+    return get_object_or_404(trainers_visible_to(request.user).select_related("organisation"), pk=pk)
+
+
+def _trainer_page(request, trainer: Trainer, qualification_form=None, status=200):
+    context = {
+        "trainer": trainer,
+        "qualifications": list(trainer.qualifications.select_related("module", "tot_round__module")),
+        "round_trainers": list(
+            trainer.rounds.select_related("training_round__module", "training_round__organiser").order_by(
+                "-training_round__start"
+            )
+        ),
+        "visits": list(
+            FactoryVisit.objects.filter(trainer=trainer).select_related("enterprise", "training_round__module")
+        ),
+        "qualification_form": qualification_form or QualificationForm(prefix="q"),
+        "open_form": qualification_form is not None,
+    }
+    return render(request, "trainers/trainer_detail.html", context, status=status)
+
+
+@officer_required
+def trainer_detail(request, pk):
+    return _trainer_page(request, _visible_trainer(request, pk))
+
+
+@officer_required
+def trainer_create(request):
+    return _trainer_form(request, None)
+
+
+@officer_required
+def trainer_update(request, pk):
+    return _trainer_form(request, _visible_trainer(request, pk))
+
+
+def _trainer_form(request, trainer: Trainer | None):
+    form = TrainerForm(request.POST or None, instance=Trainer.objects.get(pk=trainer.pk) if trainer else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.trainer_save(trainer=trainer, by=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            add_service_errors(form, e)
+        else:
+            messages.success(request, _("Trainer %(name)s saved.") % {"name": saved.name})
+            return redirect(saved)
+    title = _("Edit %(name)s") % {"name": trainer.name} if trainer else _("New trainer")
+    cancel = trainer.get_absolute_url() if trainer else reverse("trainers:trainer_list")
+    return render(request, "programmes/form.html", {"form": form, "title": title, "cancel_url": cancel})
+
+
+@officer_required
+@require_POST
+def qualification_add(request, pk):
+    trainer = _visible_trainer(request, pk)
+    form = QualificationForm(request.POST, prefix="q")
+    if form.is_valid():
+        try:
+            services.qualification_add(trainer=trainer, by=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            add_service_errors(form, e)
+        else:
+            messages.success(request, _("Qualification added."))
+            return redirect(trainer)
+    return _trainer_page(request, trainer, qualification_form=form, status=400)
+
+
+@officer_required
+@require_POST
+def qualification_remove(request, pk):
+    qualification = get_object_or_404(
+        Qualification.objects.filter(trainer__in=trainers_visible_to(request.user)).select_related("trainer", "module"),
+        pk=pk,
+    )
+    try:
+        services.qualification_remove(qualification=qualification, by=request.user)
+    except ValidationError as e:
+        for message in e.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Qualification removed."))
+    return redirect(qualification.trainer)
+
+
+# --- From the round's page -------------------------------------------------------------------------------
+
+
+@officer_required
+@require_POST
+def round_trainer_add(request, pk):
+    training_round = _visible_round(request, pk)
+    form = RoundTrainerForm(request.POST, training_round=training_round, prefix="t")
+    if form.is_valid():
+        try:
+            rt = services.round_trainer_add(training_round=training_round, by=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            add_service_errors(form, e)
+        else:
+            messages.success(request, _("%(trainer)s added to the round.") % {"trainer": rt.trainer.name})
+            return redirect(f"{training_round.get_absolute_url()}#trainers")
+    return render_round_page(request, training_round, trainer_form=form)
+
+
+@officer_required
+@require_POST
+def round_trainer_remove(request, pk, rt_pk):
+    training_round = _visible_round(request, pk)
+    rt = get_object_or_404(RoundTrainer.objects.select_related("trainer"), pk=rt_pk, training_round=training_round)
+    rt.training_round = training_round
+    try:
+        services.round_trainer_remove(round_trainer=rt, by=request.user)
+    except ValidationError as e:
+        for message in e.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("%(trainer)s removed from the round.") % {"trainer": rt.trainer.name})
+    return redirect(f"{training_round.get_absolute_url()}#trainers")

@@ -1,0 +1,188 @@
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Field, Layout, Row
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from programmes.forms import DateInput
+from programmes.models import TrainingRound
+from score_portal.access import add_service_errors
+from trainers.models import Trainer
+
+from . import services
+from .models import Enterprise, FactoryVisit, Participation
+
+
+def _helper(*rows) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.layout = Layout(*rows)
+    return helper
+
+
+ATTENDANCE_ROW = Row(
+    Column("managers_women", css_class="col-6 col-md-3"),
+    Column("managers_men", css_class="col-6 col-md-3"),
+    Column("workers_women", css_class="col-6 col-md-3"),
+    Column("workers_men", css_class="col-6 col-md-3"),
+)
+
+
+def _counts_not_negative(form) -> None:
+    for field in services.ATTENDANCE_FIELDS:
+        if field in form.fields:
+            form.fields[field].widget.attrs["min"] = 0
+
+
+class EnterpriseForm(forms.ModelForm):
+    class Meta:
+        model = Enterprise
+        fields = ["name", "sector", "province", "city", "workers_women", "workers_men", "organisations", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3}), "organisations": forms.SelectMultiple(attrs={"size": 6})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisations"].help_text = _(
+            "The partner organisations that brought this enterprise into SCORE. Hold Ctrl (or ⌘) to select more "
+            "than one."
+        )
+        self.helper = _helper(
+            Row(Column("name", css_class="col-md-6"), Column("sector", css_class="col-md-6")),
+            Row(Column("province", css_class="col-md-6"), Column("city", css_class="col-md-6")),
+            Row(Column("workers_women", css_class="col-md-6"), Column("workers_men", css_class="col-md-6")),
+            Field("organisations"),
+            Field("notes"),
+        )
+
+
+class _ParticipationRulesMixin:
+    """clean(): attendance and 'Module 1 first' through enterprises.services.participation_validate."""
+
+    by = None
+
+    def _check_participation(self, cleaned, training_round):
+        enterprise = cleaned.get("enterprise", getattr(self.instance, "enterprise", None))
+        if self.errors or training_round is None or enterprise is None:
+            return
+        proposed = Participation(
+            pk=self.instance.pk,
+            training_round=training_round,
+            enterprise=enterprise,
+            module_order_exception=(cleaned.get("module_order_exception") or "").strip(),
+            **{f: cleaned.get(f, getattr(self.instance, f)) for f in services.ATTENDANCE_FIELDS},
+        )
+        try:
+            services.participation_validate(participation=proposed, by=self.by)
+        except ValidationError as e:
+            add_service_errors(self, e)
+
+
+class ParticipationForm(_ParticipationRulesMixin, forms.ModelForm):
+    """Add an enterprise, with its attendance, from the round's page."""
+
+    class Meta:
+        model = Participation
+        fields = ["enterprise", *services.ATTENDANCE_FIELDS, "module_order_exception"]
+        widgets = {"module_order_exception": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, training_round: TrainingRound, by=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.training_round = training_round
+        self.by = by
+        self.instance.training_round = training_round
+        if "enterprise" in self.fields:
+            self.fields["enterprise"].queryset = Enterprise.objects.exclude(
+                participations__training_round=training_round
+            )
+            self.fields["enterprise"].label_from_instance = lambda e: f"{e.name} ({e.city})"
+        _counts_not_negative(self)
+        rows = [Field("enterprise")] if "enterprise" in self.fields else []
+        rows.append(ATTENDANCE_ROW)
+        if training_round.module.is_foundation:
+            del self.fields["module_order_exception"]
+        else:
+            self.fields["module_order_exception"].help_text = _(
+                "Leave empty unless the enterprise takes this module before Module 1; then say why."
+            )
+            rows.append(Field("module_order_exception"))
+        self.helper = _helper(*rows)
+
+    def clean(self):
+        cleaned = super().clean()
+        self._check_participation(cleaned, self.training_round)
+        return cleaned
+
+
+class ParticipationEditForm(ParticipationForm):
+    class Meta(ParticipationForm.Meta):
+        fields = [*services.ATTENDANCE_FIELDS, "module_order_exception"]
+
+
+class ParticipationAdminForm(_ParticipationRulesMixin, forms.ModelForm):
+    class Meta:
+        model = Participation
+        fields = "__all__"  # noqa: DJ007 - the admin shows every field
+
+    def clean(self):
+        cleaned = super().clean()
+        self._check_participation(cleaned, cleaned.get("training_round"))
+        return cleaned
+
+
+class FactoryVisitForm(forms.ModelForm):
+    """Record a factory visit from the round's page: one of its enterprises, by one of its trainers."""
+
+    class Meta:
+        model = FactoryVisit
+        fields = ["enterprise", "trainer", "visited_on", "notes"]
+        widgets = {"visited_on": DateInput(), "notes": forms.TextInput()}
+
+    def __init__(self, *args, training_round: TrainingRound, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.training_round = training_round
+        self.instance.training_round = training_round
+        self.fields["enterprise"].queryset = Enterprise.objects.filter(participations__training_round=training_round)
+        self.fields["trainer"].queryset = Trainer.objects.filter(rounds__training_round=training_round)
+        self.helper = _helper(
+            Row(
+                Column("enterprise", css_class="col-md-4"),
+                Column("trainer", css_class="col-md-4"),
+                Column("visited_on", css_class="col-md-4"),
+            ),
+            Field("notes"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        errors = services.factory_visit_check(
+            training_round=self.training_round,
+            enterprise=cleaned.get("enterprise"),
+            trainer=cleaned.get("trainer"),
+            visited_on=cleaned.get("visited_on"),
+        )
+        for field, messages in errors.items():
+            for message in messages:
+                self.add_error(field, message)
+        return cleaned
+
+
+class FactoryVisitAdminForm(forms.ModelForm):
+    class Meta:
+        model = FactoryVisit
+        fields = "__all__"  # noqa: DJ007 - the admin shows every field
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("training_round"):
+            errors = services.factory_visit_check(
+                training_round=cleaned["training_round"],
+                enterprise=cleaned.get("enterprise"),
+                trainer=cleaned.get("trainer"),
+                visited_on=cleaned.get("visited_on"),
+            )
+            for field, messages in errors.items():
+                for message in messages:
+                    self.add_error(field, message)
+        return cleaned

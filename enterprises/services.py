@@ -1,0 +1,269 @@
+"""Every write to enterprises, their participation in rounds and factory visits.
+
+The rule that lives here: an enterprise takes Module 1 before any other module, unless an officer records
+an exception with a reason (``Participation.module_order_exception``).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from programmes.models import TrainingRound
+from programmes.services import register_round_check
+from score_portal import roles
+from trainers.models import RoundTrainer, Trainer
+
+from .models import Enterprise, FactoryVisit, Participation
+
+ENTERPRISE_FIELDS = ("name", "sector", "province", "city", "workers_women", "workers_men", "notes")
+ATTENDANCE_FIELDS = ("managers_women", "managers_men", "workers_women", "workers_men")
+
+
+def _refuse_if_cancelled(training_round: TrainingRound) -> None:
+    if training_round.status == TrainingRound.Status.CANCELLED:
+        raise ValidationError(_("This round is cancelled: it cannot be changed."))
+
+
+# --- Module 1 first ---------------------------------------------------------------------------------------
+
+
+def took_module_1_by(*, enterprise_id: int, day, exclude_round_id: int | None = None) -> bool:
+    """True when the enterprise takes part in a Module 1 round (not cancelled) that starts on or before ``day``."""
+    qs = Participation.objects.filter(
+        enterprise_id=enterprise_id, training_round__module__code="M1", training_round__start__lte=day
+    ).exclude(training_round__status=TrainingRound.Status.CANCELLED)
+    if exclude_round_id:
+        qs = qs.exclude(training_round_id=exclude_round_id)
+    return qs.exists()
+
+
+def module_order_check(
+    *, training_round: TrainingRound, enterprise: Enterprise, exception: str, by: User | None
+) -> dict[str, list[str]]:
+    if training_round.module.is_foundation:
+        return {}
+    if exception.strip():
+        if by is not None and not roles.is_officer(by):
+            return {
+                "module_order_exception": [_("Only a project officer may record an exception to 'Module 1 first'.")]
+            }
+        return {}
+    if took_module_1_by(enterprise_id=enterprise.pk, day=training_round.start):
+        return {}
+    return {
+        "enterprise": [
+            _(
+                "%(enterprise)s has not taken Module 1 by %(day)s: an enterprise takes Module 1 before any other "
+                "module. An officer may record an exception with a reason."
+            )
+            % {"enterprise": enterprise.name, "day": date_format(training_round.start)}
+        ]
+    }
+
+
+@register_round_check
+def _participants_still_in_order(training_round: TrainingRound) -> dict[str, list[str]]:
+    """When a round's module or start changes, its enterprises must still have taken Module 1 first."""
+    if training_round.pk is None or training_round.module.is_foundation:
+        return {}
+    failing = [
+        p.enterprise.name
+        for p in Participation.objects.filter(
+            training_round_id=training_round.pk, module_order_exception=""
+        ).select_related("enterprise")
+        if not took_module_1_by(
+            enterprise_id=p.enterprise_id, day=training_round.start, exclude_round_id=training_round.pk
+        )
+    ]
+    if not failing:
+        return {}
+    return {
+        "module": [
+            _(
+                "With this module and start date, these enterprises would take it before Module 1: %(names)s. "
+                "Record an exception for each on the round's page first."
+            )
+            % {"names": ", ".join(failing)}
+        ]
+    }
+
+
+def attendance_check(counts: dict) -> dict[str, list[str]]:
+    errors = {}
+    for field in ATTENDANCE_FIELDS:
+        value = counts.get(field, 0)
+        if value is None or value < 0:
+            errors[field] = [_("Attendance counts cannot be negative.")]
+    return errors
+
+
+# --- Enterprises ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def enterprise_save(
+    *, enterprise: Enterprise | None = None, organisations=None, by: User | None = None, **fields
+) -> Enterprise:
+    unknown = set(fields) - set(ENTERPRISE_FIELDS)
+    if unknown:
+        raise TypeError(f"enterprise_save() got unexpected fields: {sorted(unknown)}")
+    e = enterprise if enterprise is not None else Enterprise()
+    for name, value in fields.items():
+        setattr(e, name, value)
+    for field in ("workers_women", "workers_men"):
+        value = getattr(e, field)
+        if value is not None and value < 0:
+            raise ValidationError({field: [_("Workforce counts cannot be negative.")]})
+    e.full_clean()
+    e.save()
+    if organisations is not None:
+        e.organisations.set(list(organisations))
+    return e
+
+
+# --- Participation ------------------------------------------------------------------------------------------
+
+
+def participation_validate(*, participation: Participation, by: User | None) -> None:
+    """Every rule for an enterprise in a round (proposed values); raises ValidationError by field."""
+    p = participation
+    errors = attendance_check({f: getattr(p, f) for f in ATTENDANCE_FIELDS})
+    duplicate = Participation.objects.filter(training_round=p.training_round, enterprise=p.enterprise).exclude(pk=p.pk)
+    if duplicate.exists():
+        errors.setdefault("enterprise", []).append(
+            _("%(enterprise)s already takes part in this round.") % {"enterprise": p.enterprise.name}
+        )
+    else:
+        for field, messages in module_order_check(
+            training_round=p.training_round, enterprise=p.enterprise, exception=p.module_order_exception, by=by
+        ).items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def participation_add(
+    *,
+    training_round: TrainingRound,
+    enterprise: Enterprise,
+    managers_women: int = 0,
+    managers_men: int = 0,
+    workers_women: int = 0,
+    workers_men: int = 0,
+    module_order_exception: str = "",
+    by: User | None = None,
+) -> Participation:
+    _refuse_if_cancelled(training_round)
+    p = Participation(
+        training_round=training_round,
+        enterprise=enterprise,
+        managers_women=managers_women,
+        managers_men=managers_men,
+        workers_women=workers_women,
+        workers_men=workers_men,
+        module_order_exception=module_order_exception.strip(),
+    )
+    participation_validate(participation=p, by=by)
+    p.full_clean()
+    p.save()
+    return p
+
+
+@transaction.atomic
+def participation_update(*, participation: Participation, by: User | None = None, **fields) -> Participation:
+    unknown = set(fields) - {*ATTENDANCE_FIELDS, "module_order_exception"}
+    if unknown:
+        raise TypeError(f"participation_update() got unexpected fields: {sorted(unknown)}")
+    _refuse_if_cancelled(participation.training_round)
+    for name, value in fields.items():
+        setattr(participation, name, value.strip() if isinstance(value, str) else value)
+    participation_validate(participation=participation, by=by)
+    participation.full_clean()
+    participation.save()
+    return participation
+
+
+@transaction.atomic
+def participation_remove(*, participation: Participation, by: User | None = None) -> None:
+    _refuse_if_cancelled(participation.training_round)
+    if FactoryVisit.objects.filter(
+        training_round=participation.training_round_id, enterprise=participation.enterprise_id
+    ).exists():
+        raise ValidationError(_("This enterprise has factory visits in this round: remove those visits first."))
+    if participation.training_round.module.is_foundation:
+        later = (
+            Participation.objects.filter(enterprise=participation.enterprise_id, module_order_exception="")
+            .exclude(training_round__module__code="M1")
+            .exclude(training_round__status=TrainingRound.Status.CANCELLED)
+            .select_related("training_round__module")
+        )
+        orphans = [
+            p.training_round
+            for p in later
+            if not took_module_1_by(
+                enterprise_id=participation.enterprise_id,
+                day=p.training_round.start,
+                exclude_round_id=participation.training_round_id,
+            )
+        ]
+        if orphans:
+            raise ValidationError(
+                _("Later modules of this enterprise rely on this Module 1 round: %(rounds)s.")
+                % {"rounds": ", ".join(str(r) for r in orphans)}
+            )
+    participation.delete()
+
+
+# --- Factory visits ----------------------------------------------------------------------------------------------
+
+
+def factory_visit_check(
+    *, training_round: TrainingRound, enterprise: Enterprise | None, trainer: Trainer | None, visited_on
+) -> dict[str, list[str]]:
+    """A visit is to an enterprise of the round, by a trainer of the round, once the round has started."""
+    errors: dict[str, list[str]] = {}
+    if enterprise and not Participation.objects.filter(training_round=training_round, enterprise=enterprise).exists():
+        errors["enterprise"] = [_("%(enterprise)s does not take part in this round.") % {"enterprise": enterprise.name}]
+    if trainer and not RoundTrainer.objects.filter(training_round=training_round, trainer=trainer).exists():
+        errors["trainer"] = [_("%(trainer)s does not deliver this round.") % {"trainer": trainer.name}]
+    if visited_on and visited_on < training_round.start:
+        errors["visited_on"] = [
+            _("A factory visit cannot be before the round starts (%(day)s).")
+            % {"day": date_format(training_round.start)}
+        ]
+    return errors
+
+
+@transaction.atomic
+def factory_visit_add(
+    *,
+    training_round: TrainingRound,
+    enterprise: Enterprise,
+    trainer: Trainer,
+    visited_on,
+    notes: str = "",
+    by: User | None = None,
+) -> FactoryVisit:
+    _refuse_if_cancelled(training_round)
+    errors = factory_visit_check(
+        training_round=training_round, enterprise=enterprise, trainer=trainer, visited_on=visited_on
+    )
+    if errors:
+        raise ValidationError(errors)
+    visit = FactoryVisit(
+        training_round=training_round, enterprise=enterprise, trainer=trainer, visited_on=visited_on, notes=notes
+    )
+    visit.full_clean()
+    visit.save()
+    return visit
+
+
+@transaction.atomic
+def factory_visit_remove(*, visit: FactoryVisit, by: User | None = None) -> None:
+    _refuse_if_cancelled(visit.training_round)
+    visit.delete()

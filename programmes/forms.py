@@ -1,0 +1,152 @@
+"""Forms for organisations, agreements and rounds. Their clean() asks the services' rule functions, so the
+portal and the Django admin refuse the same things with the same message next to the same field."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Field, Layout, Row
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from score_portal.access import add_service_errors
+
+from . import services
+from .models import Agreement, Organisation, TrainingRound
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _helper(*rows) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.layout = Layout(*rows)
+    return helper
+
+
+class RoundRulesMixin:
+    """clean(): the round's proposed values go through programmes.services.round_validate."""
+
+    def _check_round_rules(self, cleaned):
+        if self.errors:
+            return
+        proposed = TrainingRound(pk=self.instance.pk, status=self.instance.status)
+        for name in services.ROUND_FIELDS:
+            setattr(proposed, name, cleaned.get(name, getattr(self.instance, name, None)))
+        if "status" in cleaned:
+            proposed.status = cleaned["status"]
+        try:
+            services.round_validate(training_round=proposed)
+        except ValidationError as e:
+            add_service_errors(self, e)
+
+
+class RoundForm(RoundRulesMixin, forms.ModelForm):
+    class Meta:
+        model = TrainingRound
+        fields = ["module", "kind", "organiser", "co_organisers", "province", "city", "start", "end", "notes"]
+        widgets = {
+            "start": DateInput(),
+            "end": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "co_organisers": forms.SelectMultiple(attrs={"size": 6}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["co_organisers"].help_text = _("Hold Ctrl (or ⌘) to select more than one.")
+        self.helper = _helper(
+            Row(Column("module", css_class="col-md-6"), Column("kind", css_class="col-md-6")),
+            Row(Column("organiser", css_class="col-md-6"), Column("co_organisers", css_class="col-md-6")),
+            Row(Column("province", css_class="col-md-6"), Column("city", css_class="col-md-6")),
+            Row(Column("start", css_class="col-md-6"), Column("end", css_class="col-md-6")),
+            Field("notes"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        self._check_round_rules(cleaned)
+        return cleaned
+
+
+class RoundTransitionForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("new status"), choices=TrainingRound.Status.choices)
+
+
+class TrainingRoundAdminForm(RoundRulesMixin, forms.ModelForm):
+    """The admin's round form: the same rules, and status changes only along the round's life."""
+
+    class Meta:
+        model = TrainingRound
+        fields = "__all__"  # noqa: DJ007 - the admin shows every field
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and "status" in cleaned:
+            try:
+                services.transition_check(from_status=self.instance.status, to_status=cleaned["status"])
+            except ValidationError as e:
+                add_service_errors(self, e)
+        elif not self.instance.pk and cleaned.get("status") not in (None, TrainingRound.Status.PLANNED):
+            self.add_error("status", _("A new round starts as planned."))
+        self._check_round_rules(cleaned)
+        return cleaned
+
+
+class OrganisationForm(forms.ModelForm):
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "short_name", "kind", "parent", "province", "city", "website", "email", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["parent"].queryset = Organisation.objects.exclude(pk=self.instance.pk)
+        self.helper = _helper(
+            Row(Column("name", css_class="col-md-8"), Column("short_name", css_class="col-md-4")),
+            Row(Column("kind", css_class="col-md-6"), Column("parent", css_class="col-md-6")),
+            Row(Column("province", css_class="col-md-6"), Column("city", css_class="col-md-6")),
+            Row(Column("website", css_class="col-md-6"), Column("email", css_class="col-md-6")),
+            Field("notes"),
+        )
+
+
+class AgreementForm(forms.ModelForm):
+    class Meta:
+        model = Agreement
+        fields = ["kind", "signed_on", "start", "end", "territory", "notes"]
+        widgets = {
+            "signed_on": DateInput(),
+            "start": DateInput(),
+            "end": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.instance.organisation = organisation
+        self.helper = _helper(
+            Row(Column("kind", css_class="col-md-6"), Column("territory", css_class="col-md-6")),
+            Row(
+                Column("signed_on", css_class="col-md-4"),
+                Column("start", css_class="col-md-4"),
+                Column("end", css_class="col-md-4"),
+            ),
+            Field("notes"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("An agreement cannot end before it starts."))
+        return cleaned

@@ -1,0 +1,277 @@
+"""Every write to organisations, agreements and training rounds, and the programme rules they obey.
+
+Rules that need records from higher apps (a ToE round's trainers are qualified; Module 1 first) live in
+those apps and register here with ``register_round_check``, so changing a round's module or dates from any
+path (portal, admin, later API and imports) re-checks them without this app importing the ones above it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from .models import Agreement, Module, Organisation, TrainingRound
+
+Status = TrainingRound.Status
+
+# The life of a round: planned → classroom → consulting → completed, or cancelled from any state not final.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    Status.PLANNED: (Status.CLASSROOM, Status.CANCELLED),
+    Status.CLASSROOM: (Status.CONSULTING, Status.CANCELLED),
+    Status.CONSULTING: (Status.COMPLETED, Status.CANCELLED),
+    Status.COMPLETED: (),
+    Status.CANCELLED: (),
+}
+FINAL_STATUSES = (Status.COMPLETED, Status.CANCELLED)
+
+RoundCheck = Callable[[TrainingRound], dict[str, list[str]]]
+_round_checks: list[RoundCheck] = []
+
+ROUND_FIELDS = ("module", "kind", "organiser", "province", "city", "start", "end", "notes")
+
+
+def register_round_check(check: RoundCheck) -> RoundCheck:
+    """Higher apps add a rule about a round's proposed values (``check(round) -> {field: [messages]}``)."""
+    if check not in _round_checks:
+        _round_checks.append(check)
+    return check
+
+
+def _d(day) -> str:
+    return date_format(day, "DATE_FORMAT")
+
+
+def _merge(errors: dict[str, list[str]], more: dict[str, list[str]]) -> None:
+    for field, messages in more.items():
+        errors.setdefault(field, []).extend(messages)
+
+
+# --- Rules -------------------------------------------------------------------------------------------------
+
+
+def licence_check(*, organiser: Organisation, start, end, licences: Iterable[Agreement] | None = None) -> dict:
+    """A licensed training provider may only run rounds inside one of its licence agreements."""
+    if organiser is None or organiser.kind != Organisation.Kind.LICENSED_PROVIDER or not start:
+        return {}
+    if licences is None:
+        licences = organiser.agreements.filter(kind=Agreement.Kind.LICENCE)
+    licences = list(licences)
+    if any(licence.covers(start, end or start) for licence in licences):
+        return {}
+    if not licences:
+        return {
+            "organiser": [
+                _(
+                    "%(org)s is a licensed training provider without a licence agreement: record its licence "
+                    "before it runs a round."
+                )
+                % {"org": organiser.name}
+            ]
+        }
+    terms = "; ".join(
+        f"{_d(lic.start)} – {_d(lic.end) if lic.end else _('open-ended')}"
+        for lic in sorted(licences, key=lambda a: a.start)
+    )
+    field = "end" if any(lic.covers(start, start) for lic in licences) else "start"
+    return {
+        field: [
+            _(
+                "%(org)s is a licensed training provider: its rounds must fall inside one of its licence "
+                "agreements (%(terms)s)."
+            )
+            % {"org": organiser.name, "terms": terms}
+        ]
+    }
+
+
+def round_validate(*, training_round: TrainingRound) -> None:
+    """Check a round's proposed values against every programme rule; raise ValidationError by field."""
+    errors: dict[str, list[str]] = {}
+    r = training_round
+    if r.start and r.end and r.end < r.start:
+        errors["end"] = [_("A training round cannot end before it starts.")]
+    if r.organiser_id:
+        _merge(errors, licence_check(organiser=r.organiser, start=r.start, end=r.end))
+    if not errors and r.module_id and r.start:
+        for check in _round_checks:
+            _merge(errors, check(r))
+    if errors:
+        raise ValidationError(errors)
+
+
+def transition_check(*, from_status: str, to_status: str) -> None:
+    if to_status not in Status.values:
+        raise ValidationError({"status": [_("Unknown status: %(status)s.") % {"status": to_status}]})
+    if to_status == from_status:
+        return
+    if to_status not in TRANSITIONS.get(from_status, ()):
+        allowed = TRANSITIONS.get(from_status, ())
+        if allowed:
+            hint = _("From %(from)s it can move to: %(allowed)s.") % {
+                "from": Status(from_status).label,
+                "allowed": ", ".join(str(Status(s).label) for s in allowed),
+            }
+        else:
+            hint = _("%(from)s is final.") % {"from": Status(from_status).label}
+        raise ValidationError(
+            {
+                "status": [
+                    _("A round cannot move from %(from)s to %(to)s. %(hint)s")
+                    % {"from": Status(from_status).label, "to": Status(to_status).label, "hint": hint}
+                ]
+            }
+        )
+
+
+def allowed_transitions(training_round: TrainingRound) -> list[tuple[str, str]]:
+    return [(s, Status(s).label) for s in TRANSITIONS.get(training_round.status, ())]
+
+
+# --- Training rounds ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def round_create(
+    *,
+    module: Module,
+    kind: str,
+    organiser: Organisation,
+    province: str,
+    city: str,
+    start,
+    end,
+    notes: str = "",
+    co_organisers: Iterable[Organisation] = (),
+    by: User | None = None,
+) -> TrainingRound:
+    training_round = TrainingRound(
+        module=module,
+        kind=kind,
+        organiser=organiser,
+        province=province,
+        city=city,
+        start=start,
+        end=end,
+        notes=notes,
+        status=Status.PLANNED,
+    )
+    round_validate(training_round=training_round)
+    training_round.full_clean()
+    training_round.save()
+    training_round.co_organisers.set(list(co_organisers))
+    return training_round
+
+
+@transaction.atomic
+def round_update(
+    *,
+    training_round: TrainingRound,
+    by: User | None = None,
+    co_organisers: Iterable[Organisation] | None = None,
+    **fields,
+) -> TrainingRound:
+    unknown = set(fields) - set(ROUND_FIELDS)
+    if unknown:
+        raise TypeError(f"round_update() got unexpected fields: {sorted(unknown)}")
+    locked = TrainingRound.objects.select_for_update().get(pk=training_round.pk)
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    round_validate(training_round=locked)
+    locked.full_clean()
+    locked.save()
+    if co_organisers is not None:
+        locked.co_organisers.set(list(co_organisers))
+    return locked
+
+
+@transaction.atomic
+def round_transition(*, training_round: TrainingRound, to_status: str, by: User | None = None) -> TrainingRound:
+    """Move a round through its life; an illegal move is refused with a message on ``status``."""
+    locked = TrainingRound.objects.select_for_update().get(pk=training_round.pk)
+    transition_check(from_status=locked.status, to_status=to_status)
+    if locked.status != to_status:
+        locked.status = to_status
+        locked.save(update_fields=["status", "updated_at"])
+    training_round.status = locked.status
+    return locked
+
+
+# --- Organisations and agreements ------------------------------------------------------------------------
+
+ORGANISATION_FIELDS = ("name", "short_name", "kind", "parent", "province", "city", "website", "email", "notes")
+AGREEMENT_FIELDS = ("kind", "signed_on", "start", "end", "territory", "notes")
+
+
+def _rounds_outside_licences(organisation: Organisation, licences: list[Agreement]) -> list[TrainingRound]:
+    if organisation.kind != Organisation.Kind.LICENSED_PROVIDER or organisation.pk is None:
+        return []
+    rounds = TrainingRound.objects.filter(organiser=organisation).exclude(status=Status.CANCELLED)
+    return [
+        r
+        for r in rounds.select_related("module")
+        if licence_check(organiser=organisation, start=r.start, end=r.end, licences=licences)
+    ]
+
+
+def _outside_message(rounds: list[TrainingRound]) -> str:
+    names = ", ".join(str(r) for r in rounds[:5]) + ("…" if len(rounds) > 5 else "")
+    return _("These rounds would fall outside every licence agreement: %(rounds)s.") % {"rounds": names}
+
+
+@transaction.atomic
+def organisation_save(*, organisation: Organisation | None = None, by: User | None = None, **fields) -> Organisation:
+    """Create (organisation=None) or update an organisation."""
+    unknown = set(fields) - set(ORGANISATION_FIELDS)
+    if unknown:
+        raise TypeError(f"organisation_save() got unexpected fields: {sorted(unknown)}")
+    org = organisation if organisation is not None else Organisation()
+    for name, value in fields.items():
+        setattr(org, name, value)
+    if org.parent_id and org.pk and org.parent_id == org.pk:
+        raise ValidationError({"parent": [_("An organisation cannot be its own parent.")]})
+    outside = _rounds_outside_licences(org, list(org.agreements.filter(kind=Agreement.Kind.LICENCE)) if org.pk else [])
+    if outside:
+        raise ValidationError({"kind": [_outside_message(outside)]})
+    org.full_clean()
+    org.save()
+    return org
+
+
+@transaction.atomic
+def agreement_save(
+    *, organisation: Organisation, agreement: Agreement | None = None, by: User | None = None, **fields
+) -> Agreement:
+    """Create or update an agreement; a licence may not shrink away from rounds already run under it."""
+    unknown = set(fields) - set(AGREEMENT_FIELDS)
+    if unknown:
+        raise TypeError(f"agreement_save() got unexpected fields: {sorted(unknown)}")
+    a = agreement if agreement is not None else Agreement(organisation=organisation)
+    for name, value in fields.items():
+        setattr(a, name, value)
+    if a.start and a.end and a.end < a.start:
+        raise ValidationError({"end": [_("An agreement cannot end before it starts.")]})
+    if a.signed_on and a.end and a.signed_on > a.end:
+        raise ValidationError({"signed_on": [_("An agreement cannot be signed after it ends.")]})
+    others = list(organisation.agreements.filter(kind=Agreement.Kind.LICENCE).exclude(pk=a.pk))
+    licences = others + ([a] if a.kind == Agreement.Kind.LICENCE else [])
+    outside = _rounds_outside_licences(organisation, licences)
+    if outside:
+        raise ValidationError({"end": [_outside_message(outside)]})
+    a.full_clean()
+    a.save()
+    return a
+
+
+@transaction.atomic
+def agreement_delete(*, agreement: Agreement, by: User | None = None) -> None:
+    organisation = agreement.organisation
+    licences = list(organisation.agreements.filter(kind=Agreement.Kind.LICENCE).exclude(pk=agreement.pk))
+    outside = _rounds_outside_licences(organisation, licences)
+    if outside:
+        raise ValidationError(_outside_message(outside))
+    agreement.delete()

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from .models import Organisation, TrainingRound
+
+TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
+WIDE_ONLY = {"th": {"class": "d-none d-md-table-cell"}, "td": {"class": "d-none d-md-table-cell text-nowrap"}}
+
+
+def status_badge(status: str, label: str) -> str:
+    return format_html('<span class="badge status-{}">{}</span>', status, label)
+
+
+class RoundTable(tables.Table):
+    round = tables.Column(
+        verbose_name=_("Round"), accessor="pk", linkify=lambda record: record.get_absolute_url(), order_by=("start",)
+    )
+    module = tables.Column(
+        verbose_name=_("Module"), accessor="module__code", order_by=("module__order",), attrs=WIDE_ONLY
+    )
+    kind = tables.Column(verbose_name=_("Kind"), attrs=WIDE_ONLY)
+    organiser = tables.Column(verbose_name=_("Organiser"), order_by=("organiser__name",))
+    province = tables.Column(verbose_name=_("Province"), attrs=WIDE_ONLY)
+    city = tables.Column(verbose_name=_("City"), attrs=WIDE_ONLY)
+    start = tables.DateColumn(verbose_name=_("Start"), format="Y-m-d", attrs=WIDE_ONLY)
+    end = tables.DateColumn(verbose_name=_("End"), format="Y-m-d", attrs=WIDE_ONLY)
+    status = tables.Column(verbose_name=_("Status"))
+    n_enterprises = tables.Column(verbose_name=_("Enterprises"), attrs={"td": {"class": "text-end"}})
+    n_participants = tables.Column(verbose_name=_("Participants"), attrs={"td": {"class": "text-end"}})
+
+    class Meta:
+        model = TrainingRound
+        fields: tuple = ()
+        sequence = ("round", "module", "kind", "organiser", "province", "city", "start", "end", "status")
+        attrs = TABLE_ATTRS
+        order_by = ("-start",)
+        empty_text = _("No training round matches these filters.")
+
+    def render_round(self, record):
+        return str(record)
+
+    def render_kind(self, record):
+        return record.get_kind_short()
+
+    def render_status(self, record):
+        return status_badge(record.status, record.get_status_display())
+
+    def value_status(self, record):
+        return record.get_status_display()
+
+
+class OrganisationTable(tables.Table):
+    name = tables.Column(verbose_name=_("Name"), linkify=True)
+    short_name = tables.Column(verbose_name=_("Short name"))
+    kind = tables.Column(verbose_name=_("Kind"))
+    parent = tables.Column(verbose_name=_("Parent"), order_by=("parent__name",))
+    province = tables.Column(verbose_name=_("Province"))
+    city = tables.Column(verbose_name=_("City"))
+    n_agreements = tables.Column(verbose_name=_("Agreements"), attrs={"td": {"class": "text-end"}})
+    licence_until = tables.DateColumn(
+        verbose_name=_("Licence until"), format="Y-m-d", attrs={"td": {"class": "text-nowrap"}}
+    )
+    n_rounds = tables.Column(verbose_name=_("Rounds organised"), attrs={"td": {"class": "text-end"}})
+
+    class Meta:
+        model = Organisation
+        fields: tuple = ()
+        sequence = ("name", "short_name", "kind", "parent", "province", "city")
+        attrs = TABLE_ATTRS
+        order_by = ("name",)
+        empty_text = _("No organisation matches these filters.")
+
+    def render_parent(self, record):
+        return record.parent.short_name or record.parent.name

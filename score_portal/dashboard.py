@@ -1,0 +1,109 @@
+"""The officer's home page: what needs attention this month, and the programme's headline figures.
+
+It sits above the four apps (like the demo loader) because it counts across all of them; every count starts
+from the ``*_visible_to(user)`` selectors. The number of queries does not depend on the number of rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.utils import timezone
+
+from enterprises.models import Participation, Result
+from programmes.models import Agreement, Module, TrainingRound
+from programmes.selectors import agreements_visible_to, rounds_visible_to
+from trainers.models import Qualification
+from trainers.selectors import trainers_visible_to
+
+Status = TrainingRound.Status
+UPCOMING_DAYS = 30
+LICENCE_WARNING_DAYS = 90
+LIST_LIMIT = 15
+
+
+def officer_dashboard(user, today: dt.date | None = None) -> dict:
+    today = today or timezone.localdate()
+    rounds = rounds_visible_to(user)
+    live_rounds = rounds.exclude(status=Status.CANCELLED)
+
+    starting_soon = list(
+        live_rounds.filter(start__gte=today, start__lte=today + dt.timedelta(days=UPCOMING_DAYS))
+        .select_related("module", "organiser")
+        .order_by("start")
+    )
+
+    approved = Result.objects.filter(training_round=OuterRef("pk"), status=Result.Status.APPROVED)
+    without_results = (
+        live_rounds.filter(end__lt=today, kind__in=[TrainingRound.Kind.TOE, TrainingRound.Kind.BOTH])
+        .annotate(has_results=Exists(approved))
+        .filter(has_results=False)
+    )
+    ended_without_results = list(without_results.select_related("module", "organiser").order_by("-end")[:LIST_LIMIT])
+
+    licences_expiring = list(
+        agreements_visible_to(user)
+        .filter(kind=Agreement.Kind.LICENCE, end__gte=today, end__lte=today + dt.timedelta(days=LICENCE_WARNING_DAYS))
+        .select_related("organisation")
+        .order_by("end")
+    )
+
+    taken = Participation.objects.filter(training_round__in=live_rounds)
+    trained = dict(
+        taken.filter(training_round__status=Status.COMPLETED)
+        .values_list("training_round__module")
+        .annotate(n=Count("enterprise", distinct=True))
+    )
+    in_training = dict(
+        taken.filter(training_round__status__in=[Status.CLASSROOM, Status.CONSULTING])
+        .values_list("training_round__module")
+        .annotate(n=Count("enterprise", distinct=True))
+    )
+    qualified = dict(
+        Qualification.objects.filter(
+            trainer__in=trainers_visible_to(user), trainer__active=True, qualified_on__lte=today
+        )
+        .filter(Q(expires_on__isnull=True) | Q(expires_on__gt=today))
+        .values_list("module")
+        .annotate(n=Count("trainer", distinct=True))
+    )
+    by_module = [
+        {
+            "module": m,
+            "trained": trained.get(m.pk, 0),
+            "in_training": in_training.get(m.pk, 0),
+            "qualified": qualified.get(m.pk, 0),
+        }
+        for m in Module.objects.all()
+    ]
+
+    sums = taken.aggregate(
+        managers_women=Sum("managers_women"),
+        managers_men=Sum("managers_men"),
+        workers_women=Sum("workers_women"),
+        workers_men=Sum("workers_men"),
+        enterprises=Count("enterprise", distinct=True),
+    )
+    sums = {k: v or 0 for k, v in sums.items()}
+    women = sums["managers_women"] + sums["workers_women"]
+    men = sums["managers_men"] + sums["workers_men"]
+    participants = {
+        **sums,
+        "women": women,
+        "men": men,
+        "all": women + men,
+        "women_percent": round(100 * women / (women + men)) if women + men else None,
+    }
+    return {
+        "today": today,
+        "upcoming_days": UPCOMING_DAYS,
+        "licence_days": LICENCE_WARNING_DAYS,
+        "starting_soon": starting_soon,
+        "ended_without_results": ended_without_results,
+        "ended_without_results_count": without_results.count(),
+        "licences_expiring": licences_expiring,
+        "by_module": by_module,
+        "participants": participants,
+        "rounds_running": live_rounds.filter(status__in=[Status.CLASSROOM, Status.CONSULTING]).count(),
+    }

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from programmes.filters import PortalFilterSet
+from programmes.models import Module, Organisation
+
+from .models import Qualification, Sex, Trainer
+
+
+class TrainerFilter(PortalFilterSet):
+    search_fields = ("name", "position", "organisation__name", "organisation__short_name", "email")
+
+    module = django_filters.ModelChoiceFilter(
+        label=_("Qualified for module (today)"), queryset=Module.objects.all(), method="by_module"
+    )
+    role = django_filters.ChoiceFilter(label=_("Role"), choices=Trainer.Role.choices)
+    sex = django_filters.ChoiceFilter(label=_("Sex"), choices=Sex.choices)
+    organisation = django_filters.ModelChoiceFilter(label=_("Organisation"), queryset=Organisation.objects.all())
+    active = django_filters.BooleanFilter(label=_("Active"))
+
+    class Meta:
+        model = Trainer
+        fields: list[str] = []
+
+    def by_module(self, queryset, name, value):
+        today = dt.date.today()
+        valid = Qualification.objects.filter(module=value, qualified_on__lte=today).filter(
+            Q(expires_on__isnull=True) | Q(expires_on__gt=today)
+        )
+        return queryset.filter(pk__in=valid.values("trainer_id"))

@@ -1,0 +1,173 @@
+"""Every write to trainers, their qualifications and who delivers a round.
+
+The rule that lives here: a ToE round's trainers hold a qualification for the round's module that is valid
+on the round's start date (ToT candidates excepted: they are being trained, or delivering their supervised
+cycle).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from programmes.models import Module, TrainingRound
+from programmes.services import register_round_check
+
+from .models import Qualification, RoundTrainer, Trainer
+
+TRAINER_FIELDS = ("name", "sex", "organisation", "role", "position", "email", "phone", "photo", "active", "notes")
+
+
+def _needs_qualification(training_round: TrainingRound, role: str) -> bool:
+    return training_round.trains_enterprises and role != RoundTrainer.Role.CANDIDATE
+
+
+def qualified_on(*, trainer: Trainer, module: Module, day, qualifications=None) -> bool:
+    if qualifications is None:
+        qualifications = trainer.qualifications.filter(module=module)
+    return any(q.module_id == module.pk and q.valid_on(day) for q in qualifications)
+
+
+def _not_qualified_message(trainer: Trainer, training_round: TrainingRound) -> str:
+    return _(
+        "%(trainer)s is not qualified for %(module)s on %(day)s, the round's start: a ToE round's trainers must "
+        "hold a valid qualification for its module (add the qualification, or give the role 'Trainee (ToT "
+        "candidate)')."
+    ) % {"trainer": trainer.name, "module": training_round.module, "day": date_format(training_round.start)}
+
+
+def round_trainer_check(*, training_round: TrainingRound, trainer: Trainer, role: str) -> dict[str, list[str]]:
+    """The qualification rule for one trainer in one round (proposed values), as {field: [messages]}."""
+    if not _needs_qualification(training_round, role):
+        return {}
+    if qualified_on(trainer=trainer, module=training_round.module, day=training_round.start):
+        return {}
+    return {"trainer": [_not_qualified_message(trainer, training_round)]}
+
+
+@register_round_check
+def _round_trainers_still_qualified(training_round: TrainingRound) -> dict[str, list[str]]:
+    """When a round's module, kind or start changes, its trainers must still be qualified."""
+    if training_round.pk is None or not training_round.trains_enterprises:
+        return {}
+    assigned = (
+        RoundTrainer.objects.filter(training_round_id=training_round.pk)
+        .exclude(role=RoundTrainer.Role.CANDIDATE)
+        .select_related("trainer")
+        .prefetch_related("trainer__qualifications")
+    )
+    failing = [
+        rt.trainer.name
+        for rt in assigned
+        if not qualified_on(
+            trainer=rt.trainer,
+            module=training_round.module,
+            day=training_round.start,
+            qualifications=rt.trainer.qualifications.all(),
+        )
+    ]
+    if not failing:
+        return {}
+    return {
+        "start": [
+            _(
+                "With this module and start date, these trainers would not be qualified: %(names)s. A ToE round's "
+                "trainers must hold a valid qualification for its module on its start date."
+            )
+            % {"names": ", ".join(failing)}
+        ]
+    }
+
+
+def _refuse_if_cancelled(training_round: TrainingRound) -> None:
+    if training_round.status == TrainingRound.Status.CANCELLED:
+        raise ValidationError(_("This round is cancelled: it cannot be changed."))
+
+
+# --- Trainers ------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def trainer_save(*, trainer: Trainer | None = None, by: User | None = None, **fields) -> Trainer:
+    unknown = set(fields) - set(TRAINER_FIELDS)
+    if unknown:
+        raise TypeError(f"trainer_save() got unexpected fields: {sorted(unknown)}")
+    t = trainer if trainer is not None else Trainer()
+    for name, value in fields.items():
+        setattr(t, name, value)
+    t.full_clean()
+    t.save()
+    return t
+
+
+@transaction.atomic
+def qualification_add(
+    *, trainer: Trainer, module: Module, qualified_on, expires_on=None, tot_round=None, by: User | None = None
+) -> Qualification:
+    q = Qualification(
+        trainer=trainer, module=module, qualified_on=qualified_on, expires_on=expires_on, tot_round=tot_round
+    )
+    if expires_on and qualified_on and expires_on <= qualified_on:
+        raise ValidationError({"expires_on": [_("A qualification must expire after the date it was awarded.")]})
+    q.full_clean()
+    q.save()
+    return q
+
+
+def _rounds_relying_on(qualification: Qualification) -> list[TrainingRound]:
+    """ToE rounds this trainer delivers for the module that only this qualification covers."""
+    others = list(qualification.trainer.qualifications.filter(module=qualification.module).exclude(pk=qualification.pk))
+    assignments = (
+        RoundTrainer.objects.filter(
+            trainer=qualification.trainer,
+            training_round__module=qualification.module,
+            training_round__kind__in=[TrainingRound.Kind.TOE, TrainingRound.Kind.BOTH],
+        )
+        .exclude(role=RoundTrainer.Role.CANDIDATE)
+        .exclude(training_round__status=TrainingRound.Status.CANCELLED)
+        .select_related("training_round__module")
+    )
+    rounds = [a.training_round for a in assignments]
+    return [r for r in rounds if qualification.valid_on(r.start) and not any(o.valid_on(r.start) for o in others)]
+
+
+@transaction.atomic
+def qualification_remove(*, qualification: Qualification, by: User | None = None) -> None:
+    relying = _rounds_relying_on(qualification)
+    if relying:
+        raise ValidationError(
+            _(
+                "This qualification is what lets %(trainer)s deliver: %(rounds)s. Remove the trainer from those "
+                "rounds first."
+            )
+            % {"trainer": qualification.trainer.name, "rounds": ", ".join(str(r) for r in relying)}
+        )
+    qualification.delete()
+
+
+# --- Trainers in rounds --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def round_trainer_add(
+    *, training_round: TrainingRound, trainer: Trainer, role: str = RoundTrainer.Role.LEAD, by: User | None = None
+) -> RoundTrainer:
+    _refuse_if_cancelled(training_round)
+    if RoundTrainer.objects.filter(training_round=training_round, trainer=trainer).exists():
+        raise ValidationError({"trainer": [_("%(trainer)s is already in this round.") % {"trainer": trainer.name}]})
+    errors = round_trainer_check(training_round=training_round, trainer=trainer, role=role)
+    if errors:
+        raise ValidationError(errors)
+    rt = RoundTrainer(training_round=training_round, trainer=trainer, role=role)
+    rt.full_clean()
+    rt.save()
+    return rt
+
+
+@transaction.atomic
+def round_trainer_remove(*, round_trainer: RoundTrainer, by: User | None = None) -> None:
+    _refuse_if_cancelled(round_trainer.training_round)
+    round_trainer.delete()
