@@ -16,4 +16,9 @@ def home(request):
         template = "home/editor.html"
     else:
         template = "home/no_role.html"
-    return render(request, template)
+    context = {}
+    if template == "home/partner.html":
+        from enterprises.result_views import partner_home_context
+
+        context = partner_home_context(user)
+    return render(request, template, context)
