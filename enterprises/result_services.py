@@ -163,7 +163,8 @@ def result_delete(*, result: Result, by: User) -> None:
 @transaction.atomic
 def result_transition(*, result: Result, by: User, to: str, reason: str = "") -> Result:
     """Move a result one approval step, record who, when and why, and tell the people concerned."""
-    result = Result.objects.select_for_update().select_related("enterprise", "module", "author").get(pk=result.pk)
+    locked = Result.objects.select_for_update(of=("self",)).select_related("enterprise", "module", "author")
+    result = locked.get(pk=result.pk)
     who = TRANSITIONS.get((result.status, to))
     if who is None:
         raise ResultNotAllowed(
@@ -299,15 +300,19 @@ def photo_pair_add(
 ) -> PhotoPair:
     """Check and store a before/after pair of uploads (with their web, print and thumbnail copies)."""
     _require_edit(result, by)
+    sides = (("before", before, before_caption), ("after", after, after_caption))
     errors = {}
-    stored = {}
-    for side, upload, caption in (("before", before, before_caption), ("after", after, after_caption)):
+    for side, upload, _caption in sides:  # check both before storing either, so a refusal leaves no files
         try:
-            stored[side] = photos.photo_create(upload=upload, caption=caption.strip(), credit=credit.strip(), by=by)
+            photos.photo_check(upload)
         except ValidationError as exc:
             errors[side] = exc.messages
     if errors:
         raise ValidationError(errors)
+    stored = {
+        side: photos.photo_create(upload=upload, caption=caption.strip(), credit=credit.strip(), by=by)
+        for side, upload, caption in sides
+    }
     last = result.photo_pairs.order_by("-order").values_list("order", flat=True).first() or 0
     pair = PhotoPair(result=result, before=stored["before"], after=stored["after"], order=last + 1)
     pair._history_user = by
