@@ -221,9 +221,11 @@ def _read_csv(data: bytes) -> Table:
 def column_problems(headers: list[str]) -> list[str]:
     """Every problem with the heading row: missing, unknown and repeated columns."""
     seen: dict[str, int] = defaultdict(int)
+    spelled: dict[str, str] = {}
     for h in headers:
         if h.strip():
             seen[h.strip().lower()] += 1
+            spelled.setdefault(h.strip().lower(), h.strip())
     known = {c.lower() for c in COLUMNS + EXPORT_ONLY}
     problems = []
     missing = [c for c in REQUIRED if c.lower() not in seen]
@@ -232,7 +234,7 @@ def column_problems(headers: list[str]) -> list[str]:
     unknown = [h.strip() for h in headers if h.strip() and h.strip().lower() not in known]
     if unknown:
         problems.append(gettext("Unknown columns: %(cols)s.") % {"cols": ", ".join(unknown)})
-    repeated = [h for h, n in seen.items() if n > 1]
+    repeated = [spelled[h] for h, n in seen.items() if n > 1]
     if repeated:
         problems.append(gettext("Columns given twice: %(cols)s.") % {"cols": ", ".join(repeated)})
     if problems:
