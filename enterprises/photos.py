@@ -64,13 +64,16 @@ def _open(upload) -> Image.Image:
             code="too_large",
         )
     upload.seek(0)
+    # Pillow reads from its own in-memory copy (at most 25 MB), so the caller's upload stays open and unread.
+    data = io.BytesIO(upload.read())
+    upload.seek(0)
     not_a_photo = ValidationError(
         _("This file is not a JPEG, PNG or WebP photo (whatever its name says)."), code="not_a_photo"
     )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(upload)
+            image = Image.open(data)
             if image.format not in ALLOWED_FORMATS:
                 raise not_a_photo
             width, height = image.size

@@ -115,7 +115,7 @@ def result_create(
         status=Result.Status.DRAFT,
     )
     result._history_user = by
-    result.full_clean()
+    result.clean_fields(exclude=["enterprise", "module", "training_round", "organisation", "author"])
     result.save()
     _step(result, by, "", Result.Status.DRAFT)
     return result
@@ -272,7 +272,8 @@ def kpi_line_save(
     line.followup_value, line.followup_date = followup_value, followup_date
     line.note = note.strip()
     line._history_user = by
-    line.full_clean(validate_unique=False, validate_constraints=False)
+    # the related rows are in hand; checking the values only keeps an import at a few queries per line
+    line.clean_fields(exclude=["result", "kpi"])
     line.save()
     return line
 
