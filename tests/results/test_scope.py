@@ -141,3 +141,25 @@ def test_user_without_a_role_sees_nothing(client, nobody, b_objects):
     assert client.get(f"/results/{b_objects['result'].pk}/").status_code == 404
     assert "Guangzhou" not in client.get("/results/").content.decode()
     assert client.get("/results/new/").status_code == 403
+
+
+def test_admin_lists_start_from_the_same_scope(client, side_a, side_b, officer, b_objects):
+    # a partner given staff access by mistake still sees only its organisation's results in the admin
+    from django.contrib.auth.models import Permission
+
+    mine = draft(side_a)
+    side_a.partner.is_staff = True
+    side_a.partner.save()
+    perms = Permission.objects.filter(content_type__app_label="enterprises", codename__in=["view_result", "view_photo"])
+    assert perms.count() == 2, list(perms)
+    side_a.partner.user_permissions.add(*perms)
+    client.force_login(side_a.partner)
+    page = client.get("/admin/enterprises/result/").content.decode()
+    assert "Yucheng Futong Electric" in page and "Guangzhou Toy Factory" not in page
+    assert client.get(f"/admin/enterprises/result/{b_objects['result'].pk}/change/").status_code == 302
+    assert client.get(f"/admin/enterprises/photo/{b_objects['photo'].pk}/change/").status_code == 302
+    officer.user_permissions.add(*perms)
+    client.force_login(officer)
+    page = client.get("/admin/enterprises/result/").content.decode()
+    assert "Yucheng Futong Electric" in page and "Guangzhou Toy Factory" in page
+    assert mine.pk
