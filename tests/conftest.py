@@ -81,10 +81,12 @@ def wait_for(predicate, timeout: float = 20.0, interval: float = 0.1):
 
 
 def _reset_connections() -> None:
-    """Drop pooled broker connections so the next use connects to the broker now configured."""
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
-        celery_app._pool = None
+    """Forget pooled broker connections so the next use connects to the broker now configured.
+
+    They are dropped, not closed: kombu keeps a global producer pool per connection that would
+    otherwise hand out a closed pool to the next test.
+    """
+    celery_app._pool = None
     celery_app.amqp._producer_pool = None
 
 

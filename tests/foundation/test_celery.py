@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django.db import transaction
 
+from score_portal.celery import app as celery_app
 from score_portal.mail import email_notify
 from score_portal.tasks import email_send
 from tests.conftest import wait_for
@@ -18,6 +19,7 @@ def test_task_runs_eagerly_after_commit(django_capture_on_commit_callbacks):
 
 @pytest.mark.services
 def test_task_runs_through_a_real_worker_on_redis(celery_worker):
+    assert celery_app.conf.task_always_eager is False  # the message really goes through Redis
     with transaction.atomic():
         email_send.delay(subject="Issue ready", body="Issue No. 5", recipients=["editor@example.org"])
     wait_for(lambda: mail.outbox)
