@@ -227,6 +227,11 @@ def column_problems(headers: list[str]) -> list[str]:
             seen[h.strip().lower()] += 1
             spelled.setdefault(h.strip().lower(), h.strip())
     known = {c.lower() for c in COLUMNS + EXPORT_ONLY}
+    hint = gettext("The first row must name the columns: %(cols)s (download the template).") % {
+        "cols": ", ".join(COLUMNS)
+    }
+    if not known & set(seen):
+        return [gettext("This is not a results spreadsheet: none of the template's columns is in its first row."), hint]
     problems = []
     missing = [c for c in REQUIRED if c.lower() not in seen]
     if missing:
@@ -238,10 +243,7 @@ def column_problems(headers: list[str]) -> list[str]:
     if repeated:
         problems.append(gettext("Columns given twice: %(cols)s.") % {"cols": ", ".join(repeated)})
     if problems:
-        problems.append(
-            gettext("The first row must name the columns: %(cols)s (download the template).")
-            % {"cols": ", ".join(COLUMNS)}
-        )
+        problems.append(hint)
     return problems
 
 

@@ -177,6 +177,7 @@ def test_csv_upload_imports_the_same_way(client, side_a):
         ("broken.xlsx", b"PK\x03\x04 this is no zip", "not an Excel workbook (.xlsx) or a CSV file"),
         ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "Old Excel 97-2003 (.xls) files"),
         ("header-only.xlsx", xlsx([]), "The file has no rows to import"),
+        ("letter.csv", b"Dear SCORE team,\nplease find our results attached.\n", "This is not a results spreadsheet"),
     ],
 )
 def test_malformed_files_are_refused_next_to_the_field_and_save_nothing(client, side_a, name, data, message):
