@@ -2,7 +2,8 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .forms import FactoryVisitAdminForm, ParticipationAdminForm
-from .models import KPI, Enterprise, FactoryVisit, KPILine, Participation, Photo, PhotoPair, Result
+from .models import KPI, Enterprise, FactoryVisit, KPILine, Participation, Photo, PhotoPair, Result, ResultStep
+from .selectors import photos_visible_to, results_visible_to
 
 
 @admin.register(Enterprise)
@@ -65,6 +66,11 @@ class ResultAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["enterprise", "module", "training_round", "organisation", "author"]
     list_select_related = ["enterprise", "module", "organisation", "author"]
     inlines = [KPILineInline, PhotoPairInline]
+    # approval steps go through result_services (trail, e-mails), never through a bare status edit
+    readonly_fields = ["status", "author", "approved_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(pk__in=results_visible_to(request.user).values("pk"))
 
 
 @admin.register(KPILine)
@@ -74,12 +80,21 @@ class KPILineAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["result", "kpi"]
     list_select_related = ["result__enterprise", "result__module", "kpi"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(result__in=results_visible_to(request.user).values("pk"))
+
 
 @admin.register(Photo)
 class PhotoAdmin(SimpleHistoryAdmin):
     list_display = ["caption", "credit", "width", "height", "uploaded_at"]
     search_fields = ["caption", "credit"]
-    readonly_fields = ["web", "print", "thumbnail", "width", "height"]
+    readonly_fields = ["image", "web", "print", "thumbnail", "width", "height"]
+
+    def has_add_permission(self, request):
+        return False  # photos arrive through the result pages, which check and clean them (enterprises/photos.py)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(pk__in=photos_visible_to(request.user).values("pk"))
 
 
 @admin.register(PhotoPair)
@@ -88,3 +103,20 @@ class PhotoPairAdmin(SimpleHistoryAdmin):
     search_fields = ["result__enterprise__name", "before__caption", "after__caption"]
     autocomplete_fields = ["result", "before", "after"]
     list_select_related = ["result__enterprise", "result__module", "before", "after"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(result__in=results_visible_to(request.user).values("pk"))
+
+
+@admin.register(ResultStep)
+class ResultStepAdmin(admin.ModelAdmin):
+    list_display = ["result", "from_status", "to_status", "by", "at"]
+    list_filter = ["to_status"]
+    list_select_related = ["result__enterprise", "result__module", "by"]
+    readonly_fields = ["result", "from_status", "to_status", "by", "at", "reason"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(result__in=results_visible_to(request.user).values("pk"))

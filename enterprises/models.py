@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -314,3 +315,62 @@ class PhotoPair(models.Model):
 
     def __str__(self) -> str:
         return f"{self.result}: {self.before.caption[:40]}"
+
+
+class ResultStep(models.Model):
+    """One step of a result's approval trail: who moved it from which status to which, when and why."""
+
+    result = models.ForeignKey(Result, verbose_name=_("result"), on_delete=models.CASCADE, related_name="steps")
+    from_status = models.CharField(_("from"), max_length=20, choices=Result.Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=Result.Status.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("approval step")
+        verbose_name_plural = _("approval steps")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.result}: {self.from_status or '–'} → {self.to_status}"
+
+
+class ResultImport(models.Model):
+    """An uploaded Excel/CSV file of results, kept between its preview and its import."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("Previewed")
+        IMPORTED = "imported", _("Imported")
+
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    filename = models.CharField(_("file name"), max_length=255)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.CASCADE, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PREVIEWED)
+    rows_imported = models.PositiveIntegerField(_("rows imported"), default=0)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("results upload")
+        verbose_name_plural = _("results uploads")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.filename

@@ -19,6 +19,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
+from enterprises import photos
 from enterprises.models import KPI, Enterprise, KPILine, Participation, Photo, PhotoPair, Result
 from newsletters.models import Event, ExpertComment, Issue, NewsItem
 from programmes.models import Agreement, Module, Organisation, PartnerMembership, TrainingRound
@@ -185,8 +186,11 @@ class _Loader:
                     "approved_at": timezone.make_aware(dt.datetime.combine(approved_on, dt.time(12))),
                 },
             )
-            if result.author_id is None and author is not None:
-                result.author = author
+            # The author is a user of the organisation that reported the result, when it has one.
+            member = PartnerMembership.objects.filter(organisation=result.organisation).first()
+            result_author = member.user if member and author is not None else author
+            if result.author_id is None and result_author is not None:
+                result.author = result_author
                 result.save(update_fields=["author"])
             for line in row.get("kpis", []):
                 self.upsert(
@@ -223,12 +227,10 @@ class _Loader:
                 stored.save(update_fields=changed)
 
     def photo(self, filename: str, caption: str, credit: str) -> Photo:
+        # Through the upload service, like a partner's photo: checked, cleaned, with its web/print/thumbnail copies.
         path = DEMO_DIR / "photos" / filename
-        photo = Photo(caption=caption, credit=credit)
         with path.open("rb") as fh:
-            photo.image.save(path.name, File(fh), save=False)
-        photo.save()
-        return photo
+            return photos.photo_create(upload=File(fh, name=path.name), caption=caption, credit=credit)
 
     def newsletter_records(self):
         for row in self.data.get("news", []):

@@ -1,6 +1,8 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from enterprises.result_views import partner_home_context
+
 from . import roles
 from .dashboard import officer_dashboard
 
@@ -15,6 +17,7 @@ def home(request):
         context = officer_dashboard(user)
     elif roles.is_partner(user):
         template = "home/partner.html"
+        context = partner_home_context(user)
     elif roles.is_editor(user):
         template = "home/editor.html"
     else:

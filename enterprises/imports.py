@@ -1,0 +1,593 @@
+"""Bulk entry of KPI lines from Excel (.xlsx) or CSV: template, preview, marked workbook, import, export.
+
+One row is one KPI line of one enterprise's result for one module. Rows of the same enterprise and module
+go into the same result (a new draft, or the organisation's draft or returned result). Nothing is saved
+until the preview shows no problem, and then all rows are saved in one transaction, through the same
+services as the web forms, or none are.
+
+We read and write the files with openpyxl and the csv module rather than django-import-export's
+Resource pipeline: the preview must report every problem of every row in the partner's own terms
+(which cell, why) and the save must go through ``result_services`` so the scope and approval rules are
+checked once; import-export would have us re-implement both inside its hooks.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from programmes.models import Module
+from score_portal import roles
+
+from . import result_services
+from .models import KPI, Enterprise, Result
+from .selectors import enterprises_visible_to
+
+# The column headings are the file format, so they stay in English whatever the page's language:
+# a workbook downloaded in Chinese must import in English too.
+ENTERPRISE, MODULE, KPI_COL = "Enterprise", "Module", "KPI"
+BASELINE_VALUE, BASELINE_DATE = "Baseline value", "Baseline date"
+FOLLOWUP_VALUE, FOLLOWUP_DATE = "Follow-up value", "Follow-up date"
+NOTE, STATUS = "Note", "Status"
+COLUMNS = [ENTERPRISE, MODULE, KPI_COL, BASELINE_VALUE, BASELINE_DATE, FOLLOWUP_VALUE, FOLLOWUP_DATE, NOTE]
+REQUIRED = COLUMNS[:-1]
+EXPORT_ONLY = [STATUS]  # exported for reading; ignored when the file comes back
+SHEET = "Results"
+LISTS_SHEET = "Lists"
+TEMPLATE_ROWS = 1000
+MAX_ROWS = 20_000
+CONTENT_TYPE_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+BAD_FILL = PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE")
+HEADER_FILL = PatternFill("solid", start_color="0B4F8A", end_color="0B4F8A")
+
+
+def enterprise_label(enterprise: Enterprise) -> str:
+    return f"{enterprise.name}, {enterprise.city}"
+
+
+def module_label(module: Module) -> str:
+    return f"{module.code} {module.short_name or module.name}"
+
+
+# --- The template ---------------------------------------------------------------------------------
+
+
+def _header(ws, columns: list[str]) -> None:
+    ws.append(columns)
+    for cell in ws[1]:
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = HEADER_FILL
+    widths = {ENTERPRISE: 40, MODULE: 28, KPI_COL: 40, NOTE: 40}
+    for i, name in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = widths.get(name, 16)
+    ws.freeze_panes = "A2"
+
+
+def template_workbook(user) -> bytes:
+    """An .xlsx whose Enterprise, Module and KPI cells offer the user's enterprises, the modules and the
+    active KPIs as drop-down lists (the lists live on a hidden sheet)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    _header(ws, COLUMNS)
+    lists = wb.create_sheet(LISTS_SHEET)
+    choices = {
+        ENTERPRISE: [enterprise_label(e) for e in enterprises_visible_to(user).order_by("name", "city")],
+        MODULE: [module_label(m) for m in Module.objects.all()],
+        KPI_COL: list(KPI.objects.filter(active=True).values_list("name", flat=True)),
+    }
+    last = TEMPLATE_ROWS + 1
+    for col, (name, values) in enumerate(choices.items(), start=1):
+        letter = get_column_letter(col)
+        lists.cell(row=1, column=col, value=name)
+        for row, value in enumerate(values, start=2):
+            lists.cell(row=row, column=col, value=value)
+        target = get_column_letter(COLUMNS.index(name) + 1)
+        dv = DataValidation(
+            type="list",
+            formula1=f"{LISTS_SHEET}!${letter}$2:${letter}${max(len(values), 1) + 1}",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle=gettext("Choose from the list"),
+            error=gettext("Choose a value from the drop-down list."),
+        )
+        dv.add(f"{target}2:{target}{last}")
+        ws.add_data_validation(dv)
+    for name in (BASELINE_VALUE, FOLLOWUP_VALUE):
+        letter = get_column_letter(COLUMNS.index(name) + 1)
+        dv = DataValidation(type="decimal", operator="between", formula1="-9999999999", formula2="9999999999")
+        dv.error, dv.showErrorMessage = gettext("Enter a number."), True
+        dv.add(f"{letter}2:{letter}{last}")
+        ws.add_data_validation(dv)
+    for name in (BASELINE_DATE, FOLLOWUP_DATE):
+        letter = get_column_letter(COLUMNS.index(name) + 1)
+        dv = DataValidation(type="date", operator="greaterThan", formula1="1")
+        dv.error, dv.showErrorMessage = gettext("Enter a date, e.g. 2014-08-01."), True
+        dv.add(f"{letter}2:{letter}{last}")
+        ws.add_data_validation(dv)
+        for row in range(2, last + 1):
+            ws[f"{letter}{row}"].number_format = "yyyy-mm-dd"
+    lists.sheet_state = "hidden"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+# --- Reading a file -------------------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    kind: str  # "xlsx" or "csv"
+    headers: list[str]
+    rows: list[tuple[int, list]]  # (row number in the file, cell values)
+    sheet: str = ""
+    header_row: int = 1
+
+
+def _cell(value):
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+def read_table(data: bytes) -> Table:
+    """Read an .xlsx or CSV file's first table; raise ValidationError for anything that is not one."""
+    if not data or not data.strip():
+        raise ValidationError(_("The file is empty."), code="empty")
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise ValidationError(
+            _("Old Excel 97-2003 (.xls) files cannot be read; save the workbook as .xlsx or CSV."), code="xls"
+        )
+    if data[:4] == b"PK\x03\x04":
+        return _read_xlsx(data)
+    return _read_csv(data)
+
+
+def _read_xlsx(data: bytes) -> Table:
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise ValidationError(_("This file is not an Excel workbook (.xlsx) or a CSV file."), code="not_table") from exc
+    ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
+    it = ws.iter_rows(values_only=True)
+    headers = None
+    rows = []
+    for number, values in enumerate(it, start=1):
+        values = [_cell(v) for v in values]
+        if headers is None:
+            if any(v is not None for v in values):
+                headers = [str(v) if v is not None else "" for v in values]
+                header_row = number
+            continue
+        if any(v is not None for v in values):
+            rows.append((number, values))
+        if len(rows) > MAX_ROWS:
+            raise ValidationError(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS}, code="too_many")
+    wb.close()
+    if headers is None:
+        raise ValidationError(_("The file is empty."), code="empty")
+    return Table("xlsx", headers, rows, sheet=ws.title, header_row=header_row)
+
+
+def _read_csv(data: bytes) -> Table:
+    if b"\x00" in data[:4096]:
+        raise ValidationError(_("This file is not an Excel workbook (.xlsx) or a CSV file."), code="not_table")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ValidationError(_("This file is not an Excel workbook (.xlsx) or a CSV file."), code="not_table")
+    first = text.lstrip().splitlines()[0] if text.strip() else ""
+    delimiter = max([",", ";", "\t"], key=first.count)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    headers = None
+    rows = []
+    for number, values in enumerate(reader, start=1):
+        values = [_cell(v) for v in values]
+        if headers is None:
+            if any(v is not None for v in values):
+                headers = [v or "" for v in values]
+            continue
+        if any(v is not None for v in values):
+            rows.append((number, values))
+        if len(rows) > MAX_ROWS:
+            raise ValidationError(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS}, code="too_many")
+    if headers is None:
+        raise ValidationError(_("The file is empty."), code="empty")
+    return Table("csv", headers, rows)
+
+
+def column_problems(headers: list[str]) -> list[str]:
+    """Every problem with the heading row: missing, unknown and repeated columns."""
+    seen: dict[str, int] = defaultdict(int)
+    spelled: dict[str, str] = {}
+    for h in headers:
+        if h.strip():
+            seen[h.strip().lower()] += 1
+            spelled.setdefault(h.strip().lower(), h.strip())
+    known = {c.lower() for c in COLUMNS + EXPORT_ONLY}
+    hint = gettext("The first row must name the columns: %(cols)s (download the template).") % {
+        "cols": ", ".join(COLUMNS)
+    }
+    if not known & set(seen):
+        return [gettext("This is not a results spreadsheet: none of the template's columns is in its first row."), hint]
+    problems = []
+    missing = [c for c in REQUIRED if c.lower() not in seen]
+    if missing:
+        problems.append(gettext("Missing columns: %(cols)s.") % {"cols": ", ".join(missing)})
+    unknown = [h.strip() for h in headers if h.strip() and h.strip().lower() not in known]
+    if unknown:
+        problems.append(gettext("Unknown columns: %(cols)s.") % {"cols": ", ".join(unknown)})
+    repeated = [spelled[h] for h, n in seen.items() if n > 1]
+    if repeated:
+        problems.append(gettext("Columns given twice: %(cols)s.") % {"cols": ", ".join(repeated)})
+    if problems:
+        problems.append(hint)
+    return problems
+
+
+# --- Checking the rows ----------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    number: int
+    values: dict[str, object]
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    enterprise: Enterprise | None = None
+    module: Module | None = None
+    kpi: KPI | None = None
+    baseline_value: Decimal | None = None
+    baseline_date: dt.date | None = None
+    followup_value: Decimal | None = None
+    followup_date: dt.date | None = None
+    note: str = ""
+    action: str = ""
+
+    def error(self, column: str, message: str) -> None:
+        self.errors.setdefault(column, []).append(str(message))
+
+    def shown(self, column: str) -> str:
+        value = self.values.get(column)
+        if value is None:
+            return ""
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        return str(value)
+
+
+@dataclass
+class Preview:
+    table: Table
+    rows: list[Row]
+    file_errors: list[str]
+
+    @property
+    def bad_rows(self) -> list[Row]:
+        return [r for r in self.rows if r.errors]
+
+    @property
+    def ok(self) -> bool:
+        return not self.file_errors and not self.bad_rows and bool(self.rows)
+
+    @property
+    def columns(self) -> list[str]:
+        return COLUMNS
+
+
+def _decimal(row: Row, column: str) -> Decimal | None:
+    value = row.values.get(column)
+    if value is None:
+        row.error(column, _("Required."))
+        return None
+    if isinstance(value, bool):
+        row.error(column, _("Not a number."))
+        return None
+    text = str(value).strip().replace(" ", "").rstrip("%")
+    try:
+        number = Decimal(text) if not isinstance(value, float) else Decimal(repr(value))
+    except InvalidOperation:
+        row.error(column, gettext("“%(value)s” is not a number.") % {"value": value})
+        return None
+    if not number.is_finite() or abs(number) >= Decimal("1e10"):
+        row.error(column, gettext("“%(value)s” is not a number we can store.") % {"value": value})
+        return None
+    return number.quantize(Decimal("0.0001"))
+
+
+def _date(row: Row, column: str) -> dt.date | None:
+    value = row.values.get(column)
+    if value is None:
+        row.error(column, _("Required."))
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    row.error(column, gettext("“%(value)s” is not a date; write it as YYYY-MM-DD.") % {"value": value})
+    return None
+
+
+class _Lookups:
+    """Everything the rows are checked against, read once (so a 5,000-row file costs a few queries)."""
+
+    def __init__(self, user):
+        self.user = user
+        self.org_id = roles.partner_organisation_id(user)
+        enterprises = list(enterprises_visible_to(user))
+        self.by_label = {enterprise_label(e).lower(): e for e in enterprises}
+        self.by_name: dict[str, list[Enterprise]] = defaultdict(list)
+        for e in enterprises:
+            self.by_name[e.name.lower()].append(e)
+        self.modules = {}
+        for m in Module.objects.all():
+            self.modules[m.code.lower()] = m
+            self.modules[module_label(m).lower()] = m
+        self.kpis = {k.name.lower(): k for k in KPI.objects.filter(active=True)}
+        self.results = {
+            (r.enterprise_id, r.module_id): r
+            for r in Result.objects.filter(enterprise__in=[e.pk for e in enterprises]).only(
+                "pk", "enterprise_id", "module_id", "status", "organisation_id"
+            )
+        }
+
+    def enterprise(self, row: Row) -> Enterprise | None:
+        value = row.values.get(ENTERPRISE)
+        if value is None:
+            row.error(ENTERPRISE, _("Required."))
+            return None
+        key = str(value).strip().lower()
+        if key in self.by_label:
+            return self.by_label[key]
+        same_name = self.by_name.get(key, [])
+        if len(same_name) == 1:
+            return same_name[0]
+        if len(same_name) > 1:
+            row.error(
+                ENTERPRISE,
+                gettext("Several of your enterprises are called “%(value)s”; choose one from the list.")
+                % {"value": value},
+            )
+            return None
+        # Unknown and out-of-scope enterprises get the same answer, so the file reveals nothing.
+        row.error(ENTERPRISE, gettext("“%(value)s” is not one of your organisation's enterprises.") % {"value": value})
+        return None
+
+    def module(self, row: Row) -> Module | None:
+        value = row.values.get(MODULE)
+        if value is None:
+            row.error(MODULE, _("Required."))
+            return None
+        text = str(value).strip().lower()
+        found = self.modules.get(text) or self.modules.get(text.split()[0])
+        if found is None:
+            row.error(MODULE, gettext("“%(value)s” is not a SCORE module (M1, M2, …).") % {"value": value})
+        return found
+
+    def kpi(self, row: Row) -> KPI | None:
+        value = row.values.get(KPI_COL)
+        if value is None:
+            row.error(KPI_COL, _("Required."))
+            return None
+        found = self.kpis.get(str(value).strip().lower())
+        if found is None:
+            row.error(KPI_COL, gettext("“%(value)s” is not in the KPI catalogue.") % {"value": value})
+        return found
+
+
+def preview(user, table: Table) -> Preview:
+    """Check every row of the table; nothing is saved."""
+    problems = column_problems(table.headers)
+    if problems:
+        return Preview(table, [], problems)
+    if not table.rows:
+        return Preview(table, [], [gettext("The file has no rows to import.")])
+    index = {h.strip().lower(): i for i, h in enumerate(table.headers) if h.strip()}
+    look = _Lookups(user)
+    rows = []
+    seen: dict[tuple, int] = {}
+    for number, values in table.rows:
+        mapped = {c: (values[index[c.lower()]] if index[c.lower()] < len(values) else None) for c in COLUMNS}
+        row = Row(number=number, values=mapped)
+        row.enterprise, row.module, row.kpi = look.enterprise(row), look.module(row), look.kpi(row)
+        row.baseline_value, row.baseline_date = _decimal(row, BASELINE_VALUE), _date(row, BASELINE_DATE)
+        row.followup_value, row.followup_date = _decimal(row, FOLLOWUP_VALUE), _date(row, FOLLOWUP_DATE)
+        row.note = str(mapped.get(NOTE) or "")
+        if len(row.note) > 300:
+            row.error(NOTE, _("At most 300 characters."))
+        if row.baseline_date and row.followup_date and row.followup_date < row.baseline_date:
+            row.error(FOLLOWUP_DATE, _("The follow-up cannot be dated before the baseline."))
+        if row.enterprise and row.module:
+            existing = look.results.get((row.enterprise.pk, row.module.pk))
+            if existing is None:
+                row.action = "create"
+            elif existing.organisation_id != look.org_id:
+                row.error(
+                    ENTERPRISE,
+                    gettext("Another organisation reported this enterprise's %(module)s result.")
+                    % {"module": row.module.code},
+                )
+            elif existing.status not in result_services.EDITABLE:
+                row.error(
+                    ENTERPRISE,
+                    gettext("This enterprise's %(module)s result is %(status)s and can no longer be changed.")
+                    % {"module": row.module.code, "status": existing.get_status_display().lower()},
+                )
+            else:
+                row.action = "update"
+            if row.kpi:
+                key = (row.enterprise.pk, row.module.pk, row.kpi.pk)
+                if key in seen:
+                    row.error(KPI_COL, gettext("Same enterprise, module and KPI as row %(n)s.") % {"n": seen[key]})
+                else:
+                    seen[key] = number
+        rows.append(row)
+    if look.org_id is None:
+        return Preview(table, rows, [gettext("Only partner users import results.")])
+    return Preview(table, rows, [])
+
+
+def upload_preview(user, data: bytes) -> Preview:
+    return preview(user, read_table(data))
+
+
+# --- Saving ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def import_rows(user, result_preview: Preview) -> int:
+    """Save every row of a clean preview, all in one transaction; raise ValidationError and save nothing
+    if any row fails (e.g. a result was submitted between the preview and the import)."""
+    if not result_preview.ok:
+        raise ValidationError(_("The file has problems; nothing was imported."))
+    results: dict[tuple[int, int], Result] = {
+        (r.enterprise_id, r.module_id): r
+        for r in Result.objects.select_for_update().filter(
+            enterprise__in={row.enterprise.pk for row in result_preview.rows},
+            organisation_id=roles.partner_organisation_id(user),
+        )
+    }
+    for row in result_preview.rows:
+        key = (row.enterprise.pk, row.module.pk)
+        try:
+            if key not in results:
+                results[key] = result_services.result_create(by=user, enterprise=row.enterprise, module=row.module)
+            result_services.kpi_line_save(
+                result=results[key],
+                by=user,
+                kpi=row.kpi,
+                baseline_value=row.baseline_value,
+                baseline_date=row.baseline_date,
+                followup_value=row.followup_value,
+                followup_date=row.followup_date,
+                note=row.note,
+            )
+        except (ValidationError, result_services.ResultNotAllowed) as exc:
+            messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+            raise ValidationError(
+                gettext("Row %(n)s: %(problem)s Nothing was imported.")
+                % {"n": row.number, "problem": " ".join(messages)}
+            ) from exc
+    return len(result_preview.rows)
+
+
+# --- The partner's workbook with the problems marked ---------------------------------------------
+
+
+def marked_workbook(data: bytes, result_preview: Preview) -> bytes:
+    """The uploaded workbook (or the CSV as a workbook) with every bad cell filled red and a comment
+    explaining the problem."""
+    table = result_preview.table
+    if table.kind == "xlsx":
+        wb = load_workbook(io.BytesIO(data))
+        ws = wb[table.sheet]
+    else:
+        wb = Workbook()
+        ws = wb.active
+        ws.title = SHEET
+        ws.append(table.headers)
+        for number, values in table.rows:
+            for col, value in enumerate(values, start=1):
+                ws.cell(row=number, column=col, value=value)
+    index = {h.strip().lower(): i + 1 for i, h in enumerate(table.headers) if h.strip()}
+    header_row = table.header_row
+    for problem in result_preview.file_errors:
+        cell = ws.cell(row=header_row, column=1)
+        cell.fill = BAD_FILL
+        cell.comment = Comment(problem if cell.comment is None else f"{cell.comment.text}\n{problem}", "SCORE Portal")
+    for row in result_preview.bad_rows:
+        for column, messages in row.errors.items():
+            cell = ws.cell(row=row.number, column=index.get(column.lower(), 1))
+            cell.fill = BAD_FILL
+            cell.comment = Comment("\n".join(messages), "SCORE Portal", width=300, height=120)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+# --- Export: the same columns back -----------------------------------------------------------------
+
+
+def export_rows(results) -> list[list]:
+    """One row per KPI line (a result without lines gets one row), in the import's columns plus Status."""
+    rows = []
+    for result in results:
+        lines = list(result.kpi_lines.all())
+        base = [enterprise_label(result.enterprise), module_label(result.module)]
+        if not lines:
+            rows.append(base + [None] * (len(COLUMNS) - 2) + [result.get_status_display()])
+        for line in lines:
+            rows.append(
+                base
+                + [
+                    line.kpi.name,
+                    line.baseline_value.normalize(),
+                    line.baseline_date,
+                    line.followup_value.normalize(),
+                    line.followup_date,
+                    line.note,
+                    result.get_status_display(),
+                ]
+            )
+    return rows
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def export_csv(results) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS + EXPORT_ONLY)
+    for row in export_rows(results):
+        writer.writerow([_text(v) for v in row])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def export_xlsx(results) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    _header(ws, COLUMNS + EXPORT_ONLY)
+    for row in export_rows(results):
+        ws.append(row)
+    for name in (BASELINE_DATE, FOLLOWUP_DATE):
+        for cell in ws[get_column_letter(COLUMNS.index(name) + 1)][1:]:
+            cell.number_format = "yyyy-mm-dd"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -1,0 +1,184 @@
+"""Photo uploads: checked by content, cleaned, and turned into the copies pages and the newsletter use.
+
+A phone photo arrives as JPEG, PNG or WebP. We trust its bytes, never its name: Pillow must recognise it
+as one of those three formats. Before storing we apply the EXIF orientation (so the picture stands the way
+it was taken) and drop every metadata block (EXIF, GPS location, XMP, comments). Very large photos are
+scaled down for the stored master rather than refused; only a decompression bomb, a file over 25 MB or a
+picture over 100 megapixels is refused. The web, print and thumbnail copies are made once, here, so no
+page ever sends the master.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+import warnings
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from .models import Photo
+
+MAX_BYTES = 25 * 1024 * 1024
+MAX_PIXELS = 100_000_000
+# Pillow warns above MAX_IMAGE_PIXELS and raises above twice that. We refuse anything above our own
+# limit ourselves (see _open), and turn Pillow's warning into an error, so it must not be lower than ours.
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+
+ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+MASTER_LONG_SIDE = 4000
+WEB_LONG_SIDE = 1280
+PRINT_LONG_SIDE = 2000
+THUMB_LONG_SIDE = 320
+
+
+@dataclass(frozen=True)
+class _Copy:
+    field: str
+    long_side: int
+    quality: int
+
+
+COPIES = (
+    _Copy("web", WEB_LONG_SIDE, 82),
+    _Copy("print", PRINT_LONG_SIDE, 85),
+    _Copy("thumbnail", THUMB_LONG_SIDE, 78),
+)
+
+
+def _open(upload) -> Image.Image:
+    """Open an upload as a fully decoded image, or raise ValidationError saying what is wrong."""
+    size = getattr(upload, "size", None)
+    if size is None:
+        upload.seek(0, io.SEEK_END)
+        size = upload.tell()
+    if size == 0:
+        raise ValidationError(_("The file is empty."), code="empty")
+    if size > MAX_BYTES:
+        raise ValidationError(
+            _("The file is %(size)s MB; photos may be at most 25 MB.") % {"size": f"{size / 1024 / 1024:.1f}"},
+            code="too_large",
+        )
+    upload.seek(0)
+    # Pillow reads from its own in-memory copy (at most 25 MB), so the caller's upload stays open and unread.
+    data = io.BytesIO(upload.read())
+    upload.seek(0)
+    not_a_photo = ValidationError(
+        _("This file is not a JPEG, PNG or WebP photo (whatever its name says)."), code="not_a_photo"
+    )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(data)
+            if image.format not in ALLOWED_FORMATS:
+                raise not_a_photo
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                raise ValidationError(
+                    _("The picture is %(mp)s megapixels; photos may be at most 100 megapixels.")
+                    % {"mp": f"{width * height / 1_000_000:.0f}"},
+                    code="too_many_pixels",
+                )
+            image.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ValidationError(
+            _("The picture is too large to open safely (more than 100 megapixels)."), code="bomb"
+        ) from exc
+    except (UnidentifiedImageError, SyntaxError, OSError, ValueError) as exc:
+        raise not_a_photo from exc
+    return image
+
+
+def _cleaned(image: Image.Image) -> Image.Image:
+    """The picture upright, without metadata, in a mode every format can store."""
+    upright = ImageOps.exif_transpose(image) or image
+    keep_alpha = upright.mode in ("RGBA", "LA") or (upright.mode == "P" and "transparency" in upright.info)
+    clean = upright.convert("RGBA" if keep_alpha else "RGB")
+    clean.info = {}  # no EXIF, GPS, XMP or comments travel to the stored files
+    return clean
+
+
+def _scaled(image: Image.Image, long_side: int) -> Image.Image:
+    if max(image.size) <= long_side:
+        return image.copy()
+    copy = image.copy()
+    copy.thumbnail((long_side, long_side), Image.Resampling.LANCZOS)
+    return copy
+
+
+def _flattened(image: Image.Image) -> Image.Image:
+    if image.mode == "RGB":
+        return image
+    background = Image.new("RGB", image.size, (255, 255, 255))
+    background.paste(image, mask=image.getchannel("A"))
+    return background
+
+
+def _encode(image: Image.Image, fmt: str, quality: int = 90) -> bytes:
+    out = io.BytesIO()
+    if fmt == "JPEG":
+        _flattened(image).save(out, "JPEG", quality=quality, optimize=True, progressive=True)
+    elif fmt == "PNG":
+        image.save(out, "PNG", optimize=True)
+    else:
+        image.save(out, "WEBP", quality=quality)
+    return out.getvalue()
+
+
+def photo_check(upload) -> None:
+    """Raise ValidationError when the upload is not an acceptable photo (used by forms before saving)."""
+    _open(upload).close()
+    upload.seek(0)
+
+
+def photo_derive(*, photo: Photo, image: Image.Image | None = None) -> Photo:
+    """Make the web, print and thumbnail copies of a stored photo (once; existing copies are kept)."""
+    if image is None:
+        with photo.image.open("rb") as fh:
+            image = _cleaned(_open(fh))
+    stem = uuid.uuid4().hex
+    changed = []
+    for copy in COPIES:
+        if getattr(photo, copy.field):
+            continue
+        data = _encode(_scaled(image, copy.long_side), "JPEG", quality=copy.quality)
+        getattr(photo, copy.field).save(f"{stem}-{copy.field}.jpg", ContentFile(data), save=False)
+        changed.append(copy.field)
+    if changed and photo.pk:
+        photo.save(update_fields=changed)
+    return photo
+
+
+@transaction.atomic
+def photo_create(*, upload, caption: str, credit: str = "", by=None) -> Photo:
+    """Check an uploaded photo, store a cleaned master and its copies, and return the saved Photo."""
+    source = _open(upload)
+    fmt = source.format
+    image = _scaled(_cleaned(source), MASTER_LONG_SIDE)
+    source.close()
+    photo = Photo(caption=caption, credit=credit, width=image.width, height=image.height)
+    if by is not None:
+        photo._history_user = by
+    stem = uuid.uuid4().hex
+    photo.image.save(f"{stem}.{ALLOWED_FORMATS[fmt]}", ContentFile(_encode(image, fmt)), save=False)
+    photo_derive(photo=photo, image=image)
+    photo.full_clean()
+    photo.save()
+    return photo
+
+
+def photo_files_delete(*, photo: Photo) -> None:
+    """Remove a photo's stored files once the transaction that deleted its row commits."""
+    names = [getattr(photo, f).name for f in ("image", "web", "print", "thumbnail")]
+    storage = photo.image.storage
+
+    def delete():
+        for name in names:
+            if name:
+                storage.delete(name)
+
+    transaction.on_commit(delete)

@@ -1,0 +1,188 @@
+"""Forms of the results pages. They read and check input; the services in result_services save it."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from programmes.models import Module, TrainingRound
+from programmes.selectors import rounds_visible_to
+
+from . import imports, photos
+from .models import KPI, KPILine, Result
+from .selectors import enterprises_visible_to
+
+DATE = forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d")
+SMALL = {"class": "form-control form-control-sm"}
+NUMBER = forms.NumberInput(attrs=SMALL | {"step": "any"})
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
+
+
+class RoundChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: TrainingRound) -> str:
+        return f"{obj.module.code} {obj.get_kind_short()} {obj.city}, {obj.start:%Y-%m-%d} – {obj.end:%Y-%m-%d}"
+
+
+class ResultForm(forms.Form):
+    enterprise = forms.ModelChoiceField(queryset=None, label=_("Enterprise"))
+    module = forms.ModelChoiceField(queryset=Module.objects.all(), label=_("Module"))
+    training_round = RoundChoiceField(
+        queryset=None,
+        label=_("Training round"),
+        required=False,
+        help_text=_("The round in which the enterprise took this module, if it was one of yours."),
+    )
+    title = forms.CharField(
+        label=_("Headline"),
+        max_length=200,
+        required=False,
+        help_text=_("One line for the newsletter, e.g. “Defects down from 4.13 % to 0.61 %”."),
+    )
+    narrative = forms.CharField(
+        label=_("Narrative"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What the Enterprise Improvement Team did and what changed."),
+    )
+
+    def __init__(self, *args, user, result: Result | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.result = result
+        self.fields["enterprise"].queryset = enterprises_visible_to(user).order_by("name")
+        self.fields["training_round"].queryset = rounds_visible_to(user).select_related("module").order_by("-start")
+        if result is not None:
+            # enterprise and module identify the result; they are fixed once it exists
+            for name in ("enterprise", "module"):
+                self.fields[name].disabled = True
+                self.fields[name].required = False
+                self.initial.setdefault(name, getattr(result, f"{name}_id"))
+            self.fields["enterprise"].queryset = self.fields["enterprise"].queryset.filter(pk=result.enterprise_id)
+
+
+class KPILineForm(forms.Form):
+    line_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    kpi = forms.ModelChoiceField(
+        queryset=KPI.objects.filter(active=True),
+        label=_("KPI"),
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    baseline_value = forms.DecimalField(label=_("Baseline value"), max_digits=14, decimal_places=4, widget=NUMBER)
+    baseline_date = forms.DateField(label=_("Baseline date"), widget=DATE)
+    followup_value = forms.DecimalField(label=_("Follow-up value"), max_digits=14, decimal_places=4, widget=NUMBER)
+    followup_date = forms.DateField(label=_("Follow-up date"), widget=DATE)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False, widget=forms.TextInput(attrs=SMALL))
+
+    def __init__(self, *args, kpis=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if kpis is not None:
+            self.fields["kpi"].queryset = kpis
+
+    def clean(self):
+        data = super().clean()
+        if data.get("baseline_date") and data.get("followup_date") and data["followup_date"] < data["baseline_date"]:
+            self.add_error("followup_date", _("The follow-up cannot be dated before the baseline."))
+        return data
+
+
+class BaseKPILineFormSet(forms.BaseFormSet):
+    def __init__(self, *args, kpis=None, **kwargs):
+        self.kpis = kpis
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "kpis": self.kpis}
+
+    def clean(self):
+        if any(self.errors):
+            return
+        seen = set()
+        for form in self.forms:
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            kpi = form.cleaned_data.get("kpi")
+            if kpi is None:
+                continue
+            if kpi.pk in seen:
+                form.add_error("kpi", _("This KPI is already in this result."))
+            seen.add(kpi.pk)
+
+
+KPILineFormSet = forms.formset_factory(KPILineForm, formset=BaseKPILineFormSet, extra=1, can_delete=True)
+
+
+def kpi_choices_for(result: Result | None):
+    """Active KPIs, plus retired ones this result already uses (so its lines stay editable)."""
+    qs = KPI.objects.filter(active=True)
+    if result is not None:
+        qs = KPI.objects.filter(pk__in=qs.values("pk")) | KPI.objects.filter(lines__result=result)
+    return qs.distinct().order_by("order", "name")
+
+
+def kpi_line_initial(lines: list[KPILine]) -> list[dict]:
+    return [
+        {
+            "line_id": line.pk,
+            "kpi": line.kpi_id,
+            "baseline_value": line.baseline_value.normalize(),
+            "baseline_date": line.baseline_date,
+            "followup_value": line.followup_value.normalize(),
+            "followup_date": line.followup_date,
+            "note": line.note,
+        }
+        for line in lines
+    ]
+
+
+class PhotoField(forms.FileField):
+    """A photo upload checked by its content (see enterprises/photos.py), with the reason next to the field."""
+
+    widget = forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if upload:
+            photos.photo_check(upload)
+        return upload
+
+
+class PhotoPairForm(forms.Form):
+    before = PhotoField(label=_("Before photo"))
+    before_caption = forms.CharField(label=_("Before caption"), max_length=300)
+    after = PhotoField(label=_("After photo"))
+    after_caption = forms.CharField(label=_("After caption"), max_length=300)
+    credit = forms.CharField(label=_("Credit"), max_length=200, required=False, help_text=_("Who took the photos."))
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("What should the partner correct?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+class KPIForm(forms.ModelForm):
+    class Meta:
+        model = KPI
+        fields = ["name", "unit", "direction", "description", "active", "order"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Excel workbook (.xlsx) or CSV file"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise ValidationError(_("The file is larger than 10 MB."))
+        data = upload.read()
+        table = imports.read_table(data)
+        problems = imports.column_problems(table.headers)
+        if problems:
+            raise ValidationError(problems)
+        if not table.rows:
+            raise ValidationError(_("The file has no rows to import."))
+        self.data_bytes = data
+        return upload

@@ -1,0 +1,370 @@
+"""Every write to improvement results, their KPI lines, photo pairs, approval steps and the KPI catalogue.
+
+Forms, the admin, the Excel/CSV import and the demo loader call these functions, so each rule (scope,
+who may edit when, the approval steps) is checked once. Each sets ``_history_user`` on what it saves so
+django-simple-history records who did it even outside a request (imports, commands, benchmarks).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from programmes.models import Module, TrainingRound
+from programmes.selectors import rounds_visible_to
+from score_portal import roles
+from score_portal.mail import email_notify
+
+from . import photos
+from .models import KPI, Enterprise, KPILine, PhotoPair, Result, ResultStep
+from .selectors import enterprises_visible_to
+
+EDITABLE = (Result.Status.DRAFT, Result.Status.RETURNED)
+
+# The approval steps: (from, to) -> who may take it.
+OFFICER, AUTHOR_ORG = "officer", "author_org"
+TRANSITIONS: dict[tuple[str, str], str] = {
+    (Result.Status.DRAFT, Result.Status.SUBMITTED): AUTHOR_ORG,
+    (Result.Status.RETURNED, Result.Status.SUBMITTED): AUTHOR_ORG,
+    (Result.Status.SUBMITTED, Result.Status.APPROVED): OFFICER,
+    (Result.Status.SUBMITTED, Result.Status.RETURNED): OFFICER,
+}
+
+
+class ResultNotAllowed(PermissionDenied):
+    """The user may see the result but not do this to it (now)."""
+
+
+# --- Who may do what (reads; the services below enforce them) ---------------------------------
+
+
+def result_is_own(*, result: Result, user) -> bool:
+    org_id = roles.partner_organisation_id(user)
+    return org_id is not None and result.organisation_id == org_id
+
+
+def result_can_edit(*, result: Result, user) -> bool:
+    return result.status in EDITABLE and result_is_own(result=result, user=user)
+
+
+def result_can_delete(*, result: Result, user) -> bool:
+    return result.status == Result.Status.DRAFT and result_is_own(result=result, user=user)
+
+
+def result_can_review(*, result: Result, user) -> bool:
+    return result.status == Result.Status.SUBMITTED and roles.is_officer(user)
+
+
+def _require_edit(result: Result, by) -> None:
+    if not result_is_own(result=result, user=by):
+        raise ResultNotAllowed(gettext("Only the partner organisation that reported this result may change it."))
+    if result.status not in EDITABLE:
+        raise ResultNotAllowed(
+            gettext("This result is %(status)s; only drafts and returned results can be changed.")
+            % {"status": result.get_status_display().lower()}
+        )
+
+
+# --- Results ----------------------------------------------------------------------------------
+
+
+def _step(result: Result, by, from_status: str, to_status: str, reason: str = "") -> ResultStep:
+    return ResultStep.objects.create(result=result, from_status=from_status, to_status=to_status, by=by, reason=reason)
+
+
+@transaction.atomic
+def result_create(
+    *,
+    by: User,
+    enterprise: Enterprise,
+    module: Module,
+    training_round: TrainingRound | None = None,
+    title: str = "",
+    narrative: str = "",
+) -> Result:
+    """A partner starts a draft result for one of its enterprises; the result is its organisation's."""
+    org_id = roles.partner_organisation_id(by)
+    if org_id is None:
+        raise ResultNotAllowed(gettext("Only partner users enter results."))
+    if not enterprises_visible_to(by).filter(pk=enterprise.pk).exists():
+        raise ValidationError({"enterprise": gettext("This is not one of your organisation's enterprises.")})
+    _check_round(by, module, training_round)
+    if Result.objects.filter(enterprise=enterprise, module=module).exists():
+        raise ValidationError(
+            {
+                "module": gettext("%(enterprise)s already has a result for %(module)s.")
+                % {"enterprise": enterprise.name, "module": module.code}
+            }
+        )
+    result = Result(
+        enterprise=enterprise,
+        module=module,
+        training_round=training_round,
+        organisation_id=org_id,
+        title=title.strip(),
+        narrative=narrative.strip(),
+        author=by,
+        status=Result.Status.DRAFT,
+    )
+    result._history_user = by
+    result.clean_fields(exclude=["enterprise", "module", "training_round", "organisation", "author"])
+    result.save()
+    _step(result, by, "", Result.Status.DRAFT)
+    return result
+
+
+def _check_round(by, module: Module, training_round: TrainingRound | None) -> None:
+    if training_round is None:
+        return
+    if not rounds_visible_to(by).filter(pk=training_round.pk).exists():
+        raise ValidationError({"training_round": gettext("This is not one of your organisation's rounds.")})
+    if training_round.module_id != module.pk:
+        raise ValidationError({"training_round": gettext("This round delivered another module.")})
+
+
+@transaction.atomic
+def result_update(
+    *, result: Result, by: User, title: str, narrative: str, training_round: TrainingRound | None = None
+) -> Result:
+    """Change a draft or returned result's headline, narrative and round (the author stays who it was)."""
+    result = Result.objects.select_for_update().get(pk=result.pk)
+    _require_edit(result, by)
+    _check_round(by, result.module, training_round)
+    result.title, result.narrative, result.training_round = title.strip(), narrative.strip(), training_round
+    result._history_user = by
+    result.full_clean()
+    result.save()
+    return result
+
+
+@transaction.atomic
+def result_delete(*, result: Result, by: User) -> None:
+    """Delete a draft that was never submitted, with its KPI lines and photos (history keeps the record)."""
+    result = Result.objects.select_for_update().get(pk=result.pk)
+    if not result_can_delete(result=result, user=by):
+        raise ResultNotAllowed(gettext("Only your organisation's drafts can be deleted."))
+    for pair in result.photo_pairs.select_related("before", "after"):
+        photo_pair_delete(pair=pair, by=by)
+    for line in result.kpi_lines.all():
+        line._history_user = by
+        line.delete()
+    result._history_user = by
+    result.delete()
+
+
+@transaction.atomic
+def result_transition(*, result: Result, by: User, to: str, reason: str = "") -> Result:
+    """Move a result one approval step, record who, when and why, and tell the people concerned."""
+    locked = Result.objects.select_for_update(of=("self",)).select_related("enterprise", "module", "author")
+    result = locked.get(pk=result.pk)
+    who = TRANSITIONS.get((result.status, to))
+    if who is None:
+        raise ResultNotAllowed(
+            gettext("A %(status)s result cannot be %(action)s.")
+            % {"status": result.get_status_display().lower(), "action": Result.Status(to).label.lower()}
+        )
+    if who == OFFICER and not roles.is_officer(by):
+        raise ResultNotAllowed(gettext("Only SCORE project officers approve or return results."))
+    if who == AUTHOR_ORG and not result_is_own(result=result, user=by):
+        raise ResultNotAllowed(gettext("Only the partner organisation that reported this result may submit it."))
+    reason = reason.strip()
+    if to == Result.Status.RETURNED and not reason:
+        raise ValidationError({"reason": gettext("Say what the partner should correct.")})
+    if to == Result.Status.SUBMITTED and not (result.narrative or result.kpi_lines.exists()):
+        raise ValidationError(gettext("Add at least one KPI line or a narrative before submitting."))
+    from_status = result.status
+    result.status = to
+    fields = ["status", "updated_at"]
+    if to == Result.Status.APPROVED:
+        result.approved_at = timezone.now()
+        fields.append("approved_at")
+    result._history_user = by
+    result.save(update_fields=fields)
+    _step(result, by, from_status, to, reason)
+    _notify(result, by, to, reason)
+    return result
+
+
+def result_submit(*, result: Result, by: User) -> Result:
+    return result_transition(result=result, by=by, to=Result.Status.SUBMITTED)
+
+
+def result_approve(*, result: Result, by: User) -> Result:
+    return result_transition(result=result, by=by, to=Result.Status.APPROVED)
+
+
+def result_return(*, result: Result, by: User, reason: str) -> Result:
+    return result_transition(result=result, by=by, to=Result.Status.RETURNED, reason=reason)
+
+
+def _officer_emails() -> list[str]:
+    officers = User.objects.filter(Q(groups__name=roles.OFFICERS) | Q(is_superuser=True), is_active=True)
+    return sorted(set(officers.exclude(email="").values_list("email", flat=True)))
+
+
+def _notify(result: Result, by: User, to: str, reason: str) -> None:
+    params = {
+        "name": f"{result.enterprise.name} ({result.module.code})",
+        "who": by.get_full_name() or by.username,
+        "module": result.module.code,
+        "enterprise": result.enterprise.name,
+        "path": result.get_absolute_url(),
+        "reason": reason,
+    }
+    if to == Result.Status.SUBMITTED:
+        subject = gettext("Result submitted for approval: %(name)s") % params
+        body = gettext("%(who)s submitted the %(module)s result of %(enterprise)s for approval.\n\nReview it: %(path)s")
+        email_notify(subject=subject, body=body % params, recipients=_officer_emails())
+        return
+    if to == Result.Status.APPROVED:
+        subject = gettext("Result approved: %(name)s") % params
+        body = gettext("%(who)s approved the %(module)s result of %(enterprise)s.\n\n%(path)s")
+    else:
+        subject = gettext("Result returned for correction: %(name)s") % params
+        body = gettext(
+            "%(who)s returned the %(module)s result of %(enterprise)s for correction:\n\n%(reason)s\n\n"
+            "Correct it and submit it again: %(path)s"
+        )
+    email_notify(subject=subject, body=body % params, recipients=[result.author.email if result.author else ""])
+
+
+# --- KPI lines ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def kpi_line_save(
+    *,
+    result: Result,
+    by: User,
+    kpi: KPI,
+    baseline_value: Decimal,
+    baseline_date: dt.date,
+    followup_value: Decimal,
+    followup_date: dt.date,
+    note: str = "",
+    line: KPILine | None = None,
+) -> KPILine:
+    """Add a KPI line to an editable result, or change one (a second line for the same KPI changes the first)."""
+    _require_edit(result, by)
+    if line is None:
+        line = KPILine.objects.filter(result=result, kpi=kpi).first()
+    elif line.result_id != result.pk:
+        raise ResultNotAllowed(gettext("This KPI line belongs to another result."))
+    if line is None or line.kpi_id != kpi.pk:
+        if not kpi.active:
+            raise ValidationError({"kpi": gettext("%(kpi)s is no longer in the KPI catalogue.") % {"kpi": kpi.name}})
+        clash = KPILine.objects.filter(result=result, kpi=kpi)
+        if line is not None and clash.exclude(pk=line.pk).exists():
+            raise ValidationError({"kpi": gettext("This KPI is already in this result.")})
+    if followup_date < baseline_date:
+        raise ValidationError({"followup_date": gettext("The follow-up cannot be dated before the baseline.")})
+    line = line or KPILine(result=result)
+    line.kpi = kpi
+    line.baseline_value, line.baseline_date = baseline_value, baseline_date
+    line.followup_value, line.followup_date = followup_value, followup_date
+    line.note = note.strip()
+    line._history_user = by
+    # the related rows are in hand; checking the values only keeps an import at a few queries per line
+    line.clean_fields(exclude=["result", "kpi"])
+    line.save()
+    return line
+
+
+@transaction.atomic
+def kpi_line_delete(*, line: KPILine, by: User) -> None:
+    _require_edit(line.result, by)
+    line._history_user = by
+    line.delete()
+
+
+# --- Photo pairs ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def photo_pair_add(
+    *,
+    result: Result,
+    by: User,
+    before,
+    before_caption: str,
+    after,
+    after_caption: str,
+    credit: str = "",
+) -> PhotoPair:
+    """Check and store a before/after pair of uploads (with their web, print and thumbnail copies)."""
+    _require_edit(result, by)
+    sides = (("before", before, before_caption), ("after", after, after_caption))
+    errors = {}
+    for side, upload, _caption in sides:  # check both before storing either, so a refusal leaves no files
+        try:
+            photos.photo_check(upload)
+        except ValidationError as exc:
+            errors[side] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    stored = {
+        side: photos.photo_create(upload=upload, caption=caption.strip(), credit=credit.strip(), by=by)
+        for side, upload, caption in sides
+    }
+    last = result.photo_pairs.order_by("-order").values_list("order", flat=True).first() or 0
+    pair = PhotoPair(result=result, before=stored["before"], after=stored["after"], order=last + 1)
+    pair._history_user = by
+    pair.save()
+    return pair
+
+
+@transaction.atomic
+def photo_pair_delete(*, pair: PhotoPair, by: User) -> None:
+    """Delete a pair and its two photos; their files go once the deletion commits."""
+    _require_edit(pair.result, by)
+    before, after = pair.before, pair.after
+    pair._history_user = by
+    pair.delete()
+    for photo in (before, after):
+        photos.photo_files_delete(photo=photo)
+        photo._history_user = by
+        photo.delete()
+
+
+# --- KPI catalogue (officers) ----------------------------------------------------------------------
+
+
+def _require_officer(by) -> None:
+    if not roles.is_officer(by):
+        raise ResultNotAllowed(gettext("Only SCORE project officers maintain the KPI catalogue."))
+
+
+@transaction.atomic
+def kpi_save(
+    *,
+    by: User,
+    name: str,
+    unit: str,
+    direction: str,
+    description: str = "",
+    active: bool = True,
+    order: int = 0,
+    kpi: KPI | None = None,
+) -> KPI:
+    """Add a KPI to the catalogue or change one. Retiring (active=False) keeps the lines that use it."""
+    _require_officer(by)
+    name = name.strip()
+    clash = KPI.objects.filter(name__iexact=name)
+    if kpi is not None:
+        clash = clash.exclude(pk=kpi.pk)
+    if clash.exists():
+        raise ValidationError({"name": _("The catalogue already has a KPI with this name.")})
+    kpi = kpi or KPI()
+    kpi.name, kpi.unit, kpi.direction = name, unit.strip(), direction
+    kpi.description, kpi.active, kpi.order = description.strip(), active, order
+    kpi.full_clean()
+    kpi.save()
+    return kpi

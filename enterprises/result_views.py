@@ -1,0 +1,629 @@
+"""The results pages: list, search, export, entry, approval, photos, KPI catalogue and bulk import.
+
+Every read starts from a ``*_visible_to(request.user)`` selector; anything out of scope is a 404.
+Every write calls one function of ``result_services`` (or ``imports``, which calls them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from programmes.models import Module, Organisation, TrainingRound
+from programmes.selectors import rounds_visible_to
+from score_portal import roles
+
+from . import imports, result_services
+from .models import KPI, KPILine, Participation, Photo, PhotoPair, Result, ResultImport, ResultStep
+from .result_forms import (
+    ImportForm,
+    KPIForm,
+    KPILineFormSet,
+    PhotoPairForm,
+    ResultForm,
+    ReturnForm,
+    kpi_choices_for,
+    kpi_line_initial,
+)
+from .selectors import enterprises_visible_to, photos_visible_to, result_imports_visible_to, results_visible_to
+
+PAGE_SIZE = 50
+
+
+def _scoped_result(request, pk: int) -> Result:
+    qs = results_visible_to(request.user).select_related(
+        "enterprise", "module", "organisation", "author", "training_round__module"
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError next to the fields it names (or on top of the form)."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+# --- List, search, export -------------------------------------------------------------------------
+
+
+def _filtered_results(request):
+    qs = results_visible_to(request.user).select_related("enterprise", "module", "organisation", "author")
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(Q(enterprise__name__icontains=q) | Q(title__icontains=q) | Q(enterprise__city__icontains=q))
+    status = request.GET.get("status", "")
+    if status in Result.Status.values:
+        qs = qs.filter(status=status)
+    module = request.GET.get("module", "")
+    if module.isdigit():
+        qs = qs.filter(module_id=int(module))
+    return qs.order_by("-updated_at", "-pk"), {"q": q, "status": status, "module": module}
+
+
+@login_required
+def result_list(request):
+    qs, filters = _filtered_results(request)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "results/result_list.html",
+        {
+            "page_obj": page,
+            "results": page.object_list,
+            "filters": filters,
+            "statuses": Result.Status.choices,
+            "modules": Module.objects.all(),
+            "query": query.urlencode(),
+            "can_create": roles.is_partner(request.user),
+        },
+    )
+
+
+def _export_response(results, fmt: str, name: str) -> HttpResponse:
+    results = results.prefetch_related(Prefetch("kpi_lines", queryset=KPILine.objects.select_related("kpi")))
+    if fmt == "xlsx":
+        response = HttpResponse(imports.export_xlsx(results), content_type=imports.CONTENT_TYPE_XLSX)
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    else:
+        response = HttpResponse(imports.export_csv(results), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
+
+
+@login_required
+def result_export(request):
+    qs, _filters = _filtered_results(request)
+    stamp = timezone.localdate().isoformat()
+    return _export_response(qs, request.GET.get("format", "csv"), f"score-results-{stamp}")
+
+
+@login_required
+def result_export_one(request, pk: int):
+    result = _scoped_result(request, pk)
+    qs = results_visible_to(request.user).filter(pk=result.pk).select_related("enterprise", "module")
+    return _export_response(qs, request.GET.get("format", "csv"), f"score-result-{result.pk}")
+
+
+@login_required
+def enterprise_autocomplete(request):
+    """Enterprises in the user's scope whose name or city contains ?q= (JSON, at most 20)."""
+    q = request.GET.get("q", "").strip()
+    qs = enterprises_visible_to(request.user)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(city__icontains=q))
+    data = [{"id": e.pk, "label": imports.enterprise_label(e)} for e in qs.order_by("name")[:20]]
+    return JsonResponse({"results": data})
+
+
+# --- One result -----------------------------------------------------------------------------------
+
+
+@dataclass
+class HistoryEntry:
+    when: object
+    who: object
+    what: str
+    action: str
+    changes: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+TRACKED = {
+    Result: ["title", "narrative", "status", "training_round_id", "approved_at", "author_id"],
+    KPILine: ["kpi_id", "baseline_value", "baseline_date", "followup_value", "followup_date", "note"],
+    PhotoPair: ["order"],
+    Photo: ["caption", "credit", "image"],
+}
+ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
+
+
+def _shown(attname: str, value, names: dict[str, dict]) -> str:
+    if value in (None, ""):
+        return "–"
+    if attname in names:
+        return names[attname].get(value, str(value))
+    if attname == "status":
+        return str(Result.Status(value).label)
+    if hasattr(value, "normalize"):
+        return f"{value.normalize():f}"
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if attname == "image":
+        return str(value).rsplit("/", 1)[-1]
+    return str(value)
+
+
+def result_history(result: Result) -> list[HistoryEntry]:
+    """Every create, change and delete of the result, its KPI lines, photo pairs and photos, newest first.
+    A fixed number of queries whatever the length of the history."""
+    records = {
+        Result: list(Result.history.filter(id=result.pk).select_related("history_user")),
+        KPILine: list(KPILine.history.filter(result_id=result.pk).select_related("history_user")),
+        PhotoPair: list(PhotoPair.history.filter(result_id=result.pk).select_related("history_user")),
+    }
+    photo_ids = {r.before_id for r in records[PhotoPair]} | {r.after_id for r in records[PhotoPair]}
+    records[Photo] = list(Photo.history.filter(id__in=photo_ids).select_related("history_user"))
+    kpi_names = dict(KPI.objects.filter(pk__in={r.kpi_id for r in records[KPILine]}).values_list("pk", "name"))
+    names = {
+        "kpi_id": kpi_names,
+        "author_id": {
+            u.pk: u.get_full_name() or u.username
+            for u in User.objects.filter(pk__in={r.author_id for r in records[Result]})
+        },
+        "training_round_id": {
+            r.pk: str(r)
+            for r in TrainingRound.objects.filter(pk__in={r.training_round_id for r in records[Result]}).select_related(
+                "module"
+            )
+        },
+    }
+    side = {r.before_id: _("before") for r in records[PhotoPair]} | {r.after_id: _("after") for r in records[PhotoPair]}
+    entries = []
+    for model, rows in records.items():
+        rows.sort(key=lambda r: (r.id, r.history_date, r.history_id))
+        for _id, group in itertools.groupby(rows, key=lambda r: r.id):
+            previous = None
+            for rec in group:
+                if model is Result:
+                    what = _("Result")
+                elif model is KPILine:
+                    what = _("KPI line: %(kpi)s") % {"kpi": kpi_names.get(rec.kpi_id, "?")}
+                elif model is PhotoPair:
+                    what = _("Photo pair %(n)s") % {"n": rec.order}
+                else:
+                    what = _("Photo (%(side)s): %(caption)s") % {"side": side.get(rec.id, ""), "caption": rec.caption}
+                changes = []
+                for attname in TRACKED[model]:
+                    new = getattr(rec, attname)
+                    old = getattr(previous, attname) if previous is not None else None
+                    if rec.history_type == "-":
+                        continue
+                    if previous is None and new in (None, ""):
+                        continue
+                    if previous is not None and old == new:
+                        continue
+                    label = model._meta.get_field(attname.removesuffix("_id")).verbose_name
+                    changes.append(
+                        (
+                            str(label),
+                            _shown(attname, old, names) if previous else "",
+                            _shown(attname, new, names),
+                        )
+                    )
+                if rec.history_type == "~" and not changes:
+                    previous = rec
+                    continue
+                entries.append(
+                    HistoryEntry(rec.history_date, rec.history_user, what, ACTIONS[rec.history_type], changes)
+                )
+                previous = rec
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries
+
+
+def _detail_context(request, result: Result, photo_form=None) -> dict:
+    lines = list(result.kpi_lines.select_related("kpi"))
+    pairs = list(result.photo_pairs.select_related("before", "after"))
+    steps = list(result.steps.select_related("by"))
+    can_edit = result_services.result_can_edit(result=result, user=request.user)
+    last_return = next((s for s in reversed(steps) if s.to_status == Result.Status.RETURNED), None)
+    return {
+        "result": result,
+        "lines": lines,
+        "pairs": pairs,
+        "steps": steps,
+        "history": result_history(result),
+        "can_edit": can_edit,
+        "can_delete": result_services.result_can_delete(result=result, user=request.user),
+        "can_review": result_services.result_can_review(result=result, user=request.user),
+        "last_return": last_return if result.status == Result.Status.RETURNED else None,
+        "photo_form": (photo_form or PhotoPairForm()) if can_edit else None,
+        "return_form": ReturnForm(),
+    }
+
+
+@login_required
+def result_detail(request, pk: int):
+    result = _scoped_result(request, pk)
+    return render(request, "results/result_detail.html", _detail_context(request, result))
+
+
+def _save_lines(request, result: Result, formset) -> None:
+    existing = {line.pk: line for line in result.kpi_lines.select_related("kpi")}
+    for form in formset.forms:
+        if not form.has_changed() and not form.cleaned_data.get("line_id"):
+            continue
+        data = form.cleaned_data
+        line = existing.get(data.get("line_id"))
+        if formset._should_delete_form(form):
+            if line is not None:
+                result_services.kpi_line_delete(line=line, by=request.user)
+            continue
+        if not data.get("kpi"):
+            continue
+        result_services.kpi_line_save(
+            result=result,
+            by=request.user,
+            kpi=data["kpi"],
+            baseline_value=data["baseline_value"],
+            baseline_date=data["baseline_date"],
+            followup_value=data["followup_value"],
+            followup_date=data["followup_date"],
+            note=data.get("note", ""),
+            line=line,
+        )
+
+
+def _result_form_page(request, result: Result | None):
+    user = request.user
+    kpis = kpi_choices_for(result)
+    if request.method == "POST":
+        form = ResultForm(request.POST, user=user, result=result)
+        formset = KPILineFormSet(request.POST, prefix="lines", kpis=kpis)
+        if form.is_valid() and formset.is_valid():
+            data = form.cleaned_data
+            try:
+                with transaction.atomic():
+                    if result is None:
+                        saved = result_services.result_create(
+                            by=user,
+                            enterprise=data["enterprise"],
+                            module=data["module"],
+                            training_round=data["training_round"],
+                            title=data["title"],
+                            narrative=data["narrative"],
+                        )
+                    else:
+                        saved = result_services.result_update(
+                            result=result,
+                            by=user,
+                            title=data["title"],
+                            narrative=data["narrative"],
+                            training_round=data["training_round"],
+                        )
+                    _save_lines(request, saved, formset)
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("The result is saved as a draft. Add photos, then submit it."))
+                return redirect(saved)
+    else:
+        initial = {}
+        if result is None:
+            for name in ("enterprise", "module", "training_round"):
+                value = request.GET.get(name, "")
+                if value.isdigit():
+                    initial[name] = int(value)
+            if "enterprise" in initial and not enterprises_visible_to(user).filter(pk=initial["enterprise"]).exists():
+                raise Http404
+        else:
+            initial = {"title": result.title, "narrative": result.narrative, "training_round": result.training_round_id}
+        form = ResultForm(initial=initial, user=user, result=result)
+        lines = list(result.kpi_lines.select_related("kpi")) if result else []
+        formset = KPILineFormSet(prefix="lines", kpis=kpis, initial=kpi_line_initial(lines))
+    kpi_info = {k.pk: {"unit": k.unit, "direction": k.get_direction_display()} for k in kpis}
+    return render(
+        request,
+        "results/result_form.html",
+        {"form": form, "formset": formset, "result": result, "kpi_info": kpi_info},
+    )
+
+
+@login_required
+def result_create(request):
+    if not roles.is_partner(request.user):
+        raise PermissionDenied(_("Only partner users enter results."))
+    return _result_form_page(request, None)
+
+
+@login_required
+def result_edit(request, pk: int):
+    result = _scoped_result(request, pk)
+    if not result_services.result_can_edit(result=result, user=request.user):
+        messages.error(request, _("Only drafts and returned results of your organisation can be changed."))
+        return redirect(result)
+    return _result_form_page(request, result)
+
+
+@login_required
+@require_POST
+def result_delete(request, pk: int):
+    result = _scoped_result(request, pk)
+    try:
+        result_services.result_delete(result=result, by=request.user)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+        return redirect(result)
+    messages.success(request, _("The draft is deleted."))
+    return redirect("results:result_list")
+
+
+@login_required
+@require_POST
+def result_step(request, pk: int, step: str):
+    result = _scoped_result(request, pk)
+    try:
+        if step == "submit":
+            result_services.result_submit(result=result, by=request.user)
+            messages.success(request, _("Submitted. The SCORE officers have been told."))
+        elif step == "approve":
+            result_services.result_approve(result=result, by=request.user)
+            messages.success(request, _("Approved. The partner has been told."))
+        elif step == "return":
+            form = ReturnForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, _("Say what the partner should correct."))
+                return redirect(result)
+            result_services.result_return(result=result, by=request.user, reason=form.cleaned_data["reason"])
+            messages.success(request, _("Returned to the partner for correction."))
+        else:
+            raise Http404
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(result)
+
+
+# --- Photos ---------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def photo_pair_add(request, pk: int):
+    result = _scoped_result(request, pk)
+    if not result_services.result_can_edit(result=result, user=request.user):
+        raise PermissionDenied
+    form = PhotoPairForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            result_services.photo_pair_add(
+                result=result,
+                by=request.user,
+                before=data["before"],
+                before_caption=data["before_caption"],
+                after=data["after"],
+                after_caption=data["after_caption"],
+                credit=data["credit"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The photo pair is added."))
+            return redirect(reverse("results:result_detail", args=[result.pk]) + "#photos")
+    return render(request, "results/result_detail.html", _detail_context(request, result, form), status=400)
+
+
+@login_required
+@require_POST
+def photo_pair_delete(request, pk: int, pair_pk: int):
+    result = _scoped_result(request, pk)
+    pair = get_object_or_404(result.photo_pairs.select_related("before", "after", "result"), pk=pair_pk)
+    try:
+        result_services.photo_pair_delete(pair=pair, by=request.user)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The photo pair is deleted."))
+    return redirect(reverse("results:result_detail", args=[result.pk]) + "#photos")
+
+
+PHOTO_VARIANTS = {"web": "web", "print": "print", "thumb": "thumbnail"}
+
+
+@login_required
+def photo_file(request, pk: int, variant: str):
+    """A photo's web, print or thumbnail copy, for users who may see its result. The master is never sent."""
+    field_name = PHOTO_VARIANTS.get(variant)
+    if field_name is None:
+        raise Http404
+    photo = get_object_or_404(photos_visible_to(request.user), pk=pk)
+    file = getattr(photo, field_name)
+    if not file:
+        raise Http404
+    try:
+        handle = file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- KPI catalogue --------------------------------------------------------------------------------
+
+
+@login_required
+def kpi_list(request):
+    if not (roles.is_officer(request.user) or roles.is_partner(request.user)):
+        raise PermissionDenied
+    kpis = KPI.objects.all()
+    return render(request, "results/kpi_list.html", {"kpis": kpis, "can_manage": roles.is_officer(request.user)})
+
+
+@login_required
+def kpi_edit(request, pk: int | None = None):
+    if not roles.is_officer(request.user):
+        raise Http404
+    kpi = get_object_or_404(KPI, pk=pk) if pk else None
+    form = KPIForm(request.POST or None, instance=kpi)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result_services.kpi_save(by=request.user, kpi=kpi, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The KPI catalogue is saved."))
+            return redirect("results:kpi_list")
+    return render(request, "results/kpi_form.html", {"form": form, "kpi": kpi})
+
+
+# --- Bulk import ------------------------------------------------------------------------------------
+
+
+def _require_partner(request) -> None:
+    if not roles.is_partner(request.user):
+        raise PermissionDenied(_("Only partner users import results."))
+
+
+@login_required
+def import_start(request):
+    _require_partner(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        upload.seek(0)
+        record = ResultImport(
+            filename=upload.name[:255],
+            uploaded_by=request.user,
+            organisation_id=roles.partner_organisation_id(request.user),
+        )
+        record.file.save(f"{timezone.now():%Y%m%d%H%M%S}-{request.user.pk}.upload", upload, save=False)
+        record.save()
+        return redirect("results:import_preview", pk=record.pk)
+    recent = result_imports_visible_to(request.user)[:5]
+    return render(request, "results/import_start.html", {"form": form, "recent": recent})
+
+
+@login_required
+def import_template(request):
+    _require_partner(request)
+    response = HttpResponse(imports.template_workbook(request.user), content_type=imports.CONTENT_TYPE_XLSX)
+    response["Content-Disposition"] = 'attachment; filename="score-results-template.xlsx"'
+    return response
+
+
+def _import_and_preview(request, pk: int):
+    record = get_object_or_404(result_imports_visible_to(request.user), pk=pk)
+    with record.file.open("rb") as fh:
+        data = fh.read()
+    try:
+        preview = imports.upload_preview(request.user, data)
+    except ValidationError as exc:
+        preview = imports.Preview(imports.Table("csv", [], []), [], exc.messages)
+    return record, data, preview
+
+
+@login_required
+def import_preview(request, pk: int):
+    _require_partner(request)
+    record, _data, preview = _import_and_preview(request, pk)
+    return render(request, "results/import_preview.html", {"record": record, "preview": preview})
+
+
+@login_required
+@require_POST
+def import_confirm(request, pk: int):
+    _require_partner(request)
+    record, _data, preview = _import_and_preview(request, pk)
+    if record.status == ResultImport.Status.IMPORTED:
+        messages.info(request, _("This file has already been imported."))
+        return redirect("results:result_list")
+    try:
+        with transaction.atomic():
+            count = imports.import_rows(request.user, preview)
+            record.status, record.rows_imported, record.imported_at = (
+                ResultImport.Status.IMPORTED,
+                count,
+                timezone.now(),
+            )
+            record.save(update_fields=["status", "rows_imported", "imported_at"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("results:import_preview", pk=record.pk)
+    messages.success(request, _("%(count)s KPI lines imported as drafts. Check them, then submit.") % {"count": count})
+    return redirect(reverse("results:result_list") + "?status=draft")
+
+
+@login_required
+def import_marked(request, pk: int):
+    _require_partner(request)
+    record, data, preview = _import_and_preview(request, pk)
+    if not preview.table.headers:
+        raise Http404
+    response = HttpResponse(imports.marked_workbook(data, preview), content_type=imports.CONTENT_TYPE_XLSX)
+    stem = record.filename.rsplit(".", 1)[0] or "results"
+    response["Content-Disposition"] = f'attachment; filename="{stem}-checked.xlsx"'
+    return response
+
+
+# --- Partner home ---------------------------------------------------------------------------------
+
+HOME_LIMIT = 20
+
+
+def partner_home_context(user) -> dict:
+    """The partner's rounds, the completed modules still missing a result, and results returned to them."""
+    org_id = roles.partner_organisation_id(user)
+    rounds = rounds_visible_to(user)
+    missing = (
+        Participation.objects.filter(
+            enterprise__in=enterprises_visible_to(user),
+            training_round__in=rounds,
+            training_round__status=TrainingRound.Status.COMPLETED,
+            training_round__kind__in=[TrainingRound.Kind.TOE, TrainingRound.Kind.BOTH],
+        )
+        .exclude(
+            Exists(
+                Result.objects.filter(
+                    enterprise_id=OuterRef("enterprise_id"), module_id=OuterRef("training_round__module_id")
+                )
+            )
+        )
+        .select_related("enterprise", "training_round__module")
+        .order_by("-training_round__end", "enterprise__name")
+    )
+    missing_list = list(missing[: HOME_LIMIT + 1])
+    last_reason = ResultStep.objects.filter(result=OuterRef("pk"), to_status=Result.Status.RETURNED).order_by("-at")
+    own = results_visible_to(user).filter(organisation_id=org_id).select_related("enterprise", "module")
+    return {
+        "organisation": Organisation.objects.filter(pk=org_id).first(),
+        "rounds": list(rounds.select_related("module").order_by("-start")[:HOME_LIMIT]),
+        "missing": missing_list[:HOME_LIMIT],
+        "missing_more": missing.count() - HOME_LIMIT if len(missing_list) > HOME_LIMIT else 0,
+        "returned": list(
+            own.filter(status=Result.Status.RETURNED).annotate(return_reason=Subquery(last_reason.values("reason")[:1]))
+        ),
+        "drafts": list(own.filter(status=Result.Status.DRAFT).order_by("-updated_at")[:HOME_LIMIT]),
+    }

@@ -1,0 +1,240 @@
+"""Bulk entry from Excel and CSV: template with drop-downs, preview with every problem, all or nothing."""
+
+import csv
+import datetime as dt
+import io
+import re
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from enterprises.models import KPILine, Result, ResultImport
+
+from .conftest import draft
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ["Enterprise", "Module", "KPI", "Baseline value", "Baseline date", "Follow-up value", "Follow-up date", "Note"]
+GOOD = [
+    [
+        "Yucheng Futong Electric, Taixing",
+        "M1 Workplace Cooperation",
+        "Defect / reject rate",
+        4.13,
+        dt.date(2014, 8, 1),
+        0.61,
+        dt.date(2014, 11, 30),
+        "Key processes",
+    ],
+    [
+        "Yucheng Futong Electric, Taixing",
+        "M1",
+        "On-time delivery",
+        88.6,
+        dt.date(2014, 8, 1),
+        92.58,
+        dt.date(2014, 11, 30),
+        None,
+    ],
+    ["Yucheng Futong Electric", "M2", "Employee suggestions received", 0, "2014-12-01", 307, "2015-02-28", None],
+]
+
+
+def xlsx(rows, header=HEADER) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Results"
+    ws.append(header)
+    for row in rows:
+        ws.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def csv_bytes(rows, header=HEADER) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def post_file(client, data: bytes, name: str = "results.xlsx"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post("/results/import/", {"file": SimpleUploadedFile(name, data)})
+
+
+def test_template_offers_the_partners_own_enterprises_modules_and_kpis_as_drop_downs(client, side_a, side_b):
+    client.force_login(side_a.partner)
+    response = client.get("/results/import/template.xlsx")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    wb = load_workbook(io.BytesIO(response.content))
+    ws = wb["Results"]
+    assert [c.value for c in ws[1]] == HEADER
+    lists = wb["Lists"]
+    assert lists.sheet_state == "hidden"
+    enterprises = [c.value for c in lists["A"][1:] if c.value]
+    assert enterprises == ["Yucheng Futong Electric, Taixing"]  # not BSCI's Guangzhou Toy Factory
+    assert "M1 Workplace Cooperation" in [c.value for c in lists["B"]]
+    assert "Defect / reject rate" in [c.value for c in lists["C"]]
+    by_cell = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
+    assert by_cell["A2:A1001"].type == "list" and by_cell["A2:A1001"].formula1 == "Lists!$A$2:$A$2"
+    assert by_cell["B2:B1001"].type == "list"
+    assert by_cell["C2:C1001"].type == "list"
+    assert by_cell["E2:E1001"].type == "date"
+    assert by_cell["D2:D1001"].type == "decimal"
+
+
+def test_clean_workbook_previews_then_imports_every_row_as_drafts(client, side_a):
+    client.force_login(side_a.partner)
+    # when the partner uploads
+    response = post_file(client, xlsx(GOOD))
+    record = ResultImport.objects.get()
+    assert response.url == f"/results/import/{record.pk}/"
+    # then the preview shows every row and nothing is saved yet
+    page = client.get(response.url).content.decode()
+    assert "All 3 rows are ready to import" in page
+    assert "new draft" in page
+    assert not Result.objects.exists()
+    # when they confirm
+    response = client.post(f"/results/import/{record.pk}/confirm/")
+    assert response.status_code == 302
+    # then two draft results (M1 with two lines, M2 with one) exist, reported by their organisation
+    m1 = Result.objects.get(module__code="M1")
+    m2 = Result.objects.get(module__code="M2")
+    assert m1.status == m2.status == Result.Status.DRAFT
+    assert m1.organisation == side_a.organisation and m1.author == side_a.partner
+    defect = m1.kpi_lines.get(kpi__name="Defect / reject rate")
+    assert (f"{defect.baseline_value.normalize()}", f"{defect.followup_value.normalize()}") == ("4.13", "0.61")
+    assert defect.note == "Key processes"
+    assert m2.kpi_lines.get().followup_date == dt.date(2015, 2, 28)
+    record.refresh_from_db()
+    assert (record.status, record.rows_imported) == ("imported", 3)
+    # and importing the same file again is refused
+    client.post(f"/results/import/{record.pk}/confirm/")
+    assert KPILine.objects.count() == 3
+
+
+def test_one_bad_row_among_good_ones_saves_nothing_and_every_problem_is_reported(client, side_a, side_b):
+    client.force_login(side_a.partner)
+    rows = [
+        *GOOD,
+        ["Guangzhou Toy Factory", "M1", "Accidents", 3, "2014-08-01", 1, "2014-11-30", None],  # out of scope
+        ["Nowhere Ltd", "M1", "Accidents", 3, "2014-08-01", 1, "2014-11-30", None],  # unknown enterprise
+        ["Yucheng Futong Electric", "M9", "Happiness", "lots", "01/08/2014", 1, "2014-11-30", None],
+        ["Yucheng Futong Electric", "M1", "Accidents", 3, "2014-08-01", 1, "2014-07-30", None],  # dates reversed
+        ["Yucheng Futong Electric", "M1", "On-time delivery", 80, "2014-08-01", 90, "2014-11-30", None],  # duplicate
+    ]
+    response = post_file(client, xlsx(rows))
+    page = client.get(response.url).content.decode()
+    assert "5 of 8 rows have problems" in page
+    assert page.count("is not one of your organisation&#x27;s enterprises") == 2  # out of scope reads as unknown
+    assert "“M9” is not a SCORE module" in page
+    assert "“Happiness” is not in the KPI catalogue" in page
+    assert "“lots” is not a number" in page
+    assert "“01/08/2014” is not a date; write it as YYYY-MM-DD" in page
+    assert "The follow-up cannot be dated before the baseline" in page
+    assert "Same enterprise, module and KPI as row 3" in page
+    assert "Import 8 rows" not in page
+    # confirming anyway saves nothing
+    record = ResultImport.objects.get()
+    response = client.post(f"/results/import/{record.pk}/confirm/", follow=True)
+    assert "nothing was imported" in response.content.decode().lower()
+    assert not Result.objects.exists() and not KPILine.objects.exists()
+
+
+def test_marked_workbook_highlights_and_explains_the_bad_cells(client, side_a):
+    client.force_login(side_a.partner)
+    rows = [*GOOD, ["Yucheng Futong Electric", "M1", "Accidents", "three", "2014-08-01", 1, "someday", None]]
+    post_file(client, xlsx(rows), "cec-2014.xlsx")
+    record = ResultImport.objects.get()
+    response = client.get(f"/results/import/{record.pk}/checked.xlsx")
+    assert 'filename="cec-2014-checked.xlsx"' in response["Content-Disposition"]
+    ws = load_workbook(io.BytesIO(response.content))["Results"]
+    assert ws["D5"].fill.fgColor.rgb.endswith("FFC7CE")
+    assert "“three” is not a number" in ws["D5"].comment.text
+    assert "is not a date" in ws["G5"].comment.text
+    assert ws["A2"].comment is None and ws["D2"].comment is None  # good cells untouched
+    assert ws["A2"].value == "Yucheng Futong Electric, Taixing"  # the partner's own workbook
+
+
+def test_csv_upload_imports_the_same_way(client, side_a):
+    client.force_login(side_a.partner)
+    rows = [[*r[:4], str(r[4]), r[5], str(r[6]), r[7] or ""] for r in GOOD]
+    response = post_file(client, csv_bytes(rows), "results.csv")
+    client.post(f"{response.url}confirm/")
+    assert KPILine.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("empty.xlsx", b"", "The submitted file is empty"),
+        ("blank.csv", b"\n\n  \n", "The file is empty"),
+        ("photo.xlsx", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 10, "not an Excel workbook (.xlsx) or a CSV file"),
+        ("broken.xlsx", b"PK\x03\x04 this is no zip", "not an Excel workbook (.xlsx) or a CSV file"),
+        ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "Old Excel 97-2003 (.xls) files"),
+        ("header-only.xlsx", xlsx([]), "The file has no rows to import"),
+        ("letter.csv", b"Dear SCORE team,\nplease find our results attached.\n", "This is not a results spreadsheet"),
+    ],
+)
+def test_malformed_files_are_refused_next_to_the_field_and_save_nothing(client, side_a, name, data, message):
+    client.force_login(side_a.partner)
+    response = post_file(client, data, name)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not ResultImport.objects.exists() and not Result.objects.exists()
+
+
+def test_wrong_columns_are_all_named(client, side_a):
+    client.force_login(side_a.partner)
+    header = ["Company", "Module", "KPI", "Baseline", "Baseline date", "Follow-up value", "Follow-up date", "KPI"]
+    response = post_file(client, xlsx([["Yucheng", "M1", "Accidents", 1, "2014-08-01", 1, "2014-11-30", "x"]], header))
+    page = response.content.decode()
+    assert "Missing columns: Enterprise, Baseline value." in page
+    assert "Unknown columns: Company, Baseline." in page
+    assert "Columns given twice: KPI." in page
+    assert not ResultImport.objects.exists()
+
+
+def test_rows_for_a_submitted_result_are_refused(client, side_a):
+    result = draft(side_a)
+    from enterprises import result_services
+
+    result_services.result_submit(result=result, by=side_a.partner)
+    client.force_login(side_a.partner)
+    response = post_file(client, xlsx(GOOD[:1]))
+    page = client.get(response.url).content.decode()
+    assert "M1 result is submitted and can no longer be changed" in page
+
+
+def test_import_adds_to_and_updates_a_draft(client, side_a):
+    result = draft(side_a, lines=2)  # defect 4.13 -> 0.61 and on-time delivery
+    client.force_login(side_a.partner)
+    rows = [["Yucheng Futong Electric", "M1", "Defect / reject rate", 4.2, "2014-08-01", 0.5, "2014-11-30", None]]
+    response = post_file(client, xlsx(rows))
+    assert "add to draft" in client.get(response.url).content.decode()
+    client.post(f"{response.url}confirm/")
+    assert result.kpi_lines.count() == 2
+    assert f"{result.kpi_lines.get(kpi__name='Defect / reject rate').followup_value.normalize()}" == "0.5"
+
+
+def test_export_gives_the_same_columns_back_and_reimports(client, side_a):
+    draft(side_a, lines=3)
+    client.force_login(side_a.partner)
+    exported = client.get("/results/export/", {"format": "xlsx"}).content
+    ws = load_workbook(io.BytesIO(exported)).active
+    assert [c.value for c in ws[1]] == [*HEADER, "Status"]
+    assert ws.max_row == 4
+    # the exported file reads back cleanly (the draft's lines update in place)
+    response = post_file(client, exported, "export.xlsx")
+    page = client.get(response.url).content.decode()
+    assert "All 3 rows are ready to import" in page, re.sub(r"\s+", " ", page)[:2000]
+
+
+def test_officers_do_not_import(client, officer):
+    client.force_login(officer)
+    assert client.get("/results/import/").status_code == 403
+    assert client.get("/results/import/template.xlsx").status_code == 403
