@@ -45,6 +45,16 @@ def published_issues() -> QuerySet[Issue]:
     )
 
 
+def editor_home(user) -> dict:
+    """What an editor's home page shows: issues in preparation and a few counts."""
+    issues = issues_visible_to(user)
+    return {
+        "drafts": list(issues.exclude(status=Issue.Status.PUBLISHED).order_by("-number")[:10]),
+        "published_count": issues.filter(versions__isnull=False).distinct().count(),
+        "news_count": news_items_visible_to(user).count(),
+    }
+
+
 def issue_latest_version(issue: Issue) -> IssueVersion | None:
     return issue.versions.order_by("-version").first()
 

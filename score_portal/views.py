@@ -8,12 +8,16 @@ from . import roles
 def home(request):
     """Each role has its own home page; a user with no role is told so, and sees nothing else."""
     user = request.user
+    context = {}
     if roles.is_officer(user):
         template = "home/officer.html"
     elif roles.is_partner(user):
         template = "home/partner.html"
     elif roles.is_editor(user):
         template = "home/editor.html"
+        from newsletters.selectors import editor_home
+
+        context["newsletter"] = editor_home(user)
     else:
         template = "home/no_role.html"
-    return render(request, template)
+    return render(request, template, context)
