@@ -59,8 +59,10 @@ def period_choices(today: dt.date | None = None) -> list[tuple[str, str]]:
     """Two-month periods from two years back to the next period, newest first."""
     today = today or timezone.localdate()
     current = selectors.period_of(today)
-    first = Issue.objects.order_by("period_start").values_list("period_start", flat=True).first()
-    start = min(first or current, selectors.add_months(current, -24))
+    first_issue = Issue.objects.order_by("period_start").values_list("period_start", flat=True).first()
+    first_news = NewsItem.objects.order_by("date").values_list("date", flat=True).first()
+    first_news = selectors.period_of(first_news) if first_news else None
+    start = min(d for d in (first_issue, first_news, selectors.add_months(current, -24)) if d)
     choices = []
     period = selectors.add_months(current, 2)
     while period >= start:
