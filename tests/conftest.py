@@ -82,10 +82,13 @@ def wait_for(predicate, timeout: float = 20.0, interval: float = 0.1):
 
 def _reset_connections() -> None:
     """Drop pooled broker connections so the next use connects to the broker now configured."""
+    from kombu import pools
+
     if celery_app._pool is not None:
         celery_app._pool.force_close_all()
         celery_app._pool = None
     celery_app.amqp._producer_pool = None
+    pools.reset()  # kombu keeps producer pools per broker URL; a closed one must not be reused by the next test
 
 
 @pytest.fixture
