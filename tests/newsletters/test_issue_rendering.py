@@ -226,3 +226,12 @@ def test_the_pdf_is_small(make_issue):
         data = fh.read()
     assert pdf_pages(data) <= 3
     assert len(data) < 2_000_000
+
+
+def test_chinese_text_renders_in_the_pdf(make_issue):
+    issue = make_issue()
+    item = issue.items.get(news_item__title="Developing HR handbook").news_item
+    item.body = "云南省人力资源和社会保障厅将牵头编写企业人力资源手册。"
+    item.save()
+    issue = services.issue_render(issue_id=issue.pk)
+    assert "云南省人力资源和社会保障厅" in stored_pdf_text(issue).replace(" ", "")
