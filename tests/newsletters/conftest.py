@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from enterprises.models import KPI, Result
 from newsletters import services
+from programmes.models import Module
 from tests.factories import (
     EventFactory,
     ExpertCommentFactory,
@@ -65,7 +66,13 @@ def make_issue(db):
             title="Switcher refunds workers", place="Xiamen, Fujian", date=dt.date(2014, 11, 25), section="practice"
         )
         NewsItemFactory(title="Too early for this issue", date=dt.date(2014, 10, 31))
+        # get_or_create: a transactional test elsewhere in this process may have flushed the migrations' rows
+        module, _ = Module.objects.get_or_create(code="M1", defaults={"name": "Workplace Cooperation", "order": 1})
+        kpi, _ = KPI.objects.get_or_create(
+            name="Material recovery rate", defaults={"unit": "%", "direction": KPI.Direction.HIGHER}
+        )
         result = ResultFactory(
+            module=module,
             enterprise__name="Teho Metal",
             title="Copper powder recovery up",
             status=Result.Status.APPROVED,
@@ -73,7 +80,7 @@ def make_issue(db):
         )
         KPILineFactory(
             result=result,
-            kpi=KPI.objects.get(name="Material recovery rate"),
+            kpi=kpi,
             baseline_value=Decimal("97.5"),
             followup_value=Decimal("98.5"),
         )
@@ -83,7 +90,7 @@ def make_issue(db):
                 before__caption="Moving oil barrels needed two workers",
                 after__caption="Using a handling cart",
             )
-        ResultFactory(enterprise__name="Not approved yet", status=Result.Status.SUBMITTED)
+        ResultFactory(module=module, enterprise__name="Not approved yet", status=Result.Status.SUBMITTED)
         EventFactory(title="ToT for SGS trainers", place="Shanghai", starts_on=dt.date(2015, 3, 2))
         EventFactory(title="Too far ahead", starts_on=dt.date(2015, 5, 2), ends_on=dt.date(2015, 5, 3))
         ExpertCommentFactory(
