@@ -1,3 +1,6 @@
+import datetime as dt
+
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -110,6 +113,12 @@ class Issue(models.Model):
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # Render bookkeeping: the hash of the content the stored PDF was made from, and the running task.
+    content_hash = models.CharField(_("content hash of the PDF"), max_length=64, blank=True)
+    rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
+    render_started_at = models.DateTimeField(_("rendering started at"), null=True, blank=True)
+    render_task_id = models.CharField(_("render task"), max_length=64, blank=True)
+    render_attempts = models.PositiveIntegerField(_("render attempts"), default=0)
 
     class Meta:
         verbose_name = _("newsletter issue")
@@ -140,3 +149,133 @@ class Issue(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("newsletters:issue_detail", args=[self.pk])
+
+    @property
+    def period_end(self) -> dt.date:
+        """The last day of the two-month period."""
+        year, month = (self.period_start.year, self.period_start.month + 2)
+        if month > 12:
+            year, month = year + 1, month - 12
+        return dt.date(year, month, 1) - dt.timedelta(days=1)
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def render_is_stale(self) -> bool:
+        """Still 'rendering' long after any worker would have finished or been killed."""
+        from django.utils import timezone
+
+        return (
+            self.status == self.Status.RENDERING
+            and self.render_started_at is not None
+            and timezone.now() - self.render_started_at > issue_stale_after()
+        )
+
+
+def issue_stale_after() -> dt.timedelta:
+    """A rendering older than the task's hard time limit (plus a margin) has lost its worker."""
+    return dt.timedelta(seconds=getattr(settings, "CELERY_TASK_TIME_LIMIT", 180) + 30)
+
+
+class IssueItem(models.Model):
+    """One record placed in an issue: a reference, not a copy, in a section at a position."""
+
+    class Section(models.TextChoices):
+        NEWS = "news", _("The Latest SCORE News")
+        COMMENT = "comment", _("Comments from a SCORE Expert Trainer")
+        RESULTS = "results", _("Enterprise Improvement Results")
+        EVENTS = "events", _("The Upcoming Key Activities")
+        CSR = "csr", _("Latest News on CSR Development")
+        PRACTICE = "practice", _("CSR Practice Sharing Hub")
+        FEATURE = "feature", _("Special topic")
+
+    issue = models.ForeignKey(Issue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="items")
+    section = models.CharField(_("section"), max_length=20, choices=Section.choices)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    included = models.BooleanField(_("included"), default=True)
+    news_item = models.ForeignKey(
+        NewsItem, verbose_name=_("news item"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    expert_comment = models.ForeignKey(
+        ExpertComment,
+        verbose_name=_("expert comment"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="issue_items",
+    )
+    result = models.ForeignKey(
+        "enterprises.Result",
+        verbose_name=_("improvement result"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("issue item")
+        verbose_name_plural = _("issue items")
+        ordering = ["issue", "section", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(news_item__isnull=False, event__isnull=True, expert_comment__isnull=True, result__isnull=True)
+                    | Q(news_item__isnull=True, event__isnull=False, expert_comment__isnull=True, result__isnull=True)
+                    | Q(news_item__isnull=True, event__isnull=True, expert_comment__isnull=False, result__isnull=True)
+                    | Q(news_item__isnull=True, event__isnull=True, expert_comment__isnull=True, result__isnull=False)
+                ),
+                name="issue_item_references_one_record",
+                violation_error_message=_("An issue item refers to exactly one record."),
+            ),
+            models.UniqueConstraint(fields=["issue", "news_item"], name="issue_item_unique_news"),
+            models.UniqueConstraint(fields=["issue", "event"], name="issue_item_unique_event"),
+            models.UniqueConstraint(fields=["issue", "expert_comment"], name="issue_item_unique_comment"),
+            models.UniqueConstraint(fields=["issue", "result"], name="issue_item_unique_result"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issue} {self.section} #{self.position}"
+
+    @property
+    def record(self):
+        return self.news_item or self.event or self.expert_comment or self.result
+
+
+class IssueVersion(models.Model):
+    """A published version of an issue, frozen: the PDF and the HTML it printed, kept for good."""
+
+    issue = models.ForeignKey(Issue, verbose_name=_("issue"), on_delete=models.PROTECT, related_name="versions")
+    version = models.PositiveIntegerField(_("version"))
+    pdf = models.FileField(_("PDF"), upload_to="newsletters/published/")
+    html = models.TextField(_("HTML as printed"))
+    snapshot = models.JSONField(_("content as printed"), default=dict)
+    images = models.JSONField(
+        _("images"), default=dict, help_text=_("Storage names of the photos in the HTML and their print copies.")
+    )
+    content_hash = models.CharField(_("content hash"), max_length=64)
+    published_at = models.DateTimeField(_("published at"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("published version")
+        verbose_name_plural = _("published versions")
+        ordering = ["issue", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "version"], name="issue_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issue} v{self.version}"

@@ -1,5 +1,30 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "newsletters"
 
-urlpatterns: list = []
+urlpatterns = [
+    # Editors
+    path("newsletters/", views.dashboard, name="dashboard"),
+    path("newsletters/issues/new/", views.issue_create, name="issue_create"),
+    path("newsletters/issues/<int:pk>/", views.issue_detail, name="issue_detail"),
+    path("newsletters/issues/<int:pk>/edit/", views.issue_update, name="issue_update"),
+    path("newsletters/issues/<int:pk>/items/<int:item_pk>/", views.issue_item_action, name="issue_item"),
+    path("newsletters/issues/<int:pk>/refresh/", views.issue_refresh, name="issue_refresh"),
+    path("newsletters/issues/<int:pk>/render/", views.issue_render, name="issue_render"),
+    path("newsletters/issues/<int:pk>/publish/", views.issue_publish, name="issue_publish"),
+    path("newsletters/issues/<int:pk>/reopen/", views.issue_reopen, name="issue_reopen"),
+    path("newsletters/issues/<int:pk>/preview/", views.issue_preview, name="issue_preview"),
+    path("newsletters/issues/<int:pk>/pdf/", views.issue_pdf, name="issue_pdf"),
+    path("newsletters/images/<path:name>", views.image, name="image"),
+    path("newsletters/<str:kind>/", views.record_list, name="record_list"),
+    path("newsletters/<str:kind>/new/", views.record_edit, name="record_create"),
+    path("newsletters/<str:kind>/<int:pk>/", views.record_edit, name="record_edit"),
+    # The public archive
+    path("newsletter/", views.archive, name="archive"),
+    path("newsletter/<int:number>/", views.archive_issue, name="archive_issue"),
+    path("newsletter/<int:number>/pdf/", views.archive_pdf, name="archive_pdf"),
+    path("newsletter/<int:number>/v<int:version>/pdf/", views.archive_pdf, name="archive_version_pdf"),
+    path("newsletter/<int:number>/images/<path:name>", views.archive_image, name="archive_image"),
+]

@@ -40,6 +40,10 @@ class DemoReport:
         if created:
             self.created[label] = self.created.get(label, 0) + 1
 
+    def created_count(self, label: str, n: int) -> None:
+        if n:
+            self.created[label] = self.created.get(label, 0) + n
+
 
 class _Loader:
     def __init__(self, data: dict, report: DemoReport):
@@ -263,6 +267,13 @@ class _Loader:
                 {"period_start": row["period_start"], "title": row["title"], "introduction": row["introduction"]},
             )
 
+    def newsletter_issues(self):
+        """The demo's issues, assembled from the records, rendered and published once (newsletters owns how)."""
+        from newsletters.services import issues_publish_demo
+
+        numbers = [row["number"] for row in self.data.get("issues", [])]
+        self.report.created_count("published newsletter issues", issues_publish_demo(numbers=numbers))
+
     def accounts(self) -> dict[str, User]:
         users = {}
         for row in self.data.get("accounts", []):
@@ -305,4 +316,5 @@ def demo_load(*, path: Path = DEMO_FILE, with_accounts: bool = True) -> DemoRepo
     users = loader.accounts() if with_accounts else {}
     loader.results(author=users.get("partner"))
     loader.newsletter_records()
+    loader.newsletter_issues()
     return report

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from enterprises.result_views import partner_home_context
+from newsletters.selectors import editor_home
 
 from . import roles
 from .dashboard import officer_dashboard
@@ -20,6 +21,7 @@ def home(request):
         context = partner_home_context(user)
     elif roles.is_editor(user):
         template = "home/editor.html"
+        context["newsletter"] = editor_home(user)
     else:
         template = "home/no_role.html"
     return render(request, template, context)

@@ -32,6 +32,43 @@ def pytest_sessionstart(session):
         raise pytest.UsageError("REQUIRE_SERVICES=1 needs DATABASE_URL to name a PostgreSQL database.")
 
 
+# The rows the data migrations create (modules, role groups and their permissions, the KPI catalogue, the
+# newsletter schedule). A transactional test ends by emptying every table, so they are put back after it,
+# with the migrations' own (idempotent) functions, for the tests that follow in the same process.
+REFERENCE_DATA = [
+    ("programmes.migrations.0002_modules_and_roles", "forwards"),
+    ("enterprises.migrations.0002_kpi_catalogue", "forwards"),
+    ("newsletters.migrations.0003_schedule_next_issue_draft", "schedule"),
+]
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return True
+    return bool({"transactional_db", "live_server", "celery_worker"} & set(getattr(item, "fixturenames", ())))
+
+
+def reference_data_restore() -> None:
+    import importlib
+
+    from django.apps import apps
+
+    for module, function in REFERENCE_DATA:
+        getattr(importlib.import_module(module), function)(apps, None)
+    roles.group_permissions_sync()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield
+    if _is_transactional(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            reference_data_restore()
+
+
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -81,13 +118,14 @@ def wait_for(predicate, timeout: float = 20.0, interval: float = 0.1):
 
 
 def _reset_connections() -> None:
-    """Forget pooled broker connections so the next use connects to the broker now configured.
+    """Close pooled broker connections so the next use connects to the broker now configured."""
+    from kombu import pools
 
-    They are dropped, not closed: kombu keeps a global producer pool per connection that would
-    otherwise hand out a closed pool to the next test.
-    """
-    celery_app._pool = None
+    if celery_app._pool is not None:
+        celery_app._pool.force_close_all()
+        celery_app._pool = None
     celery_app.amqp._producer_pool = None
+    pools.reset()  # kombu keeps producer pools per broker URL; a closed one must not be reused by the next test
 
 
 @pytest.fixture

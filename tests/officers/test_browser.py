@@ -1,7 +1,5 @@
 """The officer portal in a real browser (Playwright driving Debian's Chromium), with screenshots to look at."""
 
-import importlib
-
 import pytest
 
 from programmes.models import TrainingRound
@@ -13,22 +11,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}
 
 
-def restore_migration_data() -> None:
-    """A transactional test's flush empties the tables the data migrations filled (modules, role groups, KPIs).
-
-    ``serialized_rollback`` would restore them, but pytest-django only serializes the database when it is set
-    up for such a test, which depends on which test of the session happens to run first; so re-run the
-    (idempotent) data migrations instead.
-    """
-    from django.apps import apps
-
-    for name in ("programmes.migrations.0002_modules_and_roles", "enterprises.migrations.0002_kpi_catalogue"):
-        importlib.import_module(name).forwards(apps, None)
-
-
 @pytest.fixture
 def demo(settings, transactional_db):
-    restore_migration_data()
     settings.DEBUG = True  # the demo accounts (password 'demo') are only created in development
     demo_load()
     settings.DEBUG = False

@@ -1,7 +1,5 @@
 """The whole approval cycle in a real browser (Playwright driving Debian's Chromium)."""
 
-import importlib
-
 import pytest
 from django.core import mail
 
@@ -11,16 +9,6 @@ from tests.conftest import browser_login, screenshot
 from .conftest import jpeg_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _migration_data(transactional_db):
-    """The modules, role groups and KPI catalogue come from data migrations, which an earlier transactional
-    test's flush removes; put them back (idempotently) with the migrations' own functions."""
-    from django.apps import apps
-
-    for app, name in (("programmes", "0002_modules_and_roles"), ("enterprises", "0002_kpi_catalogue")):
-        importlib.import_module(f"{app}.migrations.{name}").forwards(apps, None)
 
 
 def new_page(browser, live_server):

@@ -1,0 +1,108 @@
+import datetime as dt
+
+from django import forms
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+from programmes.models import TrainingRound
+from trainers.models import Trainer
+
+from . import selectors
+from .models import Event, ExpertComment, Issue, NewsItem
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class NewsItemForm(forms.ModelForm):
+    class Meta:
+        model = NewsItem
+        fields = ["section", "place", "title", "date", "training_round", "body"]
+        widgets = {"date": DateInput(), "body": forms.Textarea(attrs={"rows": 8})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["training_round"].queryset = TrainingRound.objects.select_related("module").order_by("-start")
+
+
+class EventForm(forms.ModelForm):
+    class Meta:
+        model = Event
+        fields = ["place", "title", "starts_on", "ends_on", "body"]
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput(), "body": forms.Textarea(attrs={"rows": 6})}
+
+
+class ExpertCommentForm(forms.ModelForm):
+    class Meta:
+        model = ExpertComment
+        fields = ["trainer", "heading", "given_on", "quote"]
+        widgets = {"given_on": DateInput(), "quote": forms.Textarea(attrs={"rows": 10})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["trainer"].queryset = Trainer.objects.select_related("organisation").order_by("name")
+
+
+def period_label(period_start: dt.date) -> str:
+    end = selectors.add_months(period_start, 1)
+    return _("%(start)s–%(end)s") % {
+        "start": formats.date_format(period_start, "F"),
+        "end": formats.date_format(end, "F Y"),
+    }
+
+
+def period_choices(today: dt.date | None = None) -> list[tuple[str, str]]:
+    """Two-month periods from two years back to the next period, newest first."""
+    today = today or timezone.localdate()
+    current = selectors.period_of(today)
+    first_issue = Issue.objects.order_by("period_start").values_list("period_start", flat=True).first()
+    first_news = NewsItem.objects.order_by("date").values_list("date", flat=True).first()
+    first_news = selectors.period_of(first_news) if first_news else None
+    start = min(d for d in (first_issue, first_news, selectors.add_months(current, -24)) if d)
+    choices = []
+    period = selectors.add_months(current, 2)
+    while period >= start:
+        choices.append((period.isoformat(), period_label(period)))
+        period = selectors.add_months(period, -2)
+    return choices
+
+
+class IssueCreateForm(forms.Form):
+    period_start = forms.TypedChoiceField(
+        label=_("Period"),
+        coerce=dt.date.fromisoformat,
+        help_text=_("The issue is filled with the news and results of this period and the events after it."),
+    )
+    number = forms.IntegerField(label=_("Issue number"), min_value=1)
+    title = forms.CharField(label=_("Title"), max_length=200, required=False, help_text=_("Leave empty for the usual."))
+    introduction = forms.CharField(
+        label=_("Editorial introduction"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period_start"].choices = period_choices()
+
+    def clean_number(self):
+        number = self.cleaned_data["number"]
+        if Issue.objects.filter(number=number).exists():
+            raise forms.ValidationError(_("Issue No. %(number)s already exists.") % {"number": number})
+        return number
+
+    def clean_period_start(self):
+        period = self.cleaned_data["period_start"]
+        existing = Issue.objects.filter(period_start=period).first()
+        if existing:
+            raise forms.ValidationError(_("%(issue)s already covers this period.") % {"issue": existing})
+        return period
+
+
+class IssueForm(forms.ModelForm):
+    class Meta:
+        model = Issue
+        fields = ["title", "introduction"]
+        widgets = {"introduction": forms.Textarea(attrs={"rows": 7})}

@@ -1,0 +1,35 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from newsletters import services
+from newsletters.models import Issue
+
+
+class Command(BaseCommand):
+    help = (
+        "Render one newsletter issue to PDF synchronously (no Celery) and write it to FILE. A draft's stored PDF "
+        "and state are brought up to date as the 'Render PDF' button would; a published issue writes the PDF of "
+        "its latest published version."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("number", type=int, help="The issue number.")
+        parser.add_argument("--output", "-o", required=True, help="Where to write the PDF.")
+
+    def handle(self, *args, number: int, output: str, **options):
+        issue = Issue.objects.filter(number=number).first()
+        if issue is None:
+            raise CommandError(f"There is no issue No. {number}.")
+        if issue.is_frozen:
+            version = issue.versions.order_by("-version").first()
+            source = version.pdf
+        else:
+            issue = services.issue_render(issue_id=issue.pk)
+            if issue.status != Issue.Status.READY:
+                raise CommandError(f"Issue No. {number} could not be rendered: {issue.error}")
+            source = issue.pdf
+        with source.open("rb") as fh:
+            data = fh.read()
+        Path(output).write_bytes(data)
+        self.stdout.write(self.style.SUCCESS(f"Issue No. {number}: {len(data) / 1e6:.2f} MB written to {output}"))

@@ -1,0 +1,455 @@
+"""Every write of the newsletter: records, issues, their items, rendering and publishing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import secrets
+import uuid
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import DatabaseError, InterfaceError, OperationalError, transaction
+from django.db.models import Max
+from django.template import TemplateDoesNotExist, TemplateSyntaxError
+from django.template.loader import render_to_string
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from score_portal import roles
+
+from . import pdf, selectors
+from .models import Event, ExpertComment, Issue, IssueItem, IssueVersion, NewsItem
+
+logger = logging.getLogger(__name__)
+
+# Errors worth retrying: the disk, the network, the database connection. Everything else (a missing photo,
+# a template error, bad data) fails the issue at once with a reason the editor can act on.
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (OSError, OperationalError, InterfaceError)
+
+DOCUMENT_TEMPLATE = "newsletters/issue_document.html"
+PRINT_STYLESHEET = "css/newsletter-print.css"
+
+
+class IssueStateError(ValidationError):
+    """The issue is not in a state that allows this (e.g. editing a published issue)."""
+
+
+# --- News items, events, expert comments ---------------------------------------------------------------
+
+
+def _save(obj):
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
+@transaction.atomic
+def news_item_save(*, news_item: NewsItem) -> NewsItem:
+    """Create or update a news item (constraints checked, one message per field)."""
+    return _save(news_item)
+
+
+@transaction.atomic
+def event_save(*, event: Event) -> Event:
+    return _save(event)
+
+
+@transaction.atomic
+def expert_comment_save(*, expert_comment: ExpertComment) -> ExpertComment:
+    return _save(expert_comment)
+
+
+# --- Issues and their items ---------------------------------------------------------------------------
+
+
+def issue_next_number() -> int:
+    return (Issue.objects.aggregate(n=Max("number"))["n"] or 0) + 1
+
+
+def _refuse_if_frozen(issue: Issue) -> None:
+    if issue.is_frozen:
+        raise IssueStateError(_("Issue No. %(number)s is published; its content is frozen.") % {"number": issue.number})
+
+
+def _content_changed(issue: Issue) -> None:
+    """An edit after rendering: the PDF no longer shows the issue; it must be rendered again."""
+    if issue.status in (Issue.Status.READY, Issue.Status.FAILED):
+        issue.status = Issue.Status.DRAFT
+        issue.save(update_fields=["status"])
+
+
+@transaction.atomic
+def issue_create(*, period_start: dt.date, number: int | None = None, title: str = "", introduction: str = "") -> Issue:
+    """A new draft for a two-month period, filled with that period's records."""
+    issue = Issue(
+        number=number or issue_next_number(),
+        period_start=period_start,
+        title=title or issue_default_title(number or issue_next_number(), period_start),
+        introduction=introduction,
+    )
+    issue.full_clean()
+    issue.save()
+    issue_assemble(issue=issue)
+    return issue
+
+
+def issue_default_title(number: int, period_start: dt.date) -> str:
+    month = formats.date_format(selectors.add_months(period_start, 1), "F Y")
+    return _("SCORE China e-newsletter, Issue No. %(number)s, %(month)s") % {"number": number, "month": month}
+
+
+@transaction.atomic
+def issue_assemble(*, issue: Issue) -> int:
+    """Add the period's records the issue does not hold yet, at the end of their sections. Returns how many.
+
+    News items dated in the period, results approved in it, events that start in the three months after it,
+    and the latest expert comment not used by another issue (only when the issue has none yet).
+    """
+    issue = Issue.objects.select_for_update().get(pk=issue.pk)
+    _refuse_if_frozen(issue)
+    existing = list(IssueItem.objects.filter(issue=issue))
+    held = {(i.news_item_id, i.event_id, i.expert_comment_id, i.result_id) for i in existing}
+    next_position: dict[str, int] = {}
+    for item in existing:
+        next_position[item.section] = max(next_position.get(item.section, 0), item.position + 1)
+
+    new: list[IssueItem] = []
+
+    def add(section: str, **ref) -> None:
+        key = (ref.get("news_item_id"), ref.get("event_id"), ref.get("expert_comment_id"), ref.get("result_id"))
+        if key in held:
+            return
+        held.add(key)
+        position = next_position.get(section, 0)
+        next_position[section] = position + 1
+        new.append(IssueItem(issue=issue, section=section, position=position, **ref))
+
+    for news in selectors.news_in_period(issue.period_start):
+        add(news.section, news_item_id=news.pk)
+    if not any(i.section == IssueItem.Section.COMMENT for i in existing):
+        comment = selectors.expert_comment_for_period(issue.period_start, exclude_issue=issue)
+        if comment is not None:
+            add(IssueItem.Section.COMMENT, expert_comment_id=comment.pk)
+    for result in selectors.results_approved_between(issue.period_start, issue.period_end):
+        add(IssueItem.Section.RESULTS, result_id=result.pk)
+    for event in selectors.events_after_period(issue.period_start):
+        add(IssueItem.Section.EVENTS, event_id=event.pk)
+    IssueItem.objects.bulk_create(new)
+    if new:
+        _content_changed(issue)
+    return len(new)
+
+
+@transaction.atomic
+def issue_update(*, issue: Issue, title: str, introduction: str) -> Issue:
+    issue = Issue.objects.select_for_update().get(pk=issue.pk)
+    _refuse_if_frozen(issue)
+    issue.title, issue.introduction = title, introduction
+    issue.full_clean()
+    issue.save(update_fields=["title", "introduction"])
+    _content_changed(issue)
+    return issue
+
+
+@transaction.atomic
+def issue_item_set_included(*, item: IssueItem, included: bool) -> IssueItem:
+    issue = Issue.objects.select_for_update().get(pk=item.issue_id)
+    _refuse_if_frozen(issue)
+    item.included = included
+    item.save(update_fields=["included"])
+    _content_changed(issue)
+    return item
+
+
+@transaction.atomic
+def issue_item_move(*, item: IssueItem, offset: int) -> IssueItem:
+    """Move an item up (offset -1) or down (+1) within its section."""
+    issue = Issue.objects.select_for_update().get(pk=item.issue_id)
+    _refuse_if_frozen(issue)
+    siblings = list(IssueItem.objects.filter(issue=issue, section=item.section).order_by("position", "pk"))
+    index = next(i for i, s in enumerate(siblings) if s.pk == item.pk)
+    target = index + offset
+    if not 0 <= target < len(siblings):
+        return item
+    siblings.insert(target, siblings.pop(index))
+    for position, sibling in enumerate(siblings):
+        sibling.position = position
+    IssueItem.objects.bulk_update(siblings, ["position"])
+    _content_changed(issue)
+    return next(s for s in siblings if s.pk == item.pk)
+
+
+# --- The document ------------------------------------------------------------------------------------
+
+
+def issue_html(issue: Issue) -> str:
+    """The issue as one HTML document for print; resources named by storage name (see pdf.py)."""
+    content = selectors.issue_content(issue)
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_to_string(
+            DOCUMENT_TEMPLATE,
+            {
+                "issue": issue,
+                "content": content,
+                "month": formats.date_format(selectors.add_months(issue.period_start, 1), "F Y"),
+                "contact": settings.SCORE_OFFICE_CONTACT,
+                "stylesheet": pdf.static_src(PRINT_STYLESHEET),
+            },
+        )
+
+
+def issue_snapshot(issue: Issue) -> dict:
+    """What an issue printed, as data (kept with each published version)."""
+    content = selectors.issue_content(issue)
+    return {
+        "number": issue.number,
+        "period_start": issue.period_start.isoformat(),
+        "title": issue.title,
+        "introduction": issue.introduction,
+        "news": [{"id": n.pk, "place": n.place, "title": n.title, "date": n.date.isoformat()} for n in content.news],
+        "comments": [{"id": c.pk, "trainer": c.trainer.name, "quote": c.quote} for c in content.comments],
+        "results": [
+            {
+                "id": r.pk,
+                "enterprise": r.enterprise.name,
+                "title": r.title,
+                "kpis": [
+                    {"kpi": k.kpi.name, "baseline": str(k.baseline_value), "followup": str(k.followup_value)}
+                    for k in r.kpi_lines.all()
+                ],
+                "photo_pairs": [{"before": p.before.caption, "after": p.after.caption} for p in r.photo_pairs.all()],
+            }
+            for r in content.results
+        ],
+        "events": [{"id": e.pk, "title": e.title, "starts_on": e.starts_on.isoformat()} for e in content.events],
+        "features": [
+            {"id": n.pk, "section": n.section, "title": n.title}
+            for n in [*content.csr, *content.practice, *content.features]
+        ],
+    }
+
+
+# --- Rendering ---------------------------------------------------------------------------------------
+
+
+def _enqueue_render(issue_id: int, task_id: str) -> None:
+    from .tasks import issue_render as issue_render_task
+
+    issue_render_task.apply_async(args=[issue_id], task_id=task_id)
+
+
+@transaction.atomic
+def issue_render_request(*, issue: Issue) -> Issue:
+    """Mark the issue 'rendering' and enqueue the task once this transaction commits; returns at once.
+
+    Refused while a rendering is under way, unless that rendering is stale (its worker was lost).
+    """
+    issue = Issue.objects.select_for_update().get(pk=issue.pk)
+    _refuse_if_frozen(issue)
+    if issue.status == Issue.Status.RENDERING and not issue.render_is_stale:
+        raise IssueStateError(_("This issue is being rendered; wait for the PDF."))
+    issue.status = Issue.Status.RENDERING
+    issue.error = ""
+    issue.render_started_at = timezone.now()
+    issue.render_task_id = str(uuid.uuid4())
+    issue.render_attempts += 1
+    issue.save(update_fields=["status", "error", "render_started_at", "render_task_id", "render_attempts"])
+    task_id = issue.render_task_id
+    transaction.on_commit(lambda: _enqueue_render(issue.pk, task_id))
+    return issue
+
+
+def issue_render(*, issue_id: int) -> Issue:
+    """Render the issue's PDF and store it (the body of the Celery task). Safe to run twice.
+
+    Transient errors propagate (the task retries them); any other error marks the issue failed with a
+    readable reason, and the PDF rendered before, if any, stays.
+    """
+    try:
+        return _issue_render(issue_id)
+    except TRANSIENT_ERRORS:
+        raise
+    except pdf.NewsletterRenderError as exc:
+        return issue_render_failed(issue_id=issue_id, reason=str(exc))
+    except (TemplateSyntaxError, TemplateDoesNotExist) as exc:
+        logger.exception("Newsletter template error for issue %s", issue_id)
+        return issue_render_failed(issue_id=issue_id, reason=_("Template error: %(error)s") % {"error": exc})
+    except SoftTimeLimitExceeded:
+        limit = settings.CELERY_TASK_SOFT_TIME_LIMIT
+        return issue_render_failed(
+            issue_id=issue_id, reason=_("Rendering took longer than %(seconds)s seconds.") % {"seconds": limit}
+        )
+    except DatabaseError:
+        raise
+    except Exception as exc:
+        logger.exception("Newsletter rendering failed for issue %s", issue_id)
+        return issue_render_failed(
+            issue_id=issue_id,
+            reason=_("Rendering failed: %(error)s") % {"error": f"{type(exc).__name__}: {exc}"},
+        )
+
+
+@transaction.atomic
+def _issue_render(issue_id: int) -> Issue:
+    # The row lock makes a second run (a redelivered message, a double click) wait, then find the stored PDF
+    # already matches the content and return without work.
+    issue = Issue.objects.select_for_update().get(pk=issue_id)
+    if issue.is_frozen:
+        return issue  # published: the version keeps its PDF; nothing to do
+    html = issue_html(issue)
+    digest = pdf.content_hash(html)
+    if issue.pdf and issue.content_hash == digest and default_storage.exists(issue.pdf.name):
+        if issue.status != Issue.Status.READY or issue.error:
+            issue.status, issue.error = Issue.Status.READY, ""
+            issue.save(update_fields=["status", "error"])
+        return issue
+    print_copies = pdf.prepare_images(html)
+    document = pdf.render_pdf(html, print_copies=print_copies)
+    previous = issue.pdf.name
+    # An unguessable name: media may be served by a plain file server; drafts must not be found by guessing.
+    issue.pdf.save(f"issue-{issue.number}-{secrets.token_urlsafe(12)}.pdf", ContentFile(document), save=False)
+    issue.content_hash = digest
+    issue.status = Issue.Status.READY
+    issue.error = ""
+    issue.rendered_at = timezone.now()
+    issue.save(update_fields=["pdf", "content_hash", "status", "error", "rendered_at"])
+    new_name = issue.pdf.name
+    transaction.on_commit(lambda: _discard(previous, keep=new_name))
+    return issue
+
+
+def _discard(name: str, *, keep: str) -> None:
+    if name and name != keep and not IssueVersion.objects.filter(pdf=name).exists():
+        default_storage.delete(name)
+
+
+@transaction.atomic
+def issue_render_failed(*, issue_id: int, reason: str) -> Issue:
+    """Record a failed rendering; the PDF rendered before (if any) is kept."""
+    issue = Issue.objects.select_for_update().get(pk=issue_id)
+    if issue.is_frozen:
+        return issue
+    issue.status = Issue.Status.FAILED
+    issue.error = reason[:2000]
+    issue.save(update_fields=["status", "error"])
+    return issue
+
+
+def issue_pdf_is_current(issue: Issue) -> bool:
+    return bool(issue.pdf) and issue.content_hash == pdf.content_hash(issue_html(issue))
+
+
+# --- Publishing --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def issue_publish(*, issue: Issue, by: User | None = None) -> IssueVersion:
+    """Freeze the issue as printed: a new published version with its own copy of the PDF and the HTML."""
+    issue = Issue.objects.select_for_update().get(pk=issue.pk)
+    _refuse_if_frozen(issue)
+    if issue.status != Issue.Status.READY or not issue.pdf:
+        raise IssueStateError(_("Render the PDF before publishing."))
+    html = issue_html(issue)
+    digest = pdf.content_hash(html)
+    if digest != issue.content_hash:
+        raise IssueStateError(_("The issue changed since its PDF was rendered; render it again before publishing."))
+    version_number = (issue.versions.aggregate(n=Max("version"))["n"] or 0) + 1
+    version = IssueVersion(
+        issue=issue,
+        version=version_number,
+        html=html,
+        snapshot=issue_snapshot(issue),
+        images=pdf.prepare_images(html),
+        content_hash=digest,
+        published_at=timezone.now(),
+        published_by=by,
+    )
+    with issue.pdf.open("rb") as fh:
+        version.pdf.save(
+            f"score-china-newsletter-{issue.number}-v{version_number}-{secrets.token_hex(4)}.pdf",
+            ContentFile(fh.read()),
+            save=False,
+        )
+    version.save()
+    issue.status = Issue.Status.PUBLISHED
+    issue.published_at = version.published_at
+    issue.save(update_fields=["status", "published_at"])
+    return version
+
+
+@transaction.atomic
+def issue_reopen(*, issue: Issue) -> Issue:
+    """Back to draft for a correction; the published versions stay in the archive until the next one."""
+    issue = Issue.objects.select_for_update().get(pk=issue.pk)
+    if not issue.is_frozen:
+        return issue
+    issue.status = Issue.Status.DRAFT
+    issue.save(update_fields=["status"])
+    return issue
+
+
+# --- The schedule and the demo -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def issue_draft_next(*, today: dt.date | None = None) -> Issue | None:
+    """At the start of a two-month period, draft the issue of the period that just ended and tell the editors.
+
+    Nothing happens when that period already has an issue (beat may run the task twice).
+    """
+    from score_portal.mail import email_notify
+
+    today = today or timezone.localdate()
+    period_start = selectors.add_months(selectors.period_of(today), -2)
+    if Issue.objects.filter(period_start=period_start).exists():
+        return None
+    issue = issue_create(period_start=period_start)
+    recipients = list(
+        User.objects.filter(is_active=True, groups__name=roles.EDITORS)
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+    counts = dict.fromkeys(IssueItem.Section.values, 0)
+    for section in issue.items.values_list("section", flat=True):
+        counts[section] += 1
+    body = _(
+        "The draft of %(issue)s is ready for you in the SCORE Portal: %(news)s news items, %(results)s "
+        "improvement results and %(events)s upcoming activities from %(start)s to %(end)s.\n\n"
+        "Choose and order the items, write the introduction, render the PDF and publish it:\n%(url)s"
+    ) % {
+        "issue": issue.title,
+        "news": counts[IssueItem.Section.NEWS],
+        "results": counts[IssueItem.Section.RESULTS],
+        "events": counts[IssueItem.Section.EVENTS],
+        "start": formats.date_format(issue.period_start),
+        "end": formats.date_format(issue.period_end),
+        "url": issue.get_absolute_url(),
+    }
+    email_notify(
+        subject=_("Newsletter: draft of Issue No. %(number)s") % {"number": issue.number},
+        body=body,
+        recipients=recipients,
+    )
+    return issue
+
+
+def issues_publish_demo(*, numbers: list[int]) -> int:
+    """The demo's issues: assembled, rendered and published once (already published ones are left alone)."""
+    published = 0
+    for issue in Issue.objects.filter(number__in=numbers).order_by("number"):
+        if issue.versions.exists():
+            continue
+        if not issue.items.exists():
+            issue_assemble(issue=issue)
+        issue = issue_render(issue_id=issue.pk)
+        if issue.status != Issue.Status.READY:
+            raise ValidationError(f"Issue No. {issue.number} did not render: {issue.error}")
+        issue_publish(issue=issue)
+        published += 1
+    return published

@@ -1,0 +1,43 @@
+"""Celery tasks of the newsletter: thin, they take ids and call a service."""
+
+from celery import shared_task
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from . import services
+
+# A rendering takes seconds; these limits only catch a stuck one. The hard limit is also the age after which
+# a 'rendering' state counts as stale (models.issue_stale_after).
+SOFT_TIME_LIMIT = settings.CELERY_TASK_SOFT_TIME_LIMIT
+HARD_TIME_LIMIT = settings.CELERY_TASK_TIME_LIMIT
+MAX_RETRIES = 3
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=SOFT_TIME_LIMIT,
+    time_limit=HARD_TIME_LIMIT,
+    max_retries=MAX_RETRIES,
+)
+def issue_render(self, issue_id: int) -> str:
+    """Render an issue's PDF. Retries transient errors (disk, network, database) with a growing delay;
+    after the last retry, and at once for any other error, the issue is marked failed with the reason."""
+    try:
+        return services.issue_render(issue_id=issue_id).status
+    except services.TRANSIENT_ERRORS as exc:
+        if self.request.retries >= self.max_retries:
+            reason = _("Gave up after %(attempts)s attempts: %(error)s") % {
+                "attempts": self.request.retries + 1,
+                "error": f"{type(exc).__name__}: {exc}",
+            }
+            return services.issue_render_failed(issue_id=issue_id, reason=reason).status
+        raise self.retry(exc=exc, countdown=min(60, 5 * 2**self.request.retries)) from exc
+
+
+@shared_task(acks_late=True)
+def issue_draft_next() -> int | None:
+    """Run by Celery beat on the 1st of every odd month (see migration 0003)."""
+    issue = services.issue_draft_next()
+    return issue.pk if issue else None

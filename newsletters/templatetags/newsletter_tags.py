@@ -1,0 +1,52 @@
+"""Filters the newsletter document uses: photo sources for print, KPI figures as people write them."""
+
+from decimal import Decimal
+
+from django import template
+
+from newsletters import pdf
+
+register = template.Library()
+
+
+@register.filter
+def print_src(photo) -> str:
+    """A photo for the PDF: its own print copy when it has one, else the master (scaled by the fetcher)."""
+    field = photo.print if getattr(photo, "print", None) else photo.image
+    return pdf.media_src(field.name)
+
+
+@register.filter
+def image_src(image_field) -> str:
+    return pdf.media_src(image_field.name) if image_field else ""
+
+
+def _plain(value: Decimal) -> str:
+    value = Decimal(value).normalize()
+    if value == value.to_integral():
+        value = value.quantize(Decimal(1))
+    return f"{value:,}"
+
+
+@register.filter
+def kpi_value(value) -> str:
+    """4.1300 -> '4.13', 255700.0000 -> '255,700'."""
+    return _plain(value)
+
+
+@register.filter
+def kpi_change(line) -> str:
+    """'+307', '−3.52 (−85.23 %)'."""
+    change = line.change
+    sign = "+" if change > 0 else ("−" if change < 0 else "±")
+    text = f"{sign}{_plain(abs(change))}"
+    percent = line.change_percent
+    if percent is not None and "%" not in line.kpi.unit:
+        psign = "+" if percent > 0 else ("−" if percent < 0 else "±")
+        text += f" ({psign}{_plain(abs(percent))} %)"
+    return text
+
+
+@register.filter
+def initials(name: str) -> str:
+    return "".join(part[0] for part in name.split()[:2]).upper()

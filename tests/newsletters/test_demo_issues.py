@@ -1,0 +1,102 @@
+"""The demo's issues 1, 2 and 5 of 2014: assembled from the records, rendered and published by load_demo."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from newsletters.models import Issue, IssueVersion
+
+from .conftest import in_order, pdf_text
+
+pytestmark = pytest.mark.django_db
+
+
+def version_text(number: int) -> str:
+    version = IssueVersion.objects.get(issue__number=number)
+    with version.pdf.open("rb") as fh:
+        return pdf_text(fh.read())
+
+
+def test_load_demo_publishes_issues_1_2_and_5_with_their_sections_in_order(settings):
+    settings.DEBUG = True
+    call_command("load_demo", stdout=io.StringIO())
+    assert sorted(Issue.objects.filter(status="published").values_list("number", flat=True)) == [1, 2, 5]
+
+    in_order(
+        version_text(1),
+        "Issue No. 1, April 2014",
+        "Welcome to the first issue of SCORE China e-newsletter!",
+        "The Latest SCORE News",
+        "Guangzhou, Guangdong: ILO-BSCI Supplier Training on Module 3",
+        "Chongqing: A New Round of Training of Enterprises (ToE) in Chongqing",
+        "Beijing: Implementation Agreements Signed with CEC and SAWS",
+        "Comments from SCORE International Expert Trainer",
+        "Tim Larson",
+        "Businesses typically find that Cleaner Production helps them save money",
+        "ILO Country Office for China and Mongolia",
+    )
+    in_order(
+        version_text(2),
+        "Issue No. 2, June 2014",
+        "The first issue of SCORE China e-newsletter was well received",
+        "The Latest SCORE News",
+        "Beijing: ILO Office for China and Mongolia launches its official Weibo",
+        "Beijing: Capacity Building Workshop for Partners",
+        "Guangzhou, Guangdong: ILO-BSCI Supplier Training on Module 4",
+        "Ningbo, Zhejiang: Training of Trainers (ToT) and Training of Enterprises (ToE) in Ningbo",
+        "Deyang, Sichuan: ILO-SAWS Launching Ceremony for SCORE Project",
+        "Comments from SCORE Expert Trainer",
+        "Mu Xiaojun",
+        "Enterprise Improvement Results",
+        "Ningbo household products manufacturer",
+        "Storage area before the improvement",
+        "Operation field before the improvement",
+        "The Upcoming Key Activities",
+        "Guangzhou, Guangdong: ILO-BSCI Supplier Training on Module 5",
+        "Chongqing: Implementation Agreement with Chongqing CEC",
+        "Latest News on CSR Development",
+        "The Ninth International CSR Forum",
+        "China CSR Monitoring and Evaluation System introduced",
+    )
+    text5 = version_text(5)
+    in_order(
+        text5,
+        "Issue No. 5, December 2014",
+        "This is the last issue of SCORE newsletter in 2014.",
+        "The Latest SCORE News",
+        "Guangzhou, Guangdong: BSCI continues SCORE training with NEWAsia Solutions",
+        "Yunnan: Developing HR handbook",
+        "Chongqing: Exploring paths for SCORE sustainability",
+        "Ho Chi Minh City, Vietnam: SCORE Regional Training Workshop",
+        'Taixing, Jiangsu: ToE on Module 2 "Quality Management"',
+        "Guangdong/Zhejiang/Anhui/Jiangsu: Completion of Module 1 training for ETI suppliers",
+        "Deyang, Sichuan: Module 1 ToT/E for the second round",
+        "Comments from SCORE Trainer",
+        "Asia Wang",
+        "Enterprise Improvement Results",
+        "Yucheng Futong Electric",
+        "Shengbao Vehicle",
+        "Moving oil barrels needed two workers",
+        "Using a handling cart lowered labour intensity",
+        "Runyuan Warp Knitting Machinery",
+        "Teho Metal",
+        "Tailai Decelerator",
+        "The Upcoming Key Activities",
+        "Beijing: Expert Seminar on Training Material Adaptation",
+        "Shanghai: ToT for SGS trainers",
+        "CSR Practice Sharing Hub",
+        "An innovative practice by SWITCHER",
+        "Tel. +86 10 6532 5091",
+    )
+    # Yucheng Futong's KPI lines as a table: baseline -> follow-up, change
+    in_order(text5, "Defect / reject rate", "4.13", "0.61", "−3.52")
+    in_order(text5, "On-time delivery", "88.6", "92.58", "+3.98")
+    in_order(text5, "Cost savings / benefits", "0", "255,700", "+255,700")
+
+    # running load_demo again changes nothing
+    versions = list(IssueVersion.objects.values_list("pk", "pdf"))
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    assert "nothing changed" in out.getvalue()
+    assert list(IssueVersion.objects.values_list("pk", "pdf")) == versions

@@ -1,0 +1,237 @@
+"""Assembling an issue from the records, rendering it to PDF, and what happens when rendering goes wrong."""
+
+import datetime as dt
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from newsletters import pdf, services
+from newsletters.models import Issue, IssueItem
+
+from .conftest import in_order, pdf_pages, stored_pdf_text
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_new_issue_holds_the_records_of_its_period(make_issue):
+    issue = make_issue()
+    titles = {
+        (item.section, str(item.record))
+        for item in issue.items.select_related("news_item", "event", "expert_comment__trainer", "result__enterprise")
+    }
+    assert ("news", "ToE on Module 2") in titles
+    assert ("news", "Developing HR handbook") in titles
+    assert ("practice", "Switcher refunds workers") in titles
+    assert ("events", "ToT for SGS trainers") in titles
+    assert any(section == "results" and "Teho Metal" in text for section, text in titles)
+    assert any(section == "comment" and "Asia Wang" in text for section, text in titles)
+    # outside the period, not approved, or more than three months after it: left out
+    assert not any("Too early" in t or "Too far" in t or "Not approved" in t for _s, t in titles)
+
+
+def test_the_pdf_shows_every_section_in_the_newsletters_order(make_issue):
+    # given
+    issue = make_issue()
+    # when
+    issue = services.issue_render(issue_id=issue.pk)
+    # then
+    assert issue.status == Issue.Status.READY and issue.error == ""
+    text = stored_pdf_text(issue)
+    assert "SUSTAINING COMPETITIVE AND RESPONSIBLE ENTERPRISES (SCORE)" in text
+    in_order(
+        text,
+        "SCORE China e-newsletter",
+        "Issue No. 7, December 2014",
+        "The last issue of 2014.",
+        "The Latest SCORE News",
+        "Yunnan: Developing HR handbook",
+        "Taixing, Jiangsu: ToE on Module 2",
+        "Comments from a SCORE Expert Trainer",
+        "Asia Wang",
+        "SCORE is a project of sustainable vitality.",
+        "Enterprise Improvement Results",
+        "Teho Metal",
+        "Material recovery rate",
+        "97.5",
+        "98.5",
+        "Before",
+        "Moving oil barrels needed two workers",
+        "After",
+        "Using a handling cart",
+        "The Upcoming Key Activities",
+        "Shanghai: ToT for SGS trainers",
+        "CSR Practice Sharing Hub",
+        "Switcher refunds workers",
+        "ILO Country Office for China and Mongolia",
+        "+86 10 6532 5091",
+    )
+    assert "Page 1 / " in text and "Issue No. 7, December 2014" in text
+
+
+def test_reordering_and_leaving_out_items_changes_the_pdf(make_issue):
+    issue = make_issue()
+    news = list(issue.items.filter(section=IssueItem.Section.NEWS).order_by("position"))
+    services.issue_item_move(item=news[1], offset=-1)  # ToE on Module 2 first
+    services.issue_item_set_included(item=issue.items.get(section=IssueItem.Section.EVENTS), included=False)
+    issue = services.issue_render(issue_id=issue.pk)
+    text = stored_pdf_text(issue)
+    in_order(text, "ToE on Module 2", "Developing HR handbook")
+    assert "ToT for SGS trainers" not in text
+    assert "The Upcoming Key Activities" not in text
+
+
+def test_rendering_twice_the_same_content_does_no_work(make_issue, django_capture_on_commit_callbacks):
+    issue = services.issue_render(issue_id=make_issue().pk)
+    first_name, first_rendered = issue.pdf.name, issue.rendered_at
+    again = services.issue_render(issue_id=issue.pk)
+    assert (again.pdf.name, again.rendered_at) == (first_name, first_rendered)
+    # a change of content renders a new PDF and removes the old one
+    services.issue_update(issue=again, title=again.title, introduction="A new introduction.")
+    with django_capture_on_commit_callbacks(execute=True):
+        third = services.issue_render(issue_id=issue.pk)
+    assert third.pdf.name != first_name
+    assert "A new introduction." in stored_pdf_text(third)
+    assert not default_storage.exists(first_name)
+
+
+def test_photos_are_scaled_to_print_size_before_layout(make_issue):
+    issue = make_issue()
+    pair = issue.items.get(section="results").result.photo_pairs.get()
+    big = ContentFile(_jpeg(4000, 3000))
+    pair.before.image.save("big-master.jpg", big, save=True)
+    issue = services.issue_render(issue_id=issue.pk)
+    copy = pdf.print_copy_name(pair.before.image.name)
+    from PIL import Image
+
+    with default_storage.open(copy) as fh:
+        assert max(Image.open(fh).size) == pdf.PRINT_LONG_SIDE
+    assert issue.status == Issue.Status.READY
+
+
+def _jpeg(width: int, height: int) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (120, 140, 160)).save(out, "JPEG", quality=80)
+    return out.getvalue()
+
+
+def test_a_missing_photo_fails_the_issue_with_a_readable_reason_and_keeps_the_previous_pdf(make_issue):
+    # given an issue rendered once
+    issue = services.issue_render(issue_id=make_issue().pk)
+    good_pdf = issue.pdf.name
+    # when a photo's file disappears and the content changes
+    photo = issue.items.get(section="results").result.photo_pairs.get().after
+    default_storage.delete(photo.image.name)
+    services.issue_update(issue=issue, title=issue.title, introduction="Changed.")
+    issue = services.issue_render(issue_id=issue.pk)
+    # then
+    assert issue.status == Issue.Status.FAILED
+    assert "missing from storage" in issue.error and photo.image.name in issue.error
+    assert issue.pdf.name == good_pdf and default_storage.exists(good_pdf)
+
+
+def test_a_corrupt_photo_fails_the_issue(make_issue):
+    issue = make_issue()
+    photo = issue.items.get(section="results").result.photo_pairs.get().before
+    with default_storage.open(photo.image.name, "wb") as fh:
+        fh.write(b"this is not a JPEG")
+    issue = services.issue_render(issue_id=issue.pk)
+    assert issue.status == Issue.Status.FAILED
+    assert "not a readable image" in issue.error
+    assert not issue.pdf
+
+
+def test_a_template_error_fails_the_issue_at_once(make_issue, settings, tmp_path):
+    broken = tmp_path / "templates" / "newsletters"
+    broken.mkdir(parents=True)
+    (broken / "issue_document.html").write_text("{% load i18n %}{% if %}broken{% endif %}")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path / "templates"]}]
+    issue = services.issue_render(issue_id=make_issue().pk)
+    assert issue.status == Issue.Status.FAILED
+    assert issue.error.startswith("Template error:")
+
+
+def test_render_request_marks_rendering_and_enqueues_after_commit(make_issue, django_capture_on_commit_callbacks):
+    issue = make_issue()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        requested = services.issue_render_request(issue=issue)
+    assert requested.status == Issue.Status.RENDERING and requested.render_attempts == 1
+    assert len(callbacks) == 1  # nothing runs before the commit
+    for callback in callbacks:
+        callback()  # eager Celery: the task runs now
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.READY
+
+
+def test_a_second_request_while_rendering_is_refused(make_issue, django_capture_on_commit_callbacks):
+    issue = make_issue()
+    with django_capture_on_commit_callbacks(execute=False):
+        services.issue_render_request(issue=issue)
+    with pytest.raises(services.IssueStateError, match="being rendered"):
+        services.issue_render_request(issue=issue)
+
+
+def test_a_stale_rendering_left_by_a_lost_worker_can_be_retried(make_issue, django_capture_on_commit_callbacks):
+    # given the state a killed worker leaves: 'rendering', started longer ago than the hard time limit
+    issue = make_issue()
+    with django_capture_on_commit_callbacks(execute=False):
+        services.issue_render_request(issue=issue)
+    Issue.objects.filter(pk=issue.pk).update(render_started_at=timezone.now() - dt.timedelta(hours=1))
+    issue.refresh_from_db()
+    assert issue.render_is_stale
+    # when the editor retries
+    with django_capture_on_commit_callbacks(execute=True):
+        services.issue_render_request(issue=issue)
+    # then
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.READY and issue.render_attempts == 2
+
+
+def test_publishing_freezes_the_issue_and_keeps_each_version(make_issue):
+    issue = services.issue_render(issue_id=make_issue().pk)
+    v1 = services.issue_publish(issue=issue)
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.PUBLISHED and v1.version == 1
+    assert "Teho Metal" in v1.html and v1.snapshot["results"][0]["enterprise"] == "Teho Metal"
+    with pytest.raises(services.IssueStateError, match="frozen"):
+        services.issue_update(issue=issue, title="x", introduction="y")
+    # records change after publishing: the published version keeps what it printed
+    result = issue.items.get(section="results").result
+    result.enterprise.name = "Renamed Metal"
+    result.enterprise.save()
+    v1.refresh_from_db()
+    assert "Teho Metal" in v1.html
+    # a correction: reopen, re-render, publish again; version 1 stays
+    services.issue_reopen(issue=issue)
+    services.issue_render(issue_id=issue.pk)
+    v2 = services.issue_publish(issue=Issue.objects.get(pk=issue.pk))
+    assert v2.version == 2 and "Renamed Metal" in v2.html
+    assert default_storage.exists(v1.pdf.name) and default_storage.exists(v2.pdf.name)
+
+
+def test_publishing_needs_a_current_pdf(make_issue):
+    issue = make_issue()
+    with pytest.raises(services.IssueStateError, match="Render the PDF"):
+        services.issue_publish(issue=issue)
+
+
+def test_the_pdf_is_small(make_issue):
+    issue = services.issue_render(issue_id=make_issue().pk)
+    with issue.pdf.open("rb") as fh:
+        data = fh.read()
+    assert pdf_pages(data) <= 3
+    assert len(data) < 2_000_000
+
+
+def test_chinese_text_renders_in_the_pdf(make_issue):
+    issue = make_issue()
+    item = issue.items.get(news_item__title="Developing HR handbook").news_item
+    item.body = "云南省人力资源和社会保障厅将牵头编写企业人力资源手册。"
+    item.save()
+    issue = services.issue_render(issue_id=issue.pk)
+    assert "云南省人力资源和社会保障厅" in stored_pdf_text(issue).replace(" ", "")
