@@ -15,16 +15,17 @@ def status_badge(status: str, label: str) -> str:
 
 
 class RoundTable(tables.Table):
-    round = tables.Column(
-        verbose_name=_("Round"), accessor="pk", linkify=lambda record: record.get_absolute_url(), order_by=("start",)
+    place = tables.Column(
+        verbose_name=_("Place"),
+        accessor="city",
+        linkify=lambda record: record.get_absolute_url(),
+        order_by=("city", "province"),
     )
     module = tables.Column(
         verbose_name=_("Module"), accessor="module__code", order_by=("module__order",), attrs=WIDE_ONLY
     )
     kind = tables.Column(verbose_name=_("Kind"), attrs=WIDE_ONLY)
     organiser = tables.Column(verbose_name=_("Organiser"), order_by=("organiser__name",))
-    province = tables.Column(verbose_name=_("Province"), attrs=WIDE_ONLY)
-    city = tables.Column(verbose_name=_("City"), attrs=WIDE_ONLY)
     start = tables.DateColumn(verbose_name=_("Start"), format="Y-m-d", attrs=WIDE_ONLY)
     end = tables.DateColumn(verbose_name=_("End"), format="Y-m-d", attrs=WIDE_ONLY)
     status = tables.Column(verbose_name=_("Status"))
@@ -34,13 +35,13 @@ class RoundTable(tables.Table):
     class Meta:
         model = TrainingRound
         fields: tuple = ()
-        sequence = ("round", "module", "kind", "organiser", "province", "city", "start", "end", "status")
+        sequence = ("place", "module", "kind", "organiser", "start", "end", "status")
         attrs = TABLE_ATTRS
         order_by = ("-start",)
         empty_text = _("No training round matches these filters.")
 
-    def render_round(self, record):
-        return str(record)
+    def render_place(self, record):
+        return f"{record.city}, {record.province}" if record.province not in record.city else record.city
 
     def render_kind(self, record):
         return record.get_kind_short()

@@ -1,4 +1,5 @@
 from score_portal import roles as role_checks
+from score_portal.navigation import nav_links
 
 
 def roles(request) -> dict:
@@ -10,4 +11,5 @@ def roles(request) -> dict:
         "is_officer": role_checks.is_officer(user),
         "is_partner": role_checks.is_partner(user),
         "is_editor": role_checks.is_editor(user),
+        "nav_links": nav_links(user, request.path),
     }

@@ -258,9 +258,9 @@ def test_round_list_filters_search_and_sort(officer_client, programme):
     html = officer_client.get(f"/rounds/?module={module('M3').pk}").content.decode()
     assert "Guangzhou" in html and "Taixing 2014" not in html
     html = officer_client.get("/rounds/?q=taixing").content.decode()
-    assert "M1 ToE Taixing" in html and "Guangzhou" not in html
+    assert "Taixing, Jiangsu" in html and "Guangzhou" not in html
     html = officer_client.get(f"/rounds/?organisation={programme.cec.pk}&status=planned").content.decode()
-    assert "M1 ToE Taixing" in html
+    assert "Taixing, Jiangsu" in html
     assert officer_client.get("/rounds/?sort=-organiser").status_code == 200
     assert officer_client.get("/rounds/?start_from=2015-01-01").context["table"].paginator.count == 0
 
@@ -269,8 +269,8 @@ def test_csv_export_holds_exactly_the_filtered_rows(officer_client, programme):
     response = officer_client.get("/rounds/?q=taixing&_export=csv")
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0][:3] == ["Round", "Module", "Kind"]
-    assert len(rows) == 2 and rows[1][0] == "M1 ToE Taixing 2014-08-01" and rows[1][8] == "Planned"
+    assert rows[0][:7] == ["Place", "Module", "Kind", "Organiser", "Start", "End", "Status"]
+    assert len(rows) == 2 and rows[1][:2] == ["Taixing, Jiangsu", "M1"] and rows[1][6] == "Planned"
 
 
 def test_excel_export_of_enterprises(officer_client, programme):

@@ -1,0 +1,67 @@
+"""The navigation bar: one list of links per role, built in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from . import roles
+
+
+@dataclass(frozen=True)
+class NavLink:
+    label: str
+    url_name: str
+    args: tuple = ()
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name, args=self.args)
+
+
+OFFICER = [
+    NavLink(_("Rounds"), "programmes:round_list"),
+    NavLink(_("Enterprises"), "enterprises:enterprise_list"),
+    NavLink(_("Results"), "results:result_list"),
+    NavLink(_("Trainers"), "trainers:trainer_list"),
+    NavLink(_("Organisations"), "programmes:organisation_list"),
+    NavLink(_("KPI catalogue"), "results:kpi_list"),
+]
+PARTNER = [
+    NavLink(_("Rounds"), "programmes:round_list"),
+    NavLink(_("Enterprises"), "enterprises:enterprise_list"),
+    NavLink(_("Results"), "results:result_list"),
+    NavLink(_("Import results"), "results:import_start"),
+]
+EDITOR = [
+    NavLink(_("Newsletter"), "newsletters:dashboard"),
+    NavLink(_("News"), "newsletters:record_list", ("news",)),
+    NavLink(_("Events"), "newsletters:record_list", ("events",)),
+    NavLink(_("Expert comments"), "newsletters:record_list", ("comments",)),
+]
+PUBLIC = [NavLink(_("Newsletter archive"), "newsletters:archive")]
+
+
+def nav_links(user, path: str = "") -> list[dict]:
+    """The links the user's roles give, the one for the current page marked active."""
+    links: list[NavLink] = []
+    if roles.is_officer(user):
+        links += OFFICER
+    elif roles.is_partner(user):
+        links += PARTNER
+    if roles.is_editor(user):
+        links += EDITOR
+    links += PUBLIC
+    seen, out = set(), []
+    for link in links:
+        url = link.url
+        if url not in seen:
+            seen.add(url)
+            out.append({"label": link.label, "url": url, "active": False})
+    # The current page belongs to the link with the longest matching prefix (/results/import/ is "Import").
+    matching = [item for item in out if path.startswith(item["url"])]
+    if matching:
+        max(matching, key=lambda item: len(item["url"]))["active"] = True
+    return out
