@@ -53,7 +53,8 @@ def _error_text(exc: ValidationError) -> str:
 @editor_required
 def dashboard(request):
     issues = selectors.issues_visible_to(request.user).annotate(
-        n_versions=Count("versions"), n_items=Count("items", filter=Q(items__included=True))
+        n_versions=Count("versions", distinct=True),
+        n_items=Count("items", filter=Q(items__included=True), distinct=True),
     )
     return render(request, "newsletters/dashboard.html", {"issues": issues})
 

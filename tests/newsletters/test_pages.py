@@ -190,3 +190,15 @@ def test_the_editors_home_lists_issues_in_preparation(client, editor, make_issue
     client.force_login(editor)
     page = client.get("/").content.decode()
     assert "SCORE China e-newsletter, Issue No. 7, December 2014" in page and "issues in preparation" in page
+
+
+def test_the_issues_list_counts_versions_and_items_of_each_issue(client, editor, published):
+    # given one published version of an issue with several included items
+    n_items = published.items.filter(included=True).count()
+    assert n_items > 1
+    # when the editor opens the issues list
+    client.force_login(editor)
+    html = client.get("/newsletters/").content.decode()
+    # then the counts are the issue's own, not multiplied by each other
+    assert "versions)" not in html  # a single version needs no count
+    assert f">{n_items}<" in html.replace(" ", "")
