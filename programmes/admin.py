@@ -1,12 +1,26 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .forms import TrainingRoundAdminForm
+from score_portal.admin_guards import guarded_delete_formset
+
+from . import services
+from .forms import AgreementAdminForm, TrainingRoundAdminForm
 from .models import Agreement, Module, Organisation, PartnerMembership, TrainingRound
+
+
+class AgreementDeleteGuard:
+    """An agreement that rounds were run under (as a licence) cannot be deleted, here as in the portal."""
+
+    def has_delete_permission(self, request, obj=None):
+        if isinstance(obj, Agreement) and services.agreement_delete_check(agreement=obj):
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 class AgreementInline(admin.TabularInline):
     model = Agreement
+    form = AgreementAdminForm
+    formset = guarded_delete_formset(lambda agreement: services.agreement_delete_check(agreement=agreement))
     extra = 0
 
 
@@ -20,7 +34,9 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(AgreementDeleteGuard, admin.ModelAdmin):
+    form = AgreementAdminForm
+    actions = None  # bulk delete would skip the guard
     list_display = ["organisation", "kind", "signed_on", "start", "end", "territory"]
     list_filter = ["kind"]
     search_fields = ["organisation__name", "organisation__short_name", "territory"]

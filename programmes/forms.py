@@ -150,3 +150,21 @@ class AgreementForm(forms.ModelForm):
         if start and end and end < start:
             self.add_error("end", _("An agreement cannot end before it starts."))
         return cleaned
+
+
+class AgreementAdminForm(forms.ModelForm):
+    """The admin's agreement form checks what the portal's does (dates, licences covering their rounds)."""
+
+    class Meta:
+        model = Agreement
+        fields = ["organisation", "kind", "signed_on", "start", "end", "territory", "notes"]
+
+    def clean(self):
+        cleaned = super().clean()
+        organisation = cleaned.get("organisation") or getattr(self.instance, "organisation", None)
+        if organisation is not None and not self.errors:
+            candidate = Agreement(pk=self.instance.pk, **{f: cleaned.get(f) for f in services.AGREEMENT_FIELDS})
+            for field, messages in services.agreement_check(organisation=organisation, agreement=candidate).items():
+                for message in messages:
+                    self.add_error(field if field in self.fields else None, message)
+        return cleaned

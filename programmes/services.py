@@ -242,6 +242,30 @@ def organisation_save(*, organisation: Organisation | None = None, by: User | No
     return org
 
 
+def agreement_check(*, organisation: Organisation, agreement: Agreement) -> dict[str, list[str]]:
+    """What is wrong with saving this (unsaved) state of an agreement; a licence may not leave rounds uncovered."""
+    errors: dict[str, list[str]] = {}
+    a = agreement
+    if a.start and a.end and a.end < a.start:
+        errors["end"] = [_("An agreement cannot end before it starts.")]
+    if a.signed_on and a.end and a.signed_on > a.end:
+        errors["signed_on"] = [_("An agreement cannot be signed after it ends.")]
+    others = list(organisation.agreements.filter(kind=Agreement.Kind.LICENCE).exclude(pk=a.pk))
+    licences = others + ([a] if a.kind == Agreement.Kind.LICENCE else [])
+    outside = _rounds_outside_licences(organisation, licences)
+    if outside:
+        errors.setdefault("end", []).append(_outside_message(outside))
+    return errors
+
+
+def agreement_delete_check(*, agreement: Agreement) -> str | None:
+    """Why this agreement may not be deleted (rounds run under it as a licence), or None."""
+    organisation = agreement.organisation
+    licences = list(organisation.agreements.filter(kind=Agreement.Kind.LICENCE).exclude(pk=agreement.pk))
+    outside = _rounds_outside_licences(organisation, licences)
+    return _outside_message(outside) if outside else None
+
+
 @transaction.atomic
 def agreement_save(
     *, organisation: Organisation, agreement: Agreement | None = None, by: User | None = None, **fields
@@ -253,15 +277,9 @@ def agreement_save(
     a = agreement if agreement is not None else Agreement(organisation=organisation)
     for name, value in fields.items():
         setattr(a, name, value)
-    if a.start and a.end and a.end < a.start:
-        raise ValidationError({"end": [_("An agreement cannot end before it starts.")]})
-    if a.signed_on and a.end and a.signed_on > a.end:
-        raise ValidationError({"signed_on": [_("An agreement cannot be signed after it ends.")]})
-    others = list(organisation.agreements.filter(kind=Agreement.Kind.LICENCE).exclude(pk=a.pk))
-    licences = others + ([a] if a.kind == Agreement.Kind.LICENCE else [])
-    outside = _rounds_outside_licences(organisation, licences)
-    if outside:
-        raise ValidationError({"end": [_outside_message(outside)]})
+    errors = agreement_check(organisation=organisation, agreement=a)
+    if errors:
+        raise ValidationError(errors)
     a.full_clean()
     a.save()
     return a
@@ -269,9 +287,7 @@ def agreement_save(
 
 @transaction.atomic
 def agreement_delete(*, agreement: Agreement, by: User | None = None) -> None:
-    organisation = agreement.organisation
-    licences = list(organisation.agreements.filter(kind=Agreement.Kind.LICENCE).exclude(pk=agreement.pk))
-    outside = _rounds_outside_licences(organisation, licences)
-    if outside:
-        raise ValidationError(_outside_message(outside))
+    reason = agreement_delete_check(agreement=agreement)
+    if reason:
+        raise ValidationError(reason)
     agreement.delete()

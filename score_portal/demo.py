@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from enterprises import photos
-from enterprises.models import KPI, Enterprise, KPILine, Participation, Photo, PhotoPair, Result
+from enterprises.models import KPI, Enterprise, KPILine, Participation, Photo, PhotoPair, Result, ResultStep
 from newsletters.models import Event, ExpertComment, Issue, NewsItem
 from programmes.models import Agreement, Module, Organisation, PartnerMembership, TrainingRound
 from score_portal import roles
@@ -168,11 +168,13 @@ class _Loader:
             )
             ent.organisations.set([self.orgs[s] for s in row.get("organisations", [])])
             for key in row.get("rounds", []):
-                attendance = row.get("attendance", {})
-                self.upsert(Participation, {"training_round": self.rounds[key], "enterprise": ent}, attendance)
+                defaults = dict(row.get("attendance", {}))
+                if self.rounds[key].module.code != "M1" and row.get("module_order_exception"):
+                    defaults["module_order_exception"] = row["module_order_exception"]
+                self.upsert(Participation, {"training_round": self.rounds[key], "enterprise": ent}, defaults)
             self.enterprise_by_name[row["name"]] = ent
 
-    def results(self, author: User | None):
+    def results(self, author: User | None, approver: User | None):
         for row in self.data.get("kpis", []):
             self.upsert(KPI, {"name": row["name"]}, {"unit": row["unit"], "direction": row["direction"]})
         kpis = {k.name: k for k in KPI.objects.all()}
@@ -196,6 +198,7 @@ class _Loader:
             if result.author_id is None and result_author is not None:
                 result.author = result_author
                 result.save(update_fields=["author"])
+            self.approval_trail(result, approver)
             for line in row.get("kpis", []):
                 self.upsert(
                     KPILine,
@@ -210,6 +213,30 @@ class _Loader:
                 )
             for order, photo in enumerate(row.get("photos", []), start=1):
                 self.photo_pair(result, order, photo)
+
+    def approval_trail(self, result: Result, approver: User | None) -> None:
+        """The demo's results were approved; their trail says by whom and when, as a real one would."""
+        if result.steps.exists():
+            return
+        ResultStep.objects.bulk_create(
+            [
+                ResultStep(
+                    result=result,
+                    from_status=Result.Status.DRAFT,
+                    to_status=Result.Status.SUBMITTED,
+                    by=result.author,
+                    at=result.approved_at - dt.timedelta(days=3),
+                ),
+                ResultStep(
+                    result=result,
+                    from_status=Result.Status.SUBMITTED,
+                    to_status=Result.Status.APPROVED,
+                    by=approver,
+                    at=result.approved_at,
+                ),
+            ]
+        )
+        self.report.count(ResultStep._meta.verbose_name_plural, True)
 
     def photo_pair(self, result: Result, order: int, photo: dict):
         pair = PhotoPair.objects.filter(result=result, order=order).select_related("before", "after").first()
@@ -314,7 +341,7 @@ def demo_load(*, path: Path = DEMO_FILE, with_accounts: bool = True) -> DemoRepo
     loader.trainers()
     loader.enterprises()
     users = loader.accounts() if with_accounts else {}
-    loader.results(author=users.get("partner"))
+    loader.results(author=users.get("partner"), approver=users.get("officer"))
     loader.newsletter_records()
     loader.newsletter_issues()
     return report

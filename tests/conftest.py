@@ -62,7 +62,8 @@ def reference_data_restore() -> None:
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     yield
-    if _is_transactional(item):
+    # After the session's last test the test database is gone already; nothing follows that needs the rows.
+    if nextitem is not None and _is_transactional(item):
         from pytest_django.plugin import blocking_manager_key
 
         with item.config.stash[blocking_manager_key].unblock():

@@ -1,12 +1,25 @@
 from django.contrib import admin
 
+from score_portal.admin_guards import guarded_delete_formset
+
+from . import services
 from .forms import RoundTrainerAdminForm
 from .models import Qualification, RoundTrainer, Trainer
+
+
+class QualificationDeleteGuard:
+    """A qualification a round relies on cannot be deleted, here as in the portal."""
+
+    def has_delete_permission(self, request, obj=None):
+        if isinstance(obj, Qualification) and services.qualification_remove_check(qualification=obj):
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 class QualificationInline(admin.TabularInline):
     model = Qualification
     fk_name = "trainer"
+    formset = guarded_delete_formset(lambda q: services.qualification_remove_check(qualification=q))
     extra = 0
     autocomplete_fields = ["module", "tot_round"]
 
@@ -22,7 +35,8 @@ class TrainerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Qualification)
-class QualificationAdmin(admin.ModelAdmin):
+class QualificationAdmin(QualificationDeleteGuard, admin.ModelAdmin):
+    actions = None  # bulk delete would skip the guard
     list_display = ["trainer", "module", "qualified_on", "expires_on"]
     list_filter = ["module"]
     search_fields = ["trainer__name"]

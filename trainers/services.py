@@ -134,17 +134,21 @@ def _rounds_relying_on(qualification: Qualification) -> list[TrainingRound]:
     return [r for r in rounds if qualification.valid_on(r.start) and not any(o.valid_on(r.start) for o in others)]
 
 
+def qualification_remove_check(*, qualification: Qualification) -> str | None:
+    """Why this qualification may not be removed (a round relies on it), or None."""
+    relying = _rounds_relying_on(qualification)
+    if not relying:
+        return None
+    return _(
+        "This qualification is what lets %(trainer)s deliver: %(rounds)s. Remove the trainer from those rounds first."
+    ) % {"trainer": qualification.trainer.name, "rounds": ", ".join(str(r) for r in relying)}
+
+
 @transaction.atomic
 def qualification_remove(*, qualification: Qualification, by: User | None = None) -> None:
-    relying = _rounds_relying_on(qualification)
-    if relying:
-        raise ValidationError(
-            _(
-                "This qualification is what lets %(trainer)s deliver: %(rounds)s. Remove the trainer from those "
-                "rounds first."
-            )
-            % {"trainer": qualification.trainer.name, "rounds": ", ".join(str(r) for r in relying)}
-        )
+    reason = qualification_remove_check(qualification=qualification)
+    if reason:
+        raise ValidationError(reason)
     qualification.delete()
 
 

@@ -5,13 +5,25 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from enterprises.models import Enterprise, KPILine, PhotoPair, Result
+from enterprises.models import Enterprise, KPILine, Participation, PhotoPair, Result, ResultStep
 from newsletters.models import Event, ExpertComment, Issue, NewsItem
 from programmes.models import Agreement, PartnerMembership, TrainingRound
 
 pytestmark = pytest.mark.django_db
 
-COUNTED = [Enterprise, Result, KPILine, PhotoPair, NewsItem, Event, ExpertComment, Issue, Agreement, TrainingRound]
+COUNTED = [
+    Enterprise,
+    Result,
+    ResultStep,
+    KPILine,
+    PhotoPair,
+    NewsItem,
+    Event,
+    ExpertComment,
+    Issue,
+    Agreement,
+    TrainingRound,
+]
 
 
 def load():
@@ -87,3 +99,23 @@ def test_records_without_accounts_load_when_debug_is_off(settings):
     settings.DEBUG = False
     call_command("load_demo", "--no-accounts", stdout=io.StringIO())
     assert Enterprise.objects.filter(city="Taixing").count() == 5
+
+
+def test_demo_results_carry_their_approval_trail(settings):
+    settings.DEBUG = True
+    load()
+    result = Result.objects.get(enterprise__name="Teho Metal", module__code="M1")
+    steps = list(result.steps.values_list("to_status", "by__username"))
+    assert steps == [("submitted", "partner-cec"), ("approved", "officer")]
+    assert result.author.username == "partner-cec"
+
+
+def test_bsci_pilot_records_why_it_began_with_module_3(settings):
+    settings.DEBUG = True
+    load()
+    later = Participation.objects.filter(enterprise__name="BSCI supplier factory 1")
+    assert {p.training_round.module.code: bool(p.module_order_exception) for p in later} == {
+        "M3": True,
+        "M4": True,
+        "M5": True,
+    }

@@ -317,3 +317,57 @@ def test_admin_refuses_an_unqualified_trainer_and_module_order(admin_client, pro
     )
     assert "Newcomer has not taken Module 1" in response.content.decode()
     assert not Participation.objects.filter(training_round=m2).exists()
+
+
+def test_admin_refuses_to_shorten_or_delete_a_licence_rounds_run_under(admin_client, programme):
+    # given TÜV ran a round under its licence
+    TrainingRoundFactory(organiser=programme.tuv, city="Dongguan", start=dt.date(2014, 11, 3), end=dt.date(2015, 1, 30))
+    url = f"/admin/programmes/agreement/{programme.licence.pk}/change/"
+    data = {
+        "organisation": programme.tuv.pk,
+        "kind": "licence",
+        "signed_on": "2014-10-21",
+        "start": "2014-10-21",
+        "end": "2014-12-31",
+        "territory": "China",
+        "notes": "",
+    }
+    # when an officer shortens the licence to end before the round does
+    response = admin_client.post(url, data)
+    # then the admin refuses it next to the field, and the licence keeps its term
+    assert "would fall outside every licence agreement" in response.content.decode()
+    programme.licence.refresh_from_db()
+    assert str(programme.licence.end) == "2017-10-20"
+    # and the licence cannot be deleted either
+    assert admin_client.get(f"/admin/programmes/agreement/{programme.licence.pk}/delete/").status_code == 403
+    programme.licence.refresh_from_db()
+
+
+def test_admin_inline_refuses_to_delete_a_qualification_a_round_relies_on(admin_client, programme):
+    url = f"/admin/trainers/trainer/{programme.trainer.pk}/change/"
+    q = programme.qualification
+    data = {
+        "name": programme.trainer.name,
+        "sex": programme.trainer.sex,
+        "organisation": programme.cec.pk,
+        "role": programme.trainer.role,
+        "position": "",
+        "email": "",
+        "phone": "",
+        "active": "on",
+        "notes": "",
+        "qualifications-TOTAL_FORMS": "1",
+        "qualifications-INITIAL_FORMS": "1",
+        "qualifications-MIN_NUM_FORMS": "0",
+        "qualifications-MAX_NUM_FORMS": "1000",
+        "qualifications-0-id": q.pk,
+        "qualifications-0-trainer": programme.trainer.pk,
+        "qualifications-0-module": q.module.pk,
+        "qualifications-0-qualified_on": str(q.qualified_on),
+        "qualifications-0-expires_on": "",
+        "qualifications-0-tot_round": "",
+        "qualifications-0-DELETE": "on",
+    }
+    response = admin_client.post(url, data)
+    assert "is what lets Jia Hongwei deliver" in response.content.decode()
+    assert programme.trainer.qualifications.filter(pk=q.pk).exists()
