@@ -77,6 +77,15 @@ def _media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _language_reset():
+    """A request in Chinese leaves Chinese active on the thread; the next test starts in the default language."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _eager_celery():
     """Most tests run tasks in-process; `celery_worker` below runs them through a real worker."""
     celery_app.conf.task_always_eager = True
