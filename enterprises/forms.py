@@ -9,9 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from programmes.forms import DateInput
 from programmes.models import TrainingRound
 from score_portal.access import add_service_errors
+from score_portal.widgets import SearchSelect
 from trainers.models import Trainer
 
 from . import services
+from .imports import enterprise_label
 from .models import Enterprise, FactoryVisit, Participation
 
 
@@ -93,10 +95,13 @@ class ParticipationForm(_ParticipationRulesMixin, forms.ModelForm):
         self.by = by
         self.instance.training_round = training_round
         if "enterprise" in self.fields:
-            self.fields["enterprise"].queryset = Enterprise.objects.exclude(
-                participations__training_round=training_round
+            enterprise = self.fields["enterprise"]
+            enterprise.queryset = Enterprise.objects.exclude(participations__training_round=training_round).order_by(
+                "name"
             )
-            self.fields["enterprise"].label_from_instance = lambda e: f"{e.name} ({e.city})"
+            enterprise.label_from_instance = enterprise_label
+            enterprise.widget = SearchSelect(search_url_name="results:enterprise_autocomplete")
+            enterprise.widget.choices = enterprise.choices
         _counts_not_negative(self)
         rows = [Field("enterprise")] if "enterprise" in self.fields else []
         rows.append(ATTENDANCE_ROW)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programmes.models import Module, TrainingRound
 from programmes.selectors import rounds_visible_to
+from score_portal.widgets import SearchSelect
 
 from . import imports, photos
 from .models import KPI, KPILine, Result
@@ -49,7 +50,10 @@ class ResultForm(forms.Form):
     def __init__(self, *args, user, result: Result | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.result = result
-        self.fields["enterprise"].queryset = enterprises_visible_to(user).order_by("name")
+        enterprise = self.fields["enterprise"]
+        enterprise.queryset = enterprises_visible_to(user).order_by("name")
+        enterprise.widget = SearchSelect(search_url_name="results:enterprise_autocomplete")
+        enterprise.widget.choices = enterprise.choices
         self.fields["training_round"].queryset = rounds_visible_to(user).select_related("module").order_by("-start")
         if result is not None:
             # enterprise and module identify the result; they are fixed once it exists

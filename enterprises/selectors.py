@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from programmes.selectors import rounds_visible_to
 from score_portal import roles
 
-from .models import Enterprise, Photo, Result, ResultImport
+from .models import Enterprise, Participation, Photo, Result, ResultImport
 
 
 def enterprises_visible_to(user) -> QuerySet[Enterprise]:
@@ -18,10 +18,10 @@ def enterprises_visible_to(user) -> QuerySet[Enterprise]:
     org_id = roles.partner_organisation_id(user)
     if org_id is None:
         return qs.none()
-    visible_ids = Enterprise.objects.filter(
-        Q(organisations__id=org_id) | Q(participations__training_round__in=rounds_visible_to(user))
-    ).values("pk")
-    return qs.filter(pk__in=visible_ids)
+    # Two indexed subqueries rather than one OR over two joins, which PostgreSQL can only answer by scanning.
+    brought_in = Enterprise.organisations.through.objects.filter(organisation_id=org_id).values("enterprise_id")
+    trained = Participation.objects.filter(training_round__in=rounds_visible_to(user)).values("enterprise_id")
+    return qs.filter(Q(pk__in=brought_in) | Q(pk__in=trained))
 
 
 def results_visible_to(user) -> QuerySet[Result]:

@@ -17,8 +17,8 @@ def rounds_visible_to(user) -> QuerySet[TrainingRound]:
     org_id = roles.partner_organisation_id(user)
     if org_id is None:
         return qs.none()
-    in_scope = TrainingRound.objects.filter(Q(organiser_id=org_id) | Q(co_organisers__id=org_id)).values("pk")
-    return qs.filter(pk__in=in_scope)
+    co_organised = TrainingRound.co_organisers.through.objects.filter(organisation_id=org_id).values("traininground_id")
+    return qs.filter(Q(organiser_id=org_id) | Q(pk__in=co_organised))
 
 
 def organisations_visible_to(user) -> QuerySet[Organisation]:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programmes.forms import DateInput
 from programmes.models import TrainingRound
+from score_portal.widgets import SearchSelect
 
 from . import services
 from .models import Qualification, RoundTrainer, Trainer
@@ -79,10 +80,21 @@ class RoundTrainerForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.training_round = training_round
         self.instance.training_round = training_round
-        self.fields["trainer"].queryset = Trainer.objects.filter(active=True).exclude(
-            rounds__training_round=training_round
+        trainer = self.fields["trainer"]
+        trainer.queryset = (
+            Trainer.objects.filter(active=True)
+            .exclude(rounds__training_round=training_round)
+            .select_related("organisation")
+            .order_by("name")
         )
+        trainer.label_from_instance = self.trainer_label
+        trainer.widget = SearchSelect(search_url_name="trainers:trainer_autocomplete")
+        trainer.widget.choices = trainer.choices
         self.helper = _helper(Row(Column("trainer", css_class="col-md-7"), Column("role", css_class="col-md-5")))
+
+    @staticmethod
+    def trainer_label(trainer: Trainer) -> str:
+        return f"{trainer.name} ({trainer.organisation})" if trainer.organisation_id else trainer.name
 
     def clean(self):
         cleaned = super().clean()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -159,3 +160,16 @@ def round_trainer_remove(request, pk, rt_pk):
     else:
         messages.success(request, _("%(trainer)s removed from the round.") % {"trainer": rt.trainer.name})
     return redirect(f"{training_round.get_absolute_url()}#trainers")
+
+
+@officer_required
+def trainer_autocomplete(request):
+    """Active trainers whose name or organisation contains ?q= (JSON, at most 20), for the round page."""
+    q = request.GET.get("q", "").strip()
+    qs = trainers_visible_to(request.user).filter(active=True).select_related("organisation")
+    if q:
+        qs = qs.filter(
+            Q(name__icontains=q) | Q(organisation__name__icontains=q) | Q(organisation__short_name__icontains=q)
+        )
+    data = [{"id": t.pk, "label": RoundTrainerForm.trainer_label(t)} for t in qs.order_by("name")[:20]]
+    return JsonResponse({"results": data})

@@ -1,4 +1,4 @@
-/* Results pages: add KPI lines, show a KPI's unit and direction, find an enterprise, confirm deletes.
+/* Results pages: add KPI lines, show a KPI's unit and direction, confirm deletes.
    No library: the page works without this file (one empty KPI line, a plain select, no confirmation). */
 (function () {
   "use strict";
@@ -34,29 +34,6 @@
     update();
   }
   document.querySelectorAll("#kpi-lines select[name$='-kpi']").forEach(bindHint);
-
-  // Narrow the enterprise select with the scoped autocomplete endpoint.
-  var finder = document.getElementById("enterprise-filter");
-  if (finder) {
-    var target = document.getElementById(finder.dataset.target);
-    var timer = null;
-    finder.addEventListener("input", function () {
-      clearTimeout(timer);
-      timer = setTimeout(function () {
-        var url = finder.dataset.autocomplete + "?q=" + encodeURIComponent(finder.value);
-        fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (data) {
-          var keep = target.value;
-          var allowed = {};
-          data.results.forEach(function (e) { allowed[String(e.id)] = true; });
-          Array.prototype.forEach.call(target.options, function (opt) {
-            opt.hidden = opt.value !== "" && finder.value !== "" && !allowed[opt.value];
-          });
-          if (data.results.length === 1) { target.value = String(data.results[0].id); }
-          else if (keep && !allowed[keep] && finder.value) { target.value = ""; }
-        });
-      }, 200);
-    });
-  }
 
   // Ask before deleting.
   document.querySelectorAll("form[data-confirm]").forEach(function (form) {

@@ -367,3 +367,37 @@ def test_password_change_page(client, officer):
         follow=True,
     )
     assert "Your password was changed" in response.content.decode()
+
+
+def test_round_page_stays_small_however_many_enterprises_and_trainers_exist(officer_client, programme):
+    # given a programme far larger than a page could list
+    EnterpriseFactory.create_batch(120, city="Wuxi")
+    TrainerFactory.create_batch(80)
+    # when the officer opens a round
+    html = officer_client.get(programme.round.get_absolute_url()).content.decode()
+    # then the add forms offer a search box and a bounded number of options
+    enterprise_select = html.split('name="p-enterprise"')[1].split("</select>")[0]
+    trainer_select = html.split('name="t-trainer"')[1].split("</select>")[0]
+    assert enterprise_select.count("<option") <= 51
+    assert trainer_select.count("<option") <= 51
+    assert 'data-search-select="id_p-enterprise"' in html and 'data-search-select="id_t-trainer"' in html
+
+
+def test_an_enterprise_beyond_the_first_options_can_still_be_added(officer_client, programme):
+    EnterpriseFactory.create_batch(60, city="Wuxi")
+    late = EnterpriseFactory(name="Zhenjiang Zipper Works", city="Zhenjiang")
+    late.organisations.add(programme.cec)
+    response = officer_client.post(
+        f"/rounds/{programme.round.pk}/enterprises/add/",
+        {"p-enterprise": late.pk, "p-managers_women": 1, "p-managers_men": 1, "p-workers_women": 1, "p-workers_men": 1},
+    )
+    assert response.status_code == 302
+    assert Participation.objects.filter(training_round=programme.round, enterprise=late).exists()
+
+
+def test_trainer_search_is_for_officers_only(client, officer, make_partner, programme):
+    client.force_login(officer)
+    data = client.get("/trainers/autocomplete/?q=jia").json()
+    assert [r["label"] for r in data["results"]] == ["Jia Hongwei (CEC)"]
+    client.force_login(make_partner(programme.cec))
+    assert client.get("/trainers/autocomplete/?q=jia").status_code in (403, 404)

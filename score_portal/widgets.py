@@ -1,0 +1,46 @@
+"""A select for long lists: it renders a few options and a search box that asks the server for the rest."""
+
+from __future__ import annotations
+
+from django import forms
+from django.urls import reverse
+
+
+class SearchSelect(forms.Select):
+    """Renders at most ``limit`` options (and the selected one) plus a search box that fetches
+    ``{"results": [{"id": ..., "label": ...}]}`` from ``search_url?q=...`` and offers what it finds.
+
+    The field still validates against its whole queryset; only the page stays small, whatever
+    the number of rows (a round's page would otherwise carry every enterprise of the programme).
+    """
+
+    template_name = "widgets/search_select.html"
+
+    def __init__(self, *, search_url_name: str, limit: int = 50, attrs=None):
+        super().__init__(attrs)
+        self.search_url_name = search_url_name
+        self.limit = limit
+
+    def get_context(self, name, value, attrs):
+        queryset = getattr(self.choices, "queryset", None)
+        if queryset is not None:
+            selected = [v for v in (value if isinstance(value, list | tuple) else [value]) if v not in (None, "")]
+            shown = list(queryset[: self.limit])
+            shown_pks = {obj.pk for obj in shown}
+            shown += [obj for obj in queryset.filter(pk__in=selected) if obj.pk not in shown_pks]
+            iterator = self.choices
+            full = self.choices
+            self.choices = ([("", iterator.field.empty_label)] if iterator.field.empty_label is not None else []) + [
+                iterator.choice(obj) for obj in shown
+            ]
+            try:
+                context = super().get_context(name, value, attrs)
+            finally:
+                self.choices = full
+        else:
+            context = super().get_context(name, value, attrs)
+        context["widget"]["search_url"] = reverse(self.search_url_name)
+        return context
+
+    class Media:
+        js = ("js/search-select.js",)
