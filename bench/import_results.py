@@ -44,7 +44,9 @@ class Rollback(Exception):
 def main() -> None:
     try:
         with transaction.atomic():
-            org = Organisation.objects.create(name="Import benchmark partner", short_name="IMPORT-BENCH", kind="implementing")
+            org = Organisation.objects.create(
+                name="Import benchmark partner", short_name="IMPORT-BENCH", kind="implementing"
+            )
             user = User.objects.create_user("bench-import-partner", email="bench@example.org")
             user.groups.add(Group.objects.get(name=roles.PARTNERS))
             PartnerMembership.objects.create(user=user, organisation=org)

@@ -16,7 +16,13 @@ from django.views.decorators.http import require_POST
 from programmes.models import TrainingRound
 from programmes.selectors import rounds_visible_to
 from programmes.views import PortalListView, _visible_round, render_round_page
-from score_portal.access import ReaderRequiredMixin, add_service_errors, officer_required, reader_required
+from score_portal.access import (
+    ReaderRequiredMixin,
+    add_service_errors,
+    officer_required,
+    reader_required,
+    service_form_page,
+)
 
 from . import services
 from .filters import EnterpriseFilter
@@ -103,24 +109,21 @@ def _enterprise_form(request, enterprise: Enterprise | None):
     form = EnterpriseForm(
         request.POST or None, instance=Enterprise.objects.get(pk=enterprise.pk) if enterprise else None
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def save(data):
         organisations = data.pop("organisations")
-        try:
-            saved = services.enterprise_save(
-                enterprise=enterprise, organisations=organisations, by=request.user, **data
-            )
-        except ValidationError as e:
-            add_service_errors(form, e)
-        else:
-            messages.success(request, _("Enterprise %(name)s saved.") % {"name": saved.name})
-            next_url = request.GET.get("next", "")
-            if next_url.startswith("/") and not next_url.startswith("//"):
-                return redirect(next_url)
-            return redirect(saved)
-    title = _("Edit %(name)s") % {"name": enterprise.name} if enterprise else _("New enterprise")
-    cancel = enterprise.get_absolute_url() if enterprise else reverse("enterprises:enterprise_list")
-    return render(request, "programmes/form.html", {"form": form, "title": title, "cancel_url": cancel})
+        return services.enterprise_save(enterprise=enterprise, organisations=organisations, by=request.user, **data)
+
+    return service_form_page(
+        request,
+        form,
+        save=save,
+        instance=enterprise,
+        saved_message=_("Enterprise %(name)s saved."),
+        new_title=_("New enterprise"),
+        list_url=reverse("enterprises:enterprise_list"),
+        follow_next=True,
+    )
 
 
 # --- From the round's page -------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from score_portal.access import (
     add_service_errors,
     officer_required,
     reader_required,
+    service_form_page,
 )
 from trainers.forms import RoundTrainerForm
 from trainers.models import RoundTrainer
@@ -322,17 +323,15 @@ def _organisation_form(request, organisation: Organisation | None):
     form = OrganisationForm(
         request.POST or None, instance=Organisation.objects.get(pk=organisation.pk) if organisation else None
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.organisation_save(organisation=organisation, by=request.user, **form.cleaned_data)
-        except ValidationError as e:
-            add_service_errors(form, e)
-        else:
-            messages.success(request, _("Organisation %(name)s saved.") % {"name": saved.name})
-            return redirect(saved)
-    title = _("Edit %(name)s") % {"name": organisation.name} if organisation else _("New organisation")
-    cancel = organisation.get_absolute_url() if organisation else reverse("programmes:organisation_list")
-    return render(request, "programmes/form.html", {"form": form, "title": title, "cancel_url": cancel})
+    return service_form_page(
+        request,
+        form,
+        save=lambda data: services.organisation_save(organisation=organisation, by=request.user, **data),
+        instance=organisation,
+        saved_message=_("Organisation %(name)s saved."),
+        new_title=_("New organisation"),
+        list_url=reverse("programmes:organisation_list"),
+    )
 
 
 @officer_required

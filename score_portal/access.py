@@ -86,3 +86,37 @@ __all__ = [
     "officer_required",
     "reader_required",
 ]
+
+
+def service_form_page(
+    request,
+    form,
+    *,
+    save,
+    instance,
+    saved_message: str,
+    new_title: str,
+    list_url: str,
+    follow_next: bool = False,
+):
+    """The create/edit page of one record: validate the form, save through a service, show its refusals
+    next to the fields; on success say so and go to the record (or to a local ?next= page)."""
+    from django.contrib import messages
+    from django.shortcuts import redirect, render
+    from django.utils.http import url_has_allowed_host_and_scheme
+    from django.utils.translation import gettext as _
+
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(dict(form.cleaned_data))
+        except ValidationError as e:
+            add_service_errors(form, e)
+        else:
+            messages.success(request, saved_message % {"name": saved.name})
+            next_url = request.GET.get("next", "") if follow_next else ""
+            if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+                return redirect(next_url)
+            return redirect(saved)
+    title = _("Edit %(name)s") % {"name": instance.name} if instance else new_title
+    cancel = instance.get_absolute_url() if instance else list_url
+    return render(request, "programmes/form.html", {"form": form, "title": title, "cancel_url": cancel})

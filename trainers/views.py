@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from enterprises.models import FactoryVisit
 from programmes.views import PortalListView, _visible_round, render_round_page
-from score_portal.access import OfficerRequiredMixin, add_service_errors, officer_required
+from score_portal.access import OfficerRequiredMixin, add_service_errors, officer_required, service_form_page
 
 from . import services
 from .filters import TrainerFilter
@@ -81,17 +81,15 @@ def trainer_update(request, pk):
 
 def _trainer_form(request, trainer: Trainer | None):
     form = TrainerForm(request.POST or None, instance=Trainer.objects.get(pk=trainer.pk) if trainer else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.trainer_save(trainer=trainer, by=request.user, **form.cleaned_data)
-        except ValidationError as e:
-            add_service_errors(form, e)
-        else:
-            messages.success(request, _("Trainer %(name)s saved.") % {"name": saved.name})
-            return redirect(saved)
-    title = _("Edit %(name)s") % {"name": trainer.name} if trainer else _("New trainer")
-    cancel = trainer.get_absolute_url() if trainer else reverse("trainers:trainer_list")
-    return render(request, "programmes/form.html", {"form": form, "title": title, "cancel_url": cancel})
+    return service_form_page(
+        request,
+        form,
+        save=lambda data: services.trainer_save(trainer=trainer, by=request.user, **data),
+        instance=trainer,
+        saved_message=_("Trainer %(name)s saved."),
+        new_title=_("New trainer"),
+        list_url=reverse("trainers:trainer_list"),
+    )
 
 
 @officer_required

@@ -243,6 +243,15 @@ def test_officer_creates_an_enterprise_and_returns_to_the_round(officer_client, 
     assert Enterprise.objects.get(name="Teho Metal").organisations.get() == programme.cec
 
 
+def test_enterprise_form_never_sends_the_officer_to_another_site(officer_client, programme):
+    response = officer_client.post(
+        "/enterprises/new/?next=https://evil.example/phish",
+        {"name": "Shengbao Vehicle", "sector": "automotive", "province": "Jiangsu", "city": "Taixing"},
+    )
+    saved = Enterprise.objects.get(name="Shengbao Vehicle")
+    assert response.status_code == 302 and response.url == saved.get_absolute_url()
+
+
 def test_enterprise_form_refuses_a_duplicate_next_to_the_form(officer_client, programme):
     response = officer_client.post(
         "/enterprises/new/",
