@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from enterprises.models import Photo
@@ -71,9 +72,11 @@ def issue_create(request):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(
-                request, _("%(issue)s was created with %(n)s records.") % {"issue": issue, "n": issue.items.count()}
+            n = issue.items.count()
+            message = ngettext(
+                "%(issue)s was created with %(n)s record.", "%(issue)s was created with %(n)s records.", n
             )
+            messages.success(request, message % {"issue": issue, "n": n})
             return redirect(issue)
     return render(request, "newsletters/issue_create.html", {"form": form})
 

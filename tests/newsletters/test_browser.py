@@ -1,0 +1,55 @@
+"""An editor assembles, renders and publishes an issue in a real browser; a visitor reads it in the archive."""
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from score_portal.demo import demo_load
+from tests.conftest import browser_login, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo(settings, transactional_db):
+    settings.DEBUG = True  # the demo accounts (password 'demo') are only created in development
+    demo_load()
+    settings.DEBUG = False
+
+
+def test_editor_publishes_an_issue_that_visitors_can_read(page, browser, live_server, demo):
+    # given the demo editor is logged in
+    browser_login(page, "editor", "demo")
+    page.get_by_role("link", name="Newsletter", exact=True).click()
+    screenshot(page, "newsletters-01-issues")
+    # when they create issue No. 4 for September–October 2014
+    page.get_by_role("link", name="New issue").click()
+    page.get_by_label("Period").select_option(label="September–October 2014")
+    page.get_by_label("Issue number").fill("4")
+    page.get_by_label("Editorial introduction").fill("TÜV Rheinland China is the first licensed SCORE provider.")
+    page.get_by_role("button", name="Create").click()
+    # then the issue is filled with the period's news
+    page.get_by_text("Issue No. 4 was created with 1 record.").wait_for()
+    page.get_by_text("ILO signs first license agreement with TÜV Rheinland China").first.wait_for()
+    screenshot(page, "newsletters-02-issue-draft")
+    # when they render the PDF (the task runs when the request's transaction commits)
+    page.get_by_role("button", name="Render PDF").click()
+    page.get_by_role("button", name="Publish").wait_for(timeout=60_000)
+    screenshot(page, "newsletters-03-issue-ready")
+    # and publish it
+    page.get_by_role("button", name="Publish").click()
+    page.get_by_role("link", name="In the archive").wait_for()
+
+    # then a visitor without an account finds it in the public archive, newest first after No. 5
+    visitor = browser.new_context(base_url=live_server.url).new_page()
+    visitor.goto("/newsletter/")
+    screenshot(visitor, "newsletters-04-archive")
+    archive = visitor.locator("main").inner_text()
+    assert archive.index("No. 5") < archive.index("No. 4") < archive.index("No. 2")
+    # and its PDF carries the introduction and the news
+    response = visitor.request.get("/newsletter/4/pdf/")
+    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.body())).pages).split())
+    assert "first licensed SCORE provider" in text
+    assert "ILO signs first license agreement" in text
