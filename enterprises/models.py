@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from programmes.models import Module, Organisation, TrainingRound
+from programmes.models import Module, Organisation, TrainingRound, chinese_active
 from trainers.models import Trainer
 
 
@@ -148,6 +148,8 @@ class KPI(models.Model):
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     unit = models.CharField(_("unit"), max_length=100)
+    name_zh = models.CharField(_("name in Chinese"), max_length=200, blank=True)
+    unit_zh = models.CharField(_("unit in Chinese"), max_length=100, blank=True)
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
     description = models.TextField(_("description"), blank=True)
     active = models.BooleanField(_("active"), default=True)
@@ -159,7 +161,15 @@ class KPI(models.Model):
         ordering = ["order", "name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.local_name
+
+    @property
+    def local_name(self) -> str:
+        return (self.name_zh if chinese_active() else "") or self.name
+
+    @property
+    def local_unit(self) -> str:
+        return (self.unit_zh if chinese_active() else "") or self.unit
 
 
 class Result(models.Model):

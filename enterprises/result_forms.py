@@ -167,7 +167,7 @@ class ReturnForm(forms.Form):
 class KPIForm(forms.ModelForm):
     class Meta:
         model = KPI
-        fields = ["name", "unit", "direction", "description", "active", "order"]
+        fields = ["name", "name_zh", "unit", "unit_zh", "direction", "description", "active", "order"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 

@@ -349,6 +349,8 @@ def kpi_save(
     name: str,
     unit: str,
     direction: str,
+    name_zh: str = "",
+    unit_zh: str = "",
     description: str = "",
     active: bool = True,
     order: int = 0,
@@ -364,6 +366,7 @@ def kpi_save(
         raise ValidationError({"name": _("The catalogue already has a KPI with this name.")})
     kpi = kpi or KPI()
     kpi.name, kpi.unit, kpi.direction = name, unit.strip(), direction
+    kpi.name_zh, kpi.unit_zh = name_zh.strip(), unit_zh.strip()
     kpi.description, kpi.active, kpi.order = description.strip(), active, order
     kpi.full_clean()
     kpi.save()

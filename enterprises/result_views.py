@@ -340,7 +340,7 @@ def _result_form_page(request, result: Result | None):
         form = ResultForm(initial=initial, user=user, result=result)
         lines = list(result.kpi_lines.select_related("kpi")) if result else []
         formset = KPILineFormSet(prefix="lines", kpis=kpis, initial=kpi_line_initial(lines))
-    kpi_info = {k.pk: {"unit": k.unit, "direction": k.get_direction_display()} for k in kpis}
+    kpi_info = {k.pk: {"unit": k.local_unit, "direction": k.get_direction_display()} for k in kpis}
     return render(
         request,
         "results/result_form.html",

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -87,12 +88,19 @@ class Agreement(models.Model):
         return self.start <= start and (self.end is None or (end or start) <= self.end)
 
 
+def chinese_active() -> bool:
+    """Records with a name in each language show the Chinese one while the portal speaks Chinese."""
+    return (get_language() or "").startswith("zh")
+
+
 class Module(models.Model):
     """A SCORE training module. Data, not code: officers add modules."""
 
     code = models.CharField(_("code"), max_length=10, unique=True)
     name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
+    name_zh = models.CharField(_("name in Chinese"), max_length=200, blank=True)
+    short_name_zh = models.CharField(_("short name in Chinese"), max_length=100, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     description = models.TextField(_("description"), blank=True)
 
@@ -102,7 +110,17 @@ class Module(models.Model):
         ordering = ["order", "code"]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.short_name or self.name}"
+        return f"{self.code} {self.local_short_name}"
+
+    @property
+    def local_name(self) -> str:
+        return (self.name_zh if chinese_active() else "") or self.name
+
+    @property
+    def local_short_name(self) -> str:
+        if chinese_active() and (self.short_name_zh or self.name_zh):
+            return self.short_name_zh or self.name_zh
+        return self.short_name or self.name
 
     @property
     def is_foundation(self) -> bool:

@@ -176,7 +176,16 @@ class _Loader:
 
     def results(self, author: User | None, approver: User | None):
         for row in self.data.get("kpis", []):
-            self.upsert(KPI, {"name": row["name"]}, {"unit": row["unit"], "direction": row["direction"]})
+            self.upsert(
+                KPI,
+                {"name": row["name"]},
+                {
+                    "unit": row["unit"],
+                    "direction": row["direction"],
+                    "name_zh": row.get("name_zh", ""),
+                    "unit_zh": row.get("unit_zh", ""),
+                },
+            )
         kpis = {k.name: k for k in KPI.objects.all()}
         for row in self.data.get("results", []):
             approved_on: dt.date = row["approved_on"]

@@ -38,6 +38,8 @@ def pytest_sessionstart(session):
 REFERENCE_DATA = [
     ("programmes.migrations.0002_modules_and_roles", "forwards"),
     ("enterprises.migrations.0002_kpi_catalogue", "forwards"),
+    ("programmes.migrations.0004_module_names_in_chinese", "forwards"),
+    ("enterprises.migrations.0005_kpi_names_in_chinese", "forwards"),
     ("newsletters.migrations.0003_schedule_next_issue_draft", "schedule"),
 ]
 
