@@ -1,6 +1,7 @@
 import datetime as dt
 
 from django import forms
+from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -51,7 +52,7 @@ def period_label(period_start: dt.date) -> str:
     end = selectors.add_months(period_start, 1)
     return _("%(start)s–%(end)s") % {
         "start": formats.date_format(period_start, "F"),
-        "end": formats.date_format(end, "F Y"),
+        "end": formats.date_format(end, "YEAR_MONTH_FORMAT"),
     }
 
 
@@ -78,6 +79,12 @@ class IssueCreateForm(forms.Form):
         help_text=_("The issue is filled with the news and results of this period and the events after it."),
     )
     number = forms.IntegerField(label=_("Issue number"), min_value=1)
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=settings.LANGUAGES,
+        initial="en",
+        help_text=_("Headings, dates and the masthead; news and results print as they were entered."),
+    )
     title = forms.CharField(label=_("Title"), max_length=200, required=False, help_text=_("Leave empty for the usual."))
     introduction = forms.CharField(
         label=_("Editorial introduction"), widget=forms.Textarea(attrs={"rows": 5}), required=False
@@ -104,5 +111,5 @@ class IssueCreateForm(forms.Form):
 class IssueForm(forms.ModelForm):
     class Meta:
         model = Issue
-        fields = ["title", "introduction"]
+        fields = ["title", "introduction", "language"]
         widgets = {"introduction": forms.Textarea(attrs={"rows": 7})}

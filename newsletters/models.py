@@ -108,6 +108,13 @@ class Issue(models.Model):
     )
     title = models.CharField(_("title"), max_length=200, blank=True)
     introduction = models.TextField(_("editorial introduction"), blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=_("The language of the issue's headings, dates and masthead; records print as they were entered."),
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     pdf = models.FileField(_("PDF"), upload_to="newsletters/", blank=True)
     error = models.TextField(_("error"), blank=True)

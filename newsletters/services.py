@@ -84,13 +84,24 @@ def _content_changed(issue: Issue) -> None:
 
 
 @transaction.atomic
-def issue_create(*, period_start: dt.date, number: int | None = None, title: str = "", introduction: str = "") -> Issue:
+def issue_create(
+    *,
+    period_start: dt.date,
+    number: int | None = None,
+    title: str = "",
+    introduction: str = "",
+    language: str = "en",
+) -> Issue:
     """A new draft for a two-month period, filled with that period's records."""
+    number = number or issue_next_number()
+    with translation.override(language):
+        default_title = issue_default_title(number, period_start)
     issue = Issue(
-        number=number or issue_next_number(),
+        number=number,
         period_start=period_start,
-        title=title or issue_default_title(number or issue_next_number(), period_start),
+        title=title or default_title,
         introduction=introduction,
+        language=language,
     )
     issue.full_clean()
     issue.save()
@@ -99,7 +110,7 @@ def issue_create(*, period_start: dt.date, number: int | None = None, title: str
 
 
 def issue_default_title(number: int, period_start: dt.date) -> str:
-    month = formats.date_format(selectors.add_months(period_start, 1), "F Y")
+    month = formats.date_format(selectors.add_months(period_start, 1), "YEAR_MONTH_FORMAT")
     return _("SCORE China e-newsletter, Issue No. %(number)s, %(month)s") % {"number": number, "month": month}
 
 
@@ -146,12 +157,13 @@ def issue_assemble(*, issue: Issue) -> int:
 
 
 @transaction.atomic
-def issue_update(*, issue: Issue, title: str, introduction: str) -> Issue:
+def issue_update(*, issue: Issue, title: str, introduction: str, language: str | None = None) -> Issue:
     issue = Issue.objects.select_for_update().get(pk=issue.pk)
     _refuse_if_frozen(issue)
     issue.title, issue.introduction = title, introduction
+    issue.language = language or issue.language
     issue.full_clean()
-    issue.save(update_fields=["title", "introduction"])
+    issue.save(update_fields=["title", "introduction", "language"])
     _content_changed(issue)
     return issue
 
@@ -190,13 +202,13 @@ def issue_item_move(*, item: IssueItem, offset: int) -> IssueItem:
 def issue_html(issue: Issue) -> str:
     """The issue as one HTML document for print; resources named by storage name (see pdf.py)."""
     content = selectors.issue_content(issue)
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(issue.language):
         return render_to_string(
             DOCUMENT_TEMPLATE,
             {
                 "issue": issue,
                 "content": content,
-                "month": formats.date_format(selectors.add_months(issue.period_start, 1), "F Y"),
+                "month": formats.date_format(selectors.add_months(issue.period_start, 1), "YEAR_MONTH_FORMAT"),
                 "contact": settings.SCORE_OFFICE_CONTACT,
                 "stylesheet": pdf.static_src(PRINT_STYLESHEET),
             },

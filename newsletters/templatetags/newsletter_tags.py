@@ -3,8 +3,10 @@
 from decimal import Decimal
 
 from django import template
+from django.utils import formats
 
 from newsletters import pdf
+from programmes.models import chinese_active
 
 register = template.Library()
 
@@ -50,3 +52,11 @@ def kpi_change(line) -> str:
 @register.filter
 def initials(name: str) -> str:
     return "".join(part[0] for part in name.split()[:2]).upper()
+
+
+@register.filter
+def longdate(value) -> str:
+    """A date as the newsletter writes it: '14 November 2014', or '2014年11月14日' in Chinese."""
+    if not value:
+        return ""
+    return formats.date_format(value, "Y年n月j日" if chinese_active() else "j F Y")

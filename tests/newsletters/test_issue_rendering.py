@@ -235,3 +235,24 @@ def test_chinese_text_renders_in_the_pdf(make_issue):
     item.save()
     issue = services.issue_render(issue_id=issue.pk)
     assert "云南省人力资源和社会保障厅" in stored_pdf_text(issue).replace(" ", "")
+
+
+def test_a_chinese_issue_prints_its_headings_and_dates_in_chinese(make_issue):
+    # given an issue of November–December 2014 that the editor sets to Chinese
+    issue = make_issue()
+    services.issue_update(
+        issue=issue, title="SCORE 中国电子简报 第 7 期", introduction="欢迎阅读。", language="zh-hans"
+    )
+    # when it is rendered
+    issue = services.issue_render(issue_id=issue.pk)
+    text = stored_pdf_text(issue).replace(" ", "")
+    # then the sections and the month are in Chinese, and the records as they were entered
+    assert "SCORE最新动态" in text and "企业改善成果" in text
+    assert "2014年12月" in text
+    assert "TehoMetal" in text
+    assert "The Latest SCORE News" not in stored_pdf_text(issue)
+
+
+def test_a_new_issue_in_chinese_gets_a_chinese_title():
+    issue = services.issue_create(period_start=dt.date(2015, 1, 1), number=8, language="zh-hans")
+    assert issue.title.startswith("SCORE") and "第" in issue.title and "8" in issue.title

@@ -65,7 +65,8 @@ def test_an_editor_creates_assembles_renders_and_publishes_an_issue(client, edit
     client.force_login(editor)
     # when the editor creates the issue
     response = client.post(
-        "/newsletters/issues/new/", {"period_start": "2014-11-01", "number": 5, "title": "", "introduction": "Hello."}
+        "/newsletters/issues/new/",
+        {"period_start": "2014-11-01", "number": 5, "language": "en", "title": "", "introduction": "Hello."},
     )
     issue = Issue.objects.get(number=5)
     assert response["Location"] == issue.get_absolute_url()
