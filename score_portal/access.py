@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.mixins import AccessMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 from . import roles
 
@@ -101,11 +105,6 @@ def service_form_page(
 ):
     """The create/edit page of one record: validate the form, save through a service, show its refusals
     next to the fields; on success say so and go to the record (or to a local ?next= page)."""
-    from django.contrib import messages
-    from django.shortcuts import redirect, render
-    from django.utils.http import url_has_allowed_host_and_scheme
-    from django.utils.translation import gettext as _
-
     if request.method == "POST" and form.is_valid():
         try:
             saved = save(dict(form.cleaned_data))

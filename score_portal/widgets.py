@@ -28,11 +28,9 @@ class SearchSelect(forms.Select):
             shown = list(queryset[: self.limit])
             shown_pks = {obj.pk for obj in shown}
             shown += [obj for obj in queryset.filter(pk__in=selected) if obj.pk not in shown_pks]
-            iterator = self.choices
             full = self.choices
-            self.choices = ([("", iterator.field.empty_label)] if iterator.field.empty_label is not None else []) + [
-                iterator.choice(obj) for obj in shown
-            ]
+            empty = [("", full.field.empty_label)] if full.field.empty_label is not None else []
+            self.choices = empty + [full.choice(obj) for obj in shown]
             try:
                 context = super().get_context(name, value, attrs)
             finally:
@@ -41,6 +39,3 @@ class SearchSelect(forms.Select):
             context = super().get_context(name, value, attrs)
         context["widget"]["search_url"] = reverse(self.search_url_name)
         return context
-
-    class Media:
-        js = ("js/search-select.js",)
