@@ -55,10 +55,12 @@ def reference_data_restore() -> None:
     import importlib
 
     from django.apps import apps
+    from django.db import connections
 
     for module, function in REFERENCE_DATA:
         getattr(importlib.import_module(module), function)(apps, None)
     roles.group_permissions_sync()
+    connections.close_all()  # like the transactional test before it: no connection is left behind
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -204,13 +206,18 @@ SCREENSHOTS = __import__("pathlib").Path(__file__).resolve().parents[1] / "var" 
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(django_db_setup, django_db_blocker):
     """One headless Chromium per test process (Playwright cannot download its own browser here)."""
     if not os.path.exists(CHROMIUM):
         service_missing(f"Chromium is not installed at {CHROMIUM}")
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    # Playwright's greenlets give the code that follows a fresh context, where Django no longer finds the
+    # connection opened before (for the migrations): close it now, or it outlives the test database's teardown.
+    with django_db_blocker.unblock():
+        connections.close_all()
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=CHROMIUM,

@@ -57,7 +57,11 @@ def test_partner_enters_submits_corrects_and_officer_returns_then_approves(
     page.get_by_text("The photo pair is added.").wait_for()
     images = page.locator(".photo-pair img")
     assert images.count() == 2
-    assert all(images.nth(i).evaluate("img => img.naturalWidth") > 0 for i in range(2))  # served to the owner
+    for i in range(2):  # served to the owner: each lazy image, once scrolled to, has loaded and decoded
+        image = images.nth(i)
+        image.scroll_into_view_if_needed()
+        page.wait_for_function("img => img.complete", arg=image.element_handle())
+        assert image.evaluate("img => img.naturalWidth") > 0
     assert "/results/photos/" in images.first.get_attribute("src")
     # ... and submits
     page.get_by_role("button", name="Submit for approval").click()
