@@ -10,14 +10,19 @@ page ever sends the master.
 
 from __future__ import annotations
 
+import contextvars
+import datetime as dt
 import io
 import uuid
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -147,12 +152,46 @@ def photo_derive(*, photo: Photo, image: Image.Image | None = None) -> Photo:
             continue
         data = _encode(_scaled(image, copy.long_side), "JPEG", quality=copy.quality)
         getattr(photo, copy.field).save(f"{stem}-{copy.field}.jpg", ContentFile(data), save=False)
+        _stored(getattr(photo, copy.field).name)
         changed.append(copy.field)
     if changed and photo.pk:
         photo.save(update_fields=changed)
     return photo
 
 
+# The names of the files stored inside the innermost `files_discarded_on_failure` block.
+_stored_files: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("stored_photo_files", default=None)
+
+
+@contextmanager
+def files_discarded_on_failure():
+    """Delete the photo files stored inside the block if the block raises (storage has no rollback).
+
+    Wrap it around the outermost transaction of a service that stores photos, so a failure anywhere,
+    the commit included, leaves no file without its row. (Files a caller's own outer transaction rolls
+    back later, or a killed process leaves, are removed by `photo_orphans_delete`.)
+    """
+    outer, names = _stored_files.get(), []
+    token = _stored_files.set(names)
+    try:
+        yield
+    except BaseException:
+        for name in names:
+            default_storage.delete(name)
+        raise
+    finally:
+        _stored_files.reset(token)
+    if outer is not None:  # a block that succeeded hands its files to the one around it
+        outer.extend(names)
+
+
+def _stored(name: str) -> None:
+    names = _stored_files.get()
+    if names is not None:
+        names.append(name)
+
+
+@files_discarded_on_failure()
 @transaction.atomic
 def photo_create(*, upload, caption: str, credit: str = "", by=None) -> Photo:
     """Check an uploaded photo, store a cleaned master and its copies, and return the saved Photo."""
@@ -165,6 +204,7 @@ def photo_create(*, upload, caption: str, credit: str = "", by=None) -> Photo:
         photo._history_user = by
     stem = uuid.uuid4().hex
     photo.image.save(f"{stem}.{ALLOWED_FORMATS[fmt]}", ContentFile(_encode(image, fmt)), save=False)
+    _stored(photo.image.name)
     photo_derive(photo=photo, image=image)
     photo.full_clean()
     photo.save()
@@ -182,3 +222,37 @@ def photo_files_delete(*, photo: Photo) -> None:
                 storage.delete(name)
 
     transaction.on_commit(delete)
+
+
+PHOTO_FOLDER = "photos"
+
+
+def photo_orphans_delete(*, older_than: dt.timedelta = dt.timedelta(hours=6), dry_run: bool = False) -> list[str]:
+    """Delete stored photo files that no Photo row names and that are older than `older_than`.
+
+    They are what a rolled-back outer transaction or a process killed mid-upload leaves behind. Younger
+    files are kept: their upload may still be on its way to the commit. Returns the names deleted.
+    """
+    storage = default_storage
+    known = set()
+    for row in Photo.objects.values_list("image", "web", "print", "thumbnail").iterator():
+        known.update(name for name in row if name)
+    cutoff = timezone.now() - older_than
+    orphans = []
+    for name in _walk(storage, PHOTO_FOLDER):
+        if name not in known and storage.get_modified_time(name) < cutoff:
+            orphans.append(name)
+    if not dry_run:
+        for name in orphans:
+            storage.delete(name)
+    return orphans
+
+
+def _walk(storage, folder: str):
+    if not storage.exists(folder):
+        return
+    folders, files = storage.listdir(folder)
+    for name in files:
+        yield f"{folder}/{name}"
+    for sub in folders:
+        yield from _walk(storage, f"{folder}/{sub}")

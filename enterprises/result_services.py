@@ -288,6 +288,7 @@ def kpi_line_delete(*, line: KPILine, by: User) -> None:
 # --- Photo pairs ----------------------------------------------------------------------------------
 
 
+@photos.files_discarded_on_failure()
 @transaction.atomic
 def photo_pair_add(
     *,

@@ -41,6 +41,7 @@ REFERENCE_DATA = [
     ("programmes.migrations.0004_module_names_in_chinese", "forwards"),
     ("enterprises.migrations.0005_kpi_names_in_chinese", "forwards"),
     ("newsletters.migrations.0003_schedule_next_issue_draft", "schedule"),
+    ("enterprises.migrations.0006_schedule_photo_orphans_delete", "schedule"),
 ]
 
 
@@ -142,6 +143,24 @@ def _reset_connections() -> None:
     pools.reset()  # kombu keeps producer pools per broker URL; a closed one must not be reused by the next test
 
 
+def redis_queue_forget(url: str, queue: str) -> None:
+    """Delete a test queue from Redis: its messages, its bindings and any message still unacknowledged on it."""
+    import json
+
+    import redis
+
+    client = redis.Redis.from_url(url)
+    try:
+        for tag, raw in client.hgetall("unacked").items():
+            _message, _exchange, routing_key = json.loads(raw)
+            if routing_key == queue:
+                client.hdel("unacked", tag)
+                client.zrem("unacked_index", tag)
+        client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+    finally:
+        client.close()
+
+
 @pytest.fixture
 def celery_worker(redis_broker_url, transactional_db):
     """A real Celery worker (threads in this process) consuming from the real Redis broker.
@@ -161,6 +180,7 @@ def celery_worker(redis_broker_url, transactional_db):
     finally:
         conf.update(saved)
         _reset_connections()
+        redis_queue_forget(redis_broker_url, queue)
 
 
 def _user(django_user_model, username: str, group: str | None = None, **extra):

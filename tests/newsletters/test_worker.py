@@ -17,7 +17,7 @@ from PIL import Image
 
 from newsletters import services
 from newsletters.models import Issue
-from tests.conftest import _reset_connections, wait_for
+from tests.conftest import _reset_connections, redis_queue_forget, wait_for
 
 from .conftest import stored_pdf_text
 
@@ -115,6 +115,7 @@ def test_a_worker_killed_mid_render_leaves_a_stale_state_that_can_be_retried(
         _reset_connections()
         if worker.poll() is None:
             worker.kill()
+        redis_queue_forget(redis_broker_url, queue)  # the killed worker's message would otherwise stay unacked
     # then the issue is left 'rendering' without a PDF
     time.sleep(0.2)
     issue.refresh_from_db()

@@ -159,3 +159,101 @@ def test_deleting_a_pair_removes_its_files_and_leaves_history(side_a, django_cap
     assert not any(storage.exists(n) for n in names)
     assert Photo.history.filter(history_type="-", history_user=side_a.partner).count() == 2
     assert PhotoPair.history.filter(history_type="-", history_user=side_a.partner).count() == 1
+
+
+def stored_files(settings) -> set[str]:
+    root = settings.MEDIA_ROOT
+    return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()} if root.exists() else set()
+
+
+def test_a_pair_refused_after_its_photos_were_stored_leaves_no_file(side_a, settings):
+    # given a draft, and a pair whose two photos are fine but whose after caption is too long to save
+    result = draft(side_a)
+    # when the pair is added: the before photo is stored whole, the after photo's files too, then refused
+    with pytest.raises(ValidationError) as refused:
+        result_services.photo_pair_add(
+            result=result,
+            by=side_a.partner,
+            before=upload(jpeg_bytes()),
+            before_caption="Before",
+            after=upload(jpeg_bytes(color="seagreen")),
+            after_caption="A" * 301,
+            credit="CEC",
+        )
+    # then nothing is saved, and no file is left in storage
+    assert "at most 300 characters" in str(refused.value)
+    assert not Photo.objects.exists() and not PhotoPair.objects.exists()
+    assert stored_files(settings) == set()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_pair_whose_commit_fails_leaves_no_file(side_a, settings):
+    # given a draft that another officer deletes while the partner is uploading
+    from enterprises.models import Result
+
+    result = draft(side_a)
+    Result.objects.filter(pk=result.pk).delete()
+    # when the pair is added: both photos and the pair row are written, and the commit finds no result
+    from django.db import IntegrityError
+
+    with pytest.raises(IntegrityError):
+        result_services.photo_pair_add(
+            result=result,
+            by=side_a.partner,
+            before=upload(jpeg_bytes()),
+            before_caption="Before",
+            after=upload(jpeg_bytes(color="seagreen")),
+            after_caption="After",
+        )
+    # then no row and no file is left
+    assert not Photo.objects.exists() and not PhotoPair.objects.exists()
+    assert stored_files(settings) == set()
+
+
+def test_orphan_photo_files_are_deleted_once_old_enough(side_a, settings):
+    import time
+
+    from django.core.management import call_command
+
+    # given a pair with its eight files, and two files no row names: one a day old, one just written
+    result = draft(side_a)
+    result_services.photo_pair_add(
+        result=result,
+        by=side_a.partner,
+        before=upload(jpeg_bytes()),
+        before_caption="Before",
+        after=upload(jpeg_bytes(color="seagreen")),
+        after_caption="After",
+    )
+    kept = stored_files(settings)
+    assert len(kept) == 8
+    old = settings.MEDIA_ROOT / "photos" / "2014" / "11" / "left-by-a-killed-upload.jpg"
+    old.parent.mkdir(parents=True, exist_ok=True)
+    old.write_bytes(jpeg_bytes())
+    day_ago = time.time() - 24 * 3600
+    os.utime(old, (day_ago, day_ago))
+    young = settings.MEDIA_ROOT / "photos" / "web" / "still-committing.jpg"
+    young.write_bytes(jpeg_bytes())
+    # when the dry run lists them, then the sweep runs
+    out = io.StringIO()
+    call_command("delete_orphan_photos", "--dry-run", stdout=out)
+    assert "photos/2014/11/left-by-a-killed-upload.jpg" in out.getvalue() and old.exists()
+    out = io.StringIO()
+    call_command("delete_orphan_photos", stdout=out)
+    # then only the old orphan is gone
+    assert "1 orphan photo file(s) deleted." in out.getvalue()
+    assert stored_files(settings) == kept | {"photos/web/still-committing.jpg"}
+
+
+def test_the_orphan_sweep_runs_every_night(settings):
+    from django_celery_beat.models import PeriodicTask
+
+    from enterprises.tasks import photo_orphans_delete
+
+    task = PeriodicTask.objects.get(task="enterprises.tasks.photo_orphans_delete")
+    assert task.enabled and (task.crontab.hour, task.crontab.minute, task.crontab.day_of_month) == ("3", "30", "*")
+    old = settings.MEDIA_ROOT / "photos" / "orphan.jpg"
+    old.parent.mkdir(parents=True)
+    old.write_bytes(jpeg_bytes())
+    os.utime(old, (0, 0))
+    assert photo_orphans_delete.delay().get() == 1 and not old.exists()
