@@ -1,35 +1,25 @@
 """Celery beat (django-celery-beat): every night, delete the photo files that no photo record names."""
 
-from django.conf import settings
 from django.db import migrations
+
+from score_portal.beat import periodic_task_schedule, periodic_task_unschedule
 
 TASK_NAME = "Photos: delete orphan files"
 
 
 def schedule(apps, schema_editor):
-    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    crontab, _ = CrontabSchedule.objects.get_or_create(
+    periodic_task_schedule(
+        apps,
+        name=TASK_NAME,
+        task="enterprises.tasks.photo_orphans_delete",
+        description="Deletes stored photo files that no photo record names and are over six hours old.",
         minute="30",
         hour="3",
-        day_of_month="*",
-        month_of_year="*",
-        day_of_week="*",
-        timezone=settings.TIME_ZONE,
-    )
-    PeriodicTask.objects.update_or_create(
-        name=TASK_NAME,
-        defaults={
-            "task": "enterprises.tasks.photo_orphans_delete",
-            "crontab": crontab,
-            "enabled": True,
-            "description": "Deletes stored photo files that no photo record names and are over six hours old.",
-        },
     )
 
 
 def unschedule(apps, schema_editor):
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name=TASK_NAME).delete()
+    periodic_task_unschedule(apps, name=TASK_NAME)
 
 
 class Migration(migrations.Migration):

@@ -101,3 +101,17 @@ def png_bytes(size=(640, 480), mode="RGBA") -> bytes:
 
 def upload(data: bytes, name: str = "photo.jpg", content_type: str = "image/jpeg") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+def pair_add(result: Result, by, *, size=(1200, 800), **overrides):
+    """Add a before/after pair of two real JPEGs to `result` as `by`; keyword arguments replace any part."""
+    from enterprises import result_services
+
+    arguments = {
+        "before": upload(jpeg_bytes(size)),
+        "before_caption": "Before",
+        "after": upload(jpeg_bytes(size, color="seagreen")),
+        "after_caption": "After",
+        **overrides,
+    }
+    return result_services.photo_pair_add(result=result, by=by, **arguments)

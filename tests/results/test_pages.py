@@ -12,7 +12,7 @@ from enterprises import result_services
 from enterprises.models import KPI, Result
 from tests.factories import EnterpriseFactory, ParticipationFactory, module
 
-from .conftest import draft, jpeg_bytes, kpi, upload
+from .conftest import draft, jpeg_bytes, kpi, pair_add, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -190,14 +190,7 @@ def _many_results_offset(side, n):
 
 
 def _pair(result, by):
-    return result_services.photo_pair_add(
-        result=result,
-        by=by,
-        before=upload(jpeg_bytes((200, 150))),
-        before_caption="b",
-        after=upload(jpeg_bytes((200, 150))),
-        after_caption="a",
-    )
+    return pair_add(result, by, size=(200, 150))
 
 
 def test_result_page_costs_the_same_queries_for_1_and_many_lines_photos_and_changes(client, side_a, officer):

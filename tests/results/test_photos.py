@@ -10,7 +10,7 @@ from PIL import Image
 from enterprises import photos, result_services
 from enterprises.models import Photo, PhotoPair
 
-from .conftest import draft, jpeg_bytes, png_bytes, upload
+from .conftest import draft, jpeg_bytes, pair_add, png_bytes, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -109,14 +109,7 @@ def test_gif_is_refused_even_though_pillow_reads_it():
 def test_bad_after_photo_saves_neither_photo(side_a):
     result = draft(side_a)
     with pytest.raises(ValidationError) as exc:
-        result_services.photo_pair_add(
-            result=result,
-            by=side_a.partner,
-            before=upload(jpeg_bytes()),
-            before_caption="Before",
-            after=upload(b"not a photo", "after.jpg"),
-            after_caption="After",
-        )
+        pair_add(result, side_a.partner, after=upload(b"not a photo", "after.jpg"))
     assert "after" in exc.value.message_dict
     assert not Photo.objects.exists() and not PhotoPair.objects.exists()
 
@@ -171,15 +164,7 @@ def test_a_pair_refused_after_its_photos_were_stored_leaves_no_file(side_a, sett
     result = draft(side_a)
     # when the pair is added: the before photo is stored whole, the after photo's files too, then refused
     with pytest.raises(ValidationError) as refused:
-        result_services.photo_pair_add(
-            result=result,
-            by=side_a.partner,
-            before=upload(jpeg_bytes()),
-            before_caption="Before",
-            after=upload(jpeg_bytes(color="seagreen")),
-            after_caption="A" * 301,
-            credit="CEC",
-        )
+        pair_add(result, side_a.partner, after_caption="A" * 301, credit="CEC")
     # then nothing is saved, and no file is left in storage
     assert "at most 300 characters" in str(refused.value)
     assert not Photo.objects.exists() and not PhotoPair.objects.exists()
@@ -197,14 +182,7 @@ def test_a_pair_whose_commit_fails_leaves_no_file(side_a, settings):
     from django.db import IntegrityError
 
     with pytest.raises(IntegrityError):
-        result_services.photo_pair_add(
-            result=result,
-            by=side_a.partner,
-            before=upload(jpeg_bytes()),
-            before_caption="Before",
-            after=upload(jpeg_bytes(color="seagreen")),
-            after_caption="After",
-        )
+        pair_add(result, side_a.partner)
     # then no row and no file is left
     assert not Photo.objects.exists() and not PhotoPair.objects.exists()
     assert stored_files(settings) == set()
@@ -217,14 +195,7 @@ def test_orphan_photo_files_are_deleted_once_old_enough(side_a, settings):
 
     # given a pair with its eight files, and two files no row names: one a day old, one just written
     result = draft(side_a)
-    result_services.photo_pair_add(
-        result=result,
-        by=side_a.partner,
-        before=upload(jpeg_bytes()),
-        before_caption="Before",
-        after=upload(jpeg_bytes(color="seagreen")),
-        after_caption="After",
-    )
+    pair_add(result, side_a.partner)
     kept = stored_files(settings)
     assert len(kept) == 8
     old = settings.MEDIA_ROOT / "photos" / "2014" / "11" / "left-by-a-killed-upload.jpg"
