@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from programmes.models import Module, Organisation, TrainingRound, chinese_active
+from programmes.models import Module, Organisation, TrainingRound, localised
 from trainers.models import Trainer
 
 
@@ -165,11 +165,11 @@ class KPI(models.Model):
 
     @property
     def local_name(self) -> str:
-        return (self.name_zh if chinese_active() else "") or self.name
+        return localised(self, "name")
 
     @property
     def local_unit(self) -> str:
-        return (self.unit_zh if chinese_active() else "") or self.unit
+        return localised(self, "unit")
 
 
 class Result(models.Model):

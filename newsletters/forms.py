@@ -1,5 +1,7 @@
 import datetime as dt
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
 from django.conf import settings
 from django.utils import formats, timezone
@@ -19,29 +21,70 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class NewsItemForm(forms.ModelForm):
+class ChineseTextForm(forms.ModelForm):
+    """A record form whose `*_zh` fields stand apart, under a heading that says what they are for."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        chinese = [name for name in self.fields if name.endswith("_zh")]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            *[name for name in self.fields if name not in chinese],
+            Fieldset(
+                _("For issues printed in Chinese"),
+                HTML(
+                    '<p class="form-text mt-0">{}</p>'.format(
+                        _("A Chinese issue prints these; where one is empty it prints the English above.")
+                    )
+                ),
+                *chinese,
+                css_class="border-top pt-3 mt-3",
+            ),
+        )
+
+
+class NewsItemForm(ChineseTextForm):
     class Meta:
         model = NewsItem
-        fields = ["section", "place", "title", "date", "training_round", "body"]
-        widgets = {"date": DateInput(), "body": forms.Textarea(attrs={"rows": 8})}
+        fields = ["section", "place", "title", "date", "training_round", "body", "place_zh", "title_zh", "body_zh"]
+        widgets = {
+            "date": DateInput(),
+            "body": forms.Textarea(attrs={"rows": 8}),
+            "body_zh": forms.Textarea(attrs={"rows": 6, "lang": "zh-Hans"}),
+            "title_zh": forms.TextInput(attrs={"lang": "zh-Hans"}),
+            "place_zh": forms.TextInput(attrs={"lang": "zh-Hans"}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["training_round"].queryset = TrainingRound.objects.select_related("module").order_by("-start")
 
 
-class EventForm(forms.ModelForm):
+class EventForm(ChineseTextForm):
     class Meta:
         model = Event
-        fields = ["place", "title", "starts_on", "ends_on", "body"]
-        widgets = {"starts_on": DateInput(), "ends_on": DateInput(), "body": forms.Textarea(attrs={"rows": 6})}
+        fields = ["place", "title", "starts_on", "ends_on", "body", "place_zh", "title_zh", "body_zh"]
+        widgets = {
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
+            "body": forms.Textarea(attrs={"rows": 6}),
+            "body_zh": forms.Textarea(attrs={"rows": 4, "lang": "zh-Hans"}),
+            "title_zh": forms.TextInput(attrs={"lang": "zh-Hans"}),
+            "place_zh": forms.TextInput(attrs={"lang": "zh-Hans"}),
+        }
 
 
-class ExpertCommentForm(forms.ModelForm):
+class ExpertCommentForm(ChineseTextForm):
     class Meta:
         model = ExpertComment
-        fields = ["trainer", "heading", "given_on", "quote"]
-        widgets = {"given_on": DateInput(), "quote": forms.Textarea(attrs={"rows": 10})}
+        fields = ["trainer", "heading", "given_on", "quote", "heading_zh", "quote_zh"]
+        widgets = {
+            "given_on": DateInput(),
+            "quote": forms.Textarea(attrs={"rows": 10}),
+            "heading_zh": forms.TextInput(attrs={"lang": "zh-Hans"}),
+            "quote_zh": forms.Textarea(attrs={"rows": 8, "lang": "zh-Hans"}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -83,7 +126,10 @@ class IssueCreateForm(forms.Form):
         label=_("Language"),
         choices=settings.LANGUAGES,
         initial="en",
-        help_text=_("Headings, dates and the masthead; news and results print as they were entered."),
+        help_text=_(
+            "Headings, dates and the masthead, and the Chinese text of news, events and comments where they have "
+            "one; results print as they were entered."
+        ),
     )
     title = forms.CharField(label=_("Title"), max_length=200, required=False, help_text=_("Leave empty for the usual."))
     introduction = forms.CharField(

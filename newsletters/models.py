@@ -6,7 +6,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from programmes.models import TrainingRound
+from programmes.models import TrainingRound, localised
 from trainers.models import Trainer
 
 
@@ -21,6 +21,9 @@ class NewsItem(models.Model):
     place = models.CharField(_("place"), max_length=200, blank=True, help_text=_("E.g. 'Taixing, Jiangsu'."))
     date = models.DateField(_("date"))
     body = models.TextField(_("body"))
+    title_zh = models.CharField(_("title in Chinese"), max_length=300, blank=True)
+    place_zh = models.CharField(_("place in Chinese"), max_length=200, blank=True, help_text=_("E.g. '江苏泰兴'."))
+    body_zh = models.TextField(_("body in Chinese"), blank=True)
     section = models.CharField(_("section"), max_length=20, choices=Section.choices, default=Section.NEWS)
     training_round = models.ForeignKey(
         TrainingRound,
@@ -46,6 +49,12 @@ class NewsItem(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    # The Chinese text where there is one, while Chinese is active (a Chinese issue, the portal in Chinese).
+    local_title = property(lambda self: localised(self, "title"))
+    local_place = property(lambda self: localised(self, "place"))
+    local_body = property(lambda self: localised(self, "body"))
+    has_chinese = property(lambda self: bool(self.title_zh and self.body_zh))
+
 
 class Event(models.Model):
     """An upcoming key activity."""
@@ -55,6 +64,9 @@ class Event(models.Model):
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     body = models.TextField(_("description"), blank=True)
+    title_zh = models.CharField(_("title in Chinese"), max_length=300, blank=True)
+    place_zh = models.CharField(_("place in Chinese"), max_length=200, blank=True)
+    body_zh = models.TextField(_("description in Chinese"), blank=True)
 
     class Meta:
         verbose_name = _("upcoming event")
@@ -76,6 +88,11 @@ class Event(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    local_title = property(lambda self: localised(self, "title"))
+    local_place = property(lambda self: localised(self, "place"))
+    local_body = property(lambda self: localised(self, "body"))
+    has_chinese = property(lambda self: bool(self.title_zh and (self.body_zh or not self.body)))
+
 
 class ExpertComment(models.Model):
     trainer = models.ForeignKey(
@@ -84,6 +101,8 @@ class ExpertComment(models.Model):
     heading = models.CharField(_("heading"), max_length=200, blank=True)
     quote = models.TextField(_("quote"))
     given_on = models.DateField(_("date"))
+    heading_zh = models.CharField(_("heading in Chinese"), max_length=200, blank=True)
+    quote_zh = models.TextField(_("quote in Chinese"), blank=True)
 
     class Meta:
         verbose_name = _("expert comment")
@@ -92,6 +111,10 @@ class ExpertComment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.trainer}: {self.quote[:50]}"
+
+    local_heading = property(lambda self: localised(self, "heading"))
+    local_quote = property(lambda self: localised(self, "quote"))
+    has_chinese = property(lambda self: bool(self.quote_zh))
 
 
 class Issue(models.Model):
@@ -113,7 +136,10 @@ class Issue(models.Model):
         max_length=10,
         choices=settings.LANGUAGES,
         default="en",
-        help_text=_("The language of the issue's headings, dates and masthead; records print as they were entered."),
+        help_text=_(
+            "The language the issue is printed in: headings, dates, masthead, and the Chinese text of news, events "
+            "and comments where they have one. Results print as they were entered."
+        ),
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     pdf = models.FileField(_("PDF"), upload_to="newsletters/", blank=True)

@@ -106,6 +106,7 @@ def issue_detail(request, pk):
             "form": forms.IssueForm(instance=issue),
             "pdf_current": pdf_current,
             "versions": versions,
+            "chinese_issue": issue.language.startswith("zh"),
             "refresh_seconds": 3 if issue.status == Issue.Status.RENDERING and not issue.render_is_stale else None,
         },
     )

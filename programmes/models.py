@@ -93,6 +93,11 @@ def chinese_active() -> bool:
     return (get_language() or "").startswith("zh")
 
 
+def localised(record, field: str) -> str:
+    """`record.<field>_zh` while Chinese is active and it is filled in, else `record.<field>`."""
+    return (getattr(record, f"{field}_zh") if chinese_active() else "") or getattr(record, field)
+
+
 class Module(models.Model):
     """A SCORE training module. Data, not code: officers add modules."""
 
@@ -114,7 +119,7 @@ class Module(models.Model):
 
     @property
     def local_name(self) -> str:
-        return (self.name_zh if chinese_active() else "") or self.name
+        return localised(self, "name")
 
     @property
     def local_short_name(self) -> str:

@@ -32,6 +32,11 @@ DEMO_PASSWORD = "demo"
 ROLE_GROUP = {"officer": roles.OFFICERS, "partner": roles.PARTNERS, "editor": roles.EDITORS}
 
 
+def _texts(row: dict, *fields: str) -> dict[str, str]:
+    """The optional text fields of a YAML row, empty where the row has none."""
+    return {name: row.get(name, "") for name in fields}
+
+
 @dataclass
 class DemoReport:
     created: dict[str, int] = field(default_factory=dict)
@@ -282,19 +287,20 @@ class _Loader:
                     "body": row["body"],
                     "section": row.get("section", NewsItem.Section.NEWS),
                     "training_round": self.rounds.get(row.get("round")),
+                    **_texts(row, "title_zh", "place_zh", "body_zh"),
                 },
             )
         for row in self.data.get("events", []):
             self.upsert(
                 Event,
                 {"title": row["title"], "starts_on": row["starts_on"]},
-                {"place": row.get("place", ""), "ends_on": row.get("ends_on"), "body": row.get("body", "")},
+                {"ends_on": row.get("ends_on"), **_texts(row, "place", "body", "title_zh", "place_zh", "body_zh")},
             )
         for row in self.data.get("expert_comments", []):
             self.upsert(
                 ExpertComment,
                 {"trainer": self.trainer_by_name[row["trainer"]], "given_on": row["given_on"]},
-                {"heading": row.get("heading", ""), "quote": row["quote"]},
+                {"quote": row["quote"], **_texts(row, "heading", "heading_zh", "quote_zh")},
             )
         for row in self.data.get("issues", []):
             self.upsert(

@@ -67,6 +67,11 @@ def test_dumpdata_holds_the_programme_of_the_seed_documents(settings):
     assert 'ToE on Module 2 "Quality Management"' in titles  # issue 5
     events = {r["fields"]["title"] for r in records if r["model"] == "newsletters.event"}
     assert {"Implementation Agreement with Chongqing CEC", "ToT for SGS trainers"} <= events
+    # issue 5's records carry a Chinese text (a translation made for the demo), the older ones none
+    chinese = {r["fields"]["title"]: r["fields"]["title_zh"] for r in records if r["model"] == "newsletters.newsitem"}
+    assert chinese['ToE on Module 2 "Quality Management"'] == "模块二“质量管理”企业培训"
+    assert chinese["Capacity Building Workshop for Partners"] == ""
+    assert ExpertComment.objects.get(trainer__name="Asia Wang").quote_zh.startswith("在SCORE实施过程中")
 
 
 def test_taixing_results_carry_their_kpis(settings):

@@ -253,6 +253,32 @@ def test_a_chinese_issue_prints_its_headings_and_dates_in_chinese(make_issue):
     assert "The Latest SCORE News" not in stored_pdf_text(issue)
 
 
+def test_a_chinese_issue_prints_the_chinese_text_of_its_records_and_english_where_there_is_none(make_issue):
+    # given the period's records, three of them with Chinese text and the rest without
+    from newsletters.models import Event, ExpertComment, NewsItem
+
+    issue = make_issue()
+    NewsItem.objects.filter(title="ToE on Module 2").update(
+        title_zh="模块二企业培训", place_zh="江苏泰兴", body_zh="贾宏伟先生讲授了培训课程。"
+    )
+    Event.objects.filter(title="ToT for SGS trainers").update(title_zh="SGS培训师师资培训", place_zh="上海")
+    ExpertComment.objects.update(heading_zh="SCORE培训师点评", quote_zh="SCORE是一个具有持久生命力的项目。")
+    # when the issue is printed in English, then in Chinese
+    english = stored_pdf_text(services.issue_render(issue_id=issue.pk))
+    services.issue_update(issue=issue, title="SCORE 中国电子简报", introduction="欢迎阅读。", language="zh-hans")
+    chinese = stored_pdf_text(services.issue_render(issue_id=issue.pk))
+    # then the English issue has none of the Chinese text
+    assert "ToE on Module 2" in english and "SGS trainers" in english and "sustainable vitality" in english
+    assert "模块二企业培训" not in english and "江苏泰兴" not in english
+    # and the Chinese issue has it, in place of the English, with the English where there is no Chinese
+    compact = chinese.replace(" ", "").replace("\n", "")
+    assert in_order(compact, "江苏泰兴:模块二企业培训", "贾宏伟先生讲授了培训课程。")
+    assert "上海:SGS培训师师资培训" in compact
+    assert "SCORE培训师点评" in compact and "SCORE是一个具有持久生命力的项目。" in compact
+    assert "ToE on Module 2" not in chinese and "sustainable vitality" not in chinese
+    assert "Developing HR handbook" in chinese  # no Chinese text: printed as entered
+
+
 def test_a_new_issue_in_chinese_gets_a_chinese_title():
     issue = services.issue_create(period_start=dt.date(2015, 1, 1), number=8, language="zh-hans")
     assert issue.title.startswith("SCORE") and "第" in issue.title and "8" in issue.title

@@ -203,3 +203,41 @@ def test_the_issues_list_counts_versions_and_items_of_each_issue(client, editor,
     # then the counts are the issue's own, not multiplied by each other
     assert "versions)" not in html  # a single version needs no count
     assert f">{n_items}<" in html.replace(" ", "")
+
+
+def test_an_editor_gives_a_news_item_its_chinese_text_and_a_chinese_issue_shows_what_lacks_it(
+    client, editor, make_issue
+):
+    # given a Chinese issue for November–December 2014
+    issue = make_issue()
+    services.issue_update(issue=issue, title="SCORE 中国电子简报", introduction="", language="zh-hans")
+    client.force_login(editor)
+    page = client.get(f"/newsletters/issues/{issue.pk}/").content.decode()
+    # then every news item, event and comment without Chinese text is flagged, the result is not
+    assert page.count('data-testid="english-only"') == 5  # 3 news items, 1 event, 1 comment
+    # when the editor opens a news item, the Chinese fields stand apart under their own heading
+    item = issue.items.get(news_item__title="ToE on Module 2").news_item
+    form = client.get(f"/newsletters/news/{item.pk}/").content.decode()
+    assert "For issues printed in Chinese" in form and 'name="title_zh"' in form and 'lang="zh-Hans"' in form
+    # and saves its Chinese text
+    response = client.post(
+        f"/newsletters/news/{item.pk}/",
+        {
+            "section": "news",
+            "place": item.place,
+            "title": item.title,
+            "date": "2014-12-11",
+            "body": item.body,
+            "place_zh": "江苏泰兴",
+            "title_zh": "模块二企业培训",
+            "body_zh": "贾宏伟先生讲授了培训课程。",
+        },
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert (item.place_zh, item.title_zh) == ("江苏泰兴", "模块二企业培训")
+    # then the issue page flags one fewer, and the preview prints the Chinese
+    page = client.get(f"/newsletters/issues/{issue.pk}/").content.decode()
+    assert page.count('data-testid="english-only"') == 4
+    preview = client.get(f"/newsletters/issues/{issue.pk}/preview/").content.decode()
+    assert "江苏泰兴: 模块二企业培训" in preview and "ToE on Module 2" not in preview
