@@ -60,3 +60,12 @@ def longdate(value) -> str:
     if not value:
         return ""
     return formats.date_format(value, "Y年n月j日" if chinese_active() else "j F Y")
+
+
+@register.filter
+def headline(record) -> str:
+    """A record's heading as the newsletter writes it: 'Taixing, Jiangsu: ToE on Module 2', or '江苏泰兴：模块二…'."""
+    place, title = record.local_place, record.local_title
+    if not place:
+        return title
+    return f"{place}：{title}" if chinese_active() else f"{place}: {title}"

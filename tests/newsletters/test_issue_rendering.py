@@ -272,8 +272,8 @@ def test_a_chinese_issue_prints_the_chinese_text_of_its_records_and_english_wher
     assert "模块二企业培训" not in english and "江苏泰兴" not in english
     # and the Chinese issue has it, in place of the English, with the English where there is no Chinese
     compact = chinese.replace(" ", "").replace("\n", "")
-    assert in_order(compact, "江苏泰兴:模块二企业培训", "贾宏伟先生讲授了培训课程。")
-    assert "上海:SGS培训师师资培训" in compact
+    assert in_order(compact, "江苏泰兴：模块二企业培训", "贾宏伟先生讲授了培训课程。")
+    assert "上海：SGS培训师师资培训" in compact
     assert "SCORE培训师点评" in compact and "SCORE是一个具有持久生命力的项目。" in compact
     assert "ToE on Module 2" not in chinese and "sustainable vitality" not in chinese
     assert "Developing HR handbook" in chinese  # no Chinese text: printed as entered

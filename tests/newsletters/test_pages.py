@@ -240,4 +240,4 @@ def test_an_editor_gives_a_news_item_its_chinese_text_and_a_chinese_issue_shows_
     page = client.get(f"/newsletters/issues/{issue.pk}/").content.decode()
     assert page.count('data-testid="english-only"') == 4
     preview = client.get(f"/newsletters/issues/{issue.pk}/preview/").content.decode()
-    assert "江苏泰兴: 模块二企业培训" in preview and "ToE on Module 2" not in preview
+    assert "江苏泰兴：模块二企业培训" in preview and "ToE on Module 2" not in preview
