@@ -4,14 +4,15 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
 from django.conf import settings
-from django.utils import formats, timezone
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from programmes.models import TrainingRound
 from trainers.models import Trainer
 
 from . import selectors
-from .models import Event, ExpertComment, Issue, NewsItem
+from .models import Event, ExpertComment, Issue, NewsItem, period_label
 
 
 class DateInput(forms.DateInput):
@@ -91,14 +92,6 @@ class ExpertCommentForm(ChineseTextForm):
         self.fields["trainer"].queryset = Trainer.objects.select_related("organisation").order_by("name")
 
 
-def period_label(period_start: dt.date) -> str:
-    end = selectors.add_months(period_start, 1)
-    return _("%(start)s–%(end)s") % {
-        "start": formats.date_format(period_start, "F"),
-        "end": formats.date_format(end, "YEAR_MONTH_FORMAT"),
-    }
-
-
 def period_choices(today: dt.date | None = None) -> list[tuple[str, str]]:
     """Two-month periods from two years back to the next period, newest first."""
     today = today or timezone.localdate()
@@ -140,18 +133,19 @@ class IssueCreateForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["period_start"].choices = period_choices()
 
-    def clean_number(self):
-        number = self.cleaned_data["number"]
-        if Issue.objects.filter(number=number).exists():
-            raise forms.ValidationError(_("Issue No. %(number)s already exists.") % {"number": number})
-        return number
-
-    def clean_period_start(self):
-        period = self.cleaned_data["period_start"]
-        existing = Issue.objects.filter(period_start=period).first()
-        if existing:
-            raise forms.ValidationError(_("%(issue)s already covers this period.") % {"issue": existing})
-        return period
+    def clean(self):
+        cleaned = super().clean()
+        number, period, language = (cleaned.get(k) for k in ("number", "period_start", "language"))
+        if number is None or period is None or not language:
+            return cleaned
+        if Issue.objects.filter(number=number, language=language).exists():
+            self.add_error("number", _("Issue No. %(number)s already exists in this language.") % {"number": number})
+            return cleaned
+        try:  # the edition rules: another language's edition of the same number must cover the same period
+            Issue(number=number, period_start=period, language=language).clean()
+        except ValidationError as exc:
+            self.add_error(None, exc)
+        return cleaned
 
 
 class IssueForm(forms.ModelForm):

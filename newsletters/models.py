@@ -1,12 +1,14 @@
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from programmes.models import TrainingRound, localised
+from programmes.models import TrainingRound, chinese_active, localised
 from trainers.models import Trainer
 
 
@@ -125,7 +127,9 @@ class Issue(models.Model):
         PUBLISHED = "published", _("Published")
         FAILED = "failed", _("Failed")
 
-    number = models.PositiveIntegerField(_("number"), unique=True)
+    number = models.PositiveIntegerField(
+        _("number"), help_text=_("Editions of one issue in other languages share its number and period.")
+    )
     period_start = models.DateField(
         _("period start"), help_text=_("The first day of the issue's two-month period (January, March, May, ...).")
     )
@@ -156,7 +160,7 @@ class Issue(models.Model):
     class Meta:
         verbose_name = _("newsletter issue")
         verbose_name_plural = _("newsletter issues")
-        ordering = ["-number"]
+        ordering = ["-number", "language"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(number__gte=1),
@@ -170,10 +174,16 @@ class Issue(models.Model):
                     "An issue's period starts on the first day of January, March, May, July, September or November."
                 ),
             ),
+            # One edition per language: the English and the Chinese edition of an issue are two rows.
             models.UniqueConstraint(
-                fields=["period_start"],
-                name="issue_unique_period",
-                violation_error_message=_("There is already an issue for this period."),
+                fields=["number", "language"],
+                name="issue_unique_number_language",
+                violation_error_message=_("There is already an issue with this number in this language."),
+            ),
+            models.UniqueConstraint(
+                fields=["period_start", "language"],
+                name="issue_unique_period_language",
+                violation_error_message=_("There is already an issue for this period in this language."),
             ),
         ]
 
@@ -182,6 +192,39 @@ class Issue(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("newsletters:issue_detail", args=[self.pk])
+
+    def clean(self):
+        """Editions of one issue share number and period; another language's edition must agree on both."""
+        super().clean()
+        if self.number is None or self.period_start is None:
+            return
+        others = Issue.objects.exclude(pk=self.pk)
+        mismatch = others.filter(number=self.number).exclude(period_start=self.period_start).first()
+        if mismatch:
+            raise ValidationError(
+                {
+                    "number": _("Issue No. %(number)s covers %(period)s; choose another number.")
+                    % {"number": self.number, "period": mismatch.period_label}
+                }
+            )
+        mismatch = others.filter(period_start=self.period_start).exclude(number=self.number).first()
+        if mismatch:
+            raise ValidationError(
+                {
+                    "period_start": _(
+                        "%(issue)s already covers this period; add an edition in another language from its page."
+                    )
+                    % {"issue": mismatch}
+                }
+            )
+
+    @property
+    def period_label(self) -> str:
+        return period_label(self.period_start)
+
+    @property
+    def language_label(self) -> str:
+        return self.get_language_display()
 
     @property
     def period_end(self) -> dt.date:
@@ -205,6 +248,17 @@ class Issue(models.Model):
             and self.render_started_at is not None
             and timezone.now() - self.render_started_at > issue_stale_after()
         )
+
+
+def period_label(period_start: dt.date) -> str:
+    """A two-month period as people write it: 'November–December 2014', or '2014年11–12月' in Chinese."""
+    end = period_start.replace(month=period_start.month + 1)  # periods start in odd months: never December
+    if chinese_active():
+        return f"{period_start.year}年{period_start.month}–{end.month}月"
+    return _("%(start)s–%(end)s") % {
+        "start": formats.date_format(period_start, "F"),
+        "end": formats.date_format(end, "YEAR_MONTH_FORMAT"),
+    }
 
 
 def issue_stale_after() -> dt.timedelta:

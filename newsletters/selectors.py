@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Max, Prefetch, QuerySet
 
 from enterprises.models import KPILine, PhotoPair, Result
@@ -55,6 +56,17 @@ def editor_home(user) -> dict:
     }
 
 
+def language_rank(code: str) -> int:
+    """Where a language comes in settings.LANGUAGES (English first): editions are listed in that order."""
+    order = [c for c, _name in settings.LANGUAGES]
+    return order.index(code) if code in order else len(order)
+
+
+def issue_editions(issue: Issue) -> list[Issue]:
+    """All editions of the issue's number, this one included, English first."""
+    return sorted(Issue.objects.filter(number=issue.number), key=lambda e: language_rank(e.language))
+
+
 def issue_latest_version(issue: Issue) -> IssueVersion | None:
     return issue.versions.order_by("-version").first()
 
@@ -95,11 +107,12 @@ def events_after_period(period_start: dt.date) -> QuerySet[Event]:
 
 
 def expert_comment_for_period(period_start: dt.date, *, exclude_issue: Issue | None = None) -> ExpertComment | None:
-    """The latest comment given by the period's end that no other issue has used yet."""
+    """The latest comment given by the period's end that no other issue has used yet (the issue's editions in
+    other languages do not count: they print the same comment)."""
     end = add_months(period_start, 2)
     used = IssueItem.objects.filter(expert_comment__isnull=False)
     if exclude_issue is not None:
-        used = used.exclude(issue=exclude_issue)
+        used = used.exclude(issue__number=exclude_issue.number)
     return (
         ExpertComment.objects.filter(given_on__lt=end)
         .exclude(pk__in=used.values("expert_comment_id"))

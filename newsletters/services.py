@@ -115,6 +115,35 @@ def issue_default_title(number: int, period_start: dt.date) -> str:
 
 
 @transaction.atomic
+def issue_edition_create(*, issue: Issue, language: str) -> Issue:
+    """The issue's edition in another language: same number and period, the same items in the same order
+    (included or left out as in the issue), the usual title in that language and an empty introduction."""
+    if Issue.objects.filter(number=issue.number, language=language).exists():
+        raise ValidationError(
+            _("Issue No. %(number)s already has an edition in this language.") % {"number": issue.number}
+        )
+    with translation.override(language):
+        title = issue_default_title(issue.number, issue.period_start)
+    edition = Issue(number=issue.number, period_start=issue.period_start, language=language, title=title)
+    edition.full_clean()
+    edition.save()
+    IssueItem.objects.bulk_create(
+        IssueItem(
+            issue=edition,
+            section=item.section,
+            position=item.position,
+            included=item.included,
+            news_item_id=item.news_item_id,
+            event_id=item.event_id,
+            expert_comment_id=item.expert_comment_id,
+            result_id=item.result_id,
+        )
+        for item in issue.items.all()
+    )
+    return edition
+
+
+@transaction.atomic
 def issue_assemble(*, issue: Issue) -> int:
     """Add the period's records the issue does not hold yet, at the end of their sections. Returns how many.
 

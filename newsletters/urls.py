@@ -1,6 +1,21 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import views
+
+
+class LanguageConverter:
+    """A language code of an edition in a URL: 'en', 'zh-hans' (never a word like 'pdf' or 'images')."""
+
+    regex = "[a-z]{2}(?:-[a-z]{2,4})?"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(LanguageConverter, "lang")
 
 app_name = "newsletters"
 
@@ -10,6 +25,7 @@ urlpatterns = [
     path("newsletters/issues/new/", views.issue_create, name="issue_create"),
     path("newsletters/issues/<int:pk>/", views.issue_detail, name="issue_detail"),
     path("newsletters/issues/<int:pk>/edit/", views.issue_update, name="issue_update"),
+    path("newsletters/issues/<int:pk>/editions/", views.issue_edition_create, name="issue_edition_create"),
     path("newsletters/issues/<int:pk>/items/<int:item_pk>/", views.issue_item_action, name="issue_item"),
     path("newsletters/issues/<int:pk>/refresh/", views.issue_refresh, name="issue_refresh"),
     path("newsletters/issues/<int:pk>/render/", views.issue_render, name="issue_render"),
@@ -27,4 +43,12 @@ urlpatterns = [
     path("newsletter/<int:number>/pdf/", views.archive_pdf, name="archive_pdf"),
     path("newsletter/<int:number>/v<int:version>/pdf/", views.archive_pdf, name="archive_version_pdf"),
     path("newsletter/<int:number>/images/<path:name>", views.archive_image, name="archive_image"),
+    # An edition in one language (the paths above give the English one, or the only one)
+    path("newsletter/<int:number>/<lang:language>/", views.archive_issue, name="archive_edition"),
+    path("newsletter/<int:number>/<lang:language>/pdf/", views.archive_pdf, name="archive_edition_pdf"),
+    path(
+        "newsletter/<int:number>/<lang:language>/v<int:version>/pdf/",
+        views.archive_pdf,
+        name="archive_edition_version_pdf",
+    ),
 ]

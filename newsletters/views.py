@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import mimetypes
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -107,6 +109,10 @@ def issue_detail(request, pk):
             "pdf_current": pdf_current,
             "versions": versions,
             "chinese_issue": issue.language.startswith("zh"),
+            "editions": (editions := selectors.issue_editions(issue)),
+            "missing_languages": [
+                (code, name) for code, name in settings.LANGUAGES if code not in {e.language for e in editions}
+            ],
             "refresh_seconds": 3 if issue.status == Issue.Status.RENDERING and not issue.render_is_stale else None,
         },
     )
@@ -137,6 +143,27 @@ def issue_update(request, pk):
         pk,
         lambda i: services.issue_update(issue=i, **form.cleaned_data) and _("The introduction was saved."),
     )
+
+
+@editor_required
+@require_POST
+def issue_edition_create(request, pk):
+    issue = _issue_for(request, pk)
+    language = request.POST.get("language", "")
+    if language not in dict(settings.LANGUAGES):
+        messages.error(request, _("Choose a language for the new edition."))
+        return redirect(issue)
+    try:
+        edition = services.issue_edition_create(issue=issue, language=language)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+        return redirect(issue)
+    messages.success(
+        request,
+        _("The %(language)s edition of %(issue)s was made with the same items: translate its title and introduction.")
+        % {"language": edition.get_language_display(), "issue": edition},
+    )
+    return redirect(edition)
 
 
 @editor_required
@@ -358,38 +385,55 @@ def record_edit(request, kind, pk=None):
 
 
 def archive(request):
-    issues = selectors.published_issues()
+    """One card per issue number, with each published edition (English first) and its latest version."""
+    issues = list(selectors.published_issues())
     versions = {
         (v.issue_id, v.version): v
         for v in IssueVersion.objects.filter(issue__in=issues).only("id", "issue_id", "version", "published_at")
     }
-    rows = [(issue, versions.get((issue.pk, issue.latest_version))) for issue in issues]
+    by_number: dict[int, list] = {}
+    for issue in issues:
+        by_number.setdefault(issue.number, []).append((issue, versions.get((issue.pk, issue.latest_version))))
+    language = translation.get_language() or ""
+    rows = []
+    for editions in by_number.values():
+        editions.sort(key=lambda pair: selectors.language_rank(pair[0].language))
+        # the card speaks the visitor's language when that edition exists
+        lead = next((i for i, _v in editions if language.startswith(i.language[:2])), editions[0][0])
+        rows.append({"issue": lead, "editions": editions, "bilingual": len(editions) > 1})
     return render(request, "newsletters/archive.html", {"rows": rows})
 
 
-def _published_version(number: int, version: int | None = None) -> IssueVersion:
+def _published_version(number: int, language: str | None = None, version: int | None = None) -> IssueVersion:
+    """The latest published version of issue `number` (or the one asked for), in `language`, else English first."""
     qs = IssueVersion.objects.filter(issue__number=number).select_related("issue")
-    found = qs.filter(version=version).first() if version else qs.order_by("-version").first()
-    if found is None:
+    if language:
+        qs = qs.filter(issue__language=language)
+    if version:
+        qs = qs.filter(version=version)
+    found = sorted(qs.order_by("-version"), key=lambda v: (selectors.language_rank(v.issue.language), -v.version))
+    if not found:
         raise Http404
-    return found
+    return found[0]
 
 
-def archive_issue(request, number):
-    version = _published_version(number)
+def archive_issue(request, number, language=None):
+    version = _published_version(number, language)
+    if language:
+        pdf_url = reverse("newsletters:archive_edition_pdf", args=[number, language])
+    else:
+        pdf_url = reverse("newsletters:archive_pdf", args=[number])
     return _web_page(
         version.html,
         media_url=lambda name: reverse("newsletters:archive_image", args=[number, name]),
-        links=[
-            (reverse("newsletters:archive"), _("← All issues")),
-            (reverse("newsletters:archive_pdf", args=[number]), _("Download the PDF")),
-        ],
+        links=[(reverse("newsletters:archive"), _("← All issues")), (pdf_url, _("Download the PDF"))],
     )
 
 
-def archive_pdf(request, number, version=None):
-    found = _published_version(number, version)
-    return _file_response(found.pdf.name, f"score-china-newsletter-{number}.pdf")
+def archive_pdf(request, number, language=None, version=None):
+    found = _published_version(number, language, version)
+    suffix = "" if found.issue.language == settings.LANGUAGE_CODE else f"-{found.issue.language}"
+    return _file_response(found.pdf.name, f"score-china-newsletter-{number}{suffix}.pdf")
 
 
 def archive_image(request, number, name):

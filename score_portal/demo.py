@@ -305,7 +305,7 @@ class _Loader:
         for row in self.data.get("issues", []):
             self.upsert(
                 Issue,
-                {"number": row["number"]},
+                {"number": row["number"], "language": row.get("language", "en")},
                 {"period_start": row["period_start"], "title": row["title"], "introduction": row["introduction"]},
             )
 

@@ -1,9 +1,10 @@
 """Filters the newsletter document uses: photo sources for print, KPI figures as people write them."""
 
+import datetime as dt
 from decimal import Decimal
 
 from django import template
-from django.utils import formats
+from django.utils import formats, timezone
 
 from newsletters import pdf
 from programmes.models import chinese_active
@@ -59,6 +60,8 @@ def longdate(value) -> str:
     """A date as the newsletter writes it: '14 November 2014', or '2014年11月14日' in Chinese."""
     if not value:
         return ""
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
     return formats.date_format(value, "Y年n月j日" if chinese_active() else "j F Y")
 
 

@@ -167,8 +167,15 @@ def test_issue_numbers_and_periods_are_unique_and_bimonthly():
     issue = f.IssueFactory(number=5, period_start=dt.date(2014, 11, 1))
     assert_refused(
         lambda: f.IssueFactory.build(number=5, period_start=dt.date(2015, 1, 1)),
-        "Newsletter issue with this Number already exists",
+        "Issue No. 5 covers November–December 2014",
     )
-    assert_refused(lambda: f.IssueFactory.build(number=6, period_start=issue.period_start), "already an issue")
+    assert_refused(lambda: f.IssueFactory.build(number=6, period_start=issue.period_start), "already covers")
+    # an edition in another language shares number and period, once per language
+    f.IssueFactory.build(number=5, period_start=issue.period_start, language="zh-hans").full_clean()
+    f.IssueFactory(number=5, period_start=issue.period_start, language="zh-hans")
+    assert_refused(
+        lambda: f.IssueFactory.build(number=5, period_start=issue.period_start, language="zh-hans"),
+        "There is already an issue with this number in this language.",
+    )
     assert_refused(lambda: f.IssueFactory.build(number=7, period_start=dt.date(2015, 2, 1)), "first day of January")
     assert_refused(lambda: f.IssueFactory.build(number=0, period_start=dt.date(2015, 3, 1)), "start at 1")

@@ -1,6 +1,7 @@
 """The demo's issues 1, 2 and 5 of 2014: assembled from the records, rendered and published by load_demo."""
 
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -12,8 +13,8 @@ from .conftest import in_order, pdf_text
 pytestmark = pytest.mark.django_db
 
 
-def version_text(number: int) -> str:
-    version = IssueVersion.objects.get(issue__number=number)
+def version_text(number: int, language: str = "en") -> str:
+    version = IssueVersion.objects.get(issue__number=number, issue__language=language)
     with version.pdf.open("rb") as fh:
         return pdf_text(fh.read())
 
@@ -21,7 +22,8 @@ def version_text(number: int) -> str:
 def test_load_demo_publishes_issues_1_2_and_5_with_their_sections_in_order(settings):
     settings.DEBUG = True
     call_command("load_demo", stdout=io.StringIO())
-    assert sorted(Issue.objects.filter(status="published").values_list("number", flat=True)) == [1, 2, 5]
+    published = Issue.objects.filter(status="published").order_by("number", "language")
+    assert list(published.values_list("number", "language")) == [(1, "en"), (2, "en"), (5, "en"), (5, "zh-hans")]
 
     in_order(
         version_text(1),
@@ -93,6 +95,25 @@ def test_load_demo_publishes_issues_1_2_and_5_with_their_sections_in_order(setti
     in_order(text5, "Defect / reject rate", "4.13", "0.61", "−3.52")
     in_order(text5, "On-time delivery", "88.6", "92.58", "+3.98")
     in_order(text5, "Cost savings / benefits", "0", "255,700", "+255,700")
+
+    # the Chinese edition of issue 5: the same items, with the records' Chinese text and Chinese headings
+    text5zh = re.sub(r"\s+", "", version_text(5, "zh-hans"))
+    in_order(
+        text5zh,
+        "SCORE中国电子简报第5期，2014年12月",
+        "这是2014年最后一期SCORE简报",
+        "SCORE最新动态",
+        "广东广州：BSCI与NEWAsiaSolutions合作继续开展SCORE培训",
+        "江苏泰兴：模块二“质量管理”企业培训",
+        "SCORE培训师点评",
+        "在SCORE实施过程中",
+        "企业改善成果",
+        "YuchengFutongElectric",
+        "近期重点活动",
+        "上海：SGS培训师师资培训",
+        "企业社会责任实践分享",
+    )
+    assert "The Latest SCORE News" not in version_text(5, "zh-hans")
 
     # running load_demo again changes nothing
     versions = list(IssueVersion.objects.values_list("pk", "pdf"))

@@ -16,11 +16,21 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("number", type=int, help="The issue number.")
         parser.add_argument("--output", "-o", required=True, help="Where to write the PDF.")
+        parser.add_argument(
+            "--language", help="The edition, e.g. en or zh-hans (needed when the issue has editions in several)."
+        )
 
-    def handle(self, *args, number: int, output: str, **options):
-        issue = Issue.objects.filter(number=number).first()
-        if issue is None:
-            raise CommandError(f"There is no issue No. {number}.")
+    def handle(self, *args, number: int, output: str, language: str | None = None, **options):
+        editions = Issue.objects.filter(number=number)
+        if language:
+            editions = editions.filter(language=language)
+        found = list(editions)
+        if not found:
+            raise CommandError(f"There is no issue No. {number}" + (f" in {language!r}." if language else "."))
+        if len(found) > 1:
+            languages = ", ".join(sorted(e.language for e in found))
+            raise CommandError(f"Issue No. {number} has editions in {languages}: choose one with --language.")
+        issue = found[0]
         if issue.is_frozen:
             version = issue.versions.order_by("-version").first()
             source = version.pdf
