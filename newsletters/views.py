@@ -292,7 +292,7 @@ RECORDS = {
         "selector": selectors.news_items_visible_to,
         "form": forms.NewsItemForm,
         "save": lambda obj: services.news_item_save(news_item=obj),
-        "search": ["title", "place", "body"],
+        "search": ["title", "place", "body", "title_zh", "place_zh", "body_zh"],
         "columns": [
             ("date", _lazy("Date")),
             ("place", _lazy("Place")),
@@ -306,7 +306,7 @@ RECORDS = {
         "selector": selectors.events_visible_to,
         "form": forms.EventForm,
         "save": lambda obj: services.event_save(event=obj),
-        "search": ["title", "place", "body"],
+        "search": ["title", "place", "body", "title_zh", "place_zh", "body_zh"],
         "columns": [
             ("starts_on", _lazy("Starts")),
             ("ends_on", _lazy("Ends")),
@@ -320,7 +320,7 @@ RECORDS = {
         "selector": selectors.expert_comments_visible_to,
         "form": forms.ExpertCommentForm,
         "save": lambda obj: services.expert_comment_save(expert_comment=obj),
-        "search": ["trainer__name", "heading", "quote"],
+        "search": ["trainer__name", "heading", "quote", "heading_zh", "quote_zh"],
         "columns": [("given_on", _lazy("Date")), ("trainer", _lazy("Trainer")), ("heading", _lazy("Heading"))],
         "title": _lazy("Expert comments"),
         "singular": _lazy("expert comment"),

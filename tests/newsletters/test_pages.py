@@ -239,5 +239,8 @@ def test_an_editor_gives_a_news_item_its_chinese_text_and_a_chinese_issue_shows_
     # then the issue page flags one fewer, and the preview prints the Chinese
     page = client.get(f"/newsletters/issues/{issue.pk}/").content.decode()
     assert page.count('data-testid="english-only"') == 4
+    # and the news list finds it by its Chinese text
+    found = client.get("/newsletters/news/?q=泰兴").content.decode()
+    assert "ToE on Module 2" in found and "Developing HR handbook" not in found
     preview = client.get(f"/newsletters/issues/{issue.pk}/preview/").content.decode()
     assert "江苏泰兴：模块二企业培训" in preview and "ToE on Module 2" not in preview
