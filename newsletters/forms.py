@@ -153,3 +153,9 @@ class IssueForm(forms.ModelForm):
         model = Issue
         fields = ["title", "introduction", "language"]
         widgets = {"introduction": forms.Textarea(attrs={"rows": 7})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # an issue with an edition in another language keeps its language: each edition is one language
+        if self.instance.pk and Issue.objects.filter(number=self.instance.number).exclude(pk=self.instance.pk).exists():
+            del self.fields["language"]

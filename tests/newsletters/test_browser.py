@@ -41,6 +41,20 @@ def test_editor_publishes_an_issue_that_visitors_can_read(page, browser, live_se
     page.get_by_role("button", name="Publish").click()
     page.get_by_role("link", name="In the archive").wait_for()
 
+    # when they make the Chinese edition, whose news item has no Chinese text yet
+    page.get_by_role("button", name="Make the Simplified Chinese edition").click()
+    page.get_by_text("The Simplified Chinese edition of Issue No. 4 was made with the same items").wait_for()
+    assert page.get_by_test_id("edition-language").inner_text() == "Simplified Chinese"
+    assert page.get_by_test_id("english-only").count() == 1
+    page.get_by_label("Editorial introduction").fill("TÜV莱茵中国成为首家获得许可的SCORE培训机构。")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_text("The introduction was saved.").wait_for()
+    page.get_by_role("button", name="Render PDF").click()
+    page.get_by_role("button", name="Publish").wait_for(timeout=60_000)
+    screenshot(page, "newsletters-03b-chinese-edition-ready")
+    page.get_by_role("button", name="Publish").click()
+    page.get_by_role("link", name="In the archive").wait_for()
+
     # then a visitor without an account finds it in the public archive, newest first after No. 5
     visitor = browser.new_context(base_url=live_server.url).new_page()
     visitor.goto("/newsletter/")
@@ -53,3 +67,9 @@ def test_editor_publishes_an_issue_that_visitors_can_read(page, browser, live_se
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.body())).pages).split())
     assert "first licensed SCORE provider" in text
     assert "ILO signs first license agreement" in text
+    # and the Chinese edition is offered beside it, with its own PDF
+    card = visitor.locator("article", has_text="Issue No. 4")
+    assert card.get_by_test_id("edition-en").is_visible() and card.get_by_test_id("edition-zh-hans").is_visible()
+    response = visitor.request.get("/newsletter/4/zh-hans/pdf/")
+    text = "".join("".join(p.extract_text() for p in PdfReader(io.BytesIO(response.body())).pages).split())
+    assert "TÜV莱茵中国成为首家获得许可的SCORE培训机构。" in text and "SCORE最新动态" in text

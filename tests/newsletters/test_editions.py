@@ -69,7 +69,7 @@ def test_an_editor_makes_the_chinese_edition_from_the_issue_page(client, editor,
     english = make_issue()
     client.force_login(editor)
     page = client.get(english.get_absolute_url()).content.decode()
-    assert "Make the Simplified Chinese edition" in page
+    assert "Make the Simplified Chinese edition" in page and 'id="id_language"' in page
     response = client.post(f"/newsletters/issues/{english.pk}/editions/", {"language": "zh-hans"}, follow=True)
     chinese = Issue.objects.get(number=english.number, language="zh-hans")
     assert response.redirect_chain[-1][0] == chinese.get_absolute_url()
@@ -77,6 +77,8 @@ def test_an_editor_makes_the_chinese_edition_from_the_issue_page(client, editor,
     assert "The Simplified Chinese edition of Issue No. 7 was made with the same items" in page
     assert 'data-testid="edition-language">Simplified Chinese<' in page
     assert "Make the Simplified Chinese edition" not in page
+    # an edition keeps its language: the form has no language field once there are two
+    assert 'id="id_language"' not in page
     # a language the portal does not know is refused with a message, and nothing is made
     response = client.post(f"/newsletters/issues/{english.pk}/editions/", {"language": "fr"}, follow=True)
     assert "Choose a language for the new edition." in response.content.decode()
