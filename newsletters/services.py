@@ -441,7 +441,8 @@ def issue_reopen(*, issue: Issue) -> Issue:
 def issue_draft_next(*, today: dt.date | None = None) -> Issue | None:
     """At the start of a two-month period, draft the issue of the period that just ended and tell the editors.
 
-    Nothing happens when that period already has an issue (beat may run the task twice).
+    The draft gets an edition in each other language the latest issue had (the Chinese edition, say), with the
+    same items. Nothing happens when that period already has an issue (beat may run the task twice).
     """
     from score_portal.mail import email_notify
 
@@ -449,7 +450,15 @@ def issue_draft_next(*, today: dt.date | None = None) -> Issue | None:
     period_start = selectors.add_months(selectors.period_of(today), -2)
     if Issue.objects.filter(period_start=period_start).exists():
         return None
-    issue = issue_create(period_start=period_start)
+    latest = Issue.objects.filter(period_start__lt=period_start).order_by("-period_start").first()
+    languages = set(Issue.objects.filter(number=latest.number).values_list("language", flat=True)) if latest else set()
+    languages.discard(settings.LANGUAGE_CODE)
+    with transaction.atomic():
+        issue = issue_create(period_start=period_start)
+        editions = [
+            issue_edition_create(issue=issue, language=language)
+            for language in sorted(languages, key=selectors.language_rank)
+        ]
     recipients = list(
         User.objects.filter(is_active=True, groups__name=roles.EDITORS)
         .exclude(email="")
@@ -472,6 +481,11 @@ def issue_draft_next(*, today: dt.date | None = None) -> Issue | None:
         "end": formats.date_format(issue.period_end),
         "url": issue.get_absolute_url(),
     }
+    if editions:
+        body += "\n\n" + _("Its edition in %(languages)s was drafted too, with the same items: %(urls)s") % {
+            "languages": ", ".join(str(e.get_language_display()) for e in editions),
+            "urls": " ".join(e.get_absolute_url() for e in editions),
+        }
     email_notify(
         subject=_("Newsletter: draft of Issue No. %(number)s") % {"number": issue.number},
         body=body,

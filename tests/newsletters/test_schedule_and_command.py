@@ -41,6 +41,22 @@ def test_the_draft_of_the_next_issue_is_filled_and_the_editors_are_told(
     assert len(mail.outbox) == 1
 
 
+def test_the_next_draft_has_a_chinese_edition_when_the_latest_issue_had_one(editor, django_capture_on_commit_callbacks):
+    # given issue 4 in English and in Chinese
+    services.issue_edition_create(
+        issue=services.issue_create(period_start=dt.date(2014, 9, 1), number=4), language="zh-hans"
+    )
+    NewsItemFactory(title="Developing HR handbook", place="Yunnan", date=dt.date(2014, 11, 14))
+    # when beat drafts issue 5
+    with django_capture_on_commit_callbacks(execute=True):
+        issue = services.issue_draft_next(today=dt.date(2015, 1, 1))
+    # then issue 5 has both editions with the same items, and the editors are told of both
+    chinese = Issue.objects.get(number=5, language="zh-hans")
+    assert (issue.language, chinese.period_start) == ("en", issue.period_start)
+    assert chinese.items.filter(news_item__title="Developing HR handbook").exists()
+    assert chinese.get_absolute_url() in mail.outbox[0].body and "Simplified Chinese" in mail.outbox[0].body
+
+
 def test_the_beat_task_drafts_the_issue_of_the_period_that_just_ended(editor, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         issue_id = issue_draft_next.delay().get()
