@@ -139,12 +139,15 @@ def test_the_archive_offers_each_published_edition(client, make_issue):
     assert client.get("/newsletter/8/zh-hans/").status_code == 404
 
 
-def test_render_newsletter_asks_which_edition(make_issue, tmp_path):
+def test_render_newsletter_renders_the_english_edition_unless_told_another(make_issue, tmp_path):
     english = make_issue()
     _translate_some_records()
     services.issue_edition_create(issue=english, language="zh-hans")
-    out = tmp_path / "issue.pdf"
-    with pytest.raises(CommandError, match="has editions in en, zh-hans: choose one with --language"):
-        call_command("render_newsletter", "7", "--output", str(out), stdout=io.StringIO())
+    out, said = tmp_path / "issue.pdf", io.StringIO()
+    call_command("render_newsletter", "7", "--output", str(out), stdout=said)
+    assert "the en edition (use --language for zh-hans)" in said.getvalue()
+    assert "ToE on Module 2" in pdf_text(out.read_bytes())
     call_command("render_newsletter", "7", "--language", "zh-hans", "--output", str(out), stdout=io.StringIO())
     assert "模块二企业培训" in re.sub(r"\s+", "", pdf_text(out.read_bytes()))
+    with pytest.raises(CommandError, match="There is no issue No. 7 in 'fr'."):
+        call_command("render_newsletter", "7", "--language", "fr", "--output", str(out), stdout=io.StringIO())

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from newsletters import services
+from newsletters import selectors, services
 from newsletters.models import Issue
 
 
@@ -17,20 +17,20 @@ class Command(BaseCommand):
         parser.add_argument("number", type=int, help="The issue number.")
         parser.add_argument("--output", "-o", required=True, help="Where to write the PDF.")
         parser.add_argument(
-            "--language", help="The edition, e.g. en or zh-hans (needed when the issue has editions in several)."
+            "--language", help="The edition, e.g. en or zh-hans (default: the English one, or the only one)."
         )
 
     def handle(self, *args, number: int, output: str, language: str | None = None, **options):
         editions = Issue.objects.filter(number=number)
         if language:
             editions = editions.filter(language=language)
-        found = list(editions)
+        found = sorted(editions, key=lambda e: selectors.language_rank(e.language))
         if not found:
             raise CommandError(f"There is no issue No. {number}" + (f" in {language!r}." if language else "."))
-        if len(found) > 1:
-            languages = ", ".join(sorted(e.language for e in found))
-            raise CommandError(f"Issue No. {number} has editions in {languages}: choose one with --language.")
         issue = found[0]
+        if len(found) > 1:
+            others = ", ".join(e.language for e in found[1:])
+            self.stdout.write(f"Issue No. {number}: the {issue.language} edition (use --language for {others}).")
         if issue.is_frozen:
             version = issue.versions.order_by("-version").first()
             source = version.pdf
