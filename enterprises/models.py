@@ -203,6 +203,8 @@ class Result(models.Model):
     )
     title = models.CharField(_("headline"), max_length=200, blank=True)
     narrative = models.TextField(_("narrative"), blank=True)
+    title_zh = models.CharField(_("headline in Chinese"), max_length=200, blank=True)
+    narrative_zh = models.TextField(_("narrative in Chinese"), blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -234,6 +236,14 @@ class Result(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("results:result_detail", args=[self.pk])
+
+    # The Chinese text where there is one, while Chinese is active (the Chinese newsletter, the portal in Chinese).
+    local_title = property(lambda self: localised(self, "title"))
+    local_narrative = property(lambda self: localised(self, "narrative"))
+    # Every text it has in English has its Chinese too (a result of KPI lines only needs none).
+    has_chinese = property(
+        lambda self: bool(self.title_zh or not self.title) and bool(self.narrative_zh or not self.narrative)
+    )
 
 
 class KPILine(models.Model):

@@ -46,6 +46,17 @@ class ResultForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("What the Enterprise Improvement Team did and what changed."),
     )
+    title_zh = forms.CharField(
+        label=_("Headline in Chinese"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"lang": "zh-Hans"}),
+    )
+    narrative_zh = forms.CharField(
+        label=_("Narrative in Chinese"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "lang": "zh-Hans"}),
+    )
 
     def __init__(self, *args, user, result: Result | None = None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -89,6 +89,8 @@ def result_create(
     training_round: TrainingRound | None = None,
     title: str = "",
     narrative: str = "",
+    title_zh: str = "",
+    narrative_zh: str = "",
 ) -> Result:
     """A partner starts a draft result for one of its enterprises; the result is its organisation's."""
     org_id = roles.partner_organisation_id(by)
@@ -111,6 +113,8 @@ def result_create(
         organisation_id=org_id,
         title=title.strip(),
         narrative=narrative.strip(),
+        title_zh=title_zh.strip(),
+        narrative_zh=narrative_zh.strip(),
         author=by,
         status=Result.Status.DRAFT,
     )
@@ -132,13 +136,25 @@ def _check_round(by, module: Module, training_round: TrainingRound | None) -> No
 
 @transaction.atomic
 def result_update(
-    *, result: Result, by: User, title: str, narrative: str, training_round: TrainingRound | None = None
+    *,
+    result: Result,
+    by: User,
+    title: str,
+    narrative: str,
+    training_round: TrainingRound | None = None,
+    title_zh: str | None = None,
+    narrative_zh: str | None = None,
 ) -> Result:
-    """Change a draft or returned result's headline, narrative and round (the author stays who it was)."""
+    """Change a draft or returned result's headline, narrative (and their Chinese text, when given) and round
+    (the author stays who it was)."""
     result = Result.objects.select_for_update().get(pk=result.pk)
     _require_edit(result, by)
     _check_round(by, result.module, training_round)
     result.title, result.narrative, result.training_round = title.strip(), narrative.strip(), training_round
+    if title_zh is not None:
+        result.title_zh = title_zh.strip()
+    if narrative_zh is not None:
+        result.narrative_zh = narrative_zh.strip()
     result._history_user = by
     result.full_clean()
     result.save()

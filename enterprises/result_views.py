@@ -148,7 +148,16 @@ class HistoryEntry:
 
 
 TRACKED = {
-    Result: ["title", "narrative", "status", "training_round_id", "approved_at", "author_id"],
+    Result: [
+        "title",
+        "narrative",
+        "title_zh",
+        "narrative_zh",
+        "status",
+        "training_round_id",
+        "approved_at",
+        "author_id",
+    ],
     KPILine: ["kpi_id", "baseline_value", "baseline_date", "followup_value", "followup_date", "note"],
     PhotoPair: ["order"],
     Photo: ["caption", "credit", "image"],
@@ -311,6 +320,8 @@ def _result_form_page(request, result: Result | None):
                             training_round=data["training_round"],
                             title=data["title"],
                             narrative=data["narrative"],
+                            title_zh=data["title_zh"],
+                            narrative_zh=data["narrative_zh"],
                         )
                     else:
                         saved = result_services.result_update(
@@ -319,6 +330,8 @@ def _result_form_page(request, result: Result | None):
                             title=data["title"],
                             narrative=data["narrative"],
                             training_round=data["training_round"],
+                            title_zh=data["title_zh"],
+                            narrative_zh=data["narrative_zh"],
                         )
                     _save_lines(request, saved, formset)
             except ValidationError as exc:
@@ -336,7 +349,13 @@ def _result_form_page(request, result: Result | None):
             if "enterprise" in initial and not enterprises_visible_to(user).filter(pk=initial["enterprise"]).exists():
                 raise Http404
         else:
-            initial = {"title": result.title, "narrative": result.narrative, "training_round": result.training_round_id}
+            initial = {
+                "title": result.title,
+                "narrative": result.narrative,
+                "title_zh": result.title_zh,
+                "narrative_zh": result.narrative_zh,
+                "training_round": result.training_round_id,
+            }
         form = ResultForm(initial=initial, user=user, result=result)
         lines = list(result.kpi_lines.select_related("kpi")) if result else []
         formset = KPILineFormSet(prefix="lines", kpis=kpis, initial=kpi_line_initial(lines))

@@ -119,10 +119,7 @@ class IssueCreateForm(forms.Form):
         label=_("Language"),
         choices=settings.LANGUAGES,
         initial="en",
-        help_text=_(
-            "Headings, dates and the masthead, and the Chinese text of news, events and comments where they have "
-            "one; results print as they were entered."
-        ),
+        help_text=_("Headings, dates and the masthead, and the Chinese text of the records where they have one."),
     )
     title = forms.CharField(label=_("Title"), max_length=200, required=False, help_text=_("Leave empty for the usual."))
     introduction = forms.CharField(

@@ -141,8 +141,8 @@ class Issue(models.Model):
         choices=settings.LANGUAGES,
         default="en",
         help_text=_(
-            "The language the issue is printed in: headings, dates, masthead, and the Chinese text of news, events "
-            "and comments where they have one. Results print as they were entered."
+            "The language the issue is printed in: headings, dates, masthead, and the Chinese text of its records "
+            "where they have one."
         ),
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)

@@ -200,8 +200,7 @@ class _Loader:
                 {
                     "training_round": self.rounds.get(row.get("round")),
                     "organisation": self.orgs.get(row.get("organisation")),
-                    "title": row.get("title", ""),
-                    "narrative": row.get("narrative", ""),
+                    **_texts(row, "title", "narrative", "title_zh", "narrative_zh"),
                     "status": Result.Status.APPROVED,
                     "approved_at": timezone.make_aware(dt.datetime.combine(approved_on, dt.time(12))),
                 },

@@ -255,6 +255,7 @@ def test_a_chinese_issue_prints_its_headings_and_dates_in_chinese(make_issue):
 
 def test_a_chinese_issue_prints_the_chinese_text_of_its_records_and_english_where_there_is_none(make_issue):
     # given the period's records, three of them with Chinese text and the rest without
+    from enterprises.models import Result
     from newsletters.models import Event, ExpertComment, NewsItem
 
     issue = make_issue()
@@ -263,6 +264,7 @@ def test_a_chinese_issue_prints_the_chinese_text_of_its_records_and_english_wher
     )
     Event.objects.filter(title="ToT for SGS trainers").update(title_zh="SGS培训师师资培训", place_zh="上海")
     ExpertComment.objects.update(heading_zh="SCORE培训师点评", quote_zh="SCORE是一个具有持久生命力的项目。")
+    Result.objects.filter(title="Copper powder recovery up").update(title_zh="铜粉回收率提高")
     # when the issue is printed in English, then in Chinese
     english = stored_pdf_text(services.issue_render(issue_id=issue.pk))
     services.issue_update(issue=issue, title="SCORE 中国电子简报", introduction="欢迎阅读。", language="zh-hans")
@@ -276,6 +278,7 @@ def test_a_chinese_issue_prints_the_chinese_text_of_its_records_and_english_wher
     assert "上海：SGS培训师师资培训" in compact
     assert "SCORE培训师点评" in compact and "SCORE是一个具有持久生命力的项目。" in compact
     assert "ToE on Module 2" not in chinese and "sustainable vitality" not in chinese
+    assert "铜粉回收率提高" in compact and "Copper powder recovery up" not in chinese
     assert "Developing HR handbook" in chinese  # no Chinese text: printed as entered
 
 

@@ -213,8 +213,8 @@ def test_an_editor_gives_a_news_item_its_chinese_text_and_a_chinese_issue_shows_
     services.issue_update(issue=issue, title="SCORE 中国电子简报", introduction="", language="zh-hans")
     client.force_login(editor)
     page = client.get(f"/newsletters/issues/{issue.pk}/").content.decode()
-    # then every news item, event and comment without Chinese text is flagged, the result is not
-    assert page.count('data-testid="english-only"') == 5  # 3 news items, 1 event, 1 comment
+    # then every record with English text and no Chinese is flagged
+    assert page.count('data-testid="english-only"') == 6  # 3 news items, 1 event, 1 comment, 1 result
     # when the editor opens a news item, the Chinese fields stand apart under their own heading
     item = issue.items.get(news_item__title="ToE on Module 2").news_item
     form = client.get(f"/newsletters/news/{item.pk}/").content.decode()
@@ -238,7 +238,7 @@ def test_an_editor_gives_a_news_item_its_chinese_text_and_a_chinese_issue_shows_
     assert (item.place_zh, item.title_zh) == ("江苏泰兴", "模块二企业培训")
     # then the issue page flags one fewer, and the preview prints the Chinese
     page = client.get(f"/newsletters/issues/{issue.pk}/").content.decode()
-    assert page.count('data-testid="english-only"') == 4
+    assert page.count('data-testid="english-only"') == 5
     # and the news list finds it by its Chinese text
     found = client.get("/newsletters/news/?q=泰兴").content.decode()
     assert "ToE on Module 2" in found and "Developing HR handbook" not in found

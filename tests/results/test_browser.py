@@ -29,8 +29,10 @@ def test_partner_enters_submits_corrects_and_officer_returns_then_approves(
     browser_login(page, "partner-a")
     page.goto(f"/results/new/?enterprise={side_a.enterprise.pk}")
     page.get_by_label("Module").select_option(label="M1 Workplace Cooperation")
-    page.get_by_label("Headline").fill("Defects down from 4.13 % to 0.61 %")
-    page.get_by_label("Narrative").fill("The Enterprise Improvement Team met every Thursday.")
+    page.get_by_label("Headline", exact=True).fill("Defects down from 4.13 % to 0.61 %")
+    page.get_by_label("Narrative", exact=True).fill("The Enterprise Improvement Team met every Thursday.")
+    page.get_by_text("For the Chinese edition of the newsletter (optional)").click()
+    page.get_by_label("Headline in Chinese").fill("缺陷率从4.13%降至0.61%")
     page.locator("#id_lines-0-kpi").select_option(label="Defect / reject rate")
     page.locator("#id_lines-0-baseline_value").fill("4.13")
     page.locator("#id_lines-0-baseline_date").fill("2014-08-01")
@@ -46,6 +48,7 @@ def test_partner_enters_submits_corrects_and_officer_returns_then_approves(
     page.get_by_role("button", name="Save draft").click()
     page.wait_for_url("**/results/*/")
     assert page.get_by_test_id("status").inner_text() == "Draft"
+    assert "缺陷率从4.13%降至0.61%" in page.get_by_test_id("chinese-text").inner_text()
 
     # ... adds a before/after photo pair
     page.get_by_label("Before photo").set_input_files(str(before))
