@@ -307,6 +307,7 @@ class Photo(models.Model):
     width = models.PositiveIntegerField(_("width"), null=True, blank=True)
     height = models.PositiveIntegerField(_("height"), null=True, blank=True)
     caption = models.CharField(_("caption"), max_length=300)
+    caption_zh = models.CharField(_("caption in Chinese"), max_length=300, blank=True)
     credit = models.CharField(_("credit"), max_length=200, blank=True)
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     history = HistoricalRecords()
@@ -317,6 +318,8 @@ class Photo(models.Model):
 
     def __str__(self) -> str:
         return self.caption[:60]
+
+    local_caption = property(lambda self: localised(self, "caption"))
 
 
 class PhotoPair(models.Model):

@@ -193,13 +193,13 @@ def _stored(name: str) -> None:
 
 @files_discarded_on_failure()
 @transaction.atomic
-def photo_create(*, upload, caption: str, credit: str = "", by=None) -> Photo:
+def photo_create(*, upload, caption: str, credit: str = "", caption_zh: str = "", by=None) -> Photo:
     """Check an uploaded photo, store a cleaned master and its copies, and return the saved Photo."""
     source = _open(upload)
     fmt = source.format
     image = _scaled(_cleaned(source), MASTER_LONG_SIDE)
     source.close()
-    photo = Photo(caption=caption, credit=credit, width=image.width, height=image.height)
+    photo = Photo(caption=caption, caption_zh=caption_zh, credit=credit, width=image.width, height=image.height)
     if by is not None:
         photo._history_user = by
     stem = uuid.uuid4().hex

@@ -166,6 +166,15 @@ class PhotoPairForm(forms.Form):
     before_caption = forms.CharField(label=_("Before caption"), max_length=300)
     after = PhotoField(label=_("After photo"))
     after_caption = forms.CharField(label=_("After caption"), max_length=300)
+    before_caption_zh = forms.CharField(
+        label=_("Before caption in Chinese"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput({"lang": "zh-Hans"}),
+    )
+    after_caption_zh = forms.CharField(
+        label=_("After caption in Chinese"), max_length=300, required=False, widget=forms.TextInput({"lang": "zh-Hans"})
+    )
     credit = forms.CharField(label=_("Credit"), max_length=200, required=False, help_text=_("Who took the photos."))
 
 

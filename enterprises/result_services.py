@@ -315,12 +315,14 @@ def photo_pair_add(
     after,
     after_caption: str,
     credit: str = "",
+    before_caption_zh: str = "",
+    after_caption_zh: str = "",
 ) -> PhotoPair:
     """Check and store a before/after pair of uploads (with their web, print and thumbnail copies)."""
     _require_edit(result, by)
-    sides = (("before", before, before_caption), ("after", after, after_caption))
+    sides = (("before", before, before_caption, before_caption_zh), ("after", after, after_caption, after_caption_zh))
     errors = {}
-    for side, upload, _caption in sides:  # check both before storing either, so a refusal leaves no files
+    for side, upload, _caption, _caption_zh in sides:  # check both before storing either, so a refusal leaves no files
         try:
             photos.photo_check(upload)
         except ValidationError as exc:
@@ -328,8 +330,10 @@ def photo_pair_add(
     if errors:
         raise ValidationError(errors)
     stored = {
-        side: photos.photo_create(upload=upload, caption=caption.strip(), credit=credit.strip(), by=by)
-        for side, upload, caption in sides
+        side: photos.photo_create(
+            upload=upload, caption=caption.strip(), caption_zh=caption_zh.strip(), credit=credit.strip(), by=by
+        )
+        for side, upload, caption, caption_zh in sides
     }
     last = result.photo_pairs.order_by("-order").values_list("order", flat=True).first() or 0
     pair = PhotoPair(result=result, before=stored["before"], after=stored["after"], order=last + 1)

@@ -160,7 +160,7 @@ TRACKED = {
     ],
     KPILine: ["kpi_id", "baseline_value", "baseline_date", "followup_value", "followup_date", "note"],
     PhotoPair: ["order"],
-    Photo: ["caption", "credit", "image"],
+    Photo: ["caption", "caption_zh", "credit", "image"],
 }
 ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
 
@@ -444,6 +444,8 @@ def photo_pair_add(request, pk: int):
                 after=data["after"],
                 after_caption=data["after_caption"],
                 credit=data["credit"],
+                before_caption_zh=data["before_caption_zh"],
+                after_caption_zh=data["after_caption_zh"],
             )
         except ValidationError as exc:
             _form_errors(form, exc)

@@ -245,34 +245,43 @@ def issue_html(issue: Issue) -> str:
 
 
 def issue_snapshot(issue: Issue) -> dict:
-    """What an issue printed, as data (kept with each published version)."""
+    """What an issue printed, as data, in the edition's language (kept with each published version)."""
     content = selectors.issue_content(issue)
-    return {
-        "number": issue.number,
-        "period_start": issue.period_start.isoformat(),
-        "title": issue.title,
-        "introduction": issue.introduction,
-        "news": [{"id": n.pk, "place": n.place, "title": n.title, "date": n.date.isoformat()} for n in content.news],
-        "comments": [{"id": c.pk, "trainer": c.trainer.name, "quote": c.quote} for c in content.comments],
-        "results": [
-            {
-                "id": r.pk,
-                "enterprise": r.enterprise.name,
-                "title": r.title,
-                "kpis": [
-                    {"kpi": k.kpi.name, "baseline": str(k.baseline_value), "followup": str(k.followup_value)}
-                    for k in r.kpi_lines.all()
-                ],
-                "photo_pairs": [{"before": p.before.caption, "after": p.after.caption} for p in r.photo_pairs.all()],
-            }
-            for r in content.results
-        ],
-        "events": [{"id": e.pk, "title": e.title, "starts_on": e.starts_on.isoformat()} for e in content.events],
-        "features": [
-            {"id": n.pk, "section": n.section, "title": n.title}
-            for n in [*content.csr, *content.practice, *content.features]
-        ],
-    }
+    with translation.override(issue.language):
+        return {
+            "number": issue.number,
+            "language": issue.language,
+            "period_start": issue.period_start.isoformat(),
+            "title": issue.title,
+            "introduction": issue.introduction,
+            "news": [
+                {"id": n.pk, "place": n.local_place, "title": n.local_title, "date": n.date.isoformat()}
+                for n in content.news
+            ],
+            "comments": [{"id": c.pk, "trainer": c.trainer.name, "quote": c.local_quote} for c in content.comments],
+            "results": [
+                {
+                    "id": r.pk,
+                    "enterprise": r.enterprise.name,
+                    "title": r.local_title,
+                    "kpis": [
+                        {"kpi": str(k.kpi), "baseline": str(k.baseline_value), "followup": str(k.followup_value)}
+                        for k in r.kpi_lines.all()
+                    ],
+                    "photo_pairs": [
+                        {"before": p.before.local_caption, "after": p.after.local_caption} for p in r.photo_pairs.all()
+                    ],
+                }
+                for r in content.results
+            ],
+            "events": [
+                {"id": e.pk, "title": e.local_title, "starts_on": e.starts_on.isoformat()} for e in content.events
+            ],
+            "features": [
+                {"id": n.pk, "section": n.section, "title": n.local_title}
+                for n in [*content.csr, *content.practice, *content.features]
+            ],
+        }
 
 
 # --- Rendering ---------------------------------------------------------------------------------------

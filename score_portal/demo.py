@@ -255,7 +255,7 @@ class _Loader:
         pair = PhotoPair.objects.filter(result=result, order=order).select_related("before", "after").first()
         if pair is None:
             sides = {
-                side: self.photo(photo[side], photo[f"{side}_caption"], photo.get("credit", ""))
+                side: self.photo(photo[side], photo.get("credit", ""), **self.captions(photo, side))
                 for side in ("before", "after")
             }
             PhotoPair.objects.create(result=result, order=order, **sides)
@@ -263,18 +263,24 @@ class _Loader:
             return
         for side in ("before", "after"):
             stored = getattr(pair, side)
-            texts = {"caption": photo[f"{side}_caption"], "credit": photo.get("credit", "")}
+            texts = {"credit": photo.get("credit", ""), **self.captions(photo, side)}
             changed = [k for k, v in texts.items() if getattr(stored, k) != v]
             if changed:
                 for k in changed:
                     setattr(stored, k, texts[k])
                 stored.save(update_fields=changed)
 
-    def photo(self, filename: str, caption: str, credit: str) -> Photo:
+    @staticmethod
+    def captions(photo: dict, side: str) -> dict[str, str]:
+        return {"caption": photo[f"{side}_caption"], "caption_zh": photo.get(f"{side}_caption_zh", "")}
+
+    def photo(self, filename: str, credit: str, *, caption: str, caption_zh: str) -> Photo:
         # Through the upload service, like a partner's photo: checked, cleaned, with its web/print/thumbnail copies.
         path = DEMO_DIR / "photos" / filename
         with path.open("rb") as fh:
-            return photos.photo_create(upload=File(fh, name=path.name), caption=caption, credit=credit)
+            return photos.photo_create(
+                upload=File(fh, name=path.name), caption=caption, caption_zh=caption_zh, credit=credit
+            )
 
     def newsletter_records(self):
         for row in self.data.get("news", []):

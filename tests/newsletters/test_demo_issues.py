@@ -111,6 +111,8 @@ def test_load_demo_publishes_issues_1_2_and_5_with_their_sections_in_order(setti
         "YuchengFutongElectric",
         "改善团队每周例会，收到307条建议，缺陷率从4.13%降至0.61%",
         "企业改善团队每周四召开例会。",
+        "搬运油桶需要两名工人，费时费力",
+        "使用搬运车降低了劳动强度，提高了效率",
         "近期重点活动",
         "上海：SGS培训师师资培训",
         "企业社会责任实践分享",

@@ -1,5 +1,7 @@
 """The whole approval cycle in a real browser (Playwright driving Debian's Chromium)."""
 
+import re
+
 import pytest
 from django.core import mail
 
@@ -52,9 +54,11 @@ def test_partner_enters_submits_corrects_and_officer_returns_then_approves(
 
     # ... adds a before/after photo pair
     page.get_by_label("Before photo").set_input_files(str(before))
-    page.get_by_label("Before caption").fill("Moving oil barrels needed two workers")
+    page.get_by_label(re.compile(r"^\s*Before caption\W*$")).fill("Moving oil barrels needed two workers")
     page.get_by_label("After photo").set_input_files(str(after))
-    page.get_by_label("After caption").fill("A handling cart lowered labour intensity")
+    page.get_by_label(re.compile(r"^\s*After caption\W*$")).fill("A handling cart lowered labour intensity")
+    page.get_by_text("Captions for the Chinese edition of the newsletter (optional)").click()
+    page.get_by_label("After caption in Chinese").fill("使用搬运车降低了劳动强度")
     page.get_by_label("Credit").fill("CEC")
     page.get_by_role("button", name="Upload the pair").click()
     page.get_by_text("The photo pair is added.").wait_for()
@@ -66,6 +70,7 @@ def test_partner_enters_submits_corrects_and_officer_returns_then_approves(
         page.wait_for_function("img => img.complete", arg=image.element_handle())
         assert image.evaluate("img => img.naturalWidth") > 0
     assert "/results/photos/" in images.first.get_attribute("src")
+    assert "使用搬运车降低了劳动强度" in page.locator(".photo-pair").inner_text()
     # ... and submits
     page.get_by_role("button", name="Submit for approval").click()
     page.get_by_text("Submitted. The SCORE officers have been told.").wait_for()
