@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from programmes.models import Module, Organisation, TrainingRound, localised
+from programmes.models import Module, Organisation, TrainingRound, localised, translated
 from trainers.models import Trainer
 
 
@@ -241,9 +241,7 @@ class Result(models.Model):
     local_title = property(lambda self: localised(self, "title"))
     local_narrative = property(lambda self: localised(self, "narrative"))
     # Every text it has in English has its Chinese too (a result of KPI lines only needs none).
-    has_chinese = property(
-        lambda self: bool(self.title_zh or not self.title) and bool(self.narrative_zh or not self.narrative)
-    )
+    has_chinese = property(lambda self: translated(self, "title", "narrative"))
 
 
 class KPILine(models.Model):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programmes.models import Module, TrainingRound
 from programmes.selectors import rounds_visible_to
-from score_portal.widgets import SearchSelect
+from score_portal.widgets import ChineseFieldsMixin, SearchSelect
 
 from . import imports, photos
 from .models import KPI, KPILine, Result
@@ -25,7 +25,7 @@ class RoundChoiceField(forms.ModelChoiceField):
         return f"{obj.module.code} {obj.get_kind_short()} {obj.city}, {obj.start:%Y-%m-%d} – {obj.end:%Y-%m-%d}"
 
 
-class ResultForm(forms.Form):
+class ResultForm(ChineseFieldsMixin, forms.Form):
     enterprise = forms.ModelChoiceField(queryset=None, label=_("Enterprise"))
     module = forms.ModelChoiceField(queryset=Module.objects.all(), label=_("Module"))
     training_round = RoundChoiceField(
@@ -46,16 +46,9 @@ class ResultForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("What the Enterprise Improvement Team did and what changed."),
     )
-    title_zh = forms.CharField(
-        label=_("Headline in Chinese"),
-        max_length=200,
-        required=False,
-        widget=forms.TextInput(attrs={"lang": "zh-Hans"}),
-    )
+    title_zh = forms.CharField(label=_("Headline in Chinese"), max_length=200, required=False)
     narrative_zh = forms.CharField(
-        label=_("Narrative in Chinese"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4, "lang": "zh-Hans"}),
+        label=_("Narrative in Chinese"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
 
     def __init__(self, *args, user, result: Result | None = None, **kwargs):
@@ -161,20 +154,13 @@ class PhotoField(forms.FileField):
         return upload
 
 
-class PhotoPairForm(forms.Form):
+class PhotoPairForm(ChineseFieldsMixin, forms.Form):
     before = PhotoField(label=_("Before photo"))
     before_caption = forms.CharField(label=_("Before caption"), max_length=300)
     after = PhotoField(label=_("After photo"))
     after_caption = forms.CharField(label=_("After caption"), max_length=300)
-    before_caption_zh = forms.CharField(
-        label=_("Before caption in Chinese"),
-        max_length=300,
-        required=False,
-        widget=forms.TextInput({"lang": "zh-Hans"}),
-    )
-    after_caption_zh = forms.CharField(
-        label=_("After caption in Chinese"), max_length=300, required=False, widget=forms.TextInput({"lang": "zh-Hans"})
-    )
+    before_caption_zh = forms.CharField(label=_("Before caption in Chinese"), max_length=300, required=False)
+    after_caption_zh = forms.CharField(label=_("After caption in Chinese"), max_length=300, required=False)
     credit = forms.CharField(label=_("Credit"), max_length=200, required=False, help_text=_("Who took the photos."))
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from programmes.models import TrainingRound
+from score_portal.widgets import ChineseFieldsMixin
 from trainers.models import Trainer
 
 from . import selectors
@@ -22,7 +23,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class ChineseTextForm(forms.ModelForm):
+class ChineseTextForm(ChineseFieldsMixin, forms.ModelForm):
     """A record form whose `*_zh` fields stand apart, under a heading that says what they are for."""
 
     def __init__(self, *args, **kwargs):
@@ -52,9 +53,7 @@ class NewsItemForm(ChineseTextForm):
         widgets = {
             "date": DateInput(),
             "body": forms.Textarea(attrs={"rows": 8}),
-            "body_zh": forms.Textarea(attrs={"rows": 6, "lang": "zh-Hans"}),
-            "title_zh": forms.TextInput(attrs={"lang": "zh-Hans"}),
-            "place_zh": forms.TextInput(attrs={"lang": "zh-Hans"}),
+            "body_zh": forms.Textarea(attrs={"rows": 6}),
         }
 
     def __init__(self, *args, **kwargs):
@@ -70,9 +69,7 @@ class EventForm(ChineseTextForm):
             "starts_on": DateInput(),
             "ends_on": DateInput(),
             "body": forms.Textarea(attrs={"rows": 6}),
-            "body_zh": forms.Textarea(attrs={"rows": 4, "lang": "zh-Hans"}),
-            "title_zh": forms.TextInput(attrs={"lang": "zh-Hans"}),
-            "place_zh": forms.TextInput(attrs={"lang": "zh-Hans"}),
+            "body_zh": forms.Textarea(attrs={"rows": 4}),
         }
 
 
@@ -83,8 +80,7 @@ class ExpertCommentForm(ChineseTextForm):
         widgets = {
             "given_on": DateInput(),
             "quote": forms.Textarea(attrs={"rows": 10}),
-            "heading_zh": forms.TextInput(attrs={"lang": "zh-Hans"}),
-            "quote_zh": forms.Textarea(attrs={"rows": 8, "lang": "zh-Hans"}),
+            "quote_zh": forms.Textarea(attrs={"rows": 8}),
         }
 
     def __init__(self, *args, **kwargs):

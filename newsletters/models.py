@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from programmes.models import TrainingRound, chinese_active, localised
+from programmes.models import TrainingRound, chinese_active, localised, translated
 from trainers.models import Trainer
 
 
@@ -55,7 +55,7 @@ class NewsItem(models.Model):
     local_title = property(lambda self: localised(self, "title"))
     local_place = property(lambda self: localised(self, "place"))
     local_body = property(lambda self: localised(self, "body"))
-    has_chinese = property(lambda self: bool(self.title_zh and self.body_zh))
+    has_chinese = property(lambda self: translated(self, "title", "body"))
 
 
 class Event(models.Model):
@@ -93,7 +93,7 @@ class Event(models.Model):
     local_title = property(lambda self: localised(self, "title"))
     local_place = property(lambda self: localised(self, "place"))
     local_body = property(lambda self: localised(self, "body"))
-    has_chinese = property(lambda self: bool(self.title_zh and (self.body_zh or not self.body)))
+    has_chinese = property(lambda self: translated(self, "title", "body"))
 
 
 class ExpertComment(models.Model):
@@ -116,7 +116,7 @@ class ExpertComment(models.Model):
 
     local_heading = property(lambda self: localised(self, "heading"))
     local_quote = property(lambda self: localised(self, "quote"))
-    has_chinese = property(lambda self: bool(self.quote_zh))
+    has_chinese = property(lambda self: translated(self, "quote"))
 
 
 class Issue(models.Model):

@@ -411,7 +411,7 @@ def _published_version(number: int, language: str | None = None, version: int | 
         qs = qs.filter(issue__language=language)
     if version:
         qs = qs.filter(version=version)
-    found = sorted(qs.order_by("-version"), key=lambda v: (selectors.language_rank(v.issue.language), -v.version))
+    found = sorted(qs, key=lambda v: (selectors.language_rank(v.issue.language), -v.version))
     if not found:
         raise Http404
     return found[0]

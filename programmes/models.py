@@ -98,6 +98,11 @@ def localised(record, field: str) -> str:
     return (getattr(record, f"{field}_zh") if chinese_active() else "") or getattr(record, field)
 
 
+def translated(record, *fields: str) -> bool:
+    """Each of `fields` that has an English text has its `<field>_zh` too (an empty field needs none)."""
+    return all(getattr(record, f"{field}_zh") or not getattr(record, field) for field in fields)
+
+
 class Module(models.Model):
     """A SCORE training module. Data, not code: officers add modules."""
 

@@ -1,9 +1,21 @@
-"""A select for long lists: it renders a few options and a search box that asks the server for the rest."""
+"""Form widgets: a select for long lists (a few options and a search box that asks the server for the rest),
+and the marking of the fields that hold Chinese text."""
 
 from __future__ import annotations
 
 from django import forms
 from django.urls import reverse
+
+
+class ChineseFieldsMixin:
+    """Marks every `*_zh` field of the form as Chinese text (`lang="zh-Hans"`), for input methods, fonts and
+    screen readers."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name.endswith("_zh"):
+                field.widget.attrs["lang"] = "zh-Hans"
 
 
 class SearchSelect(forms.Select):
