@@ -6,8 +6,6 @@ from a ``*_visible_to(user)`` selector; what a user may not see is a 404.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Max, Q, Sum
@@ -15,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -66,7 +65,7 @@ class PortalListView(ExportMixin, SingleTableMixin, FilterView):
         return super().render_to_response(context, **kwargs)
 
     def get_export_filename(self, export_format):
-        return f"{self.export_name}-{dt.date.today():%Y-%m-%d}.{export_format}"
+        return f"{self.export_name}-{timezone.localdate():%Y-%m-%d}.{export_format}"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -27,6 +27,56 @@ def service_missing(reason: str):
     pytest.skip(reason)
 
 
+# --- The clock: date-sensitive tests run at two fixed clocks ---------------------------------------------
+# The portal counts days in its TIME_ZONE (Asia/Shanghai, UTC+8). Between 16:00 and 24:00 UTC the portal's
+# date is one day ahead of UTC, so a test that derives "today" in UTC fails only in the evening. Tests marked
+# `clock` run twice, once just before midnight UTC (when Shanghai is already on the next day) and once in the
+# early UTC morning (both on the same day), whatever the hour the suite runs at. `--clock` (or TEST_CLOCK)
+# runs every test at a chosen moment, e.g. `pytest --clock "2026-12-01 23:30"`; the clock ticks from there.
+CLOCKS = {"late-utc": "2026-12-01T23:30:00+00:00", "early-utc": "2026-12-02T03:30:00+00:00"}
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--clock",
+        default=os.environ.get("TEST_CLOCK", ""),
+        help="run every test with the clock starting at this moment (ISO 8601, UTC unless it says otherwise)",
+    )
+
+
+def pytest_generate_tests(metafunc):
+    if metafunc.definition.get_closest_marker("clock") and not metafunc.config.getoption("clock"):
+        metafunc.fixturenames.append("_fixed_clock")
+        metafunc.parametrize("_fixed_clock", list(CLOCKS.values()), ids=list(CLOCKS), indirect=True)
+
+
+def _travel(moment: str):
+    import datetime as dt
+
+    import time_machine
+
+    when = dt.datetime.fromisoformat(moment)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return time_machine.travel(when, tick=True)
+
+
+@pytest.fixture
+def _fixed_clock(request):
+    with _travel(request.param):
+        yield request.param
+
+
+@pytest.fixture(autouse=True)
+def _chosen_clock(request):
+    moment = request.config.getoption("clock")
+    if not moment:
+        yield
+        return
+    with _travel(moment):
+        yield
+
+
 def pytest_sessionstart(session):
     if REQUIRE_SERVICES and not os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql")):
         raise pytest.UsageError("REQUIRE_SERVICES=1 needs DATABASE_URL to name a PostgreSQL database.")

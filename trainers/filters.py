@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-import datetime as dt
-
 import django_filters
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from programmes.filters import PortalFilterSet
@@ -28,7 +27,7 @@ class TrainerFilter(PortalFilterSet):
         fields: list[str] = []
 
     def by_module(self, queryset, name, value):
-        today = dt.date.today()
+        today = timezone.localdate()
         valid = Qualification.objects.filter(module=value, qualified_on__lte=today).filter(
             Q(expires_on__isnull=True) | Q(expires_on__gt=today)
         )

@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-import datetime as dt
-
 import django_tables2 as tables
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -29,7 +28,7 @@ class TrainerTable(tables.Table):
         empty_text = _("No trainer matches these filters.")
 
     def _valid_codes(self, record) -> list[str]:
-        today = dt.date.today()
+        today = timezone.localdate()
         return sorted({q.module.code for q in record.qualifications.all() if q.valid_on(today)})
 
     def render_qualified_for(self, record):

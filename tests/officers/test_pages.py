@@ -291,11 +291,21 @@ def test_excel_export_of_enterprises(officer_client, programme):
     assert values[1][5] == "M1"
 
 
+@pytest.mark.clock
+def test_export_file_names_carry_the_programmes_date(officer_client, programme):
+    today = timezone.localdate()
+    response = officer_client.get("/rounds/?_export=csv")
+    assert f'filename="training-rounds-{today:%Y-%m-%d}.csv"' in response["Content-Disposition"]
+    response = officer_client.get("/results/export/?format=csv")
+    assert f'filename="score-results-{today:%Y-%m-%d}.csv"' in response["Content-Disposition"]
+
+
 def test_other_export_formats_are_not_offered(officer_client, programme):
     response = officer_client.get("/rounds/?_export=json")
     assert response["Content-Type"].startswith("text/html")
 
 
+@pytest.mark.clock
 def test_trainer_list_filter_by_module_qualified_today(officer_client, programme):
     lapsed = TrainerFactory(name="Lapsed Trainer")
     QualificationFactory(trainer=lapsed, qualified_on=dt.date(2010, 1, 1), expires_on=dt.date(2012, 1, 1))
@@ -311,6 +321,7 @@ def test_organisation_list_shows_licence_end(officer_client, programme):
 # --- The officer's home ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.clock
 def test_officer_home_shows_what_needs_attention_and_headline_counts(officer_client, programme):
     today = timezone.localdate()
     soon = TrainingRoundFactory(

@@ -1,9 +1,12 @@
 import datetime as dt
+import zoneinfo
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from enterprises import result_services
 from enterprises.models import KPILine, Result, ResultStep
@@ -142,15 +145,34 @@ def test_followup_before_baseline_is_refused(side_a):
         )
 
 
+@pytest.mark.clock
 def test_only_approved_results_count(side_a, officer):
     approved, submitted = draft(side_a), draft(side_a, code="M2")
     draft(side_a, code="M3")
     result_services.result_submit(result=approved, by=side_a.partner)
     result_services.result_approve(result=approved, by=officer)
     result_services.result_submit(result=submitted, by=side_a.partner)
-    today = approved.steps.last().at.date()
+    # A result approved today, in the programme's time zone, counts for today's date.
+    today = timezone.localdate()
     assert list(results_approved_between(today, today)) == [approved]
     assert not results_approved_between(today + dt.timedelta(days=1), today + dt.timedelta(days=30)).exists()
+
+
+def test_an_approval_at_seven_in_beijing_counts_for_that_beijing_day(side_a, officer, client):
+    # given: an officer in Beijing approves on 1 January 2015 at 07:00, when it is still 31 December in UTC
+    result = draft(side_a)
+    result_services.result_submit(result=result, by=side_a.partner)
+    beijing_morning = dt.datetime(2015, 1, 1, 7, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+    with time_machine.travel(beijing_morning, tick=False):
+        result_services.result_approve(result=result, by=officer)
+    result.refresh_from_db()
+    assert result.approved_at.astimezone(dt.UTC).date() == dt.date(2014, 12, 31)
+    # then: it is a result of 1 January, of the January–February issue and not of November–December's
+    assert list(results_approved_between(dt.date(2015, 1, 1), dt.date(2015, 1, 1))) == [result]
+    assert not results_approved_between(dt.date(2014, 12, 31), dt.date(2014, 12, 31)).exists()
+    client.force_login(officer)
+    html = client.get(result.get_absolute_url()).content.decode()
+    assert "2015-01-01 07:00" in html
 
 
 def test_history_records_who_changed_and_deleted_kpi_lines(side_a):
