@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export DEBUG ?= 1
 
+MO := locale/zh_Hans/LC_MESSAGES/django.mo
+
 .PHONY: run test lint format venv venv-dev messages serve-worker
 
 $(VENV)/.runtime: requirements.txt
@@ -18,8 +20,14 @@ $(VENV)/.dev: requirements-dev.txt requirements.txt $(VENV)/.runtime
 venv: $(VENV)/.runtime
 venv-dev: $(VENV)/.dev
 
+# The compiled catalogue is made from the .po, never committed (it would conflict on every merge).
+$(MO): locale/zh_Hans/LC_MESSAGES/django.po $(VENV)/.runtime
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+
 ## run: set up this machine and serve the portal with the demo programme at http://127.0.0.1:8000
 run: venv
+	bash scripts/system-packages.sh run
+	$(MAKE) --no-print-directory $(MO)
 	mkdir -p var
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo
@@ -27,7 +35,8 @@ run: venv
 
 ## test: install what the tests need, lint, and run the whole suite
 test: venv-dev
-	bash scripts/system-packages.sh
+	bash scripts/system-packages.sh test
+	$(MAKE) --no-print-directory $(MO)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run

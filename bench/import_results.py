@@ -28,10 +28,10 @@ from django.contrib.auth.models import Group, User  # noqa: E402
 from django.db import transaction  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
-from enterprises import imports  # noqa: E402
+from core import roles  # noqa: E402
 from enterprises.models import KPI, Enterprise, KPILine, Result  # noqa: E402
+from enterprises.results import imports  # noqa: E402
 from programmes.models import Organisation, PartnerMembership  # noqa: E402
-from score_portal import roles  # noqa: E402
 
 ROWS = int(os.environ.get("BENCH_ROWS", "5000"))
 LINES_PER_RESULT = 5

@@ -53,6 +53,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from simple_history.utils import bulk_create_with_history  # noqa: E402
 
+from core import roles  # noqa: E402
 from enterprises.models import (  # noqa: E402
     KPI,
     Enterprise,
@@ -64,7 +65,6 @@ from enterprises.models import (  # noqa: E402
     Sector,
 )
 from programmes.models import Agreement, Module, Organisation, PartnerMembership, TrainingRound  # noqa: E402
-from score_portal import roles  # noqa: E402
 from trainers.models import Qualification, RoundTrainer, Trainer  # noqa: E402
 
 settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]  # django.test.Client's host

@@ -3,7 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .forms import FactoryVisitAdminForm, ParticipationAdminForm
 from .models import KPI, Enterprise, FactoryVisit, KPILine, Participation, Photo, PhotoPair, Result, ResultStep
-from .selectors import photos_visible_to, results_visible_to
+from .results.selectors import photos_visible_to, results_visible_to
 
 
 @admin.register(Enterprise)

@@ -6,15 +6,15 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.access import add_service_errors
+from core.widgets import SearchSelect
 from programmes.forms import DateInput
 from programmes.models import TrainingRound
-from score_portal.access import add_service_errors
-from score_portal.widgets import SearchSelect
 from trainers.models import Trainer
 
 from . import services
-from .imports import enterprise_label
 from .models import Enterprise, FactoryVisit, Participation
+from .results.imports import enterprise_label
 
 
 def _helper(*rows) -> FormHelper:

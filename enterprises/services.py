@@ -12,9 +12,9 @@ from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core import roles
 from programmes.models import TrainingRound
 from programmes.services import register_round_check
-from score_portal import roles
 from trainers.models import RoundTrainer, Trainer
 
 from .models import Enterprise, FactoryVisit, Participation

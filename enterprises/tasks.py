@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import photos
+from .results import photos
 
 
 @shared_task

@@ -13,22 +13,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from programmes.models import TrainingRound
-from programmes.selectors import rounds_visible_to
-from programmes.views import PortalListView, _visible_round, render_round_page
-from score_portal.access import (
+from core.access import (
     ReaderRequiredMixin,
     add_service_errors,
     officer_required,
     reader_required,
     service_form_page,
 )
+from programmes.models import TrainingRound
+from programmes.selectors import rounds_visible_to
+from programmes.views import PortalListView, _visible_round, render_round_page
 
 from . import services
 from .filters import EnterpriseFilter
 from .forms import EnterpriseForm, FactoryVisitForm, ParticipationEditForm, ParticipationForm
 from .models import Enterprise, FactoryVisit, Participation
-from .selectors import enterprises_visible_to, results_visible_to
+from .results.selectors import results_visible_to
+from .selectors import enterprises_visible_to
 from .tables import EnterpriseTable
 
 

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import ChineseFieldsMixin
 from programmes.models import TrainingRound
-from score_portal.widgets import ChineseFieldsMixin
 from trainers.models import Trainer
 
 from . import selectors

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Max, Prefetch, QuerySet
 
+from core import roles
 from enterprises.models import KPILine, PhotoPair, Result
-from score_portal import roles
 
 from .models import Event, ExpertComment, Issue, IssueItem, IssueVersion, NewsItem
 

@@ -20,7 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from score_portal import roles
+from core import roles
 
 from . import pdf, selectors
 from .models import Event, ExpertComment, Issue, IssueItem, IssueVersion, NewsItem
@@ -453,7 +453,7 @@ def issue_draft_next(*, today: dt.date | None = None) -> Issue | None:
     The draft gets an edition in each other language the latest issue had (the Chinese edition, say), with the
     same items. Nothing happens when that period already has an issue (beat may run the task twice).
     """
-    from score_portal.mail import email_notify
+    from core.mail import email_notify
 
     today = today or timezone.localdate()
     period_start = selectors.add_months(selectors.period_of(today), -2)

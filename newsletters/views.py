@@ -23,8 +23,8 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from core import roles
 from enterprises.models import Photo
-from score_portal import roles
 from trainers.models import Trainer
 
 from . import forms, pdf, selectors, services

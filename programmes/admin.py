@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from score_portal.admin_guards import guarded_delete_formset
+from core.admin_guards import guarded_delete_formset
 
 from . import services
 from .forms import AgreementAdminForm, TrainingRoundAdminForm

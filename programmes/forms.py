@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from score_portal.access import add_service_errors
+from core.access import add_service_errors
 
 from . import services
 from .models import Agreement, Organisation, TrainingRound

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from score_portal import roles
+from core import roles
 
 from .models import Agreement, Organisation, TrainingRound
 

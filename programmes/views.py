@@ -21,11 +21,8 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
-from enterprises.forms import FactoryVisitForm, ParticipationForm
-from enterprises.models import FactoryVisit, Participation
-from enterprises.selectors import results_visible_to
-from score_portal import roles
-from score_portal.access import (
+from core import roles
+from core.access import (
     OfficerRequiredMixin,
     ReaderRequiredMixin,
     add_service_errors,
@@ -33,6 +30,9 @@ from score_portal.access import (
     reader_required,
     service_form_page,
 )
+from enterprises.forms import FactoryVisitForm, ParticipationForm
+from enterprises.models import FactoryVisit, Participation
+from enterprises.results.selectors import results_visible_to
 from trainers.forms import RoundTrainerForm
 from trainers.models import RoundTrainer
 

@@ -1,4 +1,4 @@
-from score_portal import roles as role_checks
+from core import roles as role_checks
 from score_portal.navigation import nav_links
 
 

@@ -19,11 +19,11 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
-from enterprises import photos
+from core import roles
 from enterprises.models import KPI, Enterprise, KPILine, Participation, Photo, PhotoPair, Result, ResultStep
+from enterprises.results import photos
 from newsletters.models import Event, ExpertComment, Issue, NewsItem
 from programmes.models import Agreement, Module, Organisation, PartnerMembership, TrainingRound
-from score_portal import roles
 from trainers.models import Qualification, RoundTrainer, Trainer
 
 DEMO_DIR = settings.BASE_DIR / "demo"

@@ -41,15 +41,15 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "django_tables2",
-    "import_export",
     "simple_history",
     "django_celery_beat",
     # ours, from the bottom of the stack to the top
-    "score_portal",
+    "core",
     "programmes",
     "trainers",
     "enterprises",
     "newsletters",
+    "score_portal",
 ]
 
 MIDDLEWARE = [

@@ -15,7 +15,7 @@ urlpatterns = [
     path("", include("programmes.urls")),
     path("", include("trainers.urls")),
     path("", include("enterprises.urls")),
-    path("results/", include("enterprises.results_urls")),
+    path("results/", include("enterprises.results.urls")),
     path("", include("newsletters.urls")),
 ]
 

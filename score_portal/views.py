@@ -1,10 +1,10 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from enterprises.result_views import partner_home_context
+from core import roles
+from enterprises.results.views import partner_home_context
 from newsletters.selectors import editor_home
 
-from . import roles
 from .dashboard import officer_dashboard
 
 

@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests need, where they are missing and we may install them.
-#   chromium           browser tests (Playwright drives Debian's Chromium; it cannot download its own)
-#   poppler-utils      pdftoppm and pdftotext, to look at rendered newsletters
+# Installs the Debian packages the portal (`run`) or its tests (`test`) need, where they are missing and we may.
+#   libpango-1.0-0 libpangoft2-1.0-0  WeasyPrint
 #   fonts-noto-cjk     Chinese text in PDFs and pages
 #   libharfbuzz-subset0  WeasyPrint's font subsetting
-#   gettext            compilemessages
+#   gettext            compilemessages (the Chinese catalogue is compiled, not committed)
+# and for the tests:
+#   chromium           browser tests (Playwright drives Debian's Chromium; it cannot download its own)
+#   poppler-utils      pdftoppm and pdftotext, to look at rendered newsletters
 set -euo pipefail
+purpose=${1:-test}
 need=()
-[ -x /usr/bin/chromium ] || need+=(chromium)
-command -v pdftoppm >/dev/null || need+=(poppler-utils)
+ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+if [ "$purpose" = test ]; then
+  [ -x /usr/bin/chromium ] || need+=(chromium)
+  command -v pdftoppm >/dev/null || need+=(poppler-utils)
+fi
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
 ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || need+=(libharfbuzz-subset0)
 command -v msgfmt >/dev/null || need+=(gettext)

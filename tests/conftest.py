@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 import pytest
 from django.contrib.auth.models import Group
 
-from score_portal import roles
+from core import roles
 from score_portal.celery import app as celery_app
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from score_portal.admin_guards import guarded_delete_formset
+from core.admin_guards import guarded_delete_formset
 
 from . import services
 from .forms import RoundTrainerAdminForm

@@ -5,9 +5,9 @@ from crispy_forms.layout import Column, Field, Layout, Row
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import SearchSelect
 from programmes.forms import DateInput
 from programmes.models import TrainingRound
-from score_portal.widgets import SearchSelect
 
 from . import services
 from .models import Qualification, RoundTrainer, Trainer

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from core import roles
 from programmes.selectors import rounds_visible_to
-from score_portal import roles
 
 from .models import Trainer
 

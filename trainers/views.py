@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.access import OfficerRequiredMixin, add_service_errors, officer_required, service_form_page
 from enterprises.models import FactoryVisit
 from programmes.views import PortalListView, _visible_round, render_round_page
-from score_portal.access import OfficerRequiredMixin, add_service_errors, officer_required, service_form_page
 
 from . import services
 from .filters import TrainerFilter

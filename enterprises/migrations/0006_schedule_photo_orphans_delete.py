@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from score_portal.beat import periodic_task_schedule, periodic_task_unschedule
+from core.beat import periodic_task_schedule, periodic_task_unschedule
 
 TASK_NAME = "Photos: delete orphan files"
 

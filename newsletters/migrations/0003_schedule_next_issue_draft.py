@@ -3,7 +3,7 @@ draft of the next issue from the records of the two-month period that just ended
 
 from django.db import migrations
 
-from score_portal.beat import periodic_task_schedule, periodic_task_unschedule
+from core.beat import periodic_task_schedule, periodic_task_unschedule
 
 TASK_NAME = "Newsletter: draft the next issue"
 

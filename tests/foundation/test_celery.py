@@ -4,9 +4,9 @@ import pytest
 from django.core import mail
 from django.db import transaction
 
+from core.mail import email_notify
+from core.tasks import email_send
 from score_portal.celery import app as celery_app
-from score_portal.mail import email_notify
-from score_portal.tasks import email_send
 from tests.conftest import wait_for
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Group
 
-from score_portal import roles
+from core import roles
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -12,8 +12,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from enterprises import result_services
 from enterprises.models import KPI, Enterprise, Result
+from enterprises.results import services as result_services
 from programmes.models import Organisation, TrainingRound
 from tests.factories import EnterpriseFactory, OrganisationFactory, ParticipationFactory, TrainingRoundFactory, module
 
@@ -105,7 +105,7 @@ def upload(data: bytes, name: str = "photo.jpg", content_type: str = "image/jpeg
 
 def pair_add(result: Result, by, *, size=(1200, 800), **overrides):
     """Add a before/after pair of two real JPEGs to `result` as `by`; keyword arguments replace any part."""
-    from enterprises import result_services
+    from enterprises.results import services as result_services
 
     arguments = {
         "before": upload(jpeg_bytes(size)),

@@ -201,7 +201,7 @@ def test_wrong_columns_are_all_named(client, side_a):
 
 def test_rows_for_a_submitted_result_are_refused(client, side_a):
     result = draft(side_a)
-    from enterprises import result_services
+    from enterprises.results import services as result_services
 
     result_services.result_submit(result=result, by=side_a.partner)
     client.force_login(side_a.partner)

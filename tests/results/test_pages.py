@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from enterprises import result_services
 from enterprises.models import KPI, Result
+from enterprises.results import services as result_services
 from tests.factories import EnterpriseFactory, ParticipationFactory, module
 
 from .conftest import draft, jpeg_bytes, kpi, pair_add, upload

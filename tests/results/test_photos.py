@@ -7,8 +7,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from PIL import Image
 
-from enterprises import photos, result_services
 from enterprises.models import Photo, PhotoPair
+from enterprises.results import photos
+from enterprises.results import services as result_services
 
 from .conftest import draft, jpeg_bytes, pair_add, png_bytes, upload
 

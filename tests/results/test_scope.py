@@ -4,8 +4,10 @@ autocomplete and photo files, as a partner user of another organisation."""
 import pytest
 from django.urls import URLPattern
 
-from enterprises import imports, result_services, results_urls
 from enterprises.models import ResultImport
+from enterprises.results import imports
+from enterprises.results import services as result_services
+from enterprises.results import urls as results_urls
 
 from .conftest import draft, jpeg_bytes, upload
 

@@ -8,9 +8,9 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from enterprises import result_services
 from enterprises.models import KPILine, Result, ResultStep
-from enterprises.selectors import results_approved_between, results_visible_to
+from enterprises.results import services as result_services
+from enterprises.results.selectors import results_approved_between, results_visible_to
 from tests.factories import module
 
 from .conftest import draft, kpi

@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand
 
-from enterprises import photos
+from enterprises.results import photos
 
 
 class Command(BaseCommand):

@@ -18,14 +18,14 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core import roles
+from core.mail import email_notify
+from enterprises.models import KPI, Enterprise, KPILine, PhotoPair, Result, ResultStep
+from enterprises.selectors import enterprises_visible_to
 from programmes.models import Module, TrainingRound
 from programmes.selectors import rounds_visible_to
-from score_portal import roles
-from score_portal.mail import email_notify
 
 from . import photos
-from .models import KPI, Enterprise, KPILine, PhotoPair, Result, ResultStep
-from .selectors import enterprises_visible_to
 
 EDITABLE = (Result.Status.DRAFT, Result.Status.RETURNED)
 

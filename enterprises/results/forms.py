@@ -1,4 +1,4 @@
-"""Forms of the results pages. They read and check input; the services in result_services save it."""
+"""Forms of the results pages. They read and check input; the services in services.py save it."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import ChineseFieldsMixin, SearchSelect
+from enterprises.models import KPI, KPILine, Result
+from enterprises.selectors import enterprises_visible_to
 from programmes.models import Module, TrainingRound
 from programmes.selectors import rounds_visible_to
-from score_portal.widgets import ChineseFieldsMixin, SearchSelect
 
 from . import imports, photos
-from .models import KPI, KPILine, Result
-from .selectors import enterprises_visible_to
 
 DATE = forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d")
 SMALL = {"class": "form-control form-control-sm"}

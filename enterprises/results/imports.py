@@ -7,7 +7,7 @@ services as the web forms, or none are.
 
 We read and write the files with openpyxl and the csv module rather than django-import-export's
 Resource pipeline: the preview must report every problem of every row in the partner's own terms
-(which cell, why) and the save must go through ``result_services`` so the scope and approval rules are
+(which cell, why) and the save must go through ``services`` so the scope and approval rules are
 checked once; import-export would have us re-implement both inside its hooks.
 """
 
@@ -31,12 +31,12 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from core import roles
+from enterprises.models import KPI, Enterprise, Result
+from enterprises.selectors import enterprises_visible_to
 from programmes.models import Module
-from score_portal import roles
 
-from . import result_services
-from .models import KPI, Enterprise, Result
-from .selectors import enterprises_visible_to
+from . import services
 
 # The column headings are the file format, so they stay in English whatever the page's language:
 # a workbook downloaded in Chinese must import in English too.
@@ -434,7 +434,7 @@ def preview(user, table: Table) -> Preview:
                     gettext("Another organisation reported this enterprise's %(module)s result.")
                     % {"module": row.module.code},
                 )
-            elif existing.status not in result_services.EDITABLE:
+            elif existing.status not in services.EDITABLE:
                 row.error(
                     ENTERPRISE,
                     gettext("This enterprise's %(module)s result is %(status)s and can no longer be changed.")
@@ -478,8 +478,8 @@ def import_rows(user, result_preview: Preview) -> int:
         key = (row.enterprise.pk, row.module.pk)
         try:
             if key not in results:
-                results[key] = result_services.result_create(by=user, enterprise=row.enterprise, module=row.module)
-            result_services.kpi_line_save(
+                results[key] = services.result_create(by=user, enterprise=row.enterprise, module=row.module)
+            services.kpi_line_save(
                 result=results[key],
                 by=user,
                 kpi=row.kpi,
@@ -489,7 +489,7 @@ def import_rows(user, result_preview: Preview) -> int:
                 followup_date=row.followup_date,
                 note=row.note,
             )
-        except (ValidationError, result_services.ResultNotAllowed) as exc:
+        except (ValidationError, services.ResultNotAllowed) as exc:
             messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
             raise ValidationError(
                 gettext("Row %(n)s: %(problem)s Nothing was imported.")

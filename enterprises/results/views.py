@@ -1,7 +1,7 @@
 """The results pages: list, search, export, entry, approval, photos, KPI catalogue and bulk import.
 
 Every read starts from a ``*_visible_to(request.user)`` selector; anything out of scope is a 404.
-Every write calls one function of ``result_services`` (or ``imports``, which calls them).
+Every write calls one function of ``services`` (or ``imports``, which calls them).
 """
 
 from __future__ import annotations
@@ -24,13 +24,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import roles
+from enterprises.models import KPI, KPILine, Participation, Photo, PhotoPair, Result, ResultImport, ResultStep
+from enterprises.selectors import enterprises_visible_to
 from programmes.models import Module, Organisation, TrainingRound
 from programmes.selectors import rounds_visible_to
-from score_portal import roles
 
-from . import imports, result_services
-from .models import KPI, KPILine, Participation, Photo, PhotoPair, Result, ResultImport, ResultStep
-from .result_forms import (
+from . import imports, services
+from .forms import (
     ImportForm,
     KPIForm,
     KPILineFormSet,
@@ -40,7 +41,7 @@ from .result_forms import (
     kpi_choices_for,
     kpi_line_initial,
 )
-from .selectors import enterprises_visible_to, photos_visible_to, result_imports_visible_to, results_visible_to
+from .selectors import photos_visible_to, result_imports_visible_to, results_visible_to
 
 PAGE_SIZE = 50
 
@@ -253,7 +254,7 @@ def _detail_context(request, result: Result, photo_form=None) -> dict:
     lines = list(result.kpi_lines.select_related("kpi"))
     pairs = list(result.photo_pairs.select_related("before", "after"))
     steps = list(result.steps.select_related("by"))
-    can_edit = result_services.result_can_edit(result=result, user=request.user)
+    can_edit = services.result_can_edit(result=result, user=request.user)
     last_return = next((s for s in reversed(steps) if s.to_status == Result.Status.RETURNED), None)
     return {
         "result": result,
@@ -262,8 +263,8 @@ def _detail_context(request, result: Result, photo_form=None) -> dict:
         "steps": steps,
         "history": result_history(result),
         "can_edit": can_edit,
-        "can_delete": result_services.result_can_delete(result=result, user=request.user),
-        "can_review": result_services.result_can_review(result=result, user=request.user),
+        "can_delete": services.result_can_delete(result=result, user=request.user),
+        "can_review": services.result_can_review(result=result, user=request.user),
         "last_return": last_return if result.status == Result.Status.RETURNED else None,
         "photo_form": (photo_form or PhotoPairForm()) if can_edit else None,
         "return_form": ReturnForm(),
@@ -285,11 +286,11 @@ def _save_lines(request, result: Result, formset) -> None:
         line = existing.get(data.get("line_id"))
         if formset._should_delete_form(form):
             if line is not None:
-                result_services.kpi_line_delete(line=line, by=request.user)
+                services.kpi_line_delete(line=line, by=request.user)
             continue
         if not data.get("kpi"):
             continue
-        result_services.kpi_line_save(
+        services.kpi_line_save(
             result=result,
             by=request.user,
             kpi=data["kpi"],
@@ -313,7 +314,7 @@ def _result_form_page(request, result: Result | None):
             try:
                 with transaction.atomic():
                     if result is None:
-                        saved = result_services.result_create(
+                        saved = services.result_create(
                             by=user,
                             enterprise=data["enterprise"],
                             module=data["module"],
@@ -324,7 +325,7 @@ def _result_form_page(request, result: Result | None):
                             narrative_zh=data["narrative_zh"],
                         )
                     else:
-                        saved = result_services.result_update(
+                        saved = services.result_update(
                             result=result,
                             by=user,
                             title=data["title"],
@@ -377,7 +378,7 @@ def result_create(request):
 @login_required
 def result_edit(request, pk: int):
     result = _scoped_result(request, pk)
-    if not result_services.result_can_edit(result=result, user=request.user):
+    if not services.result_can_edit(result=result, user=request.user):
         messages.error(request, _("Only drafts and returned results of your organisation can be changed."))
         return redirect(result)
     return _result_form_page(request, result)
@@ -388,7 +389,7 @@ def result_edit(request, pk: int):
 def result_delete(request, pk: int):
     result = _scoped_result(request, pk)
     try:
-        result_services.result_delete(result=result, by=request.user)
+        services.result_delete(result=result, by=request.user)
     except PermissionDenied as exc:
         messages.error(request, str(exc))
         return redirect(result)
@@ -402,17 +403,17 @@ def result_step(request, pk: int, step: str):
     result = _scoped_result(request, pk)
     try:
         if step == "submit":
-            result_services.result_submit(result=result, by=request.user)
+            services.result_submit(result=result, by=request.user)
             messages.success(request, _("Submitted. The SCORE officers have been told."))
         elif step == "approve":
-            result_services.result_approve(result=result, by=request.user)
+            services.result_approve(result=result, by=request.user)
             messages.success(request, _("Approved. The partner has been told."))
         elif step == "return":
             form = ReturnForm(request.POST)
             if not form.is_valid():
                 messages.error(request, _("Say what the partner should correct."))
                 return redirect(result)
-            result_services.result_return(result=result, by=request.user, reason=form.cleaned_data["reason"])
+            services.result_return(result=result, by=request.user, reason=form.cleaned_data["reason"])
             messages.success(request, _("Returned to the partner for correction."))
         else:
             raise Http404
@@ -430,13 +431,13 @@ def result_step(request, pk: int, step: str):
 @require_POST
 def photo_pair_add(request, pk: int):
     result = _scoped_result(request, pk)
-    if not result_services.result_can_edit(result=result, user=request.user):
+    if not services.result_can_edit(result=result, user=request.user):
         raise PermissionDenied
     form = PhotoPairForm(request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data
         try:
-            result_services.photo_pair_add(
+            services.photo_pair_add(
                 result=result,
                 by=request.user,
                 before=data["before"],
@@ -461,7 +462,7 @@ def photo_pair_delete(request, pk: int, pair_pk: int):
     result = _scoped_result(request, pk)
     pair = get_object_or_404(result.photo_pairs.select_related("before", "after", "result"), pk=pair_pk)
     try:
-        result_services.photo_pair_delete(pair=pair, by=request.user)
+        services.photo_pair_delete(pair=pair, by=request.user)
     except PermissionDenied as exc:
         messages.error(request, str(exc))
     else:
@@ -511,7 +512,7 @@ def kpi_edit(request, pk: int | None = None):
     form = KPIForm(request.POST or None, instance=kpi)
     if request.method == "POST" and form.is_valid():
         try:
-            result_services.kpi_save(by=request.user, kpi=kpi, **form.cleaned_data)
+            services.kpi_save(by=request.user, kpi=kpi, **form.cleaned_data)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "core"
+    verbose_name = _("SCORE Portal")
+
+    def ready(self) -> None:
+        from .roles import group_permissions_sync
+
+        # Permissions exist only after migrate has run, so the groups get theirs then.
+        post_migrate.connect(group_permissions_sync, dispatch_uid="core.group_permissions_sync")
