@@ -13,7 +13,7 @@ from programmes.models import TrainingRound
 from trainers.models import Trainer
 
 from . import selectors
-from .models import Event, ExpertComment, Issue, NewsItem, period_label
+from .models import DatePrecision, Event, ExpertComment, Issue, NewsItem, period_label
 
 
 class DateInput(forms.DateInput):
@@ -46,10 +46,32 @@ class ChineseTextForm(ChineseFieldsMixin, forms.ModelForm):
         )
 
 
-class NewsItemForm(ChineseTextForm):
+class DatePrecisionMixin:
+    """'Dated to the day' unless the editor says 'to the month'."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date_precision"].required = False
+
+    def clean_date_precision(self):
+        return self.cleaned_data.get("date_precision") or DatePrecision.DAY
+
+
+class NewsItemForm(DatePrecisionMixin, ChineseTextForm):
     class Meta:
         model = NewsItem
-        fields = ["section", "place", "title", "date", "training_round", "body", "place_zh", "title_zh", "body_zh"]
+        fields = [
+            "section",
+            "place",
+            "title",
+            "date",
+            "date_precision",
+            "training_round",
+            "body",
+            "place_zh",
+            "title_zh",
+            "body_zh",
+        ]
         widgets = {
             "date": DateInput(),
             "body": forms.Textarea(attrs={"rows": 8}),
@@ -61,10 +83,10 @@ class NewsItemForm(ChineseTextForm):
         self.fields["training_round"].queryset = TrainingRound.objects.select_related("module").order_by("-start")
 
 
-class EventForm(ChineseTextForm):
+class EventForm(DatePrecisionMixin, ChineseTextForm):
     class Meta:
         model = Event
-        fields = ["place", "title", "starts_on", "ends_on", "body", "place_zh", "title_zh", "body_zh"]
+        fields = ["place", "title", "starts_on", "ends_on", "date_precision", "body", "place_zh", "title_zh", "body_zh"]
         widgets = {
             "starts_on": DateInput(),
             "ends_on": DateInput(),
@@ -117,6 +139,12 @@ class IssueCreateForm(forms.Form):
         initial="en",
         help_text=_("Headings, dates and the masthead, and the Chinese text of the records where they have one."),
     )
+    publication_date = forms.DateField(
+        label=_("Publication date"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("Today when left empty; for an older issue entered now, the date it appeared."),
+    )
     title = forms.CharField(label=_("Title"), max_length=200, required=False, help_text=_("Leave empty for the usual."))
     introduction = forms.CharField(
         label=_("Editorial introduction"), widget=forms.Textarea(attrs={"rows": 5}), required=False
@@ -144,11 +172,12 @@ class IssueCreateForm(forms.Form):
 class IssueForm(forms.ModelForm):
     class Meta:
         model = Issue
-        fields = ["title", "introduction", "language"]
-        widgets = {"introduction": forms.Textarea(attrs={"rows": 7})}
+        fields = ["title", "introduction", "publication_date", "language"]
+        widgets = {"introduction": forms.Textarea(attrs={"rows": 7}), "publication_date": DateInput()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["publication_date"].required = False  # left empty: the date it has
         # an issue with an edition in another language keeps its language: each edition is one language
         if self.instance.pk and Issue.objects.filter(number=self.instance.number).exclude(pk=self.instance.pk).exists():
             del self.fields["language"]

@@ -5,11 +5,21 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from programmes.models import TrainingRound, chinese_active, localised, translated
 from trainers.models import Trainer
+
+
+class DatePrecision(models.TextChoices):
+    """How exactly a record is dated: to the day ('13 May 2014') or to the month ('July 2014')."""
+
+    DAY = "day", _("to the day")
+    MONTH = "month", _("to the month")
+
+
+DATE_PRECISION_HELP = _("Dated to the month, the newsletter prints 'July 2014'; the day then only orders the records.")
 
 
 class NewsItem(models.Model):
@@ -22,6 +32,13 @@ class NewsItem(models.Model):
     title = models.CharField(_("title"), max_length=300)
     place = models.CharField(_("place"), max_length=200, blank=True, help_text=_("E.g. 'Taixing, Jiangsu'."))
     date = models.DateField(_("date"))
+    date_precision = models.CharField(
+        _("dated"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text=DATE_PRECISION_HELP,
+    )
     body = models.TextField(_("body"))
     title_zh = models.CharField(_("title in Chinese"), max_length=300, blank=True)
     place_zh = models.CharField(_("place in Chinese"), max_length=200, blank=True, help_text=_("E.g. '江苏泰兴'."))
@@ -65,6 +82,13 @@ class Event(models.Model):
     place = models.CharField(_("place"), max_length=200, blank=True)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    date_precision = models.CharField(
+        _("dated"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text=DATE_PRECISION_HELP,
+    )
     body = models.TextField(_("description"), blank=True)
     title_zh = models.CharField(_("title in Chinese"), max_length=300, blank=True)
     place_zh = models.CharField(_("place in Chinese"), max_length=200, blank=True)
@@ -150,6 +174,11 @@ class Issue(models.Model):
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    publication_date = models.DateField(
+        _("publication date"),
+        default=timezone.localdate,
+        help_text=_("The date the issue appears with in the archive; for an older issue entered now, its own date."),
+    )
     # Render bookkeeping: the hash of the content the stored PDF was made from, and the running task.
     content_hash = models.CharField(_("content hash of the PDF"), max_length=64, blank=True)
     rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
@@ -241,8 +270,6 @@ class Issue(models.Model):
     @property
     def render_is_stale(self) -> bool:
         """Still 'rendering' long after any worker would have finished or been killed."""
-        from django.utils import timezone
-
         return (
             self.status == self.Status.RENDERING
             and self.render_started_at is not None
@@ -278,10 +305,25 @@ class IssueItem(models.Model):
         PRACTICE = "practice", _("CSR Practice Sharing Hub")
         FEATURE = "feature", _("Special topic")
 
+    class ResultDisplay(models.TextChoices):
+        BOTH = "both", _("story and KPI table")
+        STORY = "story", _("story only (narrative and photos)")
+        KPIS = "kpis", _("KPI table only")
+
+    class PhotoWidth(models.TextChoices):
+        HALF = "half", _("half width (two pairs side by side)")
+        FULL = "full", _("full width")
+
     issue = models.ForeignKey(Issue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="items")
     section = models.CharField(_("section"), max_length=20, choices=Section.choices)
     position = models.PositiveIntegerField(_("position"), default=0)
     included = models.BooleanField(_("included"), default=True)
+    # How a result prints (the other records ignore these): its story, its KPI table or both; its photo pairs
+    # at half width, two side by side, or across the page.
+    result_display = models.CharField(
+        _("prints as"), max_length=5, choices=ResultDisplay.choices, default=ResultDisplay.BOTH
+    )
+    photo_width = models.CharField(_("photo pairs"), max_length=4, choices=PhotoWidth.choices, default=PhotoWidth.HALF)
     news_item = models.ForeignKey(
         NewsItem, verbose_name=_("news item"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
@@ -332,6 +374,14 @@ class IssueItem(models.Model):
     @property
     def record(self):
         return self.news_item or self.event or self.expert_comment or self.result
+
+    @property
+    def prints_story(self) -> bool:
+        return self.result_display != self.ResultDisplay.KPIS
+
+    @property
+    def prints_kpis(self) -> bool:
+        return self.result_display != self.ResultDisplay.STORY
 
 
 class IssueVersion(models.Model):

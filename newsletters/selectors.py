@@ -174,5 +174,7 @@ def issue_content(issue: Issue, items: list[IssueItem] | None = None) -> IssueCo
         if not item.included:
             continue
         attr, fk = SECTION_FIELDS[item.section]
-        getattr(content, attr).append(getattr(item, fk))
+        record = getattr(item, fk)
+        record.placement = item  # how the issue prints it (a result: story, KPI table, photo width)
+        getattr(content, attr).append(record)
     return content

@@ -91,6 +91,7 @@ def issue_create(
     title: str = "",
     introduction: str = "",
     language: str = "en",
+    publication_date: dt.date | None = None,
 ) -> Issue:
     """A new draft for a two-month period, filled with that period's records."""
     number = number or issue_next_number()
@@ -102,6 +103,7 @@ def issue_create(
         title=title or default_title,
         introduction=introduction,
         language=language,
+        publication_date=publication_date or timezone.localdate(),
     )
     issue.full_clean()
     issue.save()
@@ -124,7 +126,13 @@ def issue_edition_create(*, issue: Issue, language: str) -> Issue:
         )
     with translation.override(language):
         title = issue_default_title(issue.number, issue.period_start)
-    edition = Issue(number=issue.number, period_start=issue.period_start, language=language, title=title)
+    edition = Issue(
+        number=issue.number,
+        period_start=issue.period_start,
+        language=language,
+        title=title,
+        publication_date=issue.publication_date,
+    )
     edition.full_clean()
     edition.save()
     IssueItem.objects.bulk_create(
@@ -186,13 +194,21 @@ def issue_assemble(*, issue: Issue) -> int:
 
 
 @transaction.atomic
-def issue_update(*, issue: Issue, title: str, introduction: str, language: str | None = None) -> Issue:
+def issue_update(
+    *,
+    issue: Issue,
+    title: str,
+    introduction: str,
+    language: str | None = None,
+    publication_date: dt.date | None = None,
+) -> Issue:
     issue = Issue.objects.select_for_update().get(pk=issue.pk)
     _refuse_if_frozen(issue)
     issue.title, issue.introduction = title, introduction
     issue.language = language or issue.language
+    issue.publication_date = publication_date or issue.publication_date
     issue.full_clean()
-    issue.save(update_fields=["title", "introduction", "language"])
+    issue.save(update_fields=["title", "introduction", "language", "publication_date"])
     _content_changed(issue)
     return issue
 

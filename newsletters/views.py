@@ -16,7 +16,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -66,7 +66,11 @@ def dashboard(request):
 def issue_create(request):
     form = forms.IssueCreateForm(
         request.POST or None,
-        initial={"number": services.issue_next_number(), "period_start": forms.period_choices()[1][0]},
+        initial={
+            "number": services.issue_next_number(),
+            "period_start": forms.period_choices()[1][0],
+            "publication_date": timezone.localdate(),
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:

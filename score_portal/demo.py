@@ -311,7 +311,12 @@ class _Loader:
             self.upsert(
                 Issue,
                 {"number": row["number"], "language": row.get("language", "en")},
-                {"period_start": row["period_start"], "title": row["title"], "introduction": row["introduction"]},
+                {
+                    "period_start": row["period_start"],
+                    "title": row["title"],
+                    "introduction": row["introduction"],
+                    "publication_date": row.get("publication_date") or timezone.localdate(),
+                },
             )
 
     def newsletter_issues(self):

@@ -125,6 +125,18 @@ class KPILine(models.Model):
     followup_value = models.DecimalField(_("follow-up value"), max_digits=14, decimal_places=4)
     followup_date = models.DateField(_("follow-up date"))
     note = models.CharField(_("note"), max_length=300, blank=True)
+    period = models.CharField(
+        _("values cover"),
+        max_length=10,
+        choices=[
+            ("", _("not said")),
+            ("month", _("per month")),
+            ("quarter", _("over three months")),
+            ("year", _("per year")),
+        ],
+        blank=True,
+        help_text=_("The period each value covers, printed next to the unit (e.g. 'tons, per month')."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -200,6 +212,9 @@ class PhotoPair(models.Model):
     )
     after = models.OneToOneField(Photo, verbose_name=_("after"), on_delete=models.PROTECT, related_name="pair_as_after")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # One caption for the pair, printed under both photos, besides or instead of a caption per photo.
+    caption = models.CharField(_("caption of the pair"), max_length=300, blank=True)
+    caption_zh = models.CharField(_("caption of the pair in Chinese"), max_length=300, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -208,7 +223,9 @@ class PhotoPair(models.Model):
         ordering = ["order", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.result}: {self.before.caption[:40]}"
+        return f"{self.result}: {(self.caption or self.before.caption)[:40]}"
+
+    local_caption = property(lambda self: localised(self, "caption"))
 
 
 class ResultStep(models.Model):

@@ -72,3 +72,31 @@ def headline(record) -> str:
     if not place:
         return title
     return f"{place}：{title}" if chinese_active() else f"{place}: {title}"
+
+
+@register.filter
+def recorddate(record) -> str:
+    """A news item's date line as the record is dated: '13 May 2014', or 'July 2014' when dated to the month."""
+    value = getattr(record, "date", None) or getattr(record, "starts_on", None)
+    if getattr(record, "date_precision", "day") == "month":
+        return monthdate(value)
+    return longdate(value)
+
+
+@register.filter
+def monthdate(value) -> str:
+    """'July 2014', or '2014年7月' in Chinese."""
+    if not value:
+        return ""
+    return formats.date_format(value, "Y年n月" if chinese_active() else "F Y")
+
+
+@register.filter
+def eventdates(event) -> str:
+    """An event's dates: '2 March 2015', '2 – 3 March 2015' written in full, or 'March 2015' when dated to the month."""
+    if event.date_precision == "month":
+        start, end = monthdate(event.starts_on), monthdate(event.ends_on)
+        return f"{start} – {end}" if event.ends_on and end != start else start
+    if event.ends_on and event.ends_on != event.starts_on:
+        return f"{longdate(event.starts_on)} – {longdate(event.ends_on)}"
+    return longdate(event.starts_on)
