@@ -1,42 +1,54 @@
-"""Benchmark: the portal's pages with more data than the whole global SCORE programme.
+"""Benchmark: every page of the portal at programme scale, beside the Django admin's enterprise changelist.
 
 SCORE has trained several thousand SMEs in a dozen countries through about 56 partner institutions. This
-script fills a PostgreSQL database with more than that, then requests the main pages as a project officer and
-as a partner user, and prints for each page its HTTP status, its number of SQL queries and its wall time.
+script fills a PostgreSQL database with that much or ten times more (``--scale``), then requests every list,
+search, detail and home page as a project officer and as a partner user, and the admin's enterprise
+changelist (what an officer would use instead) on the same data; it prints for each page its queries and
+its median time, the time of each export, and a load run (wrk against gunicorn with DEBUG off).
 
-    createdb -h 127.0.0.1 -U postgres score_bench_pages
-    DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/score_bench_pages .venv/bin/python manage.py migrate
-    DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/score_bench_pages .venv/bin/python bench/pages.py
-    dropdb -h 127.0.0.1 -U postgres score_bench_pages   # when done
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/sp_perf_bench .venv/bin/python bench/pages.py --scale 10
 
-The data (made once with bulk_create in a few seconds, then reused: the marker organisation says it is there):
-61 organisations in 12 countries (the marker included) with their agreements, 2,000 training rounds over the
-five modules (planned, running, completed and cancelled; some co-organised), 10,000 enterprises (each brought
-in by one organisation, taking Module 1 and then 0-2 more modules in 1-3 rounds, with attendance), 1,500
-trainers with qualifications and round assignments (qualified on the round's start), 20,000 factory visits,
-8,000 results (mostly approved, with their approval steps and history) with 3 KPI lines each. ANALYZE runs
-after loading, as autovacuum would on a live database.
+The database is created and migrated when missing. The data is made once (COPY, a few seconds per 100,000
+rows) and reused; a marker organisation records its scale, and a database holding another scale is refused.
+``--scale 1`` is 61 organisations in 12 countries (the marker included; they do not scale: the partner
+organisations stay the same while the programme grows) with their agreements, 2,000 training rounds over
+the five modules (planned, running, completed and cancelled; some co-organised), 10,000 enterprises (each
+brought in by one organisation, taking Module 1 and then 0-2 more modules in 1-3 rounds, with attendance),
+1,500 trainers with qualifications and round assignments (qualified on the round's start), 20,000 factory
+visits, 8,000 results (mostly approved, with their approval steps and history) with 3 KPI lines each; every
+number but the organisations is multiplied by the scale. ANALYZE runs after loading, as autovacuum would.
 
-Each page is requested once to warm up, then 5 times; the table gives the median and the slowest of the 5,
-the queries of one request (on the default connection, session and user included), the median time spent
-executing SQL (the rest is Python: views, forms, templates) and the response size.
+Each page is requested once to warm up, then ``--repeat`` times (5); the table gives the median and the
+slowest, the queries of one request (session and user included), the median time spent executing SQL (the
+rest is Python: views, forms, templates) and the response size. Exports are timed to their last byte. The
+load run (skip it with ``--no-load``) serves the portal with gunicorn (2 workers, DEBUG off) and runs
+``wrk -t2 -c10`` for a few seconds per page (Debian's package ``wrk``; ``apt-get install wrk``). The last
+line compares the slowest page's median with the changelist's, both measured in this run.
 Trainers and organisations are officers' pages (a partner gets 403 there), so only the officer opens them.
-The partner works for the organisation with the most enterprises. ``BENCH_REPEAT`` changes the 5.
+The partner works for the organisation with the most enterprises.
 """
 
 from __future__ import annotations
 
+import argparse
+import bisect
 import datetime as dt
+import io
 import os
 import random
+import shutil
+import signal
+import socket
 import statistics
+import subprocess
 import sys
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from decimal import Decimal
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "score_portal.settings")
 os.environ.setdefault("DEBUG", "1")
 
@@ -46,12 +58,12 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth.models import Group, User  # noqa: E402
+from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count, F  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from simple_history.utils import bulk_create_with_history  # noqa: E402
 
 from core import roles  # noqa: E402
 from enterprises.models import (  # noqa: E402
@@ -70,9 +82,10 @@ from trainers.models import Qualification, RoundTrainer, Trainer  # noqa: E402
 settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]  # django.test.Client's host
 
 MARKER = "SCORE bench data set (marker)"
-REPEAT = int(os.environ.get("BENCH_REPEAT", "5"))
-N_ROUNDS, N_ENTERPRISES, N_TRAINERS, N_VISITS, N_RESULTS, KPI_LINES_PER_RESULT = 2_000, 10_000, 1_500, 20_000, 8_000, 3
-BATCH = 2_000
+REPEAT = 5
+BASE = {"rounds": 2_000, "enterprises": 10_000, "trainers": 1_500, "visits": 20_000, "results": 8_000}
+KPI_LINES_PER_RESULT = 3
+ADMIN_CHANGELIST = "/admin/enterprises/enterprise/"
 
 COUNTRIES = {
     "China": {"Jiangsu": ["Taixing", "Suzhou"], "Guangdong": ["Dongguan", "Shenzhen"], "Chongqing": ["Chongqing"]},
@@ -114,13 +127,68 @@ def _days(a: dt.date, b: dt.date) -> int:
     return (b - a).days
 
 
+def _copy_text(value) -> str:
+    if value is None:
+        return "\\N"
+    if value is True or value is False:
+        return "t" if value else "f"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    text = str(value)
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _copy(model, objs: list) -> list:
+    """Insert the objects with PostgreSQL's COPY (much faster than INSERT): the primary keys are handed out
+    here and the sequence moved past them, so the objects come back with their pk, as from bulk_create."""
+    if not objs:
+        return objs
+    meta = model._meta
+    table, pk = meta.db_table, meta.pk
+    fields = list(meta.concrete_fields)
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT COALESCE(MAX("{pk.column}"), 0) FROM "{table}"')
+        next_id = cursor.fetchone()[0] + 1
+        out = io.StringIO()
+        for i, obj in enumerate(objs):
+            setattr(obj, pk.attname, next_id + i)
+            row = []
+            for f in fields:
+                value = f.pre_save(obj, add=True) if f is not pk else getattr(obj, f.attname)
+                row.append(_copy_text(f.get_db_prep_save(value, connection)))
+            out.write("\t".join(row) + "\n")
+        out.seek(0)
+        columns = ", ".join(f'"{f.column}"' for f in fields)
+        cursor.copy_expert(f'COPY "{table}" ({columns}) FROM STDIN', out)
+        cursor.execute("SELECT setval(pg_get_serial_sequence(%s, %s), %s)", [table, pk.column, next_id + len(objs)])
+    for obj in objs:
+        obj._state.adding, obj._state.db = False, "default"
+    return objs
+
+
 def _bulk(model, objs, history=False):
+    """COPY the objects in; with ``history``, also their django-simple-history 'created' records, as
+    bulk_create_with_history would write them."""
+    objs = _copy(model, list(objs))
     if history:
-        return bulk_create_with_history(objs, model, batch_size=BATCH)
-    return model.objects.bulk_create(objs, batch_size=BATCH)
+        history_model = model.history.model
+        now = timezone.now()
+        records = [
+            history_model(
+                history_date=now,
+                history_type="+",
+                history_user_id=None,
+                history_change_reason=None,
+                **{f.attname: getattr(obj, f.attname) for f in history_model.tracked_fields},
+            )
+            for obj in objs
+        ]
+        _copy(history_model, records)
+    return objs
 
 
-def create_data(rng: random.Random) -> None:
+def create_data(rng: random.Random, scale: float) -> None:
+    N_ROUNDS, N_ENTERPRISES, N_TRAINERS, N_VISITS, N_RESULTS = (round(BASE[k] * scale) for k in BASE)
     today = timezone.localdate()
     t0 = time.perf_counter()
     modules = {m.code: m for m in Module.objects.all()}
@@ -221,6 +289,9 @@ def create_data(rng: random.Random) -> None:
     later_by_org: dict[int, list] = {}
     for r in teaching:
         (m1_by_org if r.module.code == "M1" else later_by_org).setdefault(r.organiser_id, []).append(r)
+    for later in later_by_org.values():
+        later.sort(key=lambda r: r.start)
+    later_starts = {org_id: [r.start for r in later] for org_id, later in later_by_org.items()}
     bringers = list(m1_by_org)
     bringer_weights = [len(m1_by_org[o]) for o in bringers]
     sectors = list(Sector.values)
@@ -231,11 +302,12 @@ def create_data(rng: random.Random) -> None:
         m1 = rng.choices(m1_by_org[org_id], weights=[weight[r.pk] for r in m1_by_org[org_id]])[0]
         chosen, seen = [m1], {m1.module_id}
         wanted = rng.choices([0, 1, 2], weights=[50, 30, 20])[0]
-        later = [r for r in later_by_org.get(org_id, []) if r.start >= m1.start]
-        rng.shuffle(later)
-        for r in later:
+        later = later_by_org.get(org_id, [])
+        first = bisect.bisect_left(later_starts.get(org_id, []), m1.start)  # rounds that start after Module 1
+        for _try in range(12 if first < len(later) else 0):
             if len(chosen) > wanted:
                 break
+            r = later[rng.randrange(first, len(later))]
             if r.module_id not in seen:
                 chosen.append(r)
                 seen.add(r.module_id)
@@ -312,21 +384,37 @@ def create_data(rng: random.Random) -> None:
                 Qualification(trainer=t, module=module, qualified_on=on, expires_on=expires, tot_round=tot_round)
             )
     quals = _bulk(Qualification, quals)
-    qualified: dict[int, list[Qualification]] = {}
+    qualified: dict[int, list[Qualification]] = defaultdict(list)
+    qualified_at: dict[tuple[int, int], list[Qualification]] = defaultdict(list)
     for q in quals:
-        qualified.setdefault(q.module_id, []).append(q)
+        qualified[q.module_id].append(q)
+        qualified_at[(q.module_id, q.trainer.organisation_id)].append(q)
+
+    def anyone(module_id: int, day: dt.date, active_only: bool) -> Trainer:
+        """A trainer qualified for the module on the day (drawn at random: the lists are long)."""
+        pool = qualified[module_id]
+        for _try in range(200):
+            q = pool[rng.randrange(len(pool))]
+            if q.valid_on(day) and (q.trainer.active or not active_only):
+                return q.trainer
+        return next(q.trainer for q in pool if q.valid_on(day))
+
     round_trainers, delivering = [], {}
     for r in rounds:
         if r.kind == "tot":
-            pool = [q.trainer for q in qualified[r.module_id] if q.valid_on(r.start)]
-            lead = rng.choice(pool)
+            lead = anyone(r.module_id, r.start, active_only=False)
             picked = [(lead, RoundTrainer.Role.MODULE_EXPERT)] + [
                 (t, RoundTrainer.Role.CANDIDATE) for t in rng.sample(trainers, 3) if t.pk != lead.pk
             ]
         else:
-            pool = [q.trainer for q in qualified[r.module_id] if q.valid_on(r.start) and q.trainer.active]
-            own = [t for t in pool if t.organisation_id == r.organiser_id]
-            picks = rng.sample(own, min(len(own), rng.randint(1, 3))) or rng.sample(pool, 1)
+            own = list(
+                {
+                    q.trainer.pk: q.trainer
+                    for q in qualified_at[(r.module_id, r.organiser_id)]
+                    if q.valid_on(r.start) and q.trainer.active
+                }.values()
+            )
+            picks = rng.sample(own, min(len(own), rng.randint(1, 3))) or [anyone(r.module_id, r.start, True)]
             picked = [
                 (t, RoundTrainer.Role.LEAD if i == 0 else RoundTrainer.Role.CO_TRAINER) for i, t in enumerate(picks)
             ]
@@ -423,19 +511,25 @@ def create_data(rng: random.Random) -> None:
     Result.objects.filter(approved_at__isnull=False).update(  # approved results were last changed when approved
         created_at=F("approved_at") - dt.timedelta(days=40), updated_at=F("approved_at")
     )
-    Organisation.objects.create(name=MARKER, kind=Organisation.Kind.OTHER, notes="bench/pages.py made this data.")
+    Organisation.objects.create(
+        name=MARKER, kind=Organisation.Kind.OTHER, notes=f"bench/pages.py made this data; scale={scale:g}"
+    )
     print(f"data created in {time.perf_counter() - t0:.0f} s")
 
 
-def users() -> tuple[User, User]:
-    """The officer and the partner (who works for the organisation that brought in the most enterprises)."""
+def users() -> tuple[User, User, User]:
+    """The officer, the partner (who works for the organisation that brought in the most enterprises) and
+    the superuser who opens the admin."""
     officer, _created = User.objects.get_or_create(username="bench-officer", defaults={"is_staff": True})
     officer.groups.add(Group.objects.get(name=roles.OFFICERS))
     partner, _created = User.objects.get_or_create(username="bench-partner")
     partner.groups.add(Group.objects.get(name=roles.PARTNERS))
     org = Organisation.objects.annotate(n=Count("enterprises")).order_by("-n", "pk").first()
     PartnerMembership.objects.update_or_create(user=partner, defaults={"organisation": org})
-    return officer, partner
+    admin, _created = User.objects.get_or_create(
+        username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
+    )
+    return officer, partner, admin
 
 
 def pages(partner_org: Organisation) -> list[tuple[str, bool]]:
@@ -456,23 +550,39 @@ def pages(partner_org: Organisation) -> list[tuple[str, bool]]:
     trainer = Trainer.objects.annotate(n=Count("rounds")).order_by("-n", "pk").first()
     result = Result.objects.filter(enterprise=enterprise, status=Result.Status.APPROVED).order_by("pk").first()
     result = result or Result.objects.filter(organisation=partner_org).order_by("pk").first()
-    term = enterprise.name.split()[0]
+    term = enterprise.name.split()[1].lower()[:5]  # a word many names share, in lower case
     return [
         ("/", True),
         ("/rounds/", True),
         (f"/rounds/?status=completed&module={m1.pk}", True),
+        (f"/rounds/?province={big_round.province}", True),
+        (f"/rounds/?q={big_round.city[:4].lower()}", True),
+        ("/rounds/?sort=-n_enterprises", True),
         (f"/rounds/{big_round.pk}/", True),
         ("/enterprises/", True),
         (f"/enterprises/?q={term}", True),
+        (f"/enterprises/?q={enterprise.name.split()[-1]}", True),
+        (f"/enterprises/?module={m1.pk}&sector={enterprise.sector}", True),
         (f"/enterprises/{enterprise.pk}/", True),
         ("/trainers/", False),
+        (f"/trainers/?q={trainer.name.split()[0][:3].lower()}", False),
         (f"/trainers/{trainer.pk}/", False),
         ("/organisations/", False),
         (f"/organisations/{partner_org.pk}/", False),
         ("/results/", True),
+        (f"/results/?q={term}", True),
         (f"/results/{result.pk}/", True),
-        ("/rounds/?_export=csv", True),
     ]
+
+
+EXPORTS = [
+    "/rounds/?_export=csv",
+    "/rounds/?_export=xlsx",
+    "/enterprises/?_export=csv",
+    "/trainers/?_export=csv",
+    "/organisations/?_export=csv",
+    "/results/export/?format=csv",
+]
 
 
 class SQLTimer:
@@ -489,14 +599,19 @@ class SQLTimer:
             self.seconds += time.perf_counter() - started
 
 
-def measure(client: Client, url: str) -> dict:
-    client.get(url)  # warm-up
+def _body(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def measure(client: Client, url: str, repeat: int) -> dict:
+    _body(client.get(url))  # warm-up
     times, sql_times, queries = [], [], set()
-    for _ in range(REPEAT):
+    for _ in range(repeat):
         timer = SQLTimer()
         with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(timer):
             started = time.perf_counter()
             response = client.get(url)
+            body = _body(response)  # a streamed response runs its queries while it is read
             times.append((time.perf_counter() - started) * 1000)
         queries.add(len(captured))
         sql_times.append(timer.seconds * 1000)
@@ -506,20 +621,123 @@ def measure(client: Client, url: str) -> dict:
         "median": statistics.median(times),
         "max": max(times),
         "sql": statistics.median(sql_times),
-        "kib": len(response.content) / 1024,
+        "kib": len(body) / 1024,
+        "lines": body.count(b"\n"),
     }
 
 
+# --- The load run: gunicorn with DEBUG off, wrk ---------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for(port: int, seconds: float = 30) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return True
+        except OSError:
+            time.sleep(0.3)
+    return False
+
+
+def load_run(targets: list[tuple[str, str, str]], seconds: int) -> dict[tuple[str, str], float] | None:
+    """Requests per second under ``wrk -t2 -c10`` for each (label, url, session key), against gunicorn."""
+    wrk = shutil.which("wrk")
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    if not wrk:
+        print("\nload run skipped: wrk is not installed (Debian: apt-get install wrk)")
+        return None
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": settings.SECRET_KEY,  # the bench's sessions must stay valid in gunicorn
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "SESSION_COOKIE_SECURE": "0",
+        "CSRF_COOKIE_SECURE": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "LOG_LEVEL": "WARNING",
+    }
+    server = subprocess.Popen(
+        [str(gunicorn), "score_portal.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    rates: dict[tuple[str, str], float] = {}
+    try:
+        if not _wait_for(port):
+            print("\nload run skipped: gunicorn did not start")
+            return None
+        for role, url, session in targets:
+            cmd = [wrk, "-t2", "-c10", f"-d{seconds}s", "--timeout", "30s"]
+            cmd += ["-H", f"Cookie: {settings.SESSION_COOKIE_NAME}={session}", f"http://127.0.0.1:{port}{url}"]
+            out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60).stdout
+            rate = next((float(line.split()[1]) for line in out.splitlines() if line.startswith("Requests/sec")), 0.0)
+            if "Non-2xx" in out:
+                rate = 0.0  # a page that answers an error does not count as fast
+            rates[(role, url)] = rate
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    return rates
+
+
+# --- Main -------------------------------------------------------------------------------------------------
+
+
+def ensure_database() -> None:
+    """Create the database if it does not exist, and migrate it."""
+    import psycopg2
+
+    params = connection.get_connection_params()
+    name = params.pop("database", None) or params.pop("dbname")
+    try:
+        connection.ensure_connection()
+    except Exception:
+        admin = psycopg2.connect(**{**params, "dbname": "postgres"})
+        admin.autocommit = True
+        with admin.cursor() as cursor:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+        admin.close()
+    call_command("migrate", verbosity=0, interactive=False)
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--scale", type=float, default=1, help="1 = 10,000 enterprises, 10 = 100,000")
+    parser.add_argument("--repeat", type=int, default=REPEAT, help="requests per page after the warm-up")
+    parser.add_argument("--no-load", action="store_true", help="skip the wrk load run")
+    parser.add_argument("--load-seconds", type=int, default=4, help="seconds of wrk per page")
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        sys.exit("bench/pages.py needs PostgreSQL: set DATABASE_URL=postgres://...")
+    ensure_database()
     rng = random.Random(2014)
-    if Organisation.objects.filter(name=MARKER).exists():
+    marker = Organisation.objects.filter(name=MARKER).first()
+    if marker:
+        made = float(marker.notes.rsplit("scale=", 1)[-1]) if "scale=" in marker.notes else 1.0
+        if made != args.scale:
+            sys.exit(f"this database holds --scale {made:g}; use another database for --scale {args.scale:g}")
         print("reusing the data already in the database")
     else:
         with transaction.atomic():
-            create_data(rng)
+            create_data(rng, args.scale)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    officer, partner = users()
+    officer, partner, admin = users()
     partner_org = partner.partner_membership.organisation
     counts = [
         ("organisations", Organisation.objects.count()),
@@ -535,34 +753,66 @@ def main() -> None:
         ("  of which approved", Result.objects.filter(status=Result.Status.APPROVED).count()),
         ("KPI lines", KPILine.objects.count()),
     ]
-    print(f"database {connection.settings_dict['NAME']} ({connection.vendor}), DEBUG={settings.DEBUG}")
+    print(f"database {connection.settings_dict['NAME']} ({connection.vendor}), scale {args.scale:g}")
     print(" · ".join(f"{name.strip()} {n:,}" for name, n in counts))
     print(
         f"partner: {partner_org.name}, {partner_org.enterprises.count():,} enterprises brought in, "
-        f"{partner_org.organised_rounds.count():,} rounds organised; {REPEAT} requests per page after a warm-up"
+        f"{partner_org.organised_rounds.count():,} rounds organised; {args.repeat} requests per page after a warm-up"
     )
     clients = {}
-    for role, user in (("officer", officer), ("partner", partner)):
+    for role, user in (("officer", officer), ("partner", partner), ("admin", admin)):
         clients[role] = Client()
         clients[role].force_login(user)
     rows, failed = [], []
+    changelist = measure(clients["admin"], ADMIN_CHANGELIST, args.repeat)
+    rows.append((ADMIN_CHANGELIST, "admin", changelist))
     for url, partner_may in pages(partner_org):
         for role in ("officer", "partner") if partner_may else ("officer",):
-            m = measure(clients[role], url)
+            m = measure(clients[role], url, args.repeat)
             rows.append((url, role, m))
             if m["status"] != 200:
                 failed.append(f"{role} {url}: {m['status']}")
+    exports = []
+    for url in EXPORTS:
+        m = measure(clients["officer"], url, max(1, min(args.repeat, 3)))
+        exports.append((url, m))
+        if m["status"] != 200:
+            failed.append(f"officer {url}: {m['status']}")
+
+    base = changelist["median"]
     print()
-    print("| page | role | status | queries | median ms | max ms | of which SQL ms | KiB |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    print("| page | role | status | queries | median ms | max ms | of which SQL ms | KiB | vs changelist |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for url, role, m in rows:
-        figures = (
-            f"{m['status']} | {m['queries']} | {m['median']:.0f} | {m['max']:.0f} | {m['sql']:.0f} | {m['kib']:.0f}"
-        )
-        print(f"| `{url}` | {role} | {figures} |")
+        figures = f"{m['status']} | {m['queries']} | {m['median']:.0f} | {m['max']:.0f} | {m['sql']:.0f}"
+        figures += f" | {m['kib']:.0f}"
+        print(f"| `{url}` | {role} | {figures} | {m['median'] / base:.2f}× |")
+    print()
+    print("| export (officer) | status | queries | median s | lines | KiB |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for url, m in exports:
+        figures = f"{m['status']} | {m['queries']} | {m['median'] / 1000:.2f} | {m['lines']:,} | {m['kib']:,.0f}"
+        print(f"| `{url}` | {figures} |")
+
+    if not args.no_load:
+        sessions = {role: c.cookies[settings.SESSION_COOKIE_NAME].value for role, c in clients.items()}
+        targets = [(role, url, sessions[role]) for url, role, _m in rows]
+        rates = load_run(targets, args.load_seconds)
+        if rates:
+            ref = rates.get(("admin", ADMIN_CHANGELIST)) or 1.0
+            print()
+            print(f"load run: wrk -t2 -c10 -d{args.load_seconds}s against gunicorn (2 workers, DEBUG off)")
+            print("| page | role | requests/s | vs changelist |")
+            print("|---|---|---:|---:|")
+            for (role, url), rate in rates.items():
+                print(f"| `{url}` | {role} | {rate:.1f} | {rate / ref:.2f}× |")
     if failed:
         print("\nnot 200: " + "; ".join(failed))
         sys.exit(1)
+    page_rows = [(url, role, m) for url, role, m in rows if role != "admin"]
+    url, role, slowest = max(page_rows, key=lambda r: r[2]["median"])
+    print()
+    print(f"slowest page vs admin changelist: {slowest['median'] / base:.2f}× ({role} {url})")
 
 
 if __name__ == "__main__":
