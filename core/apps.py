@@ -9,6 +9,9 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from .roles import group_permissions_sync
+        from .tables import cache_cell_signatures
+
+        cache_cell_signatures()  # django-tables2 reads a method's signature for every cell otherwise
 
         # Permissions exist only after migrate has run, so the groups get theirs then.
         post_migrate.connect(group_permissions_sync, dispatch_uid="core.group_permissions_sync")

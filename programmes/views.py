@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Max, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import DateField, F, OuterRef, Q
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,6 +29,8 @@ from core.access import (
     reader_required,
     service_form_page,
 )
+from core.queries import count_of, max_of, sum_of
+from core.tables import streamed_csv, table_rows
 from enterprises.forms import FactoryVisitForm, ParticipationForm
 from enterprises.models import FactoryVisit, Participation
 from enterprises.results.selectors import results_visible_to
@@ -60,8 +61,13 @@ class PortalListView(ExportMixin, SingleTableMixin, FilterView):
     export_name = "export"
 
     def render_to_response(self, context, **kwargs):
-        if self.request.GET.get(self.export_trigger_param) not in (None, *EXPORT_FORMATS):
+        export_format = self.request.GET.get(self.export_trigger_param)
+        if export_format not in (None, *EXPORT_FORMATS):
             return super(ExportMixin, self).render_to_response(context, **kwargs)
+        if export_format == "csv":  # streamed: every row of the list, written as it is read
+            table = self.get_table(**self.get_table_kwargs())
+            rows = table_rows(table, exclude_columns=self.exclude_columns)
+            return streamed_csv(rows, self.get_export_filename(export_format))
         return super().render_to_response(context, **kwargs)
 
     def get_export_filename(self, export_format):
@@ -96,20 +102,16 @@ class RoundListView(ReaderRequiredMixin, PortalListView):
     export_name = "training-rounds"
 
     def get_queryset(self):
+        # Counted per round shown (subqueries on the page's rows), not by joining every participation.
+        attendance = Participation.objects.filter(training_round=OuterRef("pk"))
         return (
             rounds_visible_to(self.request.user)
             .select_related("module", "organiser")
             .order_by("-start", "city")
             .annotate(
-                n_enterprises=Count("participations", distinct=True),
-                n_participants=Coalesce(
-                    Sum(
-                        F("participations__managers_women")
-                        + F("participations__managers_men")
-                        + F("participations__workers_women")
-                        + F("participations__workers_men")
-                    ),
-                    0,
+                n_enterprises=count_of(attendance),
+                n_participants=sum_of(
+                    attendance, F("managers_women") + F("managers_men") + F("workers_women") + F("workers_men")
                 ),
             )
         )
@@ -124,14 +126,15 @@ class OrganisationListView(OfficerRequiredMixin, PortalListView):
     export_name = "organisations"
 
     def get_queryset(self):
+        licences = Agreement.objects.filter(organisation=OuterRef("pk"), kind=Agreement.Kind.LICENCE)
         return (
             organisations_visible_to(self.request.user)
             .select_related("parent")
             .order_by("name")
             .annotate(
-                n_agreements=Count("agreements", distinct=True),
-                licence_until=Max("agreements__end", filter=Q(agreements__kind=Agreement.Kind.LICENCE)),
-                n_rounds=Count("organised_rounds", distinct=True),
+                n_agreements=count_of(Agreement.objects.filter(organisation=OuterRef("pk"))),
+                licence_until=max_of(licences.filter(end__isnull=False), "end", DateField()),
+                n_rounds=count_of(TrainingRound.objects.filter(organiser=OuterRef("pk"))),
             )
         )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import OuterRef, Prefetch, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.access import OfficerRequiredMixin, add_service_errors, officer_required, service_form_page
+from core.queries import count_of
 from enterprises.models import FactoryVisit
 from programmes.views import PortalListView, _visible_round, render_round_page
 
@@ -37,7 +38,7 @@ class TrainerListView(OfficerRequiredMixin, PortalListView):
             trainers_visible_to(self.request.user)
             .select_related("organisation")
             .prefetch_related(Prefetch("qualifications", queryset=Qualification.objects.select_related("module")))
-            .annotate(n_rounds=Count("rounds", distinct=True))
+            .annotate(n_rounds=count_of(RoundTrainer.objects.filter(trainer=OuterRef("pk"))))
             .order_by("name")
         )
 

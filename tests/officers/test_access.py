@@ -112,7 +112,7 @@ def test_partner_lists_show_only_their_own(client, programme, make_partner):
     assert "Guangzhou" in rounds and "Taixing" not in rounds
     enterprises = client.get("/enterprises/").content.decode()
     assert "BSCI supplier factory 1" in enterprises and "Yucheng" not in enterprises
-    csv = client.get("/enterprises/?_export=csv").content.decode()
+    csv = b"".join(client.get("/enterprises/?_export=csv").streaming_content).decode()
     assert "BSCI supplier factory 1" in csv and "Yucheng" not in csv
     assert "New enterprise" not in enterprises
 
