@@ -8,6 +8,7 @@ django-simple-history records who did it even outside a request (imports, comman
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.models import User
@@ -17,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core import roles
 from core.mail import email_notify
@@ -28,6 +30,7 @@ from programmes.selectors import rounds_visible_to
 from . import photos
 
 EDITABLE = (Result.Status.DRAFT, Result.Status.RETURNED)
+BATCH = 1000  # rows per INSERT in the bulk services
 
 # The approval steps: (from, to) -> who may take it.
 OFFICER, AUTHOR_ORG = "officer", "author_org"
@@ -93,36 +96,98 @@ def result_create(
     narrative_zh: str = "",
 ) -> Result:
     """A partner starts a draft result for one of its enterprises; the result is its organisation's."""
+    org_id = _partner_org_id(by)
+    if not enterprises_visible_to(by).filter(pk=enterprise.pk).exists():
+        raise ValidationError({"enterprise": _not_yours()})
+    _check_round(by, module, training_round)
+    if Result.objects.filter(enterprise=enterprise, module=module).exists():
+        raise _already_reported(enterprise, module)
+    result = _new_draft(
+        by,
+        org_id,
+        enterprise,
+        module,
+        training_round=training_round,
+        title=title,
+        narrative=narrative,
+        title_zh=title_zh,
+        narrative_zh=narrative_zh,
+    )
+    result.save()
+    _step(result, by, "", Result.Status.DRAFT)
+    return result
+
+
+class RowRefused(ValidationError):
+    """One item of a batch was refused: ``index`` says which (0-based), the messages say why."""
+
+    def __init__(self, index: int, error: ValidationError | ResultNotAllowed):
+        super().__init__(error.messages if isinstance(error, ValidationError) else [str(error)])
+        self.index = index
+
+
+def _partner_org_id(by) -> int:
     org_id = roles.partner_organisation_id(by)
     if org_id is None:
         raise ResultNotAllowed(gettext("Only partner users enter results."))
-    if not enterprises_visible_to(by).filter(pk=enterprise.pk).exists():
-        raise ValidationError({"enterprise": gettext("This is not one of your organisation's enterprises.")})
-    _check_round(by, module, training_round)
-    if Result.objects.filter(enterprise=enterprise, module=module).exists():
-        raise ValidationError(
-            {
-                "module": gettext("%(enterprise)s already has a result for %(module)s.")
-                % {"enterprise": enterprise.name, "module": module.code}
-            }
-        )
+    return org_id
+
+
+def _not_yours() -> str:
+    return gettext("This is not one of your organisation's enterprises.")
+
+
+def _already_reported(enterprise: Enterprise, module: Module) -> ValidationError:
+    return ValidationError(
+        {
+            "module": gettext("%(enterprise)s already has a result for %(module)s.")
+            % {"enterprise": enterprise.name, "module": module.code}
+        }
+    )
+
+
+def _new_draft(by, org_id: int, enterprise, module, *, training_round=None, **texts) -> Result:
     result = Result(
         enterprise=enterprise,
         module=module,
         training_round=training_round,
         organisation_id=org_id,
-        title=title.strip(),
-        narrative=narrative.strip(),
-        title_zh=title_zh.strip(),
-        narrative_zh=narrative_zh.strip(),
         author=by,
         status=Result.Status.DRAFT,
+        **{name: text.strip() for name, text in texts.items()},
     )
     result._history_user = by
     result.clean_fields(exclude=["enterprise", "module", "training_round", "organisation", "author"])
-    result.save()
-    _step(result, by, "", Result.Status.DRAFT)
     return result
+
+
+@transaction.atomic
+def results_create_drafts(*, by: User, pairs: list[tuple[Enterprise, Module]]) -> list[Result]:
+    """Start many draft results at once (the bulk import), with the rules of ``result_create``: the
+    partner's own enterprises only, one result per enterprise and module. A few queries whatever the
+    number; history and the 'draft' steps are written in bulk. Raises RowRefused for the first bad pair."""
+    org_id = _partner_org_id(by)
+    enterprise_ids = {e.pk for e, _m in pairs}
+    own = set(enterprises_visible_to(by).filter(pk__in=enterprise_ids).values_list("pk", flat=True))
+    taken = set(
+        Result.objects.filter(enterprise__in=enterprise_ids).values_list("enterprise_id", "module_id").distinct()
+    )
+    drafts, seen = [], set()
+    for i, (enterprise, module) in enumerate(pairs):
+        try:
+            if enterprise.pk not in own:
+                raise ValidationError({"enterprise": _not_yours()})
+            if (enterprise.pk, module.pk) in taken or (enterprise.pk, module.pk) in seen:
+                raise _already_reported(enterprise, module)
+            seen.add((enterprise.pk, module.pk))
+            drafts.append(_new_draft(by, org_id, enterprise, module))
+        except (ValidationError, ResultNotAllowed) as exc:
+            raise RowRefused(i, exc) from exc
+    drafts = bulk_create_with_history(drafts, Result, batch_size=BATCH, default_user=by)
+    ResultStep.objects.bulk_create(
+        [ResultStep(result=r, from_status="", to_status=Result.Status.DRAFT, by=by) for r in drafts], batch_size=BATCH
+    )
+    return drafts
 
 
 def _check_round(by, module: Module, training_round: TrainingRound | None) -> None:
@@ -283,6 +348,64 @@ def kpi_line_save(
     if followup_date < baseline_date:
         raise ValidationError({"followup_date": gettext("The follow-up cannot be dated before the baseline.")})
     line = line or KPILine(result=result)
+    _line_fill(line, by, kpi, baseline_value, baseline_date, followup_value, followup_date, note)
+    line.save()
+    return line
+
+
+@dataclass
+class LineValues:
+    """One KPI line to save in a batch (``kpi_lines_save``)."""
+
+    result: Result
+    kpi: KPI
+    baseline_value: Decimal
+    baseline_date: dt.date
+    followup_value: Decimal
+    followup_date: dt.date
+    note: str = ""
+
+
+@transaction.atomic
+def kpi_lines_save(*, by: User, lines: list[LineValues]) -> list[KPILine]:
+    """Add or change many KPI lines at once (the bulk import), with the rules of ``kpi_line_save`` (an
+    editable result of the user's organisation, an active KPI for a new line, no follow-up before the
+    baseline; a line for a KPI the result already has changes that line). The results must be fresh from
+    the database (locked by the caller). A few queries whatever the number; history in bulk.
+    Raises RowRefused for the first bad line."""
+    results = {v.result.pk: v.result for v in lines}
+    existing = {(line.result_id, line.kpi_id): line for line in KPILine.objects.filter(result__in=list(results))}
+    created, changed, saved = [], [], []
+    pending: dict[tuple[int, int], KPILine] = {}
+    for i, v in enumerate(lines):
+        try:
+            _require_edit(v.result, by)
+            key = (v.result.pk, v.kpi.pk)
+            line = pending.get(key) or existing.get(key)
+            if line is None:
+                if not v.kpi.active:
+                    raise ValidationError(
+                        {"kpi": gettext("%(kpi)s is no longer in the KPI catalogue.") % {"kpi": v.kpi.name}}
+                    )
+                line = KPILine(result=v.result)
+                created.append(line)
+            elif line.pk is not None and key not in pending:
+                changed.append(line)
+            pending[key] = line
+            if v.followup_date < v.baseline_date:
+                raise ValidationError({"followup_date": gettext("The follow-up cannot be dated before the baseline.")})
+            _line_fill(line, by, v.kpi, v.baseline_value, v.baseline_date, v.followup_value, v.followup_date, v.note)
+            saved.append(line)
+        except (ValidationError, ResultNotAllowed) as exc:
+            raise RowRefused(i, exc) from exc
+    bulk_create_with_history(created, KPILine, batch_size=BATCH, default_user=by)
+    if changed:
+        fields = ["kpi", "baseline_value", "baseline_date", "followup_value", "followup_date", "note"]
+        bulk_update_with_history(changed, KPILine, fields, batch_size=BATCH, default_user=by)
+    return saved
+
+
+def _line_fill(line, by, kpi, baseline_value, baseline_date, followup_value, followup_date, note) -> None:
     line.kpi = kpi
     line.baseline_value, line.baseline_date = baseline_value, baseline_date
     line.followup_value, line.followup_date = followup_value, followup_date
@@ -290,8 +413,6 @@ def kpi_line_save(
     line._history_user = by
     # the related rows are in hand; checking the values only keeps an import at a few queries per line
     line.clean_fields(exclude=["result", "kpi"])
-    line.save()
-    return line
 
 
 @transaction.atomic

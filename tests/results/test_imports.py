@@ -238,3 +238,74 @@ def test_officers_do_not_import(client, officer):
     client.force_login(officer)
     assert client.get("/results/import/").status_code == 403
     assert client.get("/results/import/template.xlsx").status_code == 403
+
+
+# --- The import at scale: batched, all or nothing, with history ------------------------------------
+
+
+def _rows_for(enterprises, kpis=("Defect / reject rate", "On-time delivery")):
+    return [
+        [f"{e.name}, {e.city}", "M1", name, 4.13, dt.date(2014, 8, 1), 0.61, dt.date(2014, 11, 30), None]
+        for e in enterprises
+        for name in kpis
+    ]
+
+
+def _own_enterprises(side, n, name="Import Works"):
+    from tests.factories import EnterpriseFactory
+
+    made = [EnterpriseFactory(name=f"{name} {i:03}", city="Taixing") for i in range(n)]
+    side.organisation.enterprises.add(*made)
+    return made
+
+
+def _import_queries(side, enterprises) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from enterprises.results import imports
+
+    preview = imports.preview(side.partner, imports.read_table(xlsx(_rows_for(enterprises))))
+    assert preview.ok, [r.errors for r in preview.bad_rows]
+    with CaptureQueriesContext(connection) as ctx:
+        assert imports.import_rows(side.partner, preview) == 2 * len(enterprises)
+    return len(ctx.captured_queries)
+
+
+def test_the_import_runs_the_same_queries_for_2_rows_as_for_80(side_a):
+    few = _import_queries(side_a, _own_enterprises(side_a, 1))
+    Result.objects.all().delete()
+    assert _import_queries(side_a, _own_enterprises(side_a, 39, name="Bulk Works")) == few
+    assert KPILine.objects.filter(result__organisation=side_a.organisation).count() == 78
+
+
+def test_imported_results_and_lines_have_their_history_and_draft_step(side_a):
+    enterprises = _own_enterprises(side_a, 3)
+    _import_queries(side_a, enterprises)
+    results = Result.objects.filter(enterprise__in=enterprises)
+    assert results.count() == 3
+    for result in results:
+        assert [(s.from_status, s.to_status, s.by) for s in result.steps.all()] == [("", "draft", side_a.partner)]
+        created = Result.history.get(id=result.pk)
+        assert (created.history_type, created.history_user) == ("+", side_a.partner)
+        lines = KPILine.history.filter(result_id=result.pk)
+        assert sorted((h.history_type, h.history_user.username) for h in lines) == [("+", "partner-a")] * 2
+
+
+def test_a_row_refused_at_import_time_saves_nothing_and_names_the_row(side_a):
+    from django.core.exceptions import ValidationError
+
+    from enterprises.results import imports
+    from enterprises.results import services as result_services
+
+    existing = draft(side_a)  # M1 of Yucheng Futong Electric, one line
+    enterprises = _own_enterprises(side_a, 2)
+    rows = _rows_for(enterprises) + [GOOD[1]]  # the last row adds to the existing draft
+    preview = imports.preview(side_a.partner, imports.read_table(xlsx(rows)))
+    assert preview.ok
+    result_services.result_submit(result=existing, by=side_a.partner)  # between the preview and the import
+    with pytest.raises(ValidationError) as refused:
+        imports.import_rows(side_a.partner, preview)
+    assert "Row 6:" in refused.value.messages[0] and "Nothing was imported" in refused.value.messages[0]
+    assert not Result.objects.filter(enterprise__in=enterprises).exists()
+    assert existing.kpi_lines.count() == 1
