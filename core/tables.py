@@ -19,6 +19,9 @@ from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.utils.encoding import force_str
 
+from core.http import attachment
+from core.spreadsheets import csv_text
+
 CHUNK = 2000
 
 _bound: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # method's function -> signature without self
@@ -72,14 +75,10 @@ def table_rows(table, exclude_columns=()):
         yield [force_str(row.get_cell_value(column.name), strings_only=True) for column in columns]
 
 
-def _text(value) -> str:
-    return "" if value is None else str(value)
-
-
-def streamed_csv(rows, filename: str, cell=_text) -> StreamingHttpResponse:
-    """A CSV download written row by row; ``cell`` turns each value into the text of its cell."""
+def streamed_csv(rows, filename: str, cell=csv_text) -> StreamingHttpResponse:
+    """A CSV download written row by row; ``cell`` turns each value into the text of its cell (by default
+    core.spreadsheets' rule: user text that looks like a formula is neutralised)."""
     writer = csv.writer(_Echo())
     lines = (writer.writerow([cell(value) for value in row]) for row in rows)
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment(response, filename)

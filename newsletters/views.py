@@ -24,6 +24,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core import roles
+from core.http import attachment
 from enterprises.models import Photo
 from trainers.models import Trainer
 
@@ -265,7 +266,8 @@ def _file_response(name: str, filename: str, *, as_attachment: bool = False) -> 
     except FileNotFoundError as exc:
         raise Http404 from exc
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    return FileResponse(fh, filename=filename, as_attachment=as_attachment, content_type=content_type)
+    response = FileResponse(fh, content_type=content_type)
+    return attachment(response, filename, as_attachment=as_attachment)  # RFC 6266, whatever the name
 
 
 @editor_required

@@ -30,6 +30,7 @@ from core.access import (
     service_form_page,
 )
 from core.queries import count_of, max_of, sum_of
+from core.spreadsheets import SafeTableExport
 from core.tables import streamed_csv, table_rows
 from enterprises.forms import FactoryVisitForm, ParticipationForm
 from enterprises.models import FactoryVisit, Participation
@@ -59,6 +60,7 @@ class PortalListView(ExportMixin, SingleTableMixin, FilterView):
     create_url_name = ""
     create_label = ""
     export_name = "export"
+    export_class = SafeTableExport  # user text leaves as text, never as a formula
 
     def render_to_response(self, context, **kwargs):
         export_format = self.request.GET.get(self.export_trigger_param)

@@ -31,7 +31,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from core import roles
+from core import roles, spreadsheets
 from enterprises.models import KPI, Enterprise, Result
 from enterprises.selectors import enterprises_visible_to
 from programmes.models import Module
@@ -51,7 +51,7 @@ SHEET = "Results"
 LISTS_SHEET = "Lists"
 TEMPLATE_ROWS = 1000
 MAX_ROWS = 20_000
-CONTENT_TYPE_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CONTENT_TYPE_XLSX = spreadsheets.CONTENT_TYPE_XLSX
 
 BAD_FILL = PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE")
 HEADER_FILL = PatternFill("solid", start_color="0B4F8A", end_color="0B4F8A")
@@ -69,7 +69,7 @@ def module_label(module: Module) -> str:
 
 
 def _header(ws, columns: list[str]) -> None:
-    ws.append(columns)
+    spreadsheets.row_append(ws, columns)
     for cell in ws[1]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = HEADER_FILL
@@ -95,9 +95,9 @@ def template_workbook(user) -> bytes:
     last = TEMPLATE_ROWS + 1
     for col, (name, values) in enumerate(choices.items(), start=1):
         letter = get_column_letter(col)
-        lists.cell(row=1, column=col, value=name)
+        spreadsheets.cell_set(lists, 1, col, name)
         for row, value in enumerate(values, start=2):
-            lists.cell(row=row, column=col, value=value)
+            spreadsheets.cell_set(lists, row, col, value)
         target = get_column_letter(COLUMNS.index(name) + 1)
         dv = DataValidation(
             type="list",
@@ -124,9 +124,7 @@ def template_workbook(user) -> bytes:
         for row in range(2, last + 1):
             ws[f"{letter}{row}"].number_format = "yyyy-mm-dd"
     lists.sheet_state = "hidden"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return spreadsheets.workbook_bytes(wb)
 
 
 # --- Reading a file -------------------------------------------------------------------------------
@@ -143,7 +141,7 @@ class Table:
 
 def _cell(value):
     if isinstance(value, str):
-        value = value.strip()
+        value = spreadsheets.unescaped(value.strip())  # text the portal exported comes back as it was
         return value or None
     return value
 
@@ -523,16 +521,23 @@ def marked_workbook(data: bytes, result_preview: Preview) -> bytes:
     explaining the problem."""
     table = result_preview.table
     if table.kind == "xlsx":
-        wb = load_workbook(io.BytesIO(data))
+        # The values we read (a formula's last result, not the formula), every text made safe: the file
+        # goes back to people who open it in Excel.
+        wb = load_workbook(io.BytesIO(data), data_only=True)
+        for sheet in wb.worksheets:
+            for cells in sheet.iter_rows():
+                for cell in cells:
+                    if isinstance(cell.value, str):
+                        spreadsheets.cell_set(sheet, cell.row, cell.column, cell.value)
         ws = wb[table.sheet]
     else:
         wb = Workbook()
         ws = wb.active
         ws.title = SHEET
-        ws.append(table.headers)
+        spreadsheets.row_append(ws, table.headers)
         for number, values in table.rows:
             for col, value in enumerate(values, start=1):
-                ws.cell(row=number, column=col, value=value)
+                spreadsheets.cell_set(ws, number, col, value)
     index = {h.strip().lower(): i + 1 for i, h in enumerate(table.headers) if h.strip()}
     header_row = table.header_row
     for problem in result_preview.file_errors:
@@ -544,9 +549,7 @@ def marked_workbook(data: bytes, result_preview: Preview) -> bytes:
             cell = ws.cell(row=row.number, column=index.get(column.lower(), 1))
             cell.fill = BAD_FILL
             cell.comment = Comment("\n".join(messages), "SCORE Portal", width=300, height=120)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return spreadsheets.workbook_bytes(wb)
 
 
 # --- Export: the same columns back -----------------------------------------------------------------
@@ -576,23 +579,8 @@ def export_rows(results) -> list[list]:
     return rows
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return f"{value:f}"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
 def export_csv(results) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS + EXPORT_ONLY)
-    for row in export_rows(results):
-        writer.writerow([_text(v) for v in row])
-    return out.getvalue().encode("utf-8-sig")
+    return spreadsheets.csv_bytes([COLUMNS + EXPORT_ONLY, *export_rows(results)])
 
 
 def export_xlsx(results) -> bytes:
@@ -601,10 +589,8 @@ def export_xlsx(results) -> bytes:
     ws.title = SHEET
     _header(ws, COLUMNS + EXPORT_ONLY)
     for row in export_rows(results):
-        ws.append(row)
+        spreadsheets.row_append(ws, row)
     for name in (BASELINE_DATE, FOLLOWUP_DATE):
         for cell in ws[get_column_letter(COLUMNS.index(name) + 1)][1:]:
             cell.number_format = "yyyy-mm-dd"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return spreadsheets.workbook_bytes(wb)

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import roles
+from core.http import attachment
 from enterprises.models import KPI, KPILine, Participation, Photo, PhotoPair, Result, ResultImport, ResultStep
 from enterprises.selectors import enterprises_visible_to
 from programmes.models import Module, Organisation, TrainingRound
@@ -104,10 +105,10 @@ def _export_response(results, fmt: str, name: str) -> HttpResponse:
     results = results.prefetch_related(Prefetch("kpi_lines", queryset=KPILine.objects.select_related("kpi")))
     if fmt == "xlsx":
         response = HttpResponse(imports.export_xlsx(results), content_type=imports.CONTENT_TYPE_XLSX)
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        attachment(response, f"{name}.xlsx")
     else:
         response = HttpResponse(imports.export_csv(results), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        attachment(response, f"{name}.csv")
     return response
 
 
@@ -552,8 +553,7 @@ def import_start(request):
 def import_template(request):
     _require_partner(request)
     response = HttpResponse(imports.template_workbook(request.user), content_type=imports.CONTENT_TYPE_XLSX)
-    response["Content-Disposition"] = 'attachment; filename="score-results-template.xlsx"'
-    return response
+    return attachment(response, "score-results-template.xlsx")
 
 
 def _import_and_preview(request, pk: int):
@@ -606,8 +606,7 @@ def import_marked(request, pk: int):
         raise Http404
     response = HttpResponse(imports.marked_workbook(data, preview), content_type=imports.CONTENT_TYPE_XLSX)
     stem = record.filename.rsplit(".", 1)[0] or "results"
-    response["Content-Disposition"] = f'attachment; filename="{stem}-checked.xlsx"'
-    return response
+    return attachment(response, f"{stem}-checked.xlsx")
 
 
 # --- Partner home ---------------------------------------------------------------------------------
