@@ -1,17 +1,34 @@
 """The portal's roles. Deny by default: a user with no role sees nothing but their own account.
 
-Roles are Django groups created by a migration; a partner user's organisation is a
-``PartnerMembership`` record, the start of every partner access decision.
+Roles are Django groups (created after every migrate by ``group_permissions_sync``); a partner user's
+organisation is a ``PartnerMembership`` record (programmes), a trainer user's trainer record a
+``TrainerAccount`` (trainers): the start of every partner and trainer access decision. Officers do
+everything, the editors' pages included.
 """
 
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 OFFICERS = "Project officers"
 PARTNERS = "Partner users"
 EDITORS = "Newsletter editors"
-ROLE_GROUPS = (OFFICERS, PARTNERS, EDITORS)
+TRAINERS = "Trainers"
+ROLE_GROUPS = (OFFICERS, PARTNERS, EDITORS, TRAINERS)
+
+
+class Role(models.TextChoices):
+    """The one role a person holds in the portal (the people pages give exactly one)."""
+
+    OFFICER = "officer", _("Project officer")
+    EDITOR = "editor", _("Newsletter editor")
+    PARTNER = "partner", _("Partner user")
+    TRAINER = "trainer", _("Trainer")
+
+
+ROLE_GROUP = {Role.OFFICER: OFFICERS, Role.EDITOR: EDITORS, Role.PARTNER: PARTNERS, Role.TRAINER: TRAINERS}
 
 
 def _groups(user) -> set[str]:
@@ -19,7 +36,11 @@ def _groups(user) -> set[str]:
         return set()
     cached = getattr(user, "_role_groups", None)
     if cached is None:
-        cached = set(user.groups.values_list("name", flat=True))
+        prefetched = getattr(user, "_prefetched_objects_cache", {}).get("groups")  # a list page prefetches them
+        if prefetched is not None:
+            cached = {group.name for group in prefetched}
+        else:
+            cached = set(user.groups.values_list("name", flat=True))
         user._role_groups = cached
     return cached
 
@@ -29,7 +50,8 @@ def is_officer(user: User | AnonymousUser) -> bool:
 
 
 def is_editor(user: User | AnonymousUser) -> bool:
-    return user.is_authenticated and (user.is_superuser or EDITORS in _groups(user))
+    """Editors, and officers, who do everything (docs/permissions.md)."""
+    return user.is_authenticated and (user.is_superuser or bool({EDITORS, OFFICERS} & _groups(user)))
 
 
 def partner_organisation_id(user: User | AnonymousUser) -> int | None:
@@ -49,11 +71,50 @@ def is_partner(user: User | AnonymousUser) -> bool:
     return partner_organisation_id(user) is not None
 
 
+def trainer_id(user: User | AnonymousUser) -> int | None:
+    """The trainer record a trainer user is, or None (not a trainer, or no trainer account)."""
+    if not user.is_authenticated or TRAINERS not in _groups(user):
+        return None
+    if not hasattr(user, "_trainer_id"):
+        from trainers.models import TrainerAccount
+
+        user._trainer_id = TrainerAccount.objects.filter(user=user).values_list("trainer_id", flat=True).first()
+    return user._trainer_id
+
+
+def is_trainer(user: User | AnonymousUser) -> bool:
+    return trainer_id(user) is not None
+
+
+def trainer_round_ids(user: User | AnonymousUser):
+    """The rounds a trainer user delivers, as a subquery of round ids (empty for anyone else).
+
+    The selectors of every app start a trainer's scope from it, so the rule is written here once."""
+    from trainers.models import RoundTrainer
+
+    tid = trainer_id(user)
+    if tid is None:
+        return RoundTrainer.objects.none().values("training_round_id")
+    return RoundTrainer.objects.filter(trainer_id=tid).values("training_round_id")
+
+
+def role_of(user: User | AnonymousUser) -> str:
+    """The person's role (a ``Role`` value), or "" for none; an officer who is also in another group is an officer."""
+    groups = _groups(user)
+    if user.is_authenticated and user.is_superuser:
+        return Role.OFFICER
+    for role in (Role.OFFICER, Role.PARTNER, Role.TRAINER, Role.EDITOR):
+        if ROLE_GROUP[role] in groups:
+            return role
+    return ""
+
+
 # Django model permissions each role's group holds (for the admin; the portal's own pages check roles).
 GROUP_APPS = {
     OFFICERS: ("programmes", "trainers", "enterprises", "newsletters", "django_celery_beat"),
     EDITORS: ("newsletters",),
     PARTNERS: (),
+    TRAINERS: (),
 }
 
 

@@ -28,6 +28,8 @@ class PortalFilterSet(django_filters.FilterSet):
         for field in self.form.fields.values():
             if hasattr(field, "empty_label"):
                 field.empty_label = _("Any")
+            if isinstance(field.widget, forms.NullBooleanSelect):  # its empty choice reads "Unknown"
+                field.widget.choices = [("unknown", _("Any")), ("true", _("Yes")), ("false", _("No"))]
 
     def setup_filters(self) -> None:
         """Subclasses set choices that depend on the data or the user here (before the form is built)."""

@@ -210,6 +210,7 @@ class PartnerMembership(models.Model):
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="memberships"
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("partner membership")

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from .models import Agreement, Module, Organisation, TrainingRound
+from .models import Agreement, Module, Organisation, PartnerMembership, TrainingRound
 
 Status = TrainingRound.Status
 
@@ -291,3 +291,28 @@ def agreement_delete(*, agreement: Agreement, by: User | None = None) -> None:
     if reason:
         raise ValidationError(reason)
     agreement.delete()
+
+
+# --- Partner memberships (a user works for one organisation) ----------------------------------------
+
+
+@transaction.atomic
+def partner_membership_set(*, user: User, organisation: Organisation, by: User | None) -> PartnerMembership:
+    """Make the user a member of the organisation (moving them from any other); history records who did it."""
+    membership = PartnerMembership.objects.select_for_update().filter(user=user).first()
+    if membership is None:
+        membership = PartnerMembership(user=user, organisation=organisation)
+    elif membership.organisation_id == organisation.pk:
+        return membership
+    membership.organisation = organisation
+    membership._history_user = by
+    membership.save()
+    return membership
+
+
+@transaction.atomic
+def partner_membership_end(*, user: User, by: User | None) -> None:
+    """The user no longer works for a partner organisation (the history keeps that they did)."""
+    for membership in PartnerMembership.objects.select_for_update().filter(user=user):
+        membership._history_user = by
+        membership.delete()

@@ -24,12 +24,33 @@ from enterprises.models import KPI, Enterprise, KPILine, Participation, Photo, P
 from enterprises.results import photos
 from newsletters.models import Event, ExpertComment, Issue, NewsItem
 from programmes.models import Agreement, Module, Organisation, PartnerMembership, TrainingRound
-from trainers.models import Qualification, RoundTrainer, Trainer
+from trainers.models import Qualification, RoundTrainer, Trainer, TrainerAccount
 
 DEMO_DIR = settings.BASE_DIR / "demo"
 DEMO_FILE = DEMO_DIR / "score_china_2014.yaml"
 DEMO_PASSWORD = "demo"
-ROLE_GROUP = {"officer": roles.OFFICERS, "partner": roles.PARTNERS, "editor": roles.EDITORS}
+ROLE_GROUP = roles.ROLE_GROUP
+
+
+def demo_accounts(path: Path = DEMO_FILE) -> list[dict]:
+    """The demo's accounts that exist here (for the login page in debug mode): user name, role, organisation."""
+    with path.open(encoding="utf-8") as fh:
+        rows = yaml.safe_load(fh).get("accounts", [])
+    existing = set(
+        User.objects.filter(username__in=[r["username"] for r in rows], is_active=True).values_list(
+            "username", flat=True
+        )
+    )
+    return [
+        {
+            "username": r["username"],
+            "role": roles.Role(r["role"]).label,
+            "of": r.get("organisation") or r.get("trainer", ""),
+            "password": DEMO_PASSWORD,
+        }
+        for r in rows
+        if r["username"] in existing
+    ]
 
 
 def _texts(row: dict, *fields: str) -> dict[str, str]:
@@ -335,7 +356,7 @@ class _Loader:
                     "first_name": row.get("first_name", ""),
                     "last_name": row.get("last_name", ""),
                     "email": row.get("email", ""),
-                    "is_staff": row["role"] == "officer",
+                    "is_staff": row["role"] == roles.Role.OFFICER,
                 },
             )
             if created:
@@ -343,9 +364,13 @@ class _Loader:
                 user.save(update_fields=["password"])
             self.report.count("accounts", created)
             user.groups.add(Group.objects.get(name=ROLE_GROUP[row["role"]]))
-            if row["role"] == "partner":
+            if row["role"] == roles.Role.PARTNER:
                 PartnerMembership.objects.update_or_create(
                     user=user, defaults={"organisation": self.orgs[row["organisation"]]}
+                )
+            if row["role"] == roles.Role.TRAINER:
+                TrainerAccount.objects.update_or_create(
+                    user=user, defaults={"trainer": self.trainer_by_name[row["trainer"]]}
                 )
             users[row["role"]] = user
         return users

@@ -28,12 +28,19 @@ OFFICER = [
     NavLink(_("Trainers"), "trainers:trainer_list"),
     NavLink(_("Organisations"), "programmes:organisation_list"),
     NavLink(_("KPI catalogue"), "results:kpi_list"),
+    NavLink(_("People"), "people:person_list"),
+    NavLink(_("Newsletter"), "newsletters:dashboard"),
 ]
 PARTNER = [
     NavLink(_("Rounds"), "programmes:round_list"),
     NavLink(_("Enterprises"), "enterprises:enterprise_list"),
     NavLink(_("Results"), "results:result_list"),
     NavLink(_("Import results"), "results:import_start"),
+]
+TRAINER = [
+    NavLink(_("Rounds"), "programmes:round_list"),
+    NavLink(_("Enterprises"), "enterprises:enterprise_list"),
+    NavLink(_("Results"), "results:result_list"),
 ]
 EDITOR = [
     NavLink(_("Newsletter"), "newsletters:dashboard"),
@@ -48,11 +55,14 @@ def nav_links(user, path: str = "") -> list[dict]:
     """The links the user's roles give, the one for the current page marked active."""
     links: list[NavLink] = []
     if roles.is_officer(user):
-        links += OFFICER
-    elif roles.is_partner(user):
-        links += PARTNER
-    if roles.is_editor(user):
-        links += EDITOR
+        links += OFFICER  # officers open the editors' pages too, from the newsletter's own page
+    else:
+        if roles.is_partner(user):
+            links += PARTNER
+        elif roles.is_trainer(user):
+            links += TRAINER
+        if roles.is_editor(user):
+            links += EDITOR
     links += PUBLIC
     seen, out = set(), []
     for link in links:

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "trainers",
     "enterprises",
     "newsletters",
+    "people",
     "score_portal",
 ]
 
@@ -102,6 +103,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# An invitation's link (and a password reset's) works once, for three days.
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -110,6 +114,7 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["score_portal.formats"]
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
@@ -184,4 +189,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Django's own default config gives the "django" logger a console handler of its own, and the record then
+    # propagates to the root's: every line twice. Naming the logger here drops its handlers; the root prints it once.
+    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
 }

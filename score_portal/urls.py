@@ -9,6 +9,7 @@ admin.site.site_title = _("SCORE Portal")
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("accounts/login/", views.PortalLoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -17,6 +18,7 @@ urlpatterns = [
     path("", include("enterprises.urls")),
     path("results/", include("enterprises.results.urls")),
     path("", include("newsletters.urls")),
+    path("", include("people.urls")),
 ]
 
 # MEDIA_ROOT is never served as such, not even in development: photos and uploads are private, and go

@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
@@ -25,3 +27,15 @@ def home(request):
     else:
         template = "home/no_role.html"
     return render(request, template, context)
+
+
+class PortalLoginView(auth_views.LoginView):
+    """Django's login page; in debug mode it lists the demo accounts that exist, so a newcomer can try each role."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if settings.DEBUG:
+            from .demo import demo_accounts
+
+            context["demo_accounts"] = demo_accounts()
+        return context

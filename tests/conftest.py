@@ -327,3 +327,55 @@ def browser_login(page, username: str, password: str = "pw") -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+# --- A real SMTP server on loopback: the e-mail a person would receive ----------------------------------
+class SMTPInbox:
+    """What an aiosmtpd server on 127.0.0.1 received, as parsed e-mail messages."""
+
+    def __init__(self):
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):
+        import email
+        from email import policy
+
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted"
+
+    def wait_for(self, count: int = 1, timeout: float = 20.0) -> list:
+        return wait_for(lambda: self.messages if len(self.messages) >= count else None, timeout=timeout)
+
+
+@pytest.fixture
+def smtp_inbox(settings):
+    """Send the portal's e-mail through a real SMTP server on loopback and collect what it receives."""
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:  # a free port (aiosmtpd's controller needs to know it before it starts)
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = SMTPInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    try:
+        yield inbox
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def make_trainer_user(django_user_model):
+    """make_trainer_user(trainer) -> a trainer user who is that trainer record."""
+    from trainers.models import TrainerAccount
+
+    def make(trainer, username: str | None = None):
+        user = _user(django_user_model, username or f"trainer-{uuid.uuid4().hex[:8]}", roles.TRAINERS)
+        TrainerAccount.objects.create(user=user, trainer=trainer)
+        return user
+
+    return make

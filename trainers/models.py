@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from programmes.models import Module, Organisation, TrainingRound
 
@@ -126,3 +128,20 @@ class RoundTrainer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.trainer} in {self.training_round}"
+
+
+class TrainerAccount(models.Model):
+    """A portal account that is a trainer: the start of every trainer access decision (core.roles.trainer_id)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="trainer_account"
+    )
+    trainer = models.OneToOneField(Trainer, verbose_name=_("trainer"), on_delete=models.PROTECT, related_name="account")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("trainer account")
+        verbose_name_plural = _("trainer accounts")
+
+    def __str__(self) -> str:
+        return f"{self.user} = {self.trainer}"

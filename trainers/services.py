@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from programmes.models import Module, TrainingRound
 from programmes.services import register_round_check
 
-from .models import Qualification, RoundTrainer, Trainer
+from .models import Qualification, RoundTrainer, Trainer, TrainerAccount
 
 TRAINER_FIELDS = ("name", "sex", "organisation", "role", "position", "email", "phone", "photo", "active", "notes")
 
@@ -175,3 +175,32 @@ def round_trainer_add(
 def round_trainer_remove(*, round_trainer: RoundTrainer, by: User | None = None) -> None:
     _refuse_if_cancelled(round_trainer.training_round)
     round_trainer.delete()
+
+
+# --- Trainer accounts (a portal user who is a trainer) -------------------------------------------------
+
+
+@transaction.atomic
+def trainer_account_set(*, user: User, trainer: Trainer, by: User | None) -> TrainerAccount:
+    """Make the user the portal account of this trainer record; a trainer record has one account at most."""
+    taken = TrainerAccount.objects.filter(trainer=trainer).exclude(user=user).select_related("user").first()
+    if taken is not None:
+        raise ValidationError(
+            {"trainer": _("%(trainer)s already has an account (%(user)s).") % {"trainer": trainer, "user": taken.user}}
+        )
+    account = TrainerAccount.objects.select_for_update().filter(user=user).first()
+    if account is None:
+        account = TrainerAccount(user=user, trainer=trainer)
+    elif account.trainer_id == trainer.pk:
+        return account
+    account.trainer = trainer
+    account._history_user = by
+    account.save()
+    return account
+
+
+@transaction.atomic
+def trainer_account_end(*, user: User, by: User | None) -> None:
+    for account in TrainerAccount.objects.select_for_update().filter(user=user):
+        account._history_user = by
+        account.delete()

@@ -39,6 +39,7 @@ def test_load_demo_twice_changes_nothing(settings):
     photo_files = sorted(p.before.image.name for p in PhotoPair.objects.all())
     output = load()
     assert "nothing changed" in output
+    assert "Demo programme loaded." not in output  # it loaded nothing this time
     assert {m: m.objects.count() for m in COUNTED} == counts
     assert sorted(p.before.image.name for p in PhotoPair.objects.all()) == photo_files
 
@@ -89,7 +90,7 @@ def test_demo_accounts_log_in_with_their_roles(settings, client):
     load()
     assert PartnerMembership.objects.get(user__username="partner-cec").organisation.short_name == "CEC"
     assert PartnerMembership.objects.get(user__username="partner-bsci").organisation.short_name == "BSCI"
-    for username in ("officer", "partner-cec", "partner-bsci", "editor"):
+    for username in ("officer", "partner-cec", "partner-bsci", "editor", "trainer"):
         assert client.login(username=username, password="demo"), username
 
 

@@ -22,6 +22,8 @@ def test_officer_navigation(client, officer):
         "Trainers",
         "Organisations",
         "KPI catalogue",
+        "People",
+        "Newsletter",
         "Newsletter archive",
     ]
 

@@ -23,6 +23,6 @@ class Command(BaseCommand):
         if report.created:
             for label, n in sorted(report.created.items()):
                 self.stdout.write(f"  {n:4d} {label} created")
+            self.stdout.write(self.style.SUCCESS("Demo programme loaded."))
         else:
             self.stdout.write("The demo programme is already loaded; nothing changed.")
-        self.stdout.write(self.style.SUCCESS("Demo programme loaded."))

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core import roles
+from programmes.models import Organisation
+from trainers.models import Trainer
+
+
+class RoleForm(forms.Form):
+    """A role, with the organisation (partner users) or the trainer record (trainers) it needs."""
+
+    role = forms.ChoiceField(label=_("Role"), choices=[("", _("Choose a role")), *roles.Role.choices])
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation (partner users)"),
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+        empty_label=_("None"),
+    )
+    trainer = forms.ModelChoiceField(
+        label=_("Trainer record (trainers)"),
+        queryset=Trainer.objects.select_related("organisation").order_by("name"),
+        required=False,
+        empty_label=_("None"),
+        help_text=_("A trainer record has one account at most."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        role = cleaned.get("role")
+        if role == roles.Role.PARTNER and not cleaned.get("organisation"):
+            self.add_error("organisation", _("A partner user works for an organisation: choose it."))
+        if role == roles.Role.TRAINER and not cleaned.get("trainer"):
+            self.add_error("trainer", _("A trainer user is one of the trainers: choose the record."))
+        return cleaned
+
+
+class InviteForm(RoleForm):
+    email = forms.EmailField(label=_("E-mail"), help_text=_("The invitation goes here; it is also the user name."))
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+
+    field_order = ["email", "first_name", "last_name", "role", "organisation", "trainer"]
+
+
+class DetailsForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"))
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)

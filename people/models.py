@@ -1,0 +1,36 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class PersonChange(models.Model):
+    """One change to a person's account: who did it, when, and what (the people pages' audit trail)."""
+
+    class Action(models.TextChoices):
+        INVITED = "invited", _("Invited")
+        INVITATION_SENT = "invitation_sent", _("Invitation sent again")
+        PASSWORD_SET = "password_set", _("Set a password from the invitation")
+        ROLE_CHANGED = "role_changed", _("Role changed")
+        DETAILS_CHANGED = "details_changed", _("Name or e-mail changed")
+        DEACTIVATED = "deactivated", _("Deactivated")
+        REACTIVATED = "reactivated", _("Reactivated")
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.PROTECT, related_name="changes"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    action = models.CharField(_("action"), max_length=30, choices=Action.choices)
+    details = models.TextField(_("details"), blank=True)
+
+    class Meta:
+        verbose_name = _("change to a person")
+        verbose_name_plural = _("changes to people")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["person", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.get_action_display()}"

@@ -1,0 +1,242 @@
+"""Every write to people's accounts: invite, send the invitation again, change the role, deactivate, reactivate.
+
+Officers only (partner coordinators do not invite their colleagues: see docs/people.md). Each change is
+recorded as a ``PersonChange`` (who, when, what); the links to a thing are written by that thing's app
+(``programmes.services.partner_membership_set``, ``trainers.services.trainer_account_set``), whose
+history records them too. Nobody is ever deleted: a person who leaves is deactivated.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, User
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from core import roles
+from core.mail import email_notify
+from programmes.models import Organisation
+from programmes.services import partner_membership_end, partner_membership_set
+from trainers.models import Trainer
+from trainers.services import trainer_account_end, trainer_account_set
+
+from .models import PersonChange
+
+Role = roles.Role
+
+
+def _require_officer(by: User) -> None:
+    if not roles.is_officer(by):
+        raise PermissionDenied(_("Only SCORE project officers manage people."))
+
+
+def _record(person: User, by: User | None, action: str, details: str = "") -> PersonChange:
+    return PersonChange.objects.create(person=person, by=by, action=action, details=details)
+
+
+def role_label(*, role: str, organisation: Organisation | None = None, trainer: Trainer | None = None) -> str:
+    """What a person is, in words: "Partner user of CEC", "Trainer: Jia Hongwei", "Project officer"."""
+    if role == Role.PARTNER and organisation is not None:
+        return _("Partner user of %(organisation)s") % {"organisation": organisation}
+    if role == Role.TRAINER and trainer is not None:
+        return _("Trainer: %(trainer)s") % {"trainer": trainer}
+    return str(Role(role).label) if role else _("No role")
+
+
+def person_role_label(person: User) -> str:
+    membership = getattr(person, "partner_membership", None)
+    account = getattr(person, "trainer_account", None)
+    return role_label(
+        role=roles.role_of(person),
+        organisation=membership.organisation if membership else None,
+        trainer=account.trainer if account else None,
+    )
+
+
+def _check_role(role: str, organisation: Organisation | None, trainer: Trainer | None) -> None:
+    if role not in Role.values:
+        raise ValidationError({"role": _("Choose a role.")})
+    if role == Role.PARTNER and organisation is None:
+        raise ValidationError({"organisation": _("A partner user works for an organisation: choose it.")})
+    if role == Role.TRAINER and trainer is None:
+        raise ValidationError({"trainer": _("A trainer user is one of the trainers: choose the record.")})
+
+
+def _role_apply(person: User, by: User, role: str, organisation: Organisation | None, trainer: Trainer | None):
+    """Put the person in the role's group only, and keep exactly the link the role needs."""
+    person.groups.remove(*Group.objects.filter(name__in=roles.ROLE_GROUPS))
+    person.groups.add(Group.objects.get(name=roles.ROLE_GROUP[role]))
+    person.is_staff = role == Role.OFFICER  # officers use the Django admin as well (docs/permissions.md)
+    person.save(update_fields=["is_staff"])
+    if role == Role.PARTNER:
+        partner_membership_set(user=person, organisation=organisation, by=by)
+    else:
+        partner_membership_end(user=person, by=by)
+    if role == Role.TRAINER:
+        trainer_account_set(user=person, trainer=trainer, by=by)
+    else:
+        trainer_account_end(user=person, by=by)
+    for cached in ("_role_groups", "_partner_org_id", "_trainer_id"):
+        person.__dict__.pop(cached, None)
+
+
+def invitation_link(*, person: User, base_url: str) -> str:
+    """The one-time link that lets the person set a password: dead once used (the token signs the password
+    hash and the last login), and after settings.PASSWORD_RESET_TIMEOUT."""
+    uid = urlsafe_base64_encode(force_bytes(person.pk))
+    token = default_token_generator.make_token(person)
+    return base_url.rstrip("/") + reverse("people:invitation_accept", args=[uid, token])
+
+
+def invitation_pending(person: User) -> bool:
+    return person.is_active and not person.has_usable_password()
+
+
+def _invitation_mail(person: User, by: User, base_url: str) -> None:
+    from django.conf import settings
+
+    days = max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)
+    params = {
+        "name": person.get_full_name() or person.email,
+        "who": by.get_full_name() or by.username,
+        "role": person_role_label(person),
+        "link": invitation_link(person=person, base_url=base_url),
+        "days": days,
+        "username": person.username,
+    }
+    subject = _("Your SCORE Portal account")
+    body = _(
+        "Dear %(name)s,\n\n%(who)s has given you an account on the SCORE Portal (%(role)s).\n\n"
+        "Choose your password here (the link works once, for %(days)s days):\n%(link)s\n\n"
+        "Afterwards you log in with the user name %(username)s."
+    )
+    email_notify(subject=subject, body=body % params, recipients=[person.email])
+
+
+@transaction.atomic
+def person_invite(
+    *,
+    by: User,
+    email: str,
+    first_name: str,
+    last_name: str,
+    role: str,
+    organisation: Organisation | None = None,
+    trainer: Trainer | None = None,
+    base_url: str,
+) -> User:
+    """Create the person's account without a password and e-mail them the link to choose one."""
+    _require_officer(by)
+    email = User.objects.normalize_email(email.strip()).lower()
+    if not email:
+        raise ValidationError({"email": _("Enter the person's e-mail address.")})
+    _check_role(role, organisation, trainer)
+    if User.objects.filter(email__iexact=email).exists() or User.objects.filter(username__iexact=email).exists():
+        raise ValidationError({"email": _("Someone already has an account with this e-mail address.")})
+    try:
+        with transaction.atomic():
+            person = User(username=email, email=email, first_name=first_name.strip(), last_name=last_name.strip())
+            person.set_unusable_password()
+            person.full_clean(exclude=["password"])
+            person.save()
+    except IntegrityError:  # the same address invited a moment ago by someone else
+        raise ValidationError({"email": _("Someone already has an account with this e-mail address.")}) from None
+    _role_apply(person, by, role, organisation, trainer)
+    _record(person, by, PersonChange.Action.INVITED, role_label(role=role, organisation=organisation, trainer=trainer))
+    _invitation_mail(person, by, base_url)
+    return person
+
+
+@transaction.atomic
+def invitation_resend(*, by: User, person: User, base_url: str) -> User:
+    """Send the link again (to a person who has not chosen a password yet)."""
+    _require_officer(by)
+    person = User.objects.select_for_update().get(pk=person.pk)
+    if not invitation_pending(person):
+        raise ValidationError(
+            _("%(name)s has set a password already or is deactivated; there is no invitation to send.")
+            % {"name": person.get_full_name() or person.username}
+        )
+    _record(person, by, PersonChange.Action.INVITATION_SENT, person.email)
+    _invitation_mail(person, by, base_url)
+    return person
+
+
+def invitation_accepted(*, person: User) -> None:
+    """The person chose their password from the link (the view that checked the token calls this)."""
+    _record(person, person, PersonChange.Action.PASSWORD_SET)
+
+
+@transaction.atomic
+def person_role_set(
+    *, by: User, person: User, role: str, organisation: Organisation | None = None, trainer: Trainer | None = None
+) -> User:
+    """Give the person another role (or the same role for another organisation or trainer record)."""
+    _require_officer(by)
+    person = User.objects.select_for_update().get(pk=person.pk)
+    if person.is_superuser:
+        raise ValidationError(_("A superuser's access is managed in the Django admin."))
+    if person.pk == by.pk and role != Role.OFFICER:
+        raise ValidationError({"role": _("You cannot take your own officer role away; ask another officer.")})
+    _check_role(role, organisation, trainer)
+    before = person_role_label(person)
+    _role_apply(person, by, role, organisation, trainer)
+    person = User.objects.get(pk=person.pk)
+    after = person_role_label(person)
+    if before != after:
+        _record(person, by, PersonChange.Action.ROLE_CHANGED, f"{before} → {after}")
+    return person
+
+
+@transaction.atomic
+def person_details_set(*, by: User, person: User, first_name: str, last_name: str, email: str) -> User:
+    _require_officer(by)
+    person = User.objects.select_for_update().get(pk=person.pk)
+    email = User.objects.normalize_email(email.strip()).lower()
+    if not email:
+        raise ValidationError({"email": _("Enter the person's e-mail address.")})
+    if User.objects.filter(email__iexact=email).exclude(pk=person.pk).exists():
+        raise ValidationError({"email": _("Someone already has an account with this e-mail address.")})
+    old = (person.first_name, person.last_name, person.email)
+    person.first_name, person.last_name, person.email = first_name.strip(), last_name.strip(), email
+    if old != (person.first_name, person.last_name, person.email):
+        person.full_clean(exclude=["password"])
+        person.save(update_fields=["first_name", "last_name", "email"])
+        changed = [
+            f"{a} → {b}"
+            for a, b in zip(old, (person.first_name, person.last_name, person.email), strict=True)
+            if a != b
+        ]
+        _record(person, by, PersonChange.Action.DETAILS_CHANGED, "; ".join(changed))
+    return person
+
+
+@transaction.atomic
+def person_deactivate(*, by: User, person: User) -> User:
+    """The person can no longer log in; everything they did stays theirs in every history."""
+    _require_officer(by)
+    person = User.objects.select_for_update().get(pk=person.pk)
+    if person.pk == by.pk:
+        raise ValidationError(_("You cannot deactivate yourself; ask another officer."))
+    if person.is_superuser:
+        raise ValidationError(_("A superuser's access is managed in the Django admin."))
+    if person.is_active:
+        person.is_active = False
+        person.save(update_fields=["is_active"])
+        _record(person, by, PersonChange.Action.DEACTIVATED)
+    return person
+
+
+@transaction.atomic
+def person_reactivate(*, by: User, person: User) -> User:
+    _require_officer(by)
+    person = User.objects.select_for_update().get(pk=person.pk)
+    if not person.is_active:
+        person.is_active = True
+        person.save(update_fields=["is_active"])
+        _record(person, by, PersonChange.Action.REACTIVATED)
+    return person

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "people"
+
+urlpatterns = [
+    path("people/", views.PersonListView.as_view(), name="person_list"),
+    path("people/invite/", views.person_invite, name="person_invite"),
+    path("people/<int:pk>/", views.person_detail, name="person_detail"),
+    path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
+    path("people/<int:pk>/resend/", views.invitation_resend, name="invitation_resend"),
+    path("people/<int:pk>/deactivate/", views.person_deactivate, name="person_deactivate"),
+    path("people/<int:pk>/reactivate/", views.person_reactivate, name="person_reactivate"),
+    path("accounts/welcome/<uidb64>/<token>/", views.InvitationAcceptView.as_view(), name="invitation_accept"),
+]

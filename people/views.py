@@ -1,0 +1,188 @@
+"""The people pages (officers only) and the page where an invitee chooses a password."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from core import roles
+from core.access import OfficerRequiredMixin, add_service_errors, officer_required
+from programmes.views import PortalListView
+
+from . import services
+from .filters import PersonFilter
+from .forms import DetailsForm, InviteForm, RoleForm
+from .selectors import people_visible_to, person_changes_visible_to
+from .tables import PersonTable
+
+
+def _base_url(request) -> str:
+    return request.build_absolute_uri("/")
+
+
+def _person(request, pk: int) -> User:
+    return get_object_or_404(people_visible_to(request.user), pk=pk)
+
+
+class PersonListView(OfficerRequiredMixin, PortalListView):
+    table_class = PersonTable
+    filterset_class = PersonFilter
+    title = gettext_lazy("People")
+    create_url_name = "people:person_invite"
+    create_label = gettext_lazy("Invite a person")
+    export_name = "people"
+
+    def get_queryset(self):
+        return people_visible_to(self.request.user).order_by("last_name", "first_name", "username")
+
+
+@officer_required
+def person_invite(request):
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            person = services.person_invite(
+                by=request.user,
+                email=data["email"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                role=data["role"],
+                organisation=data["organisation"],
+                trainer=data["trainer"],
+                base_url=_base_url(request),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": person.email})
+            return redirect("people:person_detail", pk=person.pk)
+    return render(
+        request,
+        "people/person_form.html",
+        {
+            "form": form,
+            "title": _("Invite a person"),
+            "cancel_url": reverse_lazy("people:person_list"),
+            "submit_label": _("Send the invitation"),
+        },
+    )
+
+
+@officer_required
+def person_detail(request, pk: int):
+    person = _person(request, pk)
+    return render(
+        request,
+        "people/person_detail.html",
+        {
+            "person": person,
+            "role_label": services.person_role_label(person),
+            "pending": services.invitation_pending(person),
+            "changes": list(person_changes_visible_to(request.user).filter(person=person)[:100]),
+            "is_self": person.pk == request.user.pk,
+        },
+    )
+
+
+@officer_required
+def person_edit(request, pk: int):
+    person = _person(request, pk)
+    membership = getattr(person, "partner_membership", None)
+    account = getattr(person, "trainer_account", None)
+    initial = {
+        "role": roles.role_of(person),
+        "organisation": membership.organisation if membership else None,
+        "trainer": account.trainer if account else None,
+        "email": person.email,
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+    }
+    details = DetailsForm(request.POST or None, initial=initial, prefix="details")
+    role_form = RoleForm(request.POST or None, initial=initial, prefix="role")
+    if request.method == "POST" and details.is_valid() and role_form.is_valid():
+        try:
+            services.person_details_set(by=request.user, person=person, **details.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(details, exc)
+        else:
+            try:
+                services.person_role_set(by=request.user, person=person, **role_form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(role_form, exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("people:person_detail", pk=person.pk)
+    return render(
+        request,
+        "people/person_edit.html",
+        {
+            "person": person,
+            "details": details,
+            "role_form": role_form,
+            "title": _("Edit %(name)s") % {"name": person.get_full_name() or person.username},
+        },
+    )
+
+
+def _action(request, pk: int, service, done: str):
+    person = _person(request, pk)
+    try:
+        service(by=request.user, person=person)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done % {"name": person.get_full_name() or person.username})
+    return redirect("people:person_detail", pk=person.pk)
+
+
+@require_POST
+@officer_required
+def invitation_resend(request, pk: int):
+    base_url = _base_url(request)
+    return _action(
+        request,
+        pk,
+        lambda **kw: services.invitation_resend(base_url=base_url, **kw),
+        _("The invitation was sent again to %(name)s."),
+    )
+
+
+@require_POST
+@officer_required
+def person_deactivate(request, pk: int):
+    return _action(request, pk, services.person_deactivate, _("%(name)s can no longer log in."))
+
+
+@require_POST
+@officer_required
+def person_reactivate(request, pk: int):
+    return _action(request, pk, services.person_reactivate, _("%(name)s can log in again."))
+
+
+class InvitationAcceptView(auth_views.PasswordResetConfirmView):
+    """Django's reset-confirm view, as a welcome: the link's token dies once the password is set."""
+
+    template_name = "people/invitation_accept.html"
+    post_reset_login = True
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    success_url = reverse_lazy("home")
+    reset_url_token = "set-password"
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_active else None
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.invitation_accepted(person=form.user)
+        messages.success(self.request, _("Welcome to the SCORE Portal. Your password is set."))
+        return response
