@@ -379,3 +379,11 @@ def make_trainer_user(django_user_model):
         return user
 
     return make
+
+
+@pytest.fixture
+def trainer(make_trainer_user):
+    """A trainer user (of a trainer record who delivers no round yet)."""
+    from tests.factories import TrainerFactory
+
+    return make_trainer_user(TrainerFactory(), "trainer1")

@@ -43,7 +43,7 @@ def test_the_web_version_shows_only_photos_of_that_version(client, published):
     assert client.get(f"/newsletter/{published.number}/images/photos/other.jpg").status_code == 404
 
 
-@pytest.mark.parametrize("who", ["officer", "nobody"])
+@pytest.mark.parametrize("who", ["nobody", "trainer"])
 def test_people_who_are_not_editors_cannot_open_the_editors_pages(client, request, who, make_issue):
     issue = make_issue()
     client.force_login(request.getfixturevalue(who))
@@ -55,6 +55,13 @@ def test_people_who_are_not_editors_cannot_open_the_editors_pages(client, reques
     ):
         assert client.get(url).status_code == 404, url
     assert client.post(f"/newsletters/issues/{issue.pk}/render/").status_code == 404
+
+
+def test_officers_open_the_editors_pages(client, officer, make_issue):
+    issue = make_issue()
+    client.force_login(officer)
+    for url in ("/newsletters/", f"/newsletters/issues/{issue.pk}/", "/newsletters/news/"):
+        assert client.get(url).status_code == 200, url
 
 
 def test_an_editor_creates_assembles_renders_and_publishes_an_issue(client, editor, django_capture_on_commit_callbacks):
