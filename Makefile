@@ -50,3 +50,18 @@ format: venv-dev
 messages: venv-dev
 	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var
 	$(PY) manage.py compilemessages --ignore=.venv
+
+## fonts: refresh the newsletter's Latin fonts in static/fonts/ from the npm registry (the files are committed)
+# Noto Sans and Noto Serif (SIL Open Font License), Latin and Latin Extended subsets, as WOFF (WeasyPrint and browsers).
+FONT_PACKAGES := @fontsource/noto-sans@5.3.0 @fontsource/noto-serif@5.3.0
+FONT_STYLES := noto-sans-SUBSET-400-normal noto-sans-SUBSET-400-italic noto-sans-SUBSET-700-normal \
+	noto-sans-SUBSET-700-italic noto-serif-SUBSET-700-normal noto-serif-SUBSET-400-italic
+.PHONY: fonts
+fonts:
+	rm -rf var/fonts && mkdir -p var/fonts static/fonts
+	cd var/fonts && npm pack --silent $(FONT_PACKAGES) >/dev/null && for f in *.tgz; do tar xzf $$f --one-top-level=$${f%.tgz}; done
+	for subset in latin latin-ext; do for style in $(FONT_STYLES); do \
+		cp var/fonts/*/package/files/$$(echo $$style | sed s/SUBSET/$$subset/).woff static/fonts/; done; done
+	cp var/fonts/fontsource-noto-sans-*/package/LICENSE static/fonts/OFL-noto-sans.txt
+	cp var/fonts/fontsource-noto-serif-*/package/LICENSE static/fonts/OFL-noto-serif.txt
+	rm -rf var/fonts

@@ -8,6 +8,12 @@ The newsletter's HTML names its resources with two private schemes:
   12-megapixel master;
 - ``score-static:<path>``: a file found by the staticfiles finders (the print stylesheet).
 
+Only the template makes resources: its tags (``print_src``, ``image_src``, ``static_src``) register each name they
+print while the document renders (``collecting``), and the result is a ``Document``: the HTML and the names it
+registered. The fetcher serves only those names, the content hash and the print copies read only those names, and
+the web version turns only those names, in the template's own ``src``/``href``/``url("...")``, into URLs. A record's
+text that spells ``score-media:...`` or ``score-static:...`` stays text (autoescaping keeps it out of attributes).
+
 The web preview rewrites the same names into URLs (see ``html_for_web``), so both read one template.
 """
 
@@ -18,8 +24,10 @@ import io
 import logging
 import mimetypes
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.contrib.staticfiles import finders
@@ -33,49 +41,112 @@ logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 MEDIA_SCHEME = "score-media:"
 STATIC_SCHEME = "score-static:"
-# Print size: the layout prints a photo at most half the page wide (about 86 mm); 1200 px there is 355 dpi, more
-# than print needs. JPEG quality 85 is invisible in print. (bench/newsletter.py measured 1600 and 1800 px too: larger
-# copies only make WeasyPrint resample them again.)
-PRINT_LONG_SIDE = 1200
+# Print size: a result photo has its print copies, made on upload at the size the layout prints it at, 300 dpi
+# (enterprises/results/photos.py). A photo without one (a trainer's portrait, a photo stored before the copies
+# existed) gets a copy made here for the box the template asks for, cached in storage. JPEG quality 85 is
+# invisible in print. WeasyPrint's `dpi` then finds nothing to resample.
+PRINT_LONG_SIDE = 1015
+PORTRAIT_BOX = (320, 320)  # 26 mm at 300 dpi
 PRINT_JPEG_QUALITY = 85
 PRINT_CACHE_DIR = "newsletters/print-cache"
 # WeasyPrint's image options, honoured only when given to HTML.write_pdf / HTML.render. `dpi` caps what is embedded
 # for the size an image is printed at (a portrait printed 26 mm wide does not carry 1200 px). `optimize_images` and
 # `jpeg_quality` would decode and re-encode every photo although the print copies are already optimised JPEGs:
 # measured, 60 % more time for 15 % fewer bytes, so they are off.
-WEASYPRINT_OPTIONS = {"optimize_images": False, "jpeg_quality": None, "dpi": 300}
+# `pdf_tags` tags the PDF's structure (headings, paragraphs, figures with their alt text) for screen readers.
+WEASYPRINT_OPTIONS = {"optimize_images": False, "jpeg_quality": None, "dpi": 300, "pdf_tags": True}
 PREPARE_THREADS = 4
 # Bump when the print copies or the options change, so issues re-render.
-PRINT_PROFILE = f"v1-{PRINT_LONG_SIDE}-{PRINT_JPEG_QUALITY}-{sorted(WEASYPRINT_OPTIONS.items())}"
+PRINT_PROFILE = f"v2-{PRINT_LONG_SIDE}-{PRINT_JPEG_QUALITY}-{sorted(WEASYPRINT_OPTIONS.items())}"
 
-_RESOURCE_RE = re.compile(r"(score-media|score-static):([^\"')\s]+)")
+# A reference the template made: in a src or href attribute, or in a quoted url() of its own <style>. A record's text
+# is autoescaped, so it cannot open an attribute or a quoted url(): these patterns never match inside it.
+_REFERENCE_RE = re.compile(
+    r"""(?P<lead>(?:src|href)="|url\((?P<q>["']))(?P<scheme>score-media|score-static):(?P<name>[^"'\s)<>]+)"""
+)
+# Static paths the template may name: relative, no "..", no scheme.
+_SAFE_STATIC_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_./-]*$")
 
 
 class NewsletterRenderError(Exception):
     """A problem with the content or the template: retrying will not help; the editor must fix it."""
 
 
-def media_src(name: str) -> str:
+@dataclass
+class Resources:
+    """The photos (each with the box its print copy must fit, or None for a print copy already) and static files
+    one rendering of the template named, in order."""
+
+    media: dict[str, tuple[int, int] | None] = field(default_factory=dict)
+    static: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A rendered newsletter: its HTML and the resources its template registered."""
+
+    html: str
+    media: dict[str, tuple[int, int] | None] = field(default_factory=dict)
+    static: tuple[str, ...] = ()
+
+
+_collecting: ContextVar[Resources | None] = ContextVar("newsletter_resources", default=None)
+
+
+@contextmanager
+def collecting() -> Iterator[Resources]:
+    """Register every resource the template names while the block renders it."""
+    resources = Resources()
+    token = _collecting.set(resources)
+    try:
+        yield resources
+    finally:
+        _collecting.reset(token)
+
+
+def document(html: str, resources: Resources) -> Document:
+    return Document(html=html, media=dict(resources.media), static=tuple(resources.static))
+
+
+def media_src(name: str, box: tuple[int, int] | None = None) -> str:
+    """The private name of a stored photo, registered as a resource of the document being rendered; ``box``: the
+    size in pixels its print copy is made for (none when ``name`` is a print copy already)."""
+    resources = _collecting.get()
+    if resources is not None and name:
+        resources.media.setdefault(name, box)
     return f"{MEDIA_SCHEME}{name}"
 
 
 def static_src(path: str) -> str:
+    """The private name of a static file (stylesheet, font), registered like ``media_src``."""
+    if not _SAFE_STATIC_RE.match(path) or ".." in path:
+        raise NewsletterRenderError(f"The newsletter template names an invalid static path {path!r}.")
+    resources = _collecting.get()
+    if resources is not None and path not in resources.static:
+        resources.static.append(path)
     return f"{STATIC_SCHEME}{path}"
 
 
-def resource_names(html: str, scheme: str = "score-media") -> list[str]:
-    """The storage names (or static paths) an HTML document refers to, in order, without repeats."""
-    return list(dict.fromkeys(name for s, name in _RESOURCE_RE.findall(html) if s == scheme))
-
-
-def html_for_web(html: str, *, media_url: Callable[[str], str], static_url: Callable[[str], str]) -> str:
-    """The same document for a browser: private resource names become URLs of our own views."""
+def html_for_web(
+    html: str,
+    *,
+    media: Collection[str],
+    media_url: Callable[[str], str],
+    static_url: Callable[[str], str],
+) -> str:
+    """The same document for a browser: the template's own references to the photos in ``media`` and to static files
+    become URLs of our own views; nothing else is touched (a reference to another photo is left dead)."""
+    allowed = set(media)
 
     def replace(match: re.Match) -> str:
-        scheme, name = match.groups()
-        return media_url(name) if scheme == "score-media" else static_url(name)
+        scheme, name = match["scheme"], match["name"]
+        if scheme == "score-media":
+            url = media_url(name) if name in allowed else ""
+        else:
+            url = static_url(name) if _SAFE_STATIC_RE.match(name) and ".." not in name else ""
+        return f"{match['lead']}{url}"
 
-    return _RESOURCE_RE.sub(replace, html)
+    return _REFERENCE_RE.sub(replace, html)
 
 
 def _master_digest(name: str) -> str:
@@ -96,12 +167,13 @@ def _check_readable(name: str) -> None:
         raise NewsletterRenderError(f"The photo file {name!r} is not a readable image ({exc}).") from exc
 
 
-def print_copy_name(name: str) -> str:
-    """The storage name of a print-size copy of the photo ``name``, made and cached on first use."""
+def print_copy_name(name: str, box: tuple[int, int] | None = None) -> str:
+    """The storage name of a print-size copy of the photo ``name`` (fitting ``box``), made and cached on first use."""
     if name.startswith(PRINT_CACHE_DIR + "/") or "/print/" in name:
         _check_readable(name)  # already a print copy, made on upload
         return name
-    cached = f"{PRINT_CACHE_DIR}/{_master_digest(name)[:32]}-{PRINT_LONG_SIDE}.jpg"
+    box = box or (PRINT_LONG_SIDE, PRINT_LONG_SIDE)
+    cached = f"{PRINT_CACHE_DIR}/{_master_digest(name)[:32]}-{box[0]}x{box[1]}.jpg"
     if default_storage.exists(cached):
         return cached
     try:
@@ -110,11 +182,11 @@ def print_copy_name(name: str) -> str:
             # JPEG draft mode decodes at 1/2, 1/4 or 1/8 scale directly: a 12-megapixel master in a fraction
             # of the time a full decode takes. Ask for the box the long side fits, or it cannot reduce.
             width, height = image.size
-            scale = PRINT_LONG_SIDE / max(width, height, 1)
+            scale = min(box[0] / max(width, 1), box[1] / max(height, 1))
             image.draft("RGB", (max(1, int(width * scale)), max(1, int(height * scale))))
             image = ImageOps.exif_transpose(image)
             image = image.convert("RGB")
-            image.thumbnail((PRINT_LONG_SIDE, PRINT_LONG_SIDE), Image.Resampling.LANCZOS)
+            image.thumbnail(box, Image.Resampling.LANCZOS)
             out = io.BytesIO()
             image.save(out, "JPEG", quality=PRINT_JPEG_QUALITY, optimize=True, progressive=True)
     except FileNotFoundError as exc:
@@ -127,47 +199,58 @@ def print_copy_name(name: str) -> str:
     return cached
 
 
-def prepare_images(html: str) -> dict[str, str]:
-    """Make sure every photo the HTML names has a print copy; {storage name: print copy name}.
+def prepare_images(doc: Document) -> dict[str, str]:
+    """Make sure every photo the document registered has a print copy; {storage name: print copy name}.
 
     Copies are made in a few threads (Pillow releases the GIL while it decodes and encodes).
     """
-    names = resource_names(html)
+    names, boxes = list(doc.media), list(doc.media.values())
     if len(names) < 2:
-        return {name: print_copy_name(name) for name in names}
+        return {name: print_copy_name(name, box) for name, box in zip(names, boxes, strict=True)}
     with ThreadPoolExecutor(max_workers=PREPARE_THREADS) as pool:
-        return dict(zip(names, pool.map(print_copy_name, names), strict=True))
+        return dict(zip(names, pool.map(print_copy_name, names, boxes), strict=True))
+
+
+def _content_type(name: str, default: str) -> str:
+    if name.endswith(".woff"):
+        return "font/woff"
+    if name.endswith(".woff2"):
+        return "font/woff2"
+    return mimetypes.guess_type(name)[0] or default
 
 
 @dataclass
 class StorageURLFetcher:
-    """Resolves our two schemes from storage and static files; refuses everything else (no HTTP)."""
+    """Serves the resources the document registered, from storage and static files; refuses everything else
+    (no HTTP, no file the template did not name)."""
 
+    media: dict[str, tuple[int, int] | None] = field(default_factory=dict)
+    static: Collection[str] = ()
     print_copies: dict[str, str] = field(default_factory=dict)
     use_print_copies: bool = True
 
     def __call__(self, url: str):
         from weasyprint.urls import URLFetcherResponse
 
-        if url.startswith(MEDIA_SCHEME):
+        if url.startswith(MEDIA_SCHEME) and url.removeprefix(MEDIA_SCHEME) in self.media:
             name = url.removeprefix(MEDIA_SCHEME)
             if self.use_print_copies:
-                name = self.print_copies.get(name) or print_copy_name(name)
+                name = self.print_copies.get(name) or print_copy_name(name, self.media[name])
             try:
                 with default_storage.open(name, "rb") as fh:
                     body = fh.read()
             except FileNotFoundError as exc:
                 raise NewsletterRenderError(f"The photo file {name!r} is missing from storage.") from exc
-            return URLFetcherResponse(url, body, {"Content-Type": mimetypes.guess_type(name)[0] or "image/jpeg"})
-        if url.startswith(STATIC_SCHEME):
+            return URLFetcherResponse(url, body, {"Content-Type": _content_type(name, "image/jpeg")})
+        if url.startswith(STATIC_SCHEME) and url.removeprefix(STATIC_SCHEME) in self.static:
             path = finders.find(url.removeprefix(STATIC_SCHEME))
             if not path:
                 raise NewsletterRenderError(f"The static file {url.removeprefix(STATIC_SCHEME)!r} does not exist.")
             with open(path, "rb") as fh:
                 body = fh.read()
-            return URLFetcherResponse(url, body, {"Content-Type": mimetypes.guess_type(path)[0] or "text/css"})
+            return URLFetcherResponse(url, body, {"Content-Type": _content_type(path, "text/css")})
         raise NewsletterRenderError(
-            f"The newsletter refers to {url!r}; only stored photos and static files are allowed."
+            f"The newsletter refers to {url[:200]!r}; only the photos and static files its template names are allowed."
         )
 
 
@@ -182,20 +265,25 @@ def _weasyprint_fetcher(fetcher: StorageURLFetcher):
 
 
 def render_pdf(
-    html: str,
+    doc: Document,
     *,
     print_copies: dict[str, str] | None = None,
     use_print_copies: bool = True,
     weasyprint_options: dict | None = None,
 ) -> bytes:
-    """Lay out the HTML and return the PDF. A missing or unreadable resource stops the rendering."""
+    """Lay out the document and return the PDF. A missing or unreadable resource stops the rendering."""
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
-    fetcher = StorageURLFetcher(print_copies=print_copies or {}, use_print_copies=use_print_copies)
-    options = WEASYPRINT_OPTIONS if use_print_copies else (weasyprint_options or {})
+    fetcher = StorageURLFetcher(
+        media=doc.media,
+        static=frozenset(doc.static),
+        print_copies=print_copies or {},
+        use_print_copies=use_print_copies,
+    )
+    options = WEASYPRINT_OPTIONS if weasyprint_options is None else weasyprint_options
     try:
-        return HTML(string=html, url_fetcher=_weasyprint_fetcher(fetcher)).write_pdf(**options)
+        return HTML(string=doc.html, url_fetcher=_weasyprint_fetcher(fetcher)).write_pdf(**options)
     except FatalURLFetchingError as exc:
         cause = exc.__cause__
         if isinstance(cause, NewsletterRenderError):
@@ -205,11 +293,11 @@ def render_pdf(
         raise
 
 
-def content_hash(html: str) -> str:
-    """What the PDF depends on: the HTML (which names every photo by its storage name), the stylesheets it
-    links and the print profile."""
-    digest = hashlib.sha256(html.encode())
-    for path in resource_names(html, "score-static"):
+def content_hash(doc: Document) -> str:
+    """What the PDF depends on: the HTML (which names every photo by its storage name), the static files its
+    template registered (stylesheet, fonts) and the print profile."""
+    digest = hashlib.sha256(doc.html.encode())
+    for path in doc.static:
         found = finders.find(path)
         if found:
             with open(found, "rb") as fh:

@@ -6,10 +6,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Max, Prefetch, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet
 
 from core import roles
-from enterprises.models import KPILine, PhotoPair, Result
+from enterprises.models import KPILine, Photo, PhotoPair, Result
 
 from .models import Event, ExpertComment, Issue, IssueItem, IssueVersion, NewsItem
 
@@ -35,6 +35,16 @@ def events_visible_to(user) -> QuerySet[Event]:
 
 def expert_comments_visible_to(user) -> QuerySet[ExpertComment]:
     return _editors_only(user, ExpertComment.objects.select_related("trainer__organisation"))
+
+
+def newsletter_photos_visible_to(user) -> QuerySet[Photo]:
+    """The result photos an editor may see through the newsletter: those of approved results and of the results
+    an issue holds. (Partners see their own through the results pages; anonymous readers only what an edition
+    printed.)"""
+    in_issues = IssueItem.objects.filter(result__isnull=False).values("result_id")
+    results = Result.objects.filter(Q(status=Result.Status.APPROVED) | Q(pk__in=in_issues))
+    photos = Photo.objects.filter(Q(pair_as_before__result__in=results) | Q(pair_as_after__result__in=results))
+    return _editors_only(user, photos)
 
 
 def published_issues() -> QuerySet[Issue]:

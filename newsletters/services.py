@@ -244,11 +244,12 @@ def issue_item_move(*, item: IssueItem, offset: int) -> IssueItem:
 # --- The document ------------------------------------------------------------------------------------
 
 
-def issue_html(issue: Issue) -> str:
-    """The issue as one HTML document for print; resources named by storage name (see pdf.py)."""
+def issue_document(issue: Issue) -> pdf.Document:
+    """The issue as one HTML document for print, with the photos and static files its template named (the only
+    resources it may use; see pdf.py)."""
     content = selectors.issue_content(issue)
-    with translation.override(issue.language):
-        return render_to_string(
+    with translation.override(issue.language), pdf.collecting() as resources:
+        html = render_to_string(
             DOCUMENT_TEMPLATE,
             {
                 "issue": issue,
@@ -258,6 +259,12 @@ def issue_html(issue: Issue) -> str:
                 "stylesheet": pdf.static_src(PRINT_STYLESHEET),
             },
         )
+    return pdf.document(html, resources)
+
+
+def issue_html(issue: Issue) -> str:
+    """The issue's HTML for print (see issue_document)."""
+    return issue_document(issue).html
 
 
 def issue_snapshot(issue: Issue) -> dict:
@@ -367,15 +374,15 @@ def _issue_render(issue_id: int) -> Issue:
     issue = Issue.objects.select_for_update().get(pk=issue_id)
     if issue.is_frozen:
         return issue  # published: the version keeps its PDF; nothing to do
-    html = issue_html(issue)
-    digest = pdf.content_hash(html)
+    doc = issue_document(issue)
+    digest = pdf.content_hash(doc)
     if issue.pdf and issue.content_hash == digest and default_storage.exists(issue.pdf.name):
         if issue.status != Issue.Status.READY or issue.error:
             issue.status, issue.error = Issue.Status.READY, ""
             issue.save(update_fields=["status", "error"])
         return issue
-    print_copies = pdf.prepare_images(html)
-    document = pdf.render_pdf(html, print_copies=print_copies)
+    print_copies = pdf.prepare_images(doc)
+    document = pdf.render_pdf(doc, print_copies=print_copies)
     previous = issue.pdf.name
     # An unguessable name: media may be served by a plain file server; drafts must not be found by guessing.
     issue.pdf.save(f"issue-{issue.number}-{secrets.token_urlsafe(12)}.pdf", ContentFile(document), save=False)
@@ -407,7 +414,7 @@ def issue_render_failed(*, issue_id: int, reason: str) -> Issue:
 
 
 def issue_pdf_is_current(issue: Issue) -> bool:
-    return bool(issue.pdf) and issue.content_hash == pdf.content_hash(issue_html(issue))
+    return bool(issue.pdf) and issue.content_hash == pdf.content_hash(issue_document(issue))
 
 
 # --- Publishing --------------------------------------------------------------------------------------
@@ -420,17 +427,17 @@ def issue_publish(*, issue: Issue, by: User | None = None) -> IssueVersion:
     _refuse_if_frozen(issue)
     if issue.status != Issue.Status.READY or not issue.pdf:
         raise IssueStateError(_("Render the PDF before publishing."))
-    html = issue_html(issue)
-    digest = pdf.content_hash(html)
+    doc = issue_document(issue)
+    digest = pdf.content_hash(doc)
     if digest != issue.content_hash:
         raise IssueStateError(_("The issue changed since its PDF was rendered; render it again before publishing."))
     version_number = (issue.versions.aggregate(n=Max("version"))["n"] or 0) + 1
     version = IssueVersion(
         issue=issue,
         version=version_number,
-        html=html,
+        html=doc.html,
         snapshot=issue_snapshot(issue),
-        images=pdf.prepare_images(html),
+        images=pdf.prepare_images(doc),
         content_hash=digest,
         published_at=timezone.now(),
         published_by=by,

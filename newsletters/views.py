@@ -25,7 +25,6 @@ from django.views.decorators.http import require_POST
 
 from core import roles
 from core.http import attachment
-from enterprises.models import Photo
 from trainers.models import Trainer
 
 from . import forms, pdf, selectors, services
@@ -101,8 +100,7 @@ def issue_detail(request, pk):
         section_items = [i for i in items if i.section == value]
         if section_items:
             sections.append({"value": value, "label": label, "items": section_items})
-    html = services.issue_html(issue)
-    pdf_current = bool(issue.pdf) and issue.content_hash == pdf.content_hash(html)
+    pdf_current = services.issue_pdf_is_current(issue)
     versions = list(issue.versions.order_by("-version"))
     return render(
         request,
@@ -244,17 +242,18 @@ def _screen_bar(links: list[tuple[str, str]]) -> str:
     )
 
 
-def _web_page(html: str, *, media_url, links) -> HttpResponse:
-    page = pdf.html_for_web(html, media_url=media_url, static_url=static)
+def _web_page(html: str, *, media, media_url, links) -> HttpResponse:
+    page = pdf.html_for_web(html, media=media, media_url=media_url, static_url=static)
     return HttpResponse(page.replace("<!--screen-bar-->", _screen_bar(links), 1))
 
 
 @editor_required
 def issue_preview(request, pk):
     issue = _issue_for(request, pk)
-    html = services.issue_html(issue)
+    doc = services.issue_document(issue)
     return _web_page(
-        html,
+        doc.html,
+        media=doc.media,
         media_url=lambda name: reverse("newsletters:image", args=[name]),
         links=[(issue.get_absolute_url(), _("← Back to the issue")), ("#", _("Preview: not published"))],
     )
@@ -280,8 +279,10 @@ def issue_pdf(request, pk):
 
 @editor_required
 def image(request, name):
-    """A photo for the editors' preview, at print size (never the master)."""
-    known = Photo.objects.filter(Q(image=name) | Q(print=name)).exists() or Trainer.objects.filter(photo=name).exists()
+    """A photo for the editors' preview, at print size (never the master): only one an editor may see through the
+    newsletter (see selectors.newsletter_photos_visible_to) or a trainer's portrait."""
+    photos = selectors.newsletter_photos_visible_to(request.user)
+    known = photos.filter(Q(image=name) | Q(print=name)).exists() or Trainer.objects.filter(photo=name).exists()
     if not known:
         raise Http404
     try:
@@ -431,6 +432,7 @@ def archive_issue(request, number, language=None):
         pdf_url = reverse("newsletters:archive_pdf", args=[number])
     return _web_page(
         version.html,
+        media=version.images,
         media_url=lambda name: reverse("newsletters:archive_image", args=[number, name]),
         links=[(reverse("newsletters:archive"), _("← All issues")), (pdf_url, _("Download the PDF"))],
     )

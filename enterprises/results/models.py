@@ -180,12 +180,15 @@ class Photo(models.Model):
     """One photo as stored: cleaned on upload, with the copies pages and the newsletter use.
 
     ``image`` is the stored master (orientation applied, location metadata stripped, scaled to a sane
-    maximum); ``web``, ``print`` and ``thumbnail`` are derived once, so no page ever sends the master.
+    maximum); ``web``, ``print``, ``print_half`` and ``thumbnail`` are derived once, so no page ever sends the
+    master. ``print`` and ``print_half`` are the newsletter's: the size a full-width and a half-width photo pair
+    prints a photo at, at 300 dpi (see photos.py), so the PDF embeds them as they are.
     """
 
     image = models.ImageField(_("photo"), upload_to="photos/%Y/%m/")
     web = models.ImageField(_("web copy"), upload_to="photos/web/%Y/%m/", blank=True)
     print = models.ImageField(_("print copy"), upload_to="photos/print/%Y/%m/", blank=True)
+    print_half = models.ImageField(_("half-width print copy"), upload_to="photos/print/%Y/%m/", blank=True)
     thumbnail = models.ImageField(_("thumbnail"), upload_to="photos/thumb/%Y/%m/", blank=True)
     width = models.PositiveIntegerField(_("width"), null=True, blank=True)
     height = models.PositiveIntegerField(_("height"), null=True, blank=True)

@@ -6,6 +6,11 @@ it was taken) and drop every metadata block (EXIF, GPS location, XMP, comments).
 scaled down for the stored master rather than refused; only a decompression bomb, a file over 25 MB or a
 picture over 100 megapixels is refused. The web, print and thumbnail copies are made once, here, so no
 page ever sends the master.
+
+The two print copies are made at the size the newsletter prints a photo at, at 300 dpi, so WeasyPrint embeds
+them as they are at every rendering (it resamples only what is finer than 300 dpi): ``print`` for a full-width
+photo pair (a photo at most 86 x 62 mm), ``print_half`` for a half-width pair (at most 40.5 x 34 mm). The boxes
+match the image sizes in static/css/newsletter-print.css.
 """
 
 from __future__ import annotations
@@ -37,21 +42,35 @@ Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 MASTER_LONG_SIDE = 4000
 WEB_LONG_SIDE = 1280
-PRINT_LONG_SIDE = 2000
 THUMB_LONG_SIDE = 320
+PRINT_DPI = 300
+MM_PER_INCH = 25.4
+
+
+def _box(width_mm: float, height_mm: float) -> tuple[int, int]:
+    # Rounded down: a copy one pixel finer than 300 dpi would be resampled by WeasyPrint at every rendering.
+    return int(width_mm / MM_PER_INCH * PRINT_DPI), int(height_mm / MM_PER_INCH * PRINT_DPI)
+
+
+# The largest a photo prints at (width, height in mm), as in newsletter-print.css.
+PRINT_FULL_MM = (86, 62)
+PRINT_HALF_MM = (40.5, 34)
+PRINT_BOX = _box(*PRINT_FULL_MM)  # 1015 x 732 px
+PRINT_HALF_BOX = _box(*PRINT_HALF_MM)  # 478 x 401 px
 
 
 @dataclass(frozen=True)
 class _Copy:
     field: str
-    long_side: int
+    box: tuple[int, int]
     quality: int
 
 
 COPIES = (
-    _Copy("web", WEB_LONG_SIDE, 82),
-    _Copy("print", PRINT_LONG_SIDE, 85),
-    _Copy("thumbnail", THUMB_LONG_SIDE, 78),
+    _Copy("web", (WEB_LONG_SIDE, WEB_LONG_SIDE), 82),
+    _Copy("print", PRINT_BOX, 85),
+    _Copy("print_half", PRINT_HALF_BOX, 85),
+    _Copy("thumbnail", (THUMB_LONG_SIDE, THUMB_LONG_SIDE), 78),
 )
 
 
@@ -107,11 +126,12 @@ def _cleaned(image: Image.Image) -> Image.Image:
     return clean
 
 
-def _scaled(image: Image.Image, long_side: int) -> Image.Image:
-    if max(image.size) <= long_side:
+def _scaled(image: Image.Image, long_side: int | tuple[int, int]) -> Image.Image:
+    box = (long_side, long_side) if isinstance(long_side, int) else long_side
+    if image.width <= box[0] and image.height <= box[1]:
         return image.copy()
     copy = image.copy()
-    copy.thumbnail((long_side, long_side), Image.Resampling.LANCZOS)
+    copy.thumbnail(box, Image.Resampling.LANCZOS)
     return copy
 
 
@@ -142,6 +162,9 @@ def photo_check(upload) -> None:
 
 def photo_derive(*, photo: Photo, image: Image.Image | None = None) -> Photo:
     """Make the web, print and thumbnail copies of a stored photo (once; existing copies are kept)."""
+    missing = [copy for copy in COPIES if not getattr(photo, copy.field)]
+    if not missing:
+        return photo
     if image is None:
         with photo.image.open("rb") as fh:
             image = _cleaned(_open(fh))
@@ -150,8 +173,8 @@ def photo_derive(*, photo: Photo, image: Image.Image | None = None) -> Photo:
     for copy in COPIES:
         if getattr(photo, copy.field):
             continue
-        data = _encode(_scaled(image, copy.long_side), "JPEG", quality=copy.quality)
-        getattr(photo, copy.field).save(f"{stem}-{copy.field}.jpg", ContentFile(data), save=False)
+        data = _encode(_scaled(image, copy.box), "JPEG", quality=copy.quality)
+        getattr(photo, copy.field).save(f"{stem}-{copy.field.replace('_', '-')}.jpg", ContentFile(data), save=False)
         _stored(getattr(photo, copy.field).name)
         changed.append(copy.field)
     if changed and photo.pk:
@@ -213,7 +236,7 @@ def photo_create(*, upload, caption: str, credit: str = "", caption_zh: str = ""
 
 def photo_files_delete(*, photo: Photo) -> None:
     """Remove a photo's stored files once the transaction that deleted its row commits."""
-    names = [getattr(photo, f).name for f in ("image", "web", "print", "thumbnail")]
+    names = [getattr(photo, f).name for f in ("image", "web", "print", "print_half", "thumbnail")]
     storage = photo.image.storage
 
     def delete():
@@ -235,7 +258,7 @@ def photo_orphans_delete(*, older_than: dt.timedelta = dt.timedelta(hours=6), dr
     """
     storage = default_storage
     known = set()
-    for row in Photo.objects.values_list("image", "web", "print", "thumbnail").iterator():
+    for row in Photo.objects.values_list("image", "web", "print", "print_half", "thumbnail").iterator():
         known.update(name for name in row if name)
     cutoff = timezone.now() - older_than
     orphans = []

@@ -5,7 +5,9 @@ from decimal import Decimal
 
 from django import template
 from django.utils import formats, timezone
+from django.utils.html import format_html, format_html_join
 
+from enterprises.results.photos import PRINT_BOX, PRINT_HALF_BOX
 from newsletters import pdf
 from programmes.models import chinese_active
 
@@ -13,15 +15,20 @@ register = template.Library()
 
 
 @register.filter
-def print_src(photo) -> str:
-    """A photo for the PDF: its own print copy when it has one, else the master (scaled by the fetcher)."""
-    field = photo.print if getattr(photo, "print", None) else photo.image
-    return pdf.media_src(field.name)
+def print_src(photo, width: str = "half") -> str:
+    """A result photo for the PDF, printed in a half-width ("half", the default) or full-width ("full") photo pair:
+    the print copy made on upload for that width, else the master (a copy of that size is made by pdf.py)."""
+    full = width == "full"
+    copy = photo.print if full else getattr(photo, "print_half", None)
+    if copy:
+        return pdf.media_src(copy.name)
+    return pdf.media_src(photo.image.name, box=PRINT_BOX if full else PRINT_HALF_BOX)
 
 
 @register.filter
 def image_src(image_field) -> str:
-    return pdf.media_src(image_field.name) if image_field else ""
+    """A portrait for the PDF (printed 26 mm wide): a copy of that size is made by pdf.py."""
+    return pdf.media_src(image_field.name, box=pdf.PORTRAIT_BOX) if image_field else ""
 
 
 def _plain(value: Decimal) -> str:
@@ -100,3 +107,44 @@ def eventdates(event) -> str:
     if event.ends_on and event.ends_on != event.starts_on:
         return f"{longdate(event.starts_on)} – {longdate(event.ends_on)}"
     return longdate(event.starts_on)
+
+
+@register.simple_tag
+def static_src(path: str) -> str:
+    """A static file (a font, a stylesheet) for the document, registered as one of its resources."""
+    return pdf.static_src(path)
+
+
+# The Latin fonts the newsletter prints with (static/fonts/, SIL Open Font License; `make fonts` refreshes them):
+# Noto Sans for text, Noto Serif for the masthead, each in the Latin and Latin Extended subsets. Chinese text is set
+# in the system's Noto CJK fonts, and only where the text is Chinese (see :lang(zh) in newsletter-print.css).
+UNICODE_RANGES = {
+    "latin": "U+0000-00FF, U+0131, U+0152-0153, U+02BB-02BC, U+02C6, U+02DA, U+02DC, U+0304, U+0308, U+0329, "
+    "U+2000-206F, U+20AC, U+2122, U+2191, U+2193, U+2212, U+2215, U+FEFF, U+FFFD",
+    "latin-ext": "U+0100-02BA, U+02BD-02C5, U+02C7-02CC, U+02CE-02D7, U+02DD-02FF, U+0304, U+0308, U+0329, "
+    "U+1D00-1DBF, U+1E00-1E9F, U+1EF2-1EFF, U+2020, U+20A0-20AB, U+20AD-20C0, U+2113, U+2C60-2C7F, U+A720-A7FF",
+}
+FONT_FACES = (
+    ("Noto Sans", "noto-sans", 400, "normal"),
+    ("Noto Sans", "noto-sans", 400, "italic"),
+    ("Noto Sans", "noto-sans", 700, "normal"),
+    ("Noto Sans", "noto-sans", 700, "italic"),
+    ("Noto Serif", "noto-serif", 700, "normal"),
+    ("Noto Serif", "noto-serif", 400, "italic"),
+)
+
+
+@register.simple_tag
+def font_faces() -> str:
+    """The @font-face rules of the shipped fonts, each file registered as a resource of the document."""
+    rules = format_html_join(
+        "\n",
+        '@font-face {{ font-family: "{}"; src: url("{}") format("woff"); font-weight: {}; font-style: {}; '
+        "unicode-range: {}; }}",
+        (
+            (family, pdf.static_src(f"fonts/{stem}-{subset}-{weight}-{style}.woff"), weight, style, ranges)
+            for family, stem, weight, style in FONT_FACES
+            for subset, ranges in UNICODE_RANGES.items()
+        ),
+    )
+    return format_html("<style>\n{}\n</style>", rules)

@@ -3,7 +3,10 @@
 import datetime as dt
 import io
 import re
+import subprocess
+import tempfile
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -33,6 +36,63 @@ def pdf_text(data: bytes) -> str:
 
 def pdf_pages(data: bytes) -> int:
     return len(PdfReader(io.BytesIO(data)).pages)
+
+
+# A4 at the resolution the page measurements use; the body is the page less its top and bottom margins (18 mm:
+# the running header and footer live there).
+MEASURE_DPI = 30
+MM = MEASURE_DPI / 25.4
+
+
+def page_blank_fractions(data: bytes, *, gap_mm: float = 6) -> list[float]:
+    """For each page of the PDF, the share of its body height that is blank paper: the runs of rows with no ink
+    taller than ``gap_mm`` (line and paragraph spacing do not count), measured on pdftoppm's rendering."""
+    from PIL import Image
+
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "issue.pdf"
+        source.write_bytes(data)
+        subprocess.run(
+            ["pdftoppm", "-r", str(MEASURE_DPI), "-gray", "-png", str(source), str(Path(folder) / "page")],
+            check=True,
+            capture_output=True,
+        )
+        fractions = []
+        for png in sorted(Path(folder).glob("page-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1])):
+            page = Image.open(png).convert("L")
+            top, bottom = round(18 * MM), page.height - round(18 * MM)
+            body = page.crop((0, top, page.width, bottom))
+            pixels = body.load()
+            inked = [any(pixels[x, y] < 235 for x in range(body.width)) for y in range(body.height)]
+            blank, run = 0, 0
+            for has_ink in [*inked, True]:
+                if has_ink:
+                    if run > gap_mm * MM:
+                        blank += run
+                    run = 0
+                else:
+                    run += 1
+            fractions.append(blank / body.height)
+        return fractions
+
+
+def pdf_page_texts(data: bytes) -> list[str]:
+    return [re.sub(r"\s+", " ", page.extract_text()) for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def pdffonts(data: bytes) -> list[str]:
+    """The font names poppler's pdffonts lists for the PDF."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as fh:
+        fh.write(data)
+        fh.flush()
+        out = subprocess.run(["pdffonts", fh.name], check=True, capture_output=True, text=True).stdout
+    return [line.split()[0] for line in out.splitlines()[2:] if line.strip()]
+
+
+def pdftotext(data: bytes) -> str:
+    """The PDF's text as poppler's pdftotext extracts it (what copy and search see), whitespace collapsed."""
+    out = subprocess.run(["pdftotext", "-", "-"], input=data, check=True, capture_output=True).stdout
+    return re.sub(r"\s+", " ", out.decode())
 
 
 def stored_pdf_text(issue) -> str:

@@ -47,11 +47,19 @@ def test_phone_jpeg_is_turned_upright_and_loses_its_location():
 
 def test_copies_are_made_once_at_their_sizes():
     photo = photos.photo_create(upload=upload(jpeg_bytes((3000, 2000))), caption="Line 3")
-    sizes = {name: open_stored(getattr(photo, name)).size for name in ("image", "web", "print", "thumbnail")}
-    assert sizes == {"image": (3000, 2000), "web": (1280, 853), "print": (2000, 1333), "thumbnail": (320, 213)}
-    names = [photo.web.name, photo.print.name, photo.thumbnail.name]
+    fields = ("image", "web", "print", "print_half", "thumbnail")
+    sizes = {name: open_stored(getattr(photo, name)).size for name in fields}
+    # The print copies: the size the newsletter prints a photo at, 300 dpi (full width 86 mm, half width 40.5 mm).
+    assert sizes == {
+        "image": (3000, 2000),
+        "web": (1280, 853),
+        "print": (1015, 677),
+        "print_half": (478, 319),
+        "thumbnail": (320, 213),
+    }
+    names = [getattr(photo, name).name for name in fields]
     photos.photo_derive(photo=photo)  # asking again changes nothing
-    assert [photo.web.name, photo.print.name, photo.thumbnail.name] == names
+    assert [getattr(photo, name).name for name in fields] == names
 
 
 def test_png_with_transparency_is_accepted():
@@ -194,11 +202,11 @@ def test_orphan_photo_files_are_deleted_once_old_enough(side_a, settings):
 
     from django.core.management import call_command
 
-    # given a pair with its eight files, and two files no row names: one a day old, one just written
+    # given a pair with its ten files (five per photo), and two files no row names: one a day old, one just written
     result = draft(side_a)
     pair_add(result, side_a.partner)
     kept = stored_files(settings)
-    assert len(kept) == 8
+    assert len(kept) == 10
     old = settings.MEDIA_ROOT / "photos" / "2014" / "11" / "left-by-a-killed-upload.jpg"
     old.parent.mkdir(parents=True, exist_ok=True)
     old.write_bytes(jpeg_bytes())

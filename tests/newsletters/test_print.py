@@ -1,0 +1,144 @@
+"""The printed newsletter: pages as dense as a printed one, its own Latin fonts, words that extract, metadata, and
+photos embedded at the size they were prepared for on upload."""
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image, ImageDraw
+from pypdf import PdfReader
+
+from enterprises.models import KPI, PhotoPair, Result
+from enterprises.results import photos
+from newsletters import pdf, services
+from newsletters.models import Issue
+from programmes.models import Module
+from tests.factories import EventFactory, ExpertCommentFactory, KPILineFactory, NewsItemFactory, ResultFactory
+
+from .conftest import PERIOD, in_order, page_blank_fractions, pdf_page_texts, pdffonts, pdftotext
+
+pytestmark = pytest.mark.django_db
+
+BODY = (
+    "The enterprise improvement team met every week with the expert trainer. Workers and managers collected "
+    "suggestions, agreed on an improvement plan and followed it up on the shop floor; the first factory visit "
+    "showed cleaner work areas, fewer defects and better communication between the line and the office."
+)
+
+
+def _photo(seed: int):
+    image = Image.new("RGB", (1600, 1200), (70 + seed * 20, 110, 140))
+    draw = ImageDraw.Draw(image)
+    for i in range(12):
+        draw.rectangle([100 * i, 80 * i, 100 * i + 300, 80 * i + 200], fill=((i * 40 + seed * 9) % 255, 90, 60))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=90)
+    upload = SimpleUploadedFile(f"p{seed}.jpg", out.getvalue(), content_type="image/jpeg")
+    return photos.photo_create(upload=upload, caption=f"Work area {seed}: the improvement made by the team")
+
+
+def _typical_issue() -> Issue:
+    """5 news items, a quote, one result with 4 KPI lines and 4 photo pairs, 3 events and a feature."""
+    for i, place in enumerate(["Taixing, Jiangsu", "Yunnan", "Chongqing", "Ningbo, Zhejiang", "Deyang, Sichuan"]):
+        NewsItemFactory(
+            title=f"Training of enterprises, round {i + 1}", place=place, date=PERIOD.replace(day=3 + i), body=BODY
+        )
+    ExpertCommentFactory(quote=BODY + " " + BODY, given_on=dt.date(2014, 11, 30))
+    result = ResultFactory(
+        module=Module.objects.get(code="M1"),
+        enterprise__name="Yucheng Futong Electric",
+        title="Weekly EIT meetings, 307 suggestions",
+        narrative=BODY,
+        status=Result.Status.APPROVED,
+        approved_at=timezone.make_aware(dt.datetime(2014, 12, 5, 12)),
+    )
+    for kpi in KPI.objects.all()[:4]:
+        KPILineFactory(result=result, kpi=kpi, baseline_value=Decimal("88.6"), followup_value=Decimal("92.58"))
+    for p in range(4):
+        PhotoPair.objects.create(result=result, order=p, before=_photo(2 * p), after=_photo(2 * p + 1))
+    for i in range(3):
+        EventFactory(
+            title=f"Upcoming activity {i + 1}",
+            place="Shanghai",
+            starts_on=dt.date(2015, 1 + i, 10),
+            ends_on=None,
+            body=BODY,
+        )
+    NewsItemFactory(title="A gender strategy for SCORE", date=PERIOD.replace(day=20), section="feature", body=BODY)
+    return services.issue_create(period_start=PERIOD, number=9, introduction="An issue of a typical size.")
+
+
+def _pdf(issue: Issue) -> bytes:
+    with issue.pdf.open("rb") as fh:
+        return fh.read()
+
+
+def assert_dense(data: bytes) -> None:
+    """No page but the last more than a third blank; the last page holds more than the contact block."""
+    blanks = page_blank_fractions(data)
+    assert all(blank <= 1 / 3 for blank in blanks[:-1]), blanks
+    last = pdf_page_texts(data)[-1]
+    assert len(last.split("For more information on SCORE China")[0].split()) > 30, last
+
+
+def test_an_issue_of_a_typical_size_prints_on_two_or_three_dense_pages():
+    issue = services.issue_render(issue_id=_typical_issue().pk)
+    assert issue.status == Issue.Status.READY, issue.error
+    data = _pdf(issue)
+    assert 2 <= len(PdfReader(io.BytesIO(data)).pages) <= 3
+    in_order(
+        pdftotext(data),
+        "The Latest SCORE News",
+        "Training of enterprises, round 5",
+        "Comments from",
+        "Enterprise Improvement Results",
+        "Yucheng Futong Electric",
+        "Work area 7",
+        "The Upcoming Key Activities",
+        "Upcoming activity 3",
+        "A gender strategy for SCORE",
+        "For more information on SCORE China",
+    )
+    assert_dense(data)
+
+
+def test_photos_print_from_the_copies_made_on_upload_without_resampling():
+    issue = _typical_issue()
+    pair = issue.items.get(section="results").result.photo_pairs.first()
+    issue = services.issue_render(issue_id=issue.pk)
+    # no copy was made while rendering: the half-width copies of the upload were embedded as they are
+    assert not default_storage.exists(pdf.PRINT_CACHE_DIR) or not default_storage.listdir(pdf.PRINT_CACHE_DIR)[1]
+    with pair.before.print_half.open("rb") as fh:
+        half = Image.open(fh).size
+    assert max(half[0] / photos.PRINT_HALF_BOX[0], half[1] / photos.PRINT_HALF_BOX[1]) == pytest.approx(1, abs=0.01)
+    embedded = {image.image.size for page in PdfReader(io.BytesIO(_pdf(issue))).pages for image in page.images}
+    assert half in embedded
+    assert max(w for w, _ in embedded) <= photos.PRINT_HALF_BOX[0]
+
+
+def test_the_english_edition_prints_in_the_shipped_latin_fonts_with_words_and_metadata(make_issue):
+    issue = services.issue_render(issue_id=make_issue().pk)
+    data = _pdf(issue)
+    fonts = pdffonts(data)
+    assert fonts and all("Noto-Sans" in f or "Noto-Serif" in f for f in fonts), fonts
+    assert not [f for f in fonts if "CJK" in f], fonts
+    text = pdftotext(data)
+    assert "SUSTAINING COMPETITIVE AND RESPONSIBLE ENTERPRISES (SCORE)" in text
+    reader = PdfReader(io.BytesIO(data))
+    assert reader.metadata.title == issue.title
+    assert "International Labour Organization" in reader.metadata.author
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+    assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"]  # tagged for screen readers
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
+
+
+def test_the_chinese_edition_sets_chinese_text_in_cjk_fonts(make_issue):
+    issue = make_issue()
+    chinese = services.issue_edition_create(issue=issue, language="zh-hans")
+    chinese = services.issue_render(issue_id=chinese.pk)
+    assert chinese.status == Issue.Status.READY, chinese.error
+    assert any("CJK" in f for f in pdffonts(_pdf(chinese)))
