@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enterprises', '0009_kpi_period_pair_caption'),
+        ("enterprises", "0009_kpi_period_pair_caption"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalphoto',
-            name='print_half',
-            field=models.TextField(blank=True, max_length=100, verbose_name='half-width print copy'),
+            model_name="historicalphoto",
+            name="print_half",
+            field=models.TextField(blank=True, max_length=100, verbose_name="half-width print copy"),
         ),
         migrations.AddField(
-            model_name='photo',
-            name='print_half',
-            field=models.ImageField(blank=True, upload_to='photos/print/%Y/%m/', verbose_name='half-width print copy'),
+            model_name="photo",
+            name="print_half",
+            field=models.ImageField(blank=True, upload_to="photos/print/%Y/%m/", verbose_name="half-width print copy"),
         ),
     ]

@@ -95,6 +95,14 @@ def pdftotext(data: bytes) -> str:
     return re.sub(r"\s+", " ", out.decode())
 
 
+def assert_dense(data: bytes) -> None:
+    """No page but the last more than a third blank; the last page holds more than the contact block."""
+    blanks = page_blank_fractions(data)
+    assert all(blank <= 1 / 3 for blank in blanks[:-1]), blanks
+    last = pdf_page_texts(data)[-1]
+    assert len(last.split("For more information on SCORE China")[0].split()) > 30, last
+
+
 def stored_pdf_text(issue) -> str:
     with issue.pdf.open("rb") as fh:
         return pdf_text(fh.read())

@@ -8,15 +8,19 @@ from django.core.management import call_command
 
 from newsletters.models import Issue, IssueVersion
 
-from .conftest import in_order, pdf_text
+from .conftest import assert_dense, in_order, pdf_page_texts, pdf_text, pdffonts, pdftotext
 
 pytestmark = pytest.mark.django_db
 
 
-def version_text(number: int, language: str = "en") -> str:
+def version_pdf(number: int, language: str = "en") -> bytes:
     version = IssueVersion.objects.get(issue__number=number, issue__language=language)
     with version.pdf.open("rb") as fh:
-        return pdf_text(fh.read())
+        return fh.read()
+
+
+def version_text(number: int, language: str = "en") -> str:
+    return pdf_text(version_pdf(number, language))
 
 
 def test_load_demo_publishes_issues_1_2_and_5_with_their_sections_in_order(settings):
@@ -118,6 +122,16 @@ def test_load_demo_publishes_issues_1_2_and_5_with_their_sections_in_order(setti
         "企业社会责任实践分享",
     )
     assert "The Latest SCORE News" not in version_text(5, "zh-hans")
+
+    # printed as densely as the originals: no more pages (2, 3 and 4), no page but the last more than a third blank,
+    # no page that holds only the contact block; in the shipped Latin fonts, the English editions without a CJK font
+    for number, original_pages in ((1, 2), (2, 3), (5, 4)):
+        data = version_pdf(number)
+        assert len(pdf_page_texts(data)) <= original_pages, number
+        assert_dense(data)
+        assert not [font for font in pdffonts(data) if "CJK" in font], number
+        assert "SUSTAINING COMPETITIVE AND RESPONSIBLE ENTERPRISES (SCORE)" in pdftotext(data)
+    assert len(pdf_page_texts(version_pdf(5, "zh-hans"))) <= 4
 
     # running load_demo again changes nothing
     versions = list(IssueVersion.objects.values_list("pk", "pdf"))

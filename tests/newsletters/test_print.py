@@ -19,7 +19,7 @@ from newsletters.models import Issue
 from programmes.models import Module
 from tests.factories import EventFactory, ExpertCommentFactory, KPILineFactory, NewsItemFactory, ResultFactory
 
-from .conftest import PERIOD, in_order, page_blank_fractions, pdf_page_texts, pdffonts, pdftotext
+from .conftest import PERIOD, assert_dense, in_order, pdffonts, pdftotext
 
 pytestmark = pytest.mark.django_db
 
@@ -75,14 +75,6 @@ def _typical_issue() -> Issue:
 def _pdf(issue: Issue) -> bytes:
     with issue.pdf.open("rb") as fh:
         return fh.read()
-
-
-def assert_dense(data: bytes) -> None:
-    """No page but the last more than a third blank; the last page holds more than the contact block."""
-    blanks = page_blank_fractions(data)
-    assert all(blank <= 1 / 3 for blank in blanks[:-1]), blanks
-    last = pdf_page_texts(data)[-1]
-    assert len(last.split("For more information on SCORE China")[0].split()) > 30, last
 
 
 def test_an_issue_of_a_typical_size_prints_on_two_or_three_dense_pages():
