@@ -3,8 +3,10 @@ portal and the Django admin refuse the same things with the same message next to
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Field, Layout, Row
+from crispy_forms.layout import Column, Field, Fieldset, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -32,7 +34,17 @@ def _helper(*rows) -> FormHelper:
 class RoundRulesMixin:
     """clean(): the round's proposed values go through programmes.services.round_validate."""
 
+    def _costs_optional(self):
+        """The cost may be left empty (not known), and an empty share is nothing paid."""
+        for name in ("cost_total", *TrainingRound.COST_SHARES):
+            if name in self.fields:
+                self.fields[name].required = False
+                self.fields[name].widget.attrs.update({"min": "0", "step": "0.01", "inputmode": "decimal"})
+
     def _check_round_rules(self, cleaned):
+        for name in TrainingRound.COST_SHARES:
+            if name in cleaned and cleaned[name] is None:
+                cleaned[name] = Decimal(0)
         if self.errors:
             return
         proposed = TrainingRound(pk=self.instance.pk, status=self.instance.status)
@@ -49,7 +61,19 @@ class RoundRulesMixin:
 class RoundForm(RoundRulesMixin, forms.ModelForm):
     class Meta:
         model = TrainingRound
-        fields = ["module", "kind", "organiser", "co_organisers", "province", "city", "start", "end", "notes"]
+        fields = [
+            "module",
+            "kind",
+            "organiser",
+            "co_organisers",
+            "province",
+            "city",
+            "start",
+            "end",
+            "notes",
+            "cost_total",
+            *TrainingRound.COST_SHARES,
+        ]
         widgets = {
             "start": DateInput(),
             "end": DateInput(),
@@ -60,12 +84,22 @@ class RoundForm(RoundRulesMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["co_organisers"].help_text = _("Hold Ctrl (or ⌘) to select more than one.")
+        self._costs_optional()
         self.helper = _helper(
             Row(Column("module", css_class="col-md-6"), Column("kind", css_class="col-md-6")),
             Row(Column("organiser", css_class="col-md-6"), Column("co_organisers", css_class="col-md-6")),
             Row(Column("province", css_class="col-md-6"), Column("city", css_class="col-md-6")),
             Row(Column("start", css_class="col-md-6"), Column("end", css_class="col-md-6")),
             Field("notes"),
+            Fieldset(
+                _("Cost and who paid it"),
+                Row(Column("cost_total", css_class="col-md-6")),
+                Row(
+                    Column("paid_by_enterprises", css_class="col-md-6"),
+                    Column("paid_by_partners", css_class="col-md-6"),
+                ),
+                Row(Column("paid_by_sponsors", css_class="col-md-6"), Column("paid_by_ilo", css_class="col-md-6")),
+            ),
         )
 
     def clean(self):
@@ -84,6 +118,10 @@ class TrainingRoundAdminForm(RoundRulesMixin, forms.ModelForm):
     class Meta:
         model = TrainingRound
         fields = "__all__"  # noqa: DJ007 - the admin shows every field
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._costs_optional()
 
     def clean(self):
         cleaned = super().clean()

@@ -1,4 +1,7 @@
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -167,9 +170,45 @@ class TrainingRound(models.Model):
     end = models.DateField(_("end"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
     notes = models.TextField(_("notes"), blank=True)
+    # Cost recovery (the ILO's indicator): what the round cost, and who paid it, in the programme's currency.
+    cost_total = models.DecimalField(
+        _("total cost"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+        help_text=_("What the round cost in all. Leave empty while it is not known."),
+    )
+    paid_by_enterprises = models.DecimalField(
+        _("fees paid by enterprises"),
+        max_digits=12,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    paid_by_partners = models.DecimalField(
+        _("contributions of partners"),
+        max_digits=12,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    paid_by_sponsors = models.DecimalField(
+        _("contributions of sponsors or brands"),
+        max_digits=12,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    paid_by_ilo = models.DecimalField(
+        _("ILO's share"), max_digits=12, decimal_places=2, default=0, validators=[MinValueValidator(Decimal(0))]
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
+
+    COST_SHARES = ("paid_by_enterprises", "paid_by_partners", "paid_by_sponsors", "paid_by_ilo")
 
     class Meta:
         verbose_name = _("training round")
@@ -180,6 +219,38 @@ class TrainingRound(models.Model):
                 condition=Q(end__gte=F("start")),
                 name="round_end_not_before_start",
                 violation_error_message=_("A training round cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(cost_total__isnull=True) | Q(cost_total__gte=0),
+                name="round_cost_not_negative",
+                violation_error_message=_("A cost cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(paid_by_enterprises__gte=0)
+                & Q(paid_by_partners__gte=0)
+                & Q(paid_by_sponsors__gte=0)
+                & Q(paid_by_ilo__gte=0),
+                name="round_cost_shares_not_negative",
+                violation_error_message=_("What someone paid cannot be negative."),
+            ),
+            models.CheckConstraint(
+                # "isnull=False" first: a comparison with NULL is unknown, and a CHECK lets unknown pass.
+                condition=Q(
+                    cost_total__isnull=False,
+                    cost_total__gte=F("paid_by_enterprises")
+                    + F("paid_by_partners")
+                    + F("paid_by_sponsors")
+                    + F("paid_by_ilo"),
+                )
+                | Q(
+                    cost_total__isnull=True,
+                    paid_by_enterprises=0,
+                    paid_by_partners=0,
+                    paid_by_sponsors=0,
+                    paid_by_ilo=0,
+                ),
+                name="round_cost_shares_within_total",
+                violation_error_message=_("Together, the shares cannot be more than the total cost."),
             ),
         ]
         indexes = [models.Index(fields=["status", "start"])]
@@ -196,6 +267,18 @@ class TrainingRound(models.Model):
     @property
     def trains_enterprises(self) -> bool:
         return self.kind in (self.Kind.TOE, self.Kind.BOTH)
+
+    @property
+    def paid_by_others(self) -> Decimal:
+        """What others than the ILO paid: enterprise fees, partners' and sponsors' contributions."""
+        return (self.paid_by_enterprises or 0) + (self.paid_by_partners or 0) + (self.paid_by_sponsors or 0)
+
+    @property
+    def cost_recovery_percent(self) -> float | None:
+        """The share of the cost covered by non-ILO resources, or None while the cost is not known."""
+        if not self.cost_total:
+            return None
+        return float(100 * self.paid_by_others / self.cost_total)
 
 
 class PartnerMembership(models.Model):

@@ -32,7 +32,8 @@ FINAL_STATUSES = (Status.COMPLETED, Status.CANCELLED)
 RoundCheck = Callable[[TrainingRound], dict[str, list[str]]]
 _round_checks: list[RoundCheck] = []
 
-ROUND_FIELDS = ("module", "kind", "organiser", "province", "city", "start", "end", "notes")
+COST_FIELDS = ("cost_total", *TrainingRound.COST_SHARES)
+ROUND_FIELDS = ("module", "kind", "organiser", "province", "city", "start", "end", "notes", *COST_FIELDS)
 
 
 def register_round_check(check: RoundCheck) -> RoundCheck:
@@ -89,12 +90,34 @@ def licence_check(*, organiser: Organisation, start, end, licences: Iterable[Agr
     }
 
 
+def cost_check(*, training_round: TrainingRound) -> dict[str, list[str]]:
+    """The cost and who paid it: no negative amount, shares only with a total, and not more than it together."""
+    r = training_round
+    errors: dict[str, list[str]] = {}
+    for name in COST_FIELDS:
+        value = getattr(r, name)
+        if value is not None and value < 0:
+            errors[name] = [_("Enter an amount of zero or more.")]
+    if errors:
+        return errors
+    shares = sum((getattr(r, name) or 0) for name in TrainingRound.COST_SHARES)
+    if r.cost_total is None and shares:
+        errors["cost_total"] = [_("Enter the total cost before what each paid.")]
+    elif r.cost_total is not None and shares > r.cost_total:
+        errors["cost_total"] = [
+            _("The shares add up to %(shares)s, more than the total cost of %(total)s.")
+            % {"shares": f"{shares:,.2f}", "total": f"{r.cost_total:,.2f}"}
+        ]
+    return errors
+
+
 def round_validate(*, training_round: TrainingRound) -> None:
     """Check a round's proposed values against every programme rule; raise ValidationError by field."""
     errors: dict[str, list[str]] = {}
     r = training_round
     if r.start and r.end and r.end < r.start:
         errors["end"] = [_("A training round cannot end before it starts.")]
+    _merge(errors, cost_check(training_round=r))
     if r.organiser_id:
         _merge(errors, licence_check(organiser=r.organiser, start=r.start, end=r.end))
     if not errors and r.module_id and r.start:
@@ -148,7 +171,12 @@ def round_create(
     notes: str = "",
     co_organisers: Iterable[Organisation] = (),
     by: User | None = None,
+    **costs,
 ) -> TrainingRound:
+    unknown = set(costs) - set(COST_FIELDS)
+    if unknown:
+        raise TypeError(f"round_create() got unexpected fields: {sorted(unknown)}")
+    costs = {name: value for name, value in costs.items() if value is not None or name == "cost_total"}
     training_round = TrainingRound(
         module=module,
         kind=kind,
@@ -159,6 +187,7 @@ def round_create(
         end=end,
         notes=notes,
         status=Status.PLANNED,
+        **costs,
     )
     round_validate(training_round=training_round)
     training_round.full_clean()

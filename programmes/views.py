@@ -6,6 +6,7 @@ from a ``*_visible_to(user)`` selector; what a user may not see is a 404.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import DateField, F, OuterRef, Q
@@ -162,6 +163,7 @@ def round_page_context(request, training_round: TrainingRound, **forms) -> dict:
     totals["men"] = totals["managers_men"] + totals["workers_men"]
     context = {
         "round": training_round,
+        "PROGRAMME_CURRENCY": settings.PROGRAMME_CURRENCY,
         "co_organisers": list(training_round.co_organisers.all()),
         "participations": participations,
         "totals": totals,

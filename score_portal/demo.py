@@ -77,6 +77,7 @@ class _Loader:
         self.report = report
         self.orgs: dict[str, Organisation] = {}
         self.rounds: dict[str, TrainingRound] = {}
+        self.round_attendance: dict[str, dict] = {}
         self.modules = {m.code: m for m in Module.objects.all()}
 
     def upsert(self, model, lookup: dict, defaults: dict):
@@ -145,10 +146,26 @@ class _Loader:
                     "end": row["end"],
                     "status": row["status"],
                     "notes": row.get("notes", ""),
+                    **self.round_cost(row.get("cost")),
                 },
             )
             rnd.co_organisers.set([self.orgs[s] for s in row.get("co_organisers", [])])
             self.rounds[row["key"]] = rnd
+            self.round_attendance[row["key"]] = dict(row.get("attendance", {}))
+
+    COST_KEYS = {
+        "total": "cost_total",
+        "enterprises": "paid_by_enterprises",
+        "partners": "paid_by_partners",
+        "sponsors": "paid_by_sponsors",
+        "ilo": "paid_by_ilo",
+    }
+
+    def round_cost(self, cost: dict | None) -> dict:
+        """A round's cost as the YAML gives it (marked ``illustrative``: the documents give no costs)."""
+        if not cost:
+            return {}
+        return {field: Decimal(str(cost.get(key, 0))) for key, field in self.COST_KEYS.items()}
 
     def trainers(self):
         self.trainer_by_name: dict[str, Trainer] = {}
@@ -194,7 +211,7 @@ class _Loader:
             )
             ent.organisations.set([self.orgs[s] for s in row.get("organisations", [])])
             for key in row.get("rounds", []):
-                defaults = dict(row.get("attendance", {}))
+                defaults = dict(row.get("attendance") or self.round_attendance.get(key, {}))
                 if self.rounds[key].module.code != "M1" and row.get("module_order_exception"):
                     defaults["module_order_exception"] = row["module_order_exception"]
                 self.upsert(Participation, {"training_round": self.rounds[key], "enterprise": ent}, defaults)

@@ -28,6 +28,7 @@ OFFICER = [
     NavLink(_("Trainers"), "trainers:trainer_list"),
     NavLink(_("Organisations"), "programmes:organisation_list"),
     NavLink(_("KPI catalogue"), "results:kpi_list"),
+    NavLink(_("Figures"), "figures"),
     NavLink(_("People"), "people:person_list"),
     NavLink(_("Newsletter"), "newsletters:dashboard"),
 ]
@@ -36,6 +37,7 @@ PARTNER = [
     NavLink(_("Enterprises"), "enterprises:enterprise_list"),
     NavLink(_("Results"), "results:result_list"),
     NavLink(_("Import results"), "results:import_start"),
+    NavLink(_("Figures"), "figures"),
 ]
 TRAINER = [
     NavLink(_("Rounds"), "programmes:round_list"),

@@ -165,6 +165,9 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 
+# The currency of the rounds' costs (cost recovery in the figures pages).
+PROGRAMME_CURRENCY = env.str("PROGRAMME_CURRENCY", default="RMB")
+
 # --- Programme contact block (newsletter footer, e-mails) -----------------------------------
 SCORE_OFFICE_CONTACT = {
     "name": "ILO Country Office for China and Mongolia",

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from . import views
+from . import figures, views
 
 admin.site.site_header = _("SCORE Portal administration")
 admin.site.site_title = _("SCORE Portal")
@@ -10,6 +10,8 @@ admin.site.site_title = _("SCORE Portal")
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", views.PortalLoginView.as_view(), name="login"),
+    path("figures/", figures.figures_page, name="figures"),
+    path("figures/export.xlsx", figures.figures_export, name="figures_export"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -8,6 +8,7 @@ from enterprises.results.views import partner_home_context
 from newsletters.selectors import editor_home
 
 from .dashboard import officer_dashboard
+from .figures import home_figures
 
 
 @login_required
@@ -18,6 +19,7 @@ def home(request):
     if roles.is_officer(user):
         template = "home/officer.html"
         context = officer_dashboard(user)
+        context["home_figures"] = home_figures(user)
     elif roles.is_partner(user):
         template = "home/partner.html"
         context = partner_home_context(user)

@@ -22,6 +22,7 @@ def test_officer_navigation(client, officer):
         "Trainers",
         "Organisations",
         "KPI catalogue",
+        "Figures",
         "People",
         "Newsletter",
         "Newsletter archive",
@@ -30,7 +31,14 @@ def test_officer_navigation(client, officer):
 
 def test_partner_navigation_offers_only_partner_pages(client, make_partner):
     client.force_login(make_partner(OrganisationFactory()))
-    assert nav_labels(client) == ["Rounds", "Enterprises", "Results", "Import results", "Newsletter archive"]
+    assert nav_labels(client) == [
+        "Rounds",
+        "Enterprises",
+        "Results",
+        "Import results",
+        "Figures",
+        "Newsletter archive",
+    ]
 
 
 def test_editor_navigation(client, editor):

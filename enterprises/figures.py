@@ -1,0 +1,762 @@
+"""Programme figures: what SCORE achieved, counted in the database for whoever asks.
+
+They read across the data apps (rounds, trainers, enterprises and their results), so they live in the highest
+of them. Every figure starts from the ``*_visible_to(user)`` selectors: an officer counts the whole programme,
+a partner only its own rounds, enterprises, trainers and results, never more. Every figure is one GROUP BY
+(or one aggregate) in the database, so a page costs the same few queries whatever the number of rows.
+
+A figure is a small table (``Figure``: title, columns, rows) plus how to draw it; the figures pages, their
+XLSX export, the officer's home and the newsletter's "programme in figures" block all use the same ones, and
+``figure_chart`` draws each with ``core.charts`` so that a page and the PDF show the same chart.
+
+What counts where:
+- rounds (cancelled ones never count) belong to the period of their start date, to their module and
+  province, and to their organiser and co-organisers when filtering by organisation; grouped by
+  organisation, a round counts for its organiser only, so that the rows add up;
+- participants and enterprises are those of the rounds counted; an enterprise counts once in a row;
+- results count when approved, in the period of their approval, for their module, the province of their
+  enterprise and the organisation that reported them or ran their round;
+- trainers are those who delivered the rounds counted; certifications those valid at the end of the
+  period (or today) of active trainers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Aggregate, Count, Exists, F, FloatField, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import ExtractQuarter, ExtractYear
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from core.charts import bar_chart
+from programmes.models import Module, Organisation, TrainingRound
+from programmes.selectors import rounds_visible_to
+from trainers.models import Qualification, RoundTrainer, Sex
+from trainers.selectors import trainers_visible_to
+
+from .models import KPI, KPILine, Participation, Result
+from .results.selectors import results_visible_to
+
+Status = TrainingRound.Status
+STARTED = (Status.CLASSROOM, Status.CONSULTING, Status.COMPLETED)
+ATTENDANCE = ("managers_women", "managers_men", "workers_women", "workers_men")
+
+
+class Median(Aggregate):
+    """The median (PostgreSQL's percentile_cont). SQLite, the development fallback, has none: it gives NULL."""
+
+    function = "PERCENTILE_CONT"
+    name = "Median"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+    allow_distinct = False
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return "NULL", []
+
+
+@dataclass(frozen=True)
+class FigureFilters:
+    """Which part of the programme to count: a period (start and end dates, inclusive), a module, a province,
+    an organisation. Empty means all."""
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+    module_id: int | None = None
+    province: str = ""
+    organisation_id: int | None = None
+
+    @classmethod
+    def for_year(cls, year: int | None, quarter: int | None = None, **kwargs) -> FigureFilters:
+        if year is None:
+            return cls(**kwargs)
+        if quarter:
+            start = dt.date(year, 3 * quarter - 2, 1)
+            end = dt.date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1) - dt.timedelta(days=1)
+        else:
+            start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        return cls(start=start, end=end, **kwargs)
+
+    @property
+    def by_quarter(self) -> bool:
+        """A period of a year or less is shown by quarter, a longer one (or all years) by year."""
+        return bool(self.start and self.end and (self.end - self.start).days <= 366)
+
+
+@dataclass
+class Column:
+    label: str
+    kind: str = "int"  # text, int, number, percent, money
+
+
+@dataclass
+class Figure:
+    key: str
+    title: str
+    description: str
+    columns: list[Column]
+    rows: list[list]
+    chart: dict | None = None  # {"categories": [...], "series": [(label, values)], "stacked": bool, "percent": bool}
+    note: str = ""
+    totals: list | None = None
+
+    @property
+    def wide(self) -> bool:
+        return len(self.columns) > 5
+
+    @property
+    def display_rows(self) -> list[list[Cell]]:
+        """The rows as the page prints them, numbers in the active language's format."""
+        return [_display(row, self.columns) for row in self.rows]
+
+    @property
+    def display_totals(self) -> list[Cell] | None:
+        return _display(self.totals, self.columns) if self.totals else None
+
+    @property
+    def empty(self) -> bool:
+        return not self.rows
+
+
+@dataclass
+class ProgrammeFigures:
+    filters: FigureFilters
+    headline: dict
+    figures: list[Figure] = field(default_factory=list)
+
+    def get(self, key: str) -> Figure | None:
+        return next((f for f in self.figures if f.key == key), None)
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    number: bool
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _display(row: list, columns: list[Column]) -> list[Cell]:
+    out = []
+    for value, column in zip(row, columns, strict=True):
+        number = column.kind != "text"
+        if value is None:
+            text = "—"
+        elif not number:
+            text = str(value)
+        elif column.kind == "percent":
+            text = f"{number_format(value, 1, force_grouping=True)} %"
+        elif column.kind in ("money", "number"):
+            decimals = 0 if column.kind == "money" or float(value).is_integer() else 2
+            text = number_format(value, decimals, force_grouping=True)
+        else:
+            text = number_format(value, 0, force_grouping=True)
+        out.append(Cell(text, number))
+    return out
+
+
+# --- Scope ---------------------------------------------------------------------------------------------------
+
+
+def rounds_counted(user, filters: FigureFilters) -> QuerySet[TrainingRound]:
+    """The rounds a figure counts: visible to the user, not cancelled, inside the filters."""
+    rounds = rounds_visible_to(user).exclude(status=Status.CANCELLED)
+    if filters.start:
+        rounds = rounds.filter(start__gte=filters.start)
+    if filters.end:
+        rounds = rounds.filter(start__lte=filters.end)
+    if filters.module_id:
+        rounds = rounds.filter(module_id=filters.module_id)
+    if filters.province:
+        rounds = rounds.filter(province=filters.province)
+    if filters.organisation_id:
+        co = TrainingRound.co_organisers.through.objects.filter(organisation_id=filters.organisation_id)
+        rounds = rounds.filter(Q(organiser_id=filters.organisation_id) | Q(pk__in=co.values("traininground_id")))
+    return rounds
+
+
+def results_counted(user, filters: FigureFilters) -> QuerySet[Result]:
+    results = results_visible_to(user).filter(status=Result.Status.APPROVED)
+    if filters.start:
+        results = results.filter(approved_at__date__gte=filters.start)
+    if filters.end:
+        results = results.filter(approved_at__date__lte=filters.end)
+    if filters.module_id:
+        results = results.filter(module_id=filters.module_id)
+    if filters.province:
+        results = results.filter(enterprise__province=filters.province)
+    if filters.organisation_id:
+        results = results.filter(
+            Q(organisation_id=filters.organisation_id) | Q(training_round__organiser_id=filters.organisation_id)
+        )
+    return results
+
+
+def figure_years(user) -> tuple[list[int], int | None]:
+    """The years that have rounds the user may see, newest first, and the latest one with a round that has
+    started (the year the figures pages open on: the 2014 demo opens on 2014, not on its planned 2015 ToT)."""
+    rows = list(
+        rounds_visible_to(user)
+        .exclude(status=Status.CANCELLED)
+        .annotate(year=ExtractYear("start"))
+        .values("year")
+        .annotate(started=Count("pk", filter=Q(status__in=STARTED)))
+        .order_by("-year")
+    )
+    years = [r["year"] for r in rows]
+    latest = next((r["year"] for r in rows if r["started"]), years[0] if years else None)
+    return years, latest
+
+
+def filter_choices(user) -> dict:
+    """What the filters offer: the user's modules, provinces and organisations (a partner: only its own)."""
+    rounds = rounds_visible_to(user).exclude(status=Status.CANCELLED)
+    provinces = list(rounds.order_by("province").values_list("province", flat=True).distinct())
+    co = TrainingRound.co_organisers.through.objects.filter(traininground_id__in=rounds.values("pk"))
+    organisations = list(
+        Organisation.objects.filter(Q(pk__in=rounds.values("organiser_id")) | Q(pk__in=co.values("organisation_id")))
+    )
+    return {"modules": list(Module.objects.all()), "provinces": provinces, "organisations": organisations}
+
+
+# --- Counting ------------------------------------------------------------------------------------------------
+
+
+def _women_percent(women: int, men: int) -> float | None:
+    return round(100 * women / (women + men), 1) if women + men else None
+
+
+def _attendance(row: dict) -> dict:
+    values = {name: row.get(name) or 0 for name in ATTENDANCE}
+    women = values["managers_women"] + values["workers_women"]
+    men = values["managers_men"] + values["workers_men"]
+    return {
+        **values,
+        "women": women,
+        "men": men,
+        "participants": women + men,
+        "women_percent": _women_percent(women, men),
+    }
+
+
+def _attendance_sums() -> dict:
+    return {name: Sum(name) for name in ATTENDANCE} | {"enterprises": Count("enterprise", distinct=True)}
+
+
+def _grouped(participations, rounds, p_key, r_key) -> dict:
+    """{group: {rounds, enterprises, managers_women, ..., women_percent}} in two GROUP BY queries."""
+    out: dict = {}
+    for row in participations.values(group=p_key).annotate(**_attendance_sums()).order_by():
+        out[row["group"]] = {"rounds": 0, "enterprises": row["enterprises"], **_attendance(row)}
+    for row in rounds.values(group=r_key).annotate(n=Count("pk")).order_by():
+        out.setdefault(row["group"], {"enterprises": 0, **_attendance({})})["rounds"] = row["n"]
+    return out
+
+
+def _period_label(year: int, quarter: int | None) -> str:
+    if quarter is None:
+        return str(year)
+    return _("%(year)s Q%(quarter)s") % {"year": year, "quarter": quarter}
+
+
+def _period_key(filters: FigureFilters, prefix: str = ""):
+    year = ExtractYear(f"{prefix}start")
+    return (year, ExtractQuarter(f"{prefix}start")) if filters.by_quarter else (year, None)
+
+
+FIGURE_KEYS = (
+    "by_module",
+    "by_province",
+    "by_organisation",
+    "by_period",
+    "trainers",
+    "certifications",
+    "kpi_outcomes",
+    "results_missing",
+    "cost_by_period",
+    "cost_by_organisation",
+    "cost_by_module",
+)
+
+
+def programme_figures(
+    user, filters: FigureFilters, *, only: tuple[str, ...] | None = None, today: dt.date | None = None
+) -> ProgrammeFigures:
+    """The figures (all of ``FIGURE_KEYS``, or ``only`` those) for this user and these filters, with the
+    headline totals, in a fixed number of queries."""
+    today = today or timezone.localdate()
+    wanted = [k for k in FIGURE_KEYS if only is None or k in only]
+    rounds = rounds_counted(user, filters)
+    participations = Participation.objects.filter(training_round__in=rounds)
+    modules = {m.pk: m for m in Module.objects.all()}
+
+    totals = participations.aggregate(**_attendance_sums())
+    headline = {"rounds": rounds.count(), "enterprises": totals["enterprises"], **_attendance(totals)}
+
+    module_label = lambda pk: str(modules[pk]) if pk in modules else "?"  # noqa: E731
+    module_order = lambda pk: (modules[pk].order, modules[pk].code) if pk in modules else (999, "")  # noqa: E731
+
+    def by_module():
+        grouped = _grouped(participations, rounds, F("training_round__module"), F("module"))
+        return _attendance_figure(
+            "by_module",
+            _("Participants by module"),
+            grouped,
+            labels=module_label,
+            order=module_order,
+            first=_("Module"),
+            chart="roles",
+        )
+
+    def by_province():
+        grouped = _grouped(participations, rounds, F("training_round__province"), F("province"))
+        return _attendance_figure(
+            "by_province",
+            _("Enterprises and participants by province"),
+            grouped,
+            labels=str,
+            order=str,
+            first=_("Province"),
+            chart="enterprises",
+        )
+
+    def by_organisation():
+        grouped = _grouped(participations, rounds, F("training_round__organiser"), F("organiser"))
+        orgs = Organisation.objects.in_bulk(list(grouped))
+        return _attendance_figure(
+            "by_organisation",
+            _("Enterprises and participants by organising partner"),
+            grouped,
+            labels=lambda pk: str(orgs[pk]) if pk in orgs else "?",
+            order=lambda pk: str(orgs.get(pk, "")),
+            first=_("Organiser"),
+            chart="enterprises",
+        )
+
+    def by_period():
+        grouped = _grouped_period(
+            participations, rounds, _period_key(filters, "training_round__"), _period_key(filters)
+        )
+        return _attendance_figure(
+            "by_period",
+            _("Participants by quarter") if filters.by_quarter else _("Participants by year"),
+            grouped,
+            labels=lambda key: _period_label(*key),
+            order=lambda key: key,
+            first=_("Quarter") if filters.by_quarter else _("Year"),
+            chart="sex",
+        )
+
+    builders = {
+        "by_module": by_module,
+        "by_province": by_province,
+        "by_organisation": by_organisation,
+        "by_period": by_period,
+        "trainers": lambda: _trainers_figure(rounds, modules),
+        "certifications": lambda: _certifications_figure(user, filters, modules, today),
+        "kpi_outcomes": lambda: _kpi_figure(results_counted(user, filters)),
+        "results_missing": lambda: _results_missing_figure(rounds, modules),
+    }
+    figures = [builders[k]() for k in wanted if k in builders]
+    if any(k.startswith("cost_") for k in wanted):
+        figures += [f for f in _cost_figures(rounds, filters, modules) if f.key in wanted]
+    result = ProgrammeFigures(filters=filters, headline=headline, figures=figures)
+    if trainers := result.get("trainers"):
+        headline["trainers"] = trainers.totals[4]
+        headline["trainers_women_percent"] = trainers.totals[5]
+    if costs := result.get("cost_by_module"):
+        headline["cost_recovery_percent"] = costs.totals[-1] if costs.totals else None
+    return result
+
+
+def _grouped_period(participations, rounds, p_keys, r_keys) -> dict:
+    out: dict = {}
+    p_year, p_quarter = p_keys
+    r_year, r_quarter = r_keys
+    p_group = {"y": p_year} | ({"q": p_quarter} if p_quarter is not None else {})
+    r_group = {"y": r_year} | ({"q": r_quarter} if r_quarter is not None else {})
+    for row in participations.values(**p_group).annotate(**_attendance_sums()).order_by():
+        out[(row["y"], row.get("q"))] = {"rounds": 0, "enterprises": row["enterprises"], **_attendance(row)}
+    for row in rounds.values(**r_group).annotate(n=Count("pk")).order_by():
+        out.setdefault((row["y"], row.get("q")), {"enterprises": 0, **_attendance({})})["rounds"] = row["n"]
+    return out
+
+
+def _attendance_figure(key, title, grouped: dict, *, labels, order, first: str, chart: str) -> Figure:
+    keys = sorted(grouped, key=order)
+    columns = [
+        Column(first, "text"),
+        Column(_("Rounds")),
+        Column(_("Enterprises")),
+        Column(_("Participants")),
+        Column(_("Managers, women")),
+        Column(_("Managers, men")),
+        Column(_("Workers, women")),
+        Column(_("Workers, men")),
+        Column(_("Women's share"), "percent"),
+    ]
+    rows = []
+    for k in keys:
+        g = grouped[k]
+        rows.append(
+            [
+                labels(k),
+                g["rounds"],
+                g["enterprises"],
+                g["participants"],
+                *(g[name] for name in ATTENDANCE),
+                g["women_percent"],
+            ]
+        )
+    categories = [r[0] for r in rows]
+    if chart == "roles":
+        spec = {
+            "categories": categories,
+            "series": [(columns[4 + i].label, [r[4 + i] for r in rows]) for i in range(4)],
+            "stacked": True,
+        }
+        description = "; ".join(
+            _(
+                "%(group)s: %(n)s participants; managers %(mw)s women and %(mm)s men, "
+                "workers %(ww)s women and %(wm)s men"
+            )
+            % {"group": r[0], "n": r[3], "mw": r[4], "mm": r[5], "ww": r[6], "wm": r[7]}
+            for r in rows
+        )
+    elif chart == "sex":
+        spec = {
+            "categories": categories,
+            "series": [(_("Women"), [r[4] + r[6] for r in rows]), (_("Men"), [r[5] + r[7] for r in rows])],
+            "stacked": True,
+        }
+        description = "; ".join(
+            _("%(group)s: %(n)s participants, %(w)s women and %(m)s men")
+            % {"group": r[0], "n": r[3], "w": r[4] + r[6], "m": r[5] + r[7]}
+            for r in rows
+        )
+    else:
+        spec = {"categories": categories, "series": [(_("Enterprises"), [r[2] for r in rows])]}
+        description = "; ".join(
+            _("%(group)s: %(e)s enterprises, %(n)s participants") % {"group": r[0], "e": r[2], "n": r[3]} for r in rows
+        )
+    return Figure(
+        key=key,
+        title=title,
+        description=description or _("No rounds in this selection."),
+        columns=columns,
+        rows=rows,
+        chart=spec if rows else None,
+    )
+
+
+def _trainers_by_module_and_sex(queryset, module_field: str, modules) -> list[list]:
+    """[module, women, men, sex not recorded, all] per module, each trainer once, in one GROUP BY."""
+    grouped: dict = {}
+    for row in queryset.values(module_field, "trainer__sex").annotate(n=Count("trainer", distinct=True)).order_by():
+        grouped.setdefault(row[module_field], {})[row["trainer__sex"]] = row["n"]
+    rows = []
+    for pk in sorted(grouped, key=lambda pk: (modules[pk].order, modules[pk].code)):
+        women, men, unknown = (grouped[pk].get(sex, 0) for sex in (Sex.FEMALE, Sex.MALE, ""))
+        rows.append([str(modules[pk]), women, men, unknown, women + men + unknown])
+    return rows
+
+
+def _trainers_figure(rounds, modules) -> Figure:
+    """Trainers who delivered the rounds counted, by module and sex (a trainer counts once per module)."""
+    delivered = RoundTrainer.objects.filter(training_round__in=rounds)
+    by_module = _trainers_by_module_and_sex(delivered, "training_round__module", modules)
+    total = {
+        row["trainer__sex"]: row["n"]
+        for row in delivered.values("trainer__sex").annotate(n=Count("trainer", distinct=True)).order_by()
+    }
+    rows = [[*row, _women_percent(row[1], row[2])] for row in by_module]
+    women, men, unknown = total.get(Sex.FEMALE, 0), total.get(Sex.MALE, 0), total.get("", 0)
+    return Figure(
+        key="trainers",
+        title=_("Trainers who delivered the rounds, by module and sex"),
+        description="; ".join(
+            _("%(group)s: %(n)s trainers, %(w)s women and %(m)s men") % {"group": r[0], "n": r[4], "w": r[1], "m": r[2]}
+            for r in rows
+        )
+        or _("No trainers in this selection."),
+        columns=[
+            Column(_("Module"), "text"),
+            Column(_("Women")),
+            Column(_("Men")),
+            Column(_("Sex not recorded")),
+            Column(_("Trainers")),
+            Column(_("Women's share"), "percent"),
+        ],
+        rows=rows,
+        totals=[_("All modules (each trainer once)"), women, men, unknown, women + men + unknown]
+        + [_women_percent(women, men)],
+        chart={
+            "categories": [r[0] for r in rows],
+            "series": [(_("Women"), [r[1] for r in rows]), (_("Men"), [r[2] for r in rows])],
+            "stacked": True,
+        }
+        if rows
+        else None,
+    )
+
+
+def _certifications_figure(user, filters: FigureFilters, modules, today: dt.date) -> Figure:
+    day = min(filters.end, today) if filters.end else today
+    qualifications = Qualification.objects.filter(
+        trainer__in=trainers_visible_to(user), trainer__active=True, qualified_on__lte=day
+    ).filter(Q(expires_on__isnull=True) | Q(expires_on__gt=day))
+    if filters.module_id:
+        qualifications = qualifications.filter(module_id=filters.module_id)
+    if filters.organisation_id:
+        qualifications = qualifications.filter(trainer__organisation_id=filters.organisation_id)
+    rows = _trainers_by_module_and_sex(qualifications, "module", modules)
+    return Figure(
+        key="certifications",
+        title=_("Certified trainers by module"),
+        description="; ".join(
+            _("%(group)s: %(n)s certified trainers, %(w)s women and %(m)s men")
+            % {"group": r[0], "n": r[4], "w": r[1], "m": r[2]}
+            for r in rows
+        )
+        or _("No certified trainers in this selection."),
+        columns=[
+            Column(_("Module"), "text"),
+            Column(_("Women")),
+            Column(_("Men")),
+            Column(_("Sex not recorded")),
+            Column(_("Certified trainers")),
+        ],
+        rows=rows,
+        note=_("Active trainers whose certification is valid on %(day)s.") % {"day": day.isoformat()},
+        chart={"categories": [r[0] for r in rows], "series": [(_("Certified trainers"), [r[4] for r in rows])]}
+        if rows
+        else None,
+    )
+
+
+def _kpi_figure(results) -> Figure:
+    """Per KPI: approved results with a baseline and a follow-up, the share improved (by the KPI's
+    direction) and the median change in the KPI's unit."""
+    improved = Q(kpi__direction=KPI.Direction.HIGHER, followup_value__gt=F("baseline_value")) | Q(
+        kpi__direction=KPI.Direction.LOWER, followup_value__lt=F("baseline_value")
+    )
+    lines = (
+        KPILine.objects.filter(result__in=results)
+        .values("kpi")
+        .annotate(
+            results=Count("result", distinct=True),
+            improved=Count("result", distinct=True, filter=improved),
+            median=Median(F("followup_value") - F("baseline_value")),
+        )
+        .order_by()
+    )
+    rows_by_kpi = {row["kpi"]: row for row in lines}
+    kpis = KPI.objects.in_bulk(list(rows_by_kpi))
+    rows = []
+    for pk in sorted(rows_by_kpi, key=lambda pk: (kpis[pk].order, kpis[pk].name)):
+        row, kpi = rows_by_kpi[pk], kpis[pk]
+        share = round(100 * row["improved"] / row["results"], 1) if row["results"] else None
+        rows.append(
+            [
+                kpi.local_name,
+                kpi.local_unit,
+                kpi.get_direction_display(),
+                row["results"],
+                row["improved"],
+                share,
+                row["median"],
+            ]
+        )
+    return Figure(
+        key="kpi_outcomes",
+        title=_("KPI outcomes: enterprises that improved"),
+        description="; ".join(
+            _("%(kpi)s: %(improved)s of %(n)s enterprises improved") % {"kpi": r[0], "improved": r[4], "n": r[3]}
+            for r in rows
+        )
+        or _("No approved results in this selection."),
+        columns=[
+            Column(_("KPI"), "text"),
+            Column(_("Unit"), "text"),
+            Column(_("Direction"), "text"),
+            Column(_("Results with baseline and follow-up")),
+            Column(_("Improved")),
+            Column(_("Share improved"), "percent"),
+            Column(_("Median change"), "number"),
+        ],
+        rows=rows,
+        note=_("Approved results, in the period of their approval."),
+        chart={
+            "categories": [r[0] for r in rows],
+            "series": [(_("Share improved"), [r[5] for r in rows])],
+            "percent": True,
+        }
+        if rows
+        else None,
+    )
+
+
+def _results_missing_figure(rounds, modules) -> Figure:
+    """Per module: enterprises that completed it in a round counted, and how many of them have a result."""
+    result = Result.objects.filter(
+        enterprise_id=OuterRef("enterprise_id"), module_id=OuterRef("training_round__module")
+    )
+    completed = Participation.objects.filter(
+        training_round__in=rounds.filter(
+            status=Status.COMPLETED, kind__in=[TrainingRound.Kind.TOE, TrainingRound.Kind.BOTH]
+        )
+    ).annotate(
+        reported=Exists(result.exclude(status=Result.Status.DRAFT)),
+        approved=Exists(result.filter(status=Result.Status.APPROVED)),
+    )
+    rows = []
+    grouped = {
+        row["training_round__module"]: row
+        for row in completed.values("training_round__module")
+        .annotate(
+            n=Count("pk"),
+            n_reported=Count("pk", filter=Q(reported=True)),
+            n_approved=Count("pk", filter=Q(approved=True)),
+        )
+        .order_by()
+    }
+    for pk in sorted(grouped, key=lambda pk: (modules[pk].order, modules[pk].code)):
+        g = grouped[pk]
+        rows.append([str(modules[pk]), g["n"], g["n_reported"], g["n_approved"], g["n"] - g["n_reported"]])
+    return Figure(
+        key="results_missing",
+        title=_("Results reported for completed modules"),
+        description="; ".join(
+            _("%(group)s: %(n)s enterprises completed the module, %(a)s results approved, %(m)s still missing")
+            % {"group": r[0], "n": r[1], "a": r[3], "m": r[4]}
+            for r in rows
+        )
+        or _("No completed rounds in this selection."),
+        columns=[
+            Column(_("Module"), "text"),
+            Column(_("Enterprises that completed it")),
+            Column(_("Results reported")),
+            Column(_("Results approved")),
+            Column(_("Still missing")),
+        ],
+        rows=rows,
+        chart={
+            "categories": [r[0] for r in rows],
+            "series": [
+                (_("Approved"), [r[3] for r in rows]),
+                (_("Reported, not yet approved"), [r[2] - r[3] for r in rows]),
+                (_("Still missing"), [r[4] for r in rows]),
+            ],
+            "stacked": True,
+        }
+        if rows
+        else None,
+    )
+
+
+def _cost_sums() -> dict:
+    return {
+        "n": Count("pk"),
+        "total": Sum("cost_total"),
+        **{name: Sum(name) for name in TrainingRound.COST_SHARES},
+    }
+
+
+def _cost_row(label: str, row: dict) -> list:
+    total = row["total"] or Decimal(0)
+    others = sum((row[name] or Decimal(0)) for name in TrainingRound.COST_SHARES[:3])
+    share = round(float(100 * others / total), 1) if total else None
+    return [label, row["n"], total, *(row[name] or Decimal(0) for name in TrainingRound.COST_SHARES), share]
+
+
+def _cost_figures(rounds, filters: FigureFilters, modules) -> list[Figure]:
+    """The ILO's cost-recovery indicator: the share of the cost covered by non-ILO resources, by period,
+    organising partner and module, over the rounds whose cost is recorded."""
+    costed = rounds.filter(cost_total__gt=0)
+    columns = lambda first: [  # noqa: E731
+        Column(first, "text"),
+        Column(_("Rounds with a cost")),
+        Column(_("Total cost"), "money"),
+        Column(_("Enterprise fees"), "money"),
+        Column(_("Partners"), "money"),
+        Column(_("Sponsors and brands"), "money"),
+        Column(_("ILO"), "money"),
+        Column(_("Covered by non-ILO resources"), "percent"),
+    ]
+    year, quarter = _period_key(filters)
+    group = {"y": year} | ({"q": quarter} if quarter is not None else {})
+    by_period = sorted(costed.values(**group).annotate(**_cost_sums()).order_by(), key=lambda r: (r["y"], r.get("q")))
+    by_org = list(costed.values("organiser").annotate(**_cost_sums()).order_by())
+    orgs = Organisation.objects.in_bulk([r["organiser"] for r in by_org])
+    by_org.sort(key=lambda r: str(orgs[r["organiser"]]))
+    by_module = sorted(
+        costed.values("module").annotate(**_cost_sums()).order_by(),
+        key=lambda r: (modules[r["module"]].order, modules[r["module"]].code),
+    )
+    all_rounds = costed.aggregate(**_cost_sums())
+    specs = [
+        (
+            "cost_by_period",
+            _("Cost recovery by quarter") if filters.by_quarter else _("Cost recovery by year"),
+            _("Quarter") if filters.by_quarter else _("Year"),
+            [_cost_row(_period_label(r["y"], r.get("q")), r) for r in by_period],
+        ),
+        (
+            "cost_by_organisation",
+            _("Cost recovery by organising partner"),
+            _("Organiser"),
+            [_cost_row(str(orgs[r["organiser"]]), r) for r in by_org],
+        ),
+        (
+            "cost_by_module",
+            _("Cost recovery by module"),
+            _("Module"),
+            [_cost_row(str(modules[r["module"]]), r) for r in by_module],
+        ),
+    ]
+    out = []
+    for key, title, first, rows in specs:
+        out.append(
+            Figure(
+                key=key,
+                title=title,
+                description="; ".join(
+                    _("%(group)s: %(share)s %% of %(total)s covered by non-ILO resources")
+                    % {"group": r[0], "share": "—" if r[-1] is None else f"{r[-1]:.0f}", "total": f"{r[2]:,.0f}"}
+                    for r in rows
+                )
+                or _("No round in this selection has a recorded cost."),
+                columns=columns(first),
+                rows=rows,
+                totals=_cost_row(_("All rounds with a cost"), all_rounds) if rows else None,
+                note=_("Rounds whose cost is recorded; the share is what enterprises, partners and sponsors paid."),
+                chart={
+                    "categories": [r[0] for r in rows],
+                    "series": [(_("Covered by non-ILO resources"), [r[-1] for r in rows])],
+                    "percent": True,
+                }
+                if rows
+                else None,
+            )
+        )
+    return out
+
+
+def figure_chart(figure: Figure, *, prefix: str = "") -> str:
+    """The figure's chart as SVG markup (empty when it has no chart), drawn by ``core.charts``."""
+    if not figure.chart:
+        return ""
+    return bar_chart(
+        chart_id=f"{prefix}chart-{figure.key}",
+        title=figure.title,
+        description=figure.description,
+        categories=figure.chart["categories"],
+        series=figure.chart["series"],
+        stacked=figure.chart.get("stacked", False),
+        percent=figure.chart.get("percent", False),
+    )

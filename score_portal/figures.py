@@ -1,0 +1,199 @@
+"""The programme-figures pages: the filters, the page of figures and charts, and each figure as XLSX.
+
+Officers see the whole programme, partners their own part of it: every figure comes from
+``enterprises.figures``, which starts from the ``*_visible_to(user)`` selectors. The page opens on the latest
+year that has a round under way or done.
+"""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+from django import forms
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from core.access import reader_required
+from enterprises.figures import Figure, FigureFilters, figure_chart, figure_years, filter_choices, programme_figures
+
+ALL = "all"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class FiguresFilterForm(forms.Form):
+    year = forms.ChoiceField(label=gettext_lazy("Year"), required=False)
+    quarter = forms.TypedChoiceField(
+        label=gettext_lazy("Quarter"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", gettext_lazy("Whole year"))] + [(q, gettext_lazy("Q%(n)s") % {"n": q}) for q in range(1, 5)],
+    )
+    module = forms.TypedChoiceField(label=gettext_lazy("Module"), required=False, coerce=int, empty_value=None)
+    province = forms.ChoiceField(label=gettext_lazy("Province"), required=False)
+    organisation = forms.TypedChoiceField(
+        label=gettext_lazy("Organisation"), required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, data, *, user):
+        self.years, self.latest = figure_years(user)
+        data = data.copy()
+        if not data.get("year"):
+            data["year"] = str(self.latest) if self.latest else ALL
+        super().__init__(data)
+        choices = filter_choices(user)
+        self.fields["year"].choices = [(ALL, _("All years"))] + [(str(y), str(y)) for y in self.years]
+        self.fields["module"].choices = [("", _("All modules"))] + [(m.pk, str(m)) for m in choices["modules"]]
+        self.fields["province"].choices = [("", _("All provinces"))] + [(p, p) for p in choices["provinces"]]
+        self.fields["organisation"].choices = [("", _("All organisations"))] + [
+            (o.pk, str(o)) for o in choices["organisations"]
+        ]
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select form-select-sm"
+
+    def filters(self) -> FigureFilters:
+        """The filters asked for; a value the user may not choose is dropped (and shown as an error)."""
+        cleaned = self.cleaned_data if self.is_valid() else {k: self.cleaned_data.get(k) for k in self.fields}
+        year = cleaned.get("year")
+        return FigureFilters.for_year(
+            int(year) if year and year != ALL else None,
+            cleaned.get("quarter") if year and year != ALL else None,
+            module_id=cleaned.get("module"),
+            province=cleaned.get("province") or "",
+            organisation_id=cleaned.get("organisation"),
+        )
+
+    def describe(self) -> str:
+        """The selection in words, for the page's heading and the spreadsheet."""
+        parts = []
+        for name in ("year", "quarter", "module", "province", "organisation"):
+            value = self.cleaned_data.get(name) if hasattr(self, "cleaned_data") else None
+            if value in (None, "") or name in self.errors:
+                continue
+            label = dict(self.fields[name].choices).get(value if name != "year" else str(value), value)
+            parts.append(str(label))
+        return ", ".join(parts) or _("All years")
+
+
+def _figures_for(request):
+    form = FiguresFilterForm(request.GET, user=request.user)
+    figures = programme_figures(request.user, form.filters())
+    return form, figures
+
+
+@reader_required
+def figures_page(request):
+    form, figures = _figures_for(request)
+    for figure in figures.figures:
+        figure.svg = mark_safe(figure_chart(figure))  # noqa: S308 - built by core.charts, every text escaped
+    query = request.GET.copy()
+    query.pop("figure", None)
+    return render(
+        request,
+        "figures/page.html",
+        {
+            "form": form,
+            "selection": form.describe(),
+            "figures": figures,
+            "headline": figures.headline,
+            "query": query.urlencode(),
+            "currency": _currency(),
+        },
+    )
+
+
+@reader_required
+def figures_export(request):
+    """The page's figures as an XLSX workbook, one sheet per figure (or only ``?figure=KEY``)."""
+    form, figures = _figures_for(request)
+    chosen = figures.figures
+    key = request.GET.get("figure")
+    if key:
+        figure = figures.get(key)
+        if figure is None:
+            raise Http404
+        chosen = [figure]
+    content = figures_workbook(chosen, selection=form.describe())
+    stamp = timezone.localdate().isoformat()
+    name = f"score-figures-{key or 'all'}-{slugify(form.describe()) or 'all'}-{stamp}.xlsx"
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+HOME_FIGURES = ("by_module", "kpi_outcomes", "cost_by_period")
+
+
+def home_figures(user) -> dict:
+    """Three charts of the latest year for the officer's home page, with the link to the figures page."""
+    _years, latest = figure_years(user)
+    figures = programme_figures(user, FigureFilters.for_year(latest), only=HOME_FIGURES)
+    for figure in figures.figures:
+        figure.svg = mark_safe(figure_chart(figure, prefix="home-"))  # noqa: S308 - built by core.charts
+    return {"year": latest, "figures": [f for f in figures.figures if not f.empty]}
+
+
+def _currency() -> str:
+    from django.conf import settings
+
+    return settings.PROGRAMME_CURRENCY
+
+
+def _cell_text(value: str) -> str:
+    """A text that a spreadsheet must not read as a formula (user data such as an organisation's name)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def figures_workbook(figures: list[Figure], *, selection: str) -> bytes:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    used: set[str] = set()
+    for figure in figures:
+        title = "".join(c for c in figure.title if c not in "[]:*?/\\")[:28] or figure.key
+        while title in used:
+            title = title[:26] + f"{len(used)}"
+        used.add(title)
+        sheet = workbook.create_sheet(title)
+        sheet.append([_cell_text(figure.title)])
+        sheet["A1"].font = Font(bold=True, size=13)
+        sheet.append([_cell_text(selection)])
+        if figure.note:
+            sheet.append([_cell_text(figure.note)])
+        sheet.append([])
+        sheet.append([_cell_text(c.label) for c in figure.columns])
+        for cell in sheet[sheet.max_row]:
+            cell.font = Font(bold=True)
+        for row in [*figure.rows, *([figure.totals] if figure.totals else [])]:
+            sheet.append([_xlsx_value(v, c.kind) for v, c in zip(row, figure.columns, strict=True)])
+            for cell, column in zip(sheet[sheet.max_row], figure.columns, strict=True):
+                if column.kind == "percent":
+                    cell.number_format = "0.0"
+                elif column.kind == "money":
+                    cell.number_format = "#,##0.00"
+        if figure.totals:
+            for cell in sheet[sheet.max_row]:
+                cell.font = Font(bold=True)
+        sheet.column_dimensions["A"].width = 36
+        for letter in "BCDEFGHIJ":
+            sheet.column_dimensions[letter].width = 16
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _xlsx_value(value, kind: str):
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, str):
+        return _cell_text(value)
+    return value
