@@ -7,7 +7,6 @@ year that has a round under way or done.
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
 from django import forms
@@ -22,10 +21,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from core.access import reader_required
+from core.http import attachment
+from core.spreadsheets import CONTENT_TYPE_XLSX, row_append, safe_sheet_title, workbook_bytes
 from enterprises.figures import Figure, FigureFilters, figure_chart, figure_years, filter_choices, programme_figures
 
 ALL = "all"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class FiguresFilterForm(forms.Form):
@@ -124,9 +124,7 @@ def figures_export(request):
     content = figures_workbook(chosen, selection=form.describe())
     stamp = timezone.localdate().isoformat()
     name = f"score-figures-{key or 'all'}-{slugify(form.describe()) or 'all'}-{stamp}.xlsx"
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return attachment(HttpResponse(content, content_type=CONTENT_TYPE_XLSX), name)
 
 
 HOME_FIGURES = ("by_module", "kpi_outcomes", "cost_by_period")
@@ -147,32 +145,28 @@ def _currency() -> str:
     return settings.PROGRAMME_CURRENCY
 
 
-def _cell_text(value: str) -> str:
-    """A text that a spreadsheet must not read as a formula (user data such as an organisation's name)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def figures_workbook(figures: list[Figure], *, selection: str) -> bytes:
+    """One sheet per figure: its title, the selection, its note, then its table (user text stays text)."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     used: set[str] = set()
     for figure in figures:
-        title = "".join(c for c in figure.title if c not in "[]:*?/\\")[:28] or figure.key
+        title = safe_sheet_title(figure.title)[:28]
         while title in used:
-            title = title[:26] + f"{len(used)}"
+            title = f"{title[:26]}{len(used)}"
         used.add(title)
         sheet = workbook.create_sheet(title)
-        sheet.append([_cell_text(figure.title)])
+        row_append(sheet, [figure.title])
         sheet["A1"].font = Font(bold=True, size=13)
-        sheet.append([_cell_text(selection)])
+        row_append(sheet, [selection])
         if figure.note:
-            sheet.append([_cell_text(figure.note)])
-        sheet.append([])
-        sheet.append([_cell_text(c.label) for c in figure.columns])
+            row_append(sheet, [figure.note])
+        row_append(sheet, [])
+        row_append(sheet, [_heading(c) for c in figure.columns])
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)
         for row in [*figure.rows, *([figure.totals] if figure.totals else [])]:
-            sheet.append([_xlsx_value(v, c.kind) for v, c in zip(row, figure.columns, strict=True)])
+            row_append(sheet, [float(v) if isinstance(v, Decimal) else v for v in row])
             for cell, column in zip(sheet[sheet.max_row], figure.columns, strict=True):
                 if column.kind == "percent":
                     cell.number_format = "0.0"
@@ -184,16 +178,12 @@ def figures_workbook(figures: list[Figure], *, selection: str) -> bytes:
         sheet.column_dimensions["A"].width = 36
         for letter in "BCDEFGHIJ":
             sheet.column_dimensions[letter].width = 16
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return workbook_bytes(workbook)
 
 
-def _xlsx_value(value, kind: str):
-    if value is None:
-        return None
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, str):
-        return _cell_text(value)
-    return value
+def _heading(column) -> str:
+    if column.kind == "percent":
+        return f"{column.label} (%)"
+    if column.kind == "money":
+        return f"{column.label} ({_currency()})"
+    return column.label
