@@ -50,8 +50,9 @@ def test_partner_sees_its_own_figures_in_chinese_on_a_phone(page, demo):
     page.set_viewport_size(PHONE)
     browser_login(page, "partner-cec", "demo")
     page.goto("/figures/")
-    page.locator("#lang-select").select_option("zh-hans")
-    page.wait_for_load_state()
+    page.get_by_role("button", name="Toggle navigation").click()  # on a phone the menu is folded
+    with page.expect_navigation():
+        page.locator("#lang-select").select_option("zh-hans")
     assert page.get_by_role("heading", name="项目数据").is_visible()
     chart = page.get_by_role("img", name="按模块统计的参训人数")
     box = chart.bounding_box()
