@@ -112,6 +112,21 @@ def test_photos_print_from_the_copies_made_on_upload_without_resampling():
     assert max(w for w, _ in embedded) <= photos.PRINT_HALF_BOX[0]
 
 
+def test_an_editor_prints_a_results_photo_pairs_at_full_width_from_the_full_width_copies():
+    issue = _typical_issue()
+    item = issue.items.get(section="results")
+    item.photo_width = item.PhotoWidth.FULL
+    item.save(update_fields=["photo_width"])
+    pair = item.result.photo_pairs.first()
+    issue = services.issue_render(issue_id=issue.pk)
+    with pair.before.print.open("rb") as fh:
+        full = Image.open(fh).size
+    embedded = {image.image.size for page in PdfReader(io.BytesIO(_pdf(issue))).pages for image in page.images}
+    assert full in embedded and full[0] > photos.PRINT_HALF_BOX[0]
+    assert max(w for w, _ in embedded) <= photos.PRINT_BOX[0]
+    assert 3 <= len(PdfReader(io.BytesIO(_pdf(issue))).pages) <= 4  # four pairs across the page take room
+
+
 def test_the_english_edition_prints_in_the_shipped_latin_fonts_with_words_and_metadata(make_issue):
     issue = services.issue_render(issue_id=make_issue().pk)
     data = _pdf(issue)
