@@ -13,7 +13,17 @@ from programmes.models import TrainingRound
 from trainers.models import Trainer
 
 from . import selectors
-from .models import DatePrecision, Event, ExpertComment, Issue, NewsItem, period_label
+from .models import (
+    DatePrecision,
+    Event,
+    ExpertComment,
+    Issue,
+    IssueSection,
+    Masthead,
+    NewsItem,
+    QuotedPerson,
+    period_label,
+)
 
 
 class DateInput(forms.DateInput):
@@ -98,7 +108,7 @@ class EventForm(DatePrecisionMixin, ChineseTextForm):
 class ExpertCommentForm(ChineseTextForm):
     class Meta:
         model = ExpertComment
-        fields = ["trainer", "heading", "given_on", "quote", "heading_zh", "quote_zh"]
+        fields = ["person", "trainer", "heading", "given_on", "quote", "heading_zh", "quote_zh"]
         widgets = {
             "given_on": DateInput(),
             "quote": forms.Textarea(attrs={"rows": 10}),
@@ -108,29 +118,59 @@ class ExpertCommentForm(ChineseTextForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["trainer"].queryset = Trainer.objects.select_related("organisation").order_by("name")
+        self.fields["person"].queryset = QuotedPerson.objects.order_by("name")
+        self.fields["trainer"].help_text = _("Or a trainer of the portal, printed with their position.")
+
+
+class QuotedPersonForm(ChineseTextForm):
+    class Meta:
+        model = QuotedPerson
+        fields = ["name", "role", "organisation", "photo", "trainer", "name_zh", "role_zh", "organisation_zh"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["trainer"].queryset = Trainer.objects.select_related("organisation").order_by("name")
+
+
+RECENT_PERIODS, COMING_PERIODS = 6, 2
 
 
 def period_choices(today: dt.date | None = None) -> list[tuple[str, str]]:
-    """Two-month periods from two years back to the next period, newest first."""
-    today = today or timezone.localdate()
-    current = selectors.period_of(today)
-    first_issue = Issue.objects.order_by("period_start").values_list("period_start", flat=True).first()
-    first_news = NewsItem.objects.order_by("date").values_list("date", flat=True).first()
-    first_news = selectors.period_of(first_news) if first_news else None
-    start = min(d for d in (first_issue, first_news, selectors.add_months(current, -24)) if d)
-    choices = []
-    period = selectors.add_months(current, 2)
-    while period >= start:
-        choices.append((period.isoformat(), period_label(period)))
-        period = selectors.add_months(period, -2)
-    return choices
+    """The coming two-month periods and the recent ones (a year back), newest first; any other can be typed."""
+    current = selectors.period_of(today or timezone.localdate())
+    return [
+        (period.isoformat(), period_label(period))
+        for period in (selectors.add_months(current, 2 * n) for n in range(COMING_PERIODS, -RECENT_PERIODS - 1, -1))
+    ]
+
+
+class PeriodField(forms.TypedChoiceField):
+    """The menu offers recent and coming periods; a posted period outside it is valid when it starts one."""
+
+    def valid_value(self, value) -> bool:
+        try:
+            day = dt.date.fromisoformat(str(value))
+        except ValueError:
+            return False
+        return day == selectors.period_of(day)
+
+
+class MonthInput(forms.TextInput):
+    input_type = "month"
 
 
 class IssueCreateForm(forms.Form):
-    period_start = forms.TypedChoiceField(
+    period_start = PeriodField(
         label=_("Period"),
         coerce=dt.date.fromisoformat,
+        required=False,
         help_text=_("The issue is filled with the news and results of this period and the events after it."),
+    )
+    other_period = forms.CharField(
+        label=_("Or another period"),
+        required=False,
+        widget=MonthInput(attrs={"placeholder": "2014-05"}),
+        help_text=_("A month of the period, e.g. 2014-05 for May–June 2014: for an older issue entered now."),
     )
     number = forms.IntegerField(label=_("Issue number"), min_value=1)
     language = forms.ChoiceField(
@@ -154,8 +194,23 @@ class IssueCreateForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["period_start"].choices = period_choices()
 
+    def clean_other_period(self):
+        value = self.cleaned_data.get("other_period", "").strip()
+        if not value:
+            return None
+        try:
+            month = dt.date.fromisoformat(f"{value}-01" if len(value) == 7 else value)
+        except ValueError as exc:
+            raise ValidationError(_("Write the month as year and month, e.g. 2014-05.")) from exc
+        return selectors.period_of(month)
+
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("other_period"):
+            cleaned["period_start"] = cleaned["other_period"]
+        elif not cleaned.get("period_start") and "other_period" not in self.errors:
+            self.add_error("period_start", _("Choose a period, or type another one below."))
+        cleaned.pop("other_period", None)
         number, period, language = (cleaned.get(k) for k in ("number", "period_start", "language"))
         if number is None or period is None or not language:
             return cleaned
@@ -181,3 +236,55 @@ class IssueForm(forms.ModelForm):
         # an issue with an edition in another language keeps its language: each edition is one language
         if self.instance.pk and Issue.objects.filter(number=self.instance.number).exclude(pk=self.instance.pk).exists():
             del self.fields["language"]
+
+
+class SectionAddForm(ChineseFieldsMixin, forms.Form):
+    """A section for the issue: a feature with its own heading, or a standard section it does not have."""
+
+    kind = forms.ChoiceField(label=_("Kind"))
+    heading = forms.CharField(
+        label=_("Heading"),
+        max_length=200,
+        required=False,
+        help_text=_("A feature's heading, e.g. 'Gender equality strategy'; empty for a standard section's usual."),
+    )
+    heading_zh = forms.CharField(label=_("Heading in Chinese"), max_length=200, required=False)
+
+    def __init__(self, *args, issue: Issue, **kwargs):
+        super().__init__(*args, **kwargs)
+        have = set(issue.sections.values_list("kind", flat=True))
+        self.fields["kind"].choices = [(IssueSection.Kind.FEATURE, _("Feature section (its own heading)"))] + [
+            (k, label) for k, label in IssueSection.Kind.choices if k not in have and k != IssueSection.Kind.FEATURE
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == IssueSection.Kind.FEATURE and not cleaned.get("heading", "").strip():
+            self.add_error("heading", _("A feature section needs a heading."))
+        return cleaned
+
+
+class MastheadForm(forms.ModelForm):
+    """The masthead and footer of one language's editions."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.language.startswith("zh"):
+            for field in self.fields.values():
+                field.widget.attrs["lang"] = "zh-Hans"
+
+    class Meta:
+        model = Masthead
+        fields = [
+            "newsletter_name",
+            "programme_line",
+            "publisher",
+            "team_signature",
+            "footer_heading",
+            "office_name",
+            "address",
+            "telephone",
+            "fax",
+            "email",
+            "web",
+        ]

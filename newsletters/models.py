@@ -19,7 +19,14 @@ class DatePrecision(models.TextChoices):
     MONTH = "month", _("to the month")
 
 
-DATE_PRECISION_HELP = _("Dated to the month, the newsletter prints 'July 2014'; the day then only orders the records.")
+def date_precision_field() -> models.CharField:
+    return models.CharField(
+        _("dated"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text=_("Dated to the month, the newsletter prints 'July 2014'; the day then only orders the records."),
+    )
 
 
 class NewsItem(models.Model):
@@ -32,13 +39,7 @@ class NewsItem(models.Model):
     title = models.CharField(_("title"), max_length=300)
     place = models.CharField(_("place"), max_length=200, blank=True, help_text=_("E.g. 'Taixing, Jiangsu'."))
     date = models.DateField(_("date"))
-    date_precision = models.CharField(
-        _("dated"),
-        max_length=5,
-        choices=DatePrecision.choices,
-        default=DatePrecision.DAY,
-        help_text=DATE_PRECISION_HELP,
-    )
+    date_precision = date_precision_field()
     body = models.TextField(_("body"))
     title_zh = models.CharField(_("title in Chinese"), max_length=300, blank=True)
     place_zh = models.CharField(_("place in Chinese"), max_length=200, blank=True, help_text=_("E.g. '江苏泰兴'."))
@@ -82,13 +83,7 @@ class Event(models.Model):
     place = models.CharField(_("place"), max_length=200, blank=True)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
-    date_precision = models.CharField(
-        _("dated"),
-        max_length=5,
-        choices=DatePrecision.choices,
-        default=DatePrecision.DAY,
-        help_text=DATE_PRECISION_HELP,
-    )
+    date_precision = date_precision_field()
     body = models.TextField(_("description"), blank=True)
     title_zh = models.CharField(_("title in Chinese"), max_length=300, blank=True)
     place_zh = models.CharField(_("place in Chinese"), max_length=200, blank=True)
@@ -120,9 +115,62 @@ class Event(models.Model):
     has_chinese = property(lambda self: translated(self, "title", "body"))
 
 
-class ExpertComment(models.Model):
+class QuotedPerson(models.Model):
+    """Someone a quote in the newsletter is from: a module expert, a manager, an official. Editors enter them;
+    a link to a trainer of the portal is optional (the trainer's photo is used when the person has none)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(_("role"), max_length=200, blank=True, help_text=_("E.g. 'SCORE Module Expert'."))
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    photo = models.ImageField(_("photo"), upload_to="newsletters/people/", blank=True)
     trainer = models.ForeignKey(
-        Trainer, verbose_name=_("trainer"), on_delete=models.PROTECT, related_name="expert_comments"
+        Trainer,
+        verbose_name=_("trainer in the portal"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Optional: only when the person is one of the programme's trainers."),
+    )
+    name_zh = models.CharField(_("name in Chinese"), max_length=200, blank=True)
+    role_zh = models.CharField(_("role in Chinese"), max_length=200, blank=True)
+    organisation_zh = models.CharField(_("organisation in Chinese"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("quoted person")
+        verbose_name_plural = _("quoted people")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    local_name = property(lambda self: localised(self, "name"))
+    local_role = property(lambda self: localised(self, "role"))
+    local_organisation = property(lambda self: localised(self, "organisation"))
+    has_chinese = property(lambda self: translated(self, "name", "role", "organisation"))
+
+    @property
+    def portrait(self):
+        return self.photo or (self.trainer.photo if self.trainer_id else None)
+
+
+class ExpertComment(models.Model):
+    person = models.ForeignKey(
+        QuotedPerson,
+        verbose_name=_("quote by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="comments",
+        help_text=_("Who said it (add a person under 'People quoted'); or choose a trainer below."),
+    )
+    trainer = models.ForeignKey(
+        Trainer,
+        verbose_name=_("trainer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="expert_comments",
     )
     heading = models.CharField(_("heading"), max_length=200, blank=True)
     quote = models.TextField(_("quote"))
@@ -134,13 +182,46 @@ class ExpertComment(models.Model):
         verbose_name = _("expert comment")
         verbose_name_plural = _("expert comments")
         ordering = ["-given_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) | Q(trainer__isnull=False),
+                name="expert_comment_has_a_person",
+                violation_error_message=_("Say who the quote is from: a person quoted or a trainer."),
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.trainer}: {self.quote[:50]}"
+        return f"{self.person_name}: {self.quote[:50]}"
 
     local_heading = property(lambda self: localised(self, "heading"))
     local_quote = property(lambda self: localised(self, "quote"))
     has_chinese = property(lambda self: translated(self, "quote"))
+
+    # Who the quote is from, as the newsletter prints it: the person quoted, else the trainer.
+    @property
+    def person_name(self) -> str:
+        if self.person_id:
+            return self.person.local_name
+        return self.trainer.name if self.trainer_id else ""
+
+    @property
+    def person_lines(self) -> list[str]:
+        """The role and organisation lines under the name."""
+        if self.person_id:
+            return [t for t in (self.person.local_role, self.person.local_organisation) if t]
+        if not self.trainer_id:
+            return []
+        lines = [self.trainer.position] if self.trainer.position else []
+        organisation = self.trainer.organisation.name if self.trainer.organisation_id else ""
+        if organisation and organisation not in self.trainer.position:
+            lines.append(organisation)
+        return lines
+
+    @property
+    def person_photo(self):
+        if self.person_id:
+            return self.person.portrait
+        return self.trainer.photo if self.trainer_id else None
 
 
 class Issue(models.Model):
@@ -293,10 +374,15 @@ def issue_stale_after() -> dt.timedelta:
     return dt.timedelta(seconds=getattr(settings, "CELERY_TASK_TIME_LIMIT", 180) + 30)
 
 
-class IssueItem(models.Model):
-    """One record placed in an issue: a reference, not a copy, in a section at a position."""
+class IssueSection(models.Model):
+    """One section of one issue, where the editor puts it: a standard one of the newsletter (its usual heading,
+    or one the editor writes) or a feature section with its own heading (a gender strategy, CSR news, ...).
 
-    class Section(models.TextChoices):
+    ``kind`` says how the section prints; any record can be placed in any section. A new kind of section (a
+    block that is not a list of records, say) is a new ``Kind`` and a branch in the document template.
+    """
+
+    class Kind(models.TextChoices):
         NEWS = "news", _("The Latest SCORE News")
         COMMENT = "comment", _("Comments from a SCORE Expert Trainer")
         RESULTS = "results", _("Enterprise Improvement Results")
@@ -304,6 +390,56 @@ class IssueItem(models.Model):
         CSR = "csr", _("Latest News on CSR Development")
         PRACTICE = "practice", _("CSR Practice Sharing Hub")
         FEATURE = "feature", _("Special topic")
+
+    # The standard kinds, in the order a new issue lists them; there can be several feature sections.
+    STANDARD_ORDER = [k.value for k in Kind]
+    CSS_CLASS = {"news": "news", "comment": "comment", "results": "results", "events": "events"}
+
+    issue = models.ForeignKey(Issue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="sections")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    heading = models.CharField(
+        _("heading"), max_length=200, blank=True, help_text=_("Leave empty for the section's usual heading.")
+    )
+    heading_zh = models.CharField(_("heading in Chinese"), max_length=200, blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    show_dates = models.BooleanField(
+        _("print the date lines"), default=True, help_text=_("Print each record's date under its heading.")
+    )
+
+    class Meta:
+        verbose_name = _("issue section")
+        verbose_name_plural = _("issue sections")
+        ordering = ["issue", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issue", "kind"],
+                condition=~Q(kind="feature"),
+                name="issue_section_unique_standard_kind",
+                violation_error_message=_("The issue has this section already."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.local_heading
+
+    @property
+    def local_heading(self) -> str:
+        """The editor's heading in the issue's language (Chinese where there is one), else the usual one."""
+        return localised(self, "heading") or str(self.get_kind_display())
+
+    @property
+    def css_class(self) -> str:
+        return self.CSS_CLASS.get(self.kind, "feature")
+
+    @property
+    def anchor(self) -> str:
+        return f"section-{self.kind}-{self.pk}" if self.kind == self.Kind.FEATURE else self.kind
+
+
+class IssueItem(models.Model):
+    """One record placed in an issue: a reference, not a copy, in a section at a position."""
+
+    Section = IssueSection.Kind  # the kinds of section (a news item's own `section` names one)
 
     class ResultDisplay(models.TextChoices):
         BOTH = "both", _("story and KPI table")
@@ -315,7 +451,7 @@ class IssueItem(models.Model):
         FULL = "full", _("full width")
 
     issue = models.ForeignKey(Issue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="items")
-    section = models.CharField(_("section"), max_length=20, choices=Section.choices)
+    section = models.ForeignKey(IssueSection, verbose_name=_("section"), on_delete=models.PROTECT, related_name="items")
     position = models.PositiveIntegerField(_("position"), default=0)
     included = models.BooleanField(_("included"), default=True)
     # How a result prints (the other records ignore these): its story, its KPI table or both; its photo pairs
@@ -350,7 +486,7 @@ class IssueItem(models.Model):
     class Meta:
         verbose_name = _("issue item")
         verbose_name_plural = _("issue items")
-        ordering = ["issue", "section", "position", "pk"]
+        ordering = ["issue", "section__position", "position", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=(
@@ -416,3 +552,38 @@ class IssueVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issue} v{self.version}"
+
+
+class Masthead(models.Model):
+    """The newsletter's masthead and footer in one language, edited by the editors in the portal (no template
+    holds any of it). Each edition prints the row of its language, else the English one."""
+
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, unique=True)
+    newsletter_name = models.CharField(_("newsletter name"), max_length=200)
+    programme_line = models.CharField(
+        _("programme line"), max_length=300, help_text=_("The line above the name, and at the top of every page.")
+    )
+    publisher = models.CharField(_("publisher"), max_length=200, blank=True)
+    team_signature = models.CharField(
+        _("team signature"), max_length=200, blank=True, help_text=_("Under the introduction.")
+    )
+    footer_heading = models.CharField(_("footer heading"), max_length=200, blank=True)
+    office_name = models.CharField(_("office name"), max_length=200)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    telephone = models.CharField(_("telephone"), max_length=100, blank=True)
+    fax = models.CharField(_("fax"), max_length=100, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    web = models.CharField(_("web address"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("masthead and footer")
+        verbose_name_plural = _("mastheads and footers")
+        ordering = ["language"]
+
+    def __str__(self) -> str:
+        return f"{self.newsletter_name} ({self.get_language_display()})"
+
+    @classmethod
+    def for_language(cls, language: str) -> "Masthead":
+        rows = {m.language: m for m in cls.objects.filter(language__in=[language, settings.LANGUAGE_CODE])}
+        return rows.get(language) or rows.get(settings.LANGUAGE_CODE) or cls(language=language)

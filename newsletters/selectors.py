@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Max, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from core import roles
 from enterprises.models import KPILine, Photo, PhotoPair, Result
 
-from .models import Event, ExpertComment, Issue, IssueItem, IssueVersion, NewsItem
+from .models import Event, ExpertComment, Issue, IssueItem, IssueSection, IssueVersion, Masthead, NewsItem, QuotedPerson
 
 UPCOMING_MONTHS = 3
 
@@ -34,7 +35,15 @@ def events_visible_to(user) -> QuerySet[Event]:
 
 
 def expert_comments_visible_to(user) -> QuerySet[ExpertComment]:
-    return _editors_only(user, ExpertComment.objects.select_related("trainer__organisation"))
+    return _editors_only(user, ExpertComment.objects.select_related("trainer__organisation", "person"))
+
+
+def mastheads_visible_to(user) -> QuerySet[Masthead]:
+    return _editors_only(user, Masthead.objects.all())
+
+
+def quoted_people_visible_to(user) -> QuerySet[QuotedPerson]:
+    return _editors_only(user, QuotedPerson.objects.select_related("trainer"))
 
 
 def newsletter_photos_visible_to(user) -> QuerySet[Photo]:
@@ -135,15 +144,28 @@ def expert_comment_for_period(period_start: dt.date, *, exclude_issue: Issue | N
 
 
 @dataclass
+class SectionContent:
+    """One section as the document prints it: the section and its included items, in the editor's order."""
+
+    section: IssueSection
+    items: list[IssueItem] = field(default_factory=list)
+
+    @property
+    def prints(self) -> bool:
+        return bool(self.items)
+
+    def records(self, kind: str) -> list:
+        return [getattr(i, kind) for i in self.items if getattr(i, kind + "_id")]
+
+
+@dataclass
 class IssueContent:
     issue: Issue
-    news: list[NewsItem] = field(default_factory=list)
-    comments: list[ExpertComment] = field(default_factory=list)
-    results: list[Result] = field(default_factory=list)
-    events: list[Event] = field(default_factory=list)
-    csr: list[NewsItem] = field(default_factory=list)
-    practice: list[NewsItem] = field(default_factory=list)
-    features: list[NewsItem] = field(default_factory=list)
+    sections: list[SectionContent] = field(default_factory=list)
+
+    def records(self, kind: str) -> list:
+        """Every included record of one kind ('news_item', 'event', 'expert_comment', 'result'), in print order."""
+        return [r for s in self.sections for r in s.records(kind)]
 
 
 def issue_items(issue: Issue) -> QuerySet[IssueItem]:
@@ -151,9 +173,11 @@ def issue_items(issue: Issue) -> QuerySet[IssueItem]:
     return (
         IssueItem.objects.filter(issue=issue)
         .select_related(
+            "section",
             "news_item",
             "event",
             "expert_comment__trainer__organisation",
+            "expert_comment__person__trainer",
             "result__enterprise",
             "result__module",
             "result__training_round",
@@ -162,29 +186,92 @@ def issue_items(issue: Issue) -> QuerySet[IssueItem]:
             Prefetch("result__kpi_lines", queryset=KPILine.objects.select_related("kpi")),
             Prefetch("result__photo_pairs", queryset=PhotoPair.objects.select_related("before", "after")),
         )
-        .order_by("position", "pk")
+        .order_by("section__position", "section_id", "position", "pk")
     )
 
 
-SECTION_FIELDS = {
-    IssueItem.Section.NEWS: ("news", "news_item"),
-    IssueItem.Section.COMMENT: ("comments", "expert_comment"),
-    IssueItem.Section.RESULTS: ("results", "result"),
-    IssueItem.Section.EVENTS: ("events", "event"),
-    IssueItem.Section.CSR: ("csr", "news_item"),
-    IssueItem.Section.PRACTICE: ("practice", "news_item"),
-    IssueItem.Section.FEATURE: ("features", "news_item"),
-}
+def issue_sections(issue: Issue, items: list[IssueItem] | None = None, *, included_only: bool = False):
+    """The issue's sections in order, each with its items (all, or the included ones only)."""
+    items = list(items if items is not None else issue_items(issue))
+    by_section: dict[int, list[IssueItem]] = {}
+    for item in items:
+        if item.included or not included_only:
+            by_section.setdefault(item.section_id, []).append(item)
+    return [
+        SectionContent(section=section, items=by_section.get(section.pk, []))
+        for section in IssueSection.objects.filter(issue=issue).order_by("position", "pk")
+    ]
 
 
 def issue_content(issue: Issue, items: list[IssueItem] | None = None) -> IssueContent:
     """The included records of the issue, section by section, in the editor's order."""
-    content = IssueContent(issue=issue)
-    for item in items if items is not None else issue_items(issue):
-        if not item.included:
-            continue
-        attr, fk = SECTION_FIELDS[item.section]
-        record = getattr(item, fk)
-        record.placement = item  # how the issue prints it (a result: story, KPI table, photo width)
-        getattr(content, attr).append(record)
-    return content
+    return IssueContent(issue=issue, sections=issue_sections(issue, items, included_only=True))
+
+
+# --- Records the editor can place in an issue ---------------------------------------------------------
+
+CANDIDATES = 25
+RECORD_SEARCH = {
+    "news": ("news_item", ["title", "place", "body", "title_zh", "place_zh", "body_zh"]),
+    "events": ("event", ["title", "place", "body", "title_zh", "place_zh", "body_zh"]),
+    "comments": ("expert_comment", ["trainer__name", "person__name", "heading", "quote", "quote_zh"]),
+    "results": ("result", ["enterprise__name", "title", "narrative", "title_zh", "enterprise__city"]),
+}
+
+
+def approved_results_visible_to(user) -> QuerySet[Result]:
+    """The results an editor may print: approved ones, of any date and organisation (never a draft)."""
+    return _editors_only(
+        user,
+        Result.objects.filter(status=Result.Status.APPROVED).select_related("enterprise", "module"),
+    )
+
+
+def _records_of(user, kind: str) -> QuerySet:
+    return {
+        "news": news_items_visible_to,
+        "events": events_visible_to,
+        "comments": expert_comments_visible_to,
+        "results": approved_results_visible_to,
+    }[kind](user)
+
+
+def record_for_issue(user, kind: str, pk: str):
+    """One record the editor may place in an issue, or None."""
+    if kind not in RECORD_SEARCH or not pk.isdigit():
+        return None
+    return _records_of(user, kind).filter(pk=int(pk)).first()
+
+
+def records_for_issue(user, issue: Issue, *, kind: str, q: str = "") -> list:
+    """Records of one kind, any date, that the issue does not hold yet: those matching `q`, newest first."""
+    field_name, search = RECORD_SEARCH[kind]
+    qs = _records_of(user, kind).exclude(
+        pk__in=IssueItem.objects.filter(issue=issue).exclude(**{field_name: None}).values(field_name)
+    )
+    if q:
+        condition = Q()
+        for name in search:
+            condition |= Q(**{f"{name}__icontains": q})
+        qs = qs.filter(condition)
+    order = {"news": "-date", "events": "-starts_on", "comments": "-given_on", "results": "-approved_at"}[kind]
+    return list(qs.order_by(order, "-pk")[:CANDIDATES])
+
+
+def section_choices(issue: Issue) -> list[tuple[str, str]]:
+    """The sections a record can go to: the issue's own, then the standard ones it lacks (made when used)."""
+    sections = list(IssueSection.objects.filter(issue=issue).order_by("position", "pk"))
+    have = {s.kind for s in sections}
+    choices = [(str(s.pk), s.local_heading) for s in sections]
+    for kind, label in IssueSection.Kind.choices:
+        if kind not in have:
+            choices.append((f"kind:{kind}", _("%(section)s (new section)") % {"section": label}))
+    return choices
+
+
+DEFAULT_KIND = {"news": "news", "events": "events", "comments": "comment", "results": "results"}
+
+
+def default_section_value(issue: Issue, kind: str) -> str:
+    section = IssueSection.objects.filter(issue=issue, kind=DEFAULT_KIND[kind]).order_by("position").first()
+    return str(section.pk) if section else f"kind:{DEFAULT_KIND[kind]}"

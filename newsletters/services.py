@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from core import roles
 
 from . import pdf, selectors
-from .models import Event, ExpertComment, Issue, IssueItem, IssueVersion, NewsItem
+from .models import Event, ExpertComment, Issue, IssueItem, IssueSection, IssueVersion, Masthead, NewsItem, QuotedPerson
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +62,19 @@ def event_save(*, event: Event) -> Event:
 @transaction.atomic
 def expert_comment_save(*, expert_comment: ExpertComment) -> ExpertComment:
     return _save(expert_comment)
+
+
+@transaction.atomic
+def masthead_save(*, masthead: Masthead) -> Masthead:
+    """The masthead and footer of one language. A rendered PDF no longer matches its issue's content hash then,
+    so its page asks for a new rendering before publishing."""
+    return _save(masthead)
+
+
+@transaction.atomic
+def quoted_person_save(*, quoted_person: QuotedPerson) -> QuotedPerson:
+    """Create or update a person a quote is from (editors may; they need not be officers)."""
+    return _save(quoted_person)
 
 
 # --- Issues and their items ---------------------------------------------------------------------------
@@ -135,12 +148,24 @@ def issue_edition_create(*, issue: Issue, language: str) -> Issue:
     )
     edition.full_clean()
     edition.save()
+    copies = {}
+    for section in issue.sections.all():
+        copies[section.pk] = IssueSection.objects.create(
+            issue=edition,
+            kind=section.kind,
+            heading=section.heading,
+            heading_zh=section.heading_zh,
+            position=section.position,
+            show_dates=section.show_dates,
+        )
     IssueItem.objects.bulk_create(
         IssueItem(
             issue=edition,
-            section=item.section,
+            section=copies[item.section_id],
             position=item.position,
             included=item.included,
+            result_display=item.result_display,
+            photo_width=item.photo_width,
             news_item_id=item.news_item_id,
             event_id=item.event_id,
             expert_comment_id=item.expert_comment_id,
@@ -160,26 +185,27 @@ def issue_assemble(*, issue: Issue) -> int:
     """
     issue = Issue.objects.select_for_update().get(pk=issue.pk)
     _refuse_if_frozen(issue)
-    existing = list(IssueItem.objects.filter(issue=issue))
+    existing = list(IssueItem.objects.filter(issue=issue).select_related("section"))
     held = {(i.news_item_id, i.event_id, i.expert_comment_id, i.result_id) for i in existing}
-    next_position: dict[str, int] = {}
+    next_position: dict[int, int] = {}
     for item in existing:
-        next_position[item.section] = max(next_position.get(item.section, 0), item.position + 1)
+        next_position[item.section_id] = max(next_position.get(item.section_id, 0), item.position + 1)
 
     new: list[IssueItem] = []
 
-    def add(section: str, **ref) -> None:
+    def add(kind: str, **ref) -> None:
         key = (ref.get("news_item_id"), ref.get("event_id"), ref.get("expert_comment_id"), ref.get("result_id"))
         if key in held:
             return
         held.add(key)
-        position = next_position.get(section, 0)
-        next_position[section] = position + 1
+        section = _standard_section(issue, kind)
+        position = next_position.get(section.pk, 0)
+        next_position[section.pk] = position + 1
         new.append(IssueItem(issue=issue, section=section, position=position, **ref))
 
     for news in selectors.news_in_period(issue.period_start):
         add(news.section, news_item_id=news.pk)
-    if not any(i.section == IssueItem.Section.COMMENT for i in existing):
+    if not any(i.section.kind == IssueItem.Section.COMMENT for i in existing):
         comment = selectors.expert_comment_for_period(issue.period_start, exclude_issue=issue)
         if comment is not None:
             add(IssueItem.Section.COMMENT, expert_comment_id=comment.pk)
@@ -228,7 +254,7 @@ def issue_item_move(*, item: IssueItem, offset: int) -> IssueItem:
     """Move an item up (offset -1) or down (+1) within its section."""
     issue = Issue.objects.select_for_update().get(pk=item.issue_id)
     _refuse_if_frozen(issue)
-    siblings = list(IssueItem.objects.filter(issue=issue, section=item.section).order_by("position", "pk"))
+    siblings = list(IssueItem.objects.filter(issue=issue, section_id=item.section_id).order_by("position", "pk"))
     index = next(i for i, s in enumerate(siblings) if s.pk == item.pk)
     target = index + offset
     if not 0 <= target < len(siblings):
@@ -239,6 +265,173 @@ def issue_item_move(*, item: IssueItem, offset: int) -> IssueItem:
     IssueItem.objects.bulk_update(siblings, ["position"])
     _content_changed(issue)
     return next(s for s in siblings if s.pk == item.pk)
+
+
+def _standard_section(issue: Issue, kind: str) -> IssueSection:
+    """The issue's section of this kind (for a feature: its first feature section), made where the standard
+    order puts it when the issue has none yet."""
+    section = issue.sections.filter(kind=kind).order_by("position", "pk").first()
+    if section is not None:
+        return section
+    rank = IssueSection.STANDARD_ORDER.index(kind)
+    sections = list(issue.sections.order_by("position", "pk"))
+    # after the last section that comes before it in the standard order (feature sections keep their place)
+    index = 0
+    for i, other in enumerate(sections):
+        if other.kind != IssueSection.Kind.FEATURE and IssueSection.STANDARD_ORDER.index(other.kind) < rank:
+            index = i + 1
+    if kind == IssueSection.Kind.FEATURE:
+        index = len(sections)
+    section = IssueSection(issue=issue, kind=kind)
+    sections.insert(index, section)
+    _renumber(sections)
+    return section
+
+
+def _renumber(sections: list[IssueSection]) -> None:
+    for position, section in enumerate(sections):
+        section.position = position
+    for section in sections:
+        if section.pk is None:
+            section.full_clean()
+            section.save()
+    IssueSection.objects.bulk_update([s for s in sections if s.pk], ["position"])
+
+
+@transaction.atomic
+def issue_section_add(*, issue: Issue, kind: str, heading: str = "", heading_zh: str = "") -> IssueSection:
+    """A section at the end of the issue: a feature with its own heading, or a standard one it lacks."""
+    issue = Issue.objects.select_for_update().get(pk=issue.pk)
+    _refuse_if_frozen(issue)
+    if kind not in IssueSection.Kind.values:
+        raise ValidationError({"kind": _("Choose a kind of section.")})
+    if kind == IssueSection.Kind.FEATURE:
+        if not heading.strip():
+            raise ValidationError({"heading": _("A feature section needs a heading.")})
+        last = issue.sections.aggregate(n=Max("position"))["n"]
+        section = IssueSection(issue=issue, kind=kind, position=0 if last is None else last + 1)
+    elif issue.sections.filter(kind=kind).exists():
+        raise ValidationError({"kind": _("The issue has this section already.")})
+    else:
+        section = _standard_section(issue, kind)  # where the newsletter's order puts it
+    section.heading, section.heading_zh = heading.strip(), heading_zh.strip()
+    section.full_clean()
+    section.save()
+    _content_changed(issue)
+    return section
+
+
+@transaction.atomic
+def issue_section_update(*, section: IssueSection, heading: str, heading_zh: str, show_dates: bool) -> IssueSection:
+    issue = Issue.objects.select_for_update().get(pk=section.issue_id)
+    _refuse_if_frozen(issue)
+    if section.kind == IssueSection.Kind.FEATURE and not heading.strip():
+        raise ValidationError({"heading": _("A feature section needs a heading.")})
+    section.heading, section.heading_zh, section.show_dates = heading.strip(), heading_zh.strip(), show_dates
+    section.full_clean()
+    section.save(update_fields=["heading", "heading_zh", "show_dates"])
+    _content_changed(issue)
+    return section
+
+
+@transaction.atomic
+def issue_section_move(*, section: IssueSection, offset: int) -> IssueSection:
+    """Move a section up (offset -1) or down (+1) in the issue."""
+    issue = Issue.objects.select_for_update().get(pk=section.issue_id)
+    _refuse_if_frozen(issue)
+    sections = list(issue.sections.order_by("position", "pk"))
+    index = next(i for i, s in enumerate(sections) if s.pk == section.pk)
+    if 0 <= index + offset < len(sections):
+        sections.insert(index + offset, sections.pop(index))
+        _renumber(sections)
+        _content_changed(issue)
+    return next(s for s in sections if s.pk == section.pk)
+
+
+@transaction.atomic
+def issue_section_delete(*, section: IssueSection) -> None:
+    """Remove an empty section; one that holds records keeps them until they are moved or removed."""
+    issue = Issue.objects.select_for_update().get(pk=section.issue_id)
+    _refuse_if_frozen(issue)
+    if section.items.exists():
+        raise ValidationError(_("Move or remove the section's records first."))
+    section.delete()
+    _renumber(list(issue.sections.order_by("position", "pk")))
+    _content_changed(issue)
+
+
+RECORD_FIELDS = {NewsItem: "news_item", Event: "event", ExpertComment: "expert_comment"}
+
+
+def _record_field(record) -> str:
+    from enterprises.models import Result
+
+    if isinstance(record, Result):
+        # enforced here, whatever the page offered: only an approved result goes into an issue
+        if record.status != Result.Status.APPROVED:
+            raise ValidationError(_("Only approved results can go into an issue."))
+        return "result"
+    return RECORD_FIELDS[type(record)]
+
+
+@transaction.atomic
+def issue_item_add(*, issue: Issue, section: IssueSection, record) -> IssueItem:
+    """Place any record (a news item, an event, an expert comment, an approved result) of any date at the end
+    of a section of the issue."""
+    issue = Issue.objects.select_for_update().get(pk=issue.pk)
+    _refuse_if_frozen(issue)
+    if section.issue_id != issue.pk:
+        raise ValidationError(_("Choose a section of this issue."))
+    field = _record_field(record)
+    existing = IssueItem.objects.filter(issue=issue, **{field: record}).select_related("section").first()
+    if existing is not None:
+        raise ValidationError(
+            _("“%(record)s” is in this issue already, in “%(section)s”.")
+            % {"record": record, "section": existing.section.local_heading}
+        )
+    last = section.items.aggregate(n=Max("position"))["n"]
+    item = IssueItem(issue=issue, section=section, position=0 if last is None else last + 1, **{field: record})
+    item.full_clean()
+    item.save()
+    _content_changed(issue)
+    return item
+
+
+@transaction.atomic
+def issue_item_move_to(*, item: IssueItem, section: IssueSection) -> IssueItem:
+    """Move an item to the end of another section of its issue."""
+    issue = Issue.objects.select_for_update().get(pk=item.issue_id)
+    _refuse_if_frozen(issue)
+    if section.issue_id != issue.pk:
+        raise ValidationError(_("Choose a section of this issue."))
+    if section.pk == item.section_id:
+        return item
+    last = section.items.aggregate(n=Max("position"))["n"]
+    item.section, item.position = section, 0 if last is None else last + 1
+    item.save(update_fields=["section", "position"])
+    _content_changed(issue)
+    return item
+
+
+@transaction.atomic
+def issue_item_remove(*, item: IssueItem) -> None:
+    """Take a record out of the issue (the record itself stays)."""
+    issue = Issue.objects.select_for_update().get(pk=item.issue_id)
+    _refuse_if_frozen(issue)
+    item.delete()
+    _content_changed(issue)
+
+
+@transaction.atomic
+def issue_item_set_layout(*, item: IssueItem, result_display: str, photo_width: str) -> IssueItem:
+    """How a result prints: story, KPI table or both; photo pairs at half or full width."""
+    issue = Issue.objects.select_for_update().get(pk=item.issue_id)
+    _refuse_if_frozen(issue)
+    item.result_display, item.photo_width = result_display, photo_width
+    item.full_clean()
+    item.save(update_fields=["result_display", "photo_width"])
+    _content_changed(issue)
+    return item
 
 
 # --- The document ------------------------------------------------------------------------------------
@@ -255,7 +448,7 @@ def issue_document(issue: Issue) -> pdf.Document:
                 "issue": issue,
                 "content": content,
                 "month": formats.date_format(selectors.add_months(issue.period_start, 1), "YEAR_MONTH_FORMAT"),
-                "contact": settings.SCORE_OFFICE_CONTACT,
+                "masthead": Masthead.for_language(issue.language),
                 "stylesheet": pdf.static_src(PRINT_STYLESHEET),
             },
         )
@@ -267,6 +460,34 @@ def issue_html(issue: Issue) -> str:
     return issue_document(issue).html
 
 
+def _record_snapshot(item: IssueItem) -> dict:
+    if item.news_item_id:
+        n = item.news_item
+        return {"type": "news", "id": n.pk, "place": n.local_place, "title": n.local_title, "date": n.date.isoformat()}
+    if item.event_id:
+        e = item.event
+        return {"type": "event", "id": e.pk, "title": e.local_title, "starts_on": e.starts_on.isoformat()}
+    if item.expert_comment_id:
+        c = item.expert_comment
+        return {"type": "comment", "id": c.pk, "person": c.person_name, "quote": c.local_quote}
+    r = item.result
+    return {
+        "type": "result",
+        "id": r.pk,
+        "enterprise": r.enterprise.name,
+        "title": r.local_title,
+        "prints_as": item.result_display,
+        "kpis": [
+            {"kpi": str(k.kpi), "baseline": str(k.baseline_value), "followup": str(k.followup_value)}
+            for k in r.kpi_lines.all()
+        ],
+        "photo_pairs": [
+            {"caption": p.local_caption, "before": p.before.local_caption, "after": p.after.local_caption}
+            for p in r.photo_pairs.all()
+        ],
+    }
+
+
 def issue_snapshot(issue: Issue) -> dict:
     """What an issue printed, as data, in the edition's language (kept with each published version)."""
     content = selectors.issue_content(issue)
@@ -275,34 +496,17 @@ def issue_snapshot(issue: Issue) -> dict:
             "number": issue.number,
             "language": issue.language,
             "period_start": issue.period_start.isoformat(),
+            "publication_date": issue.publication_date.isoformat(),
             "title": issue.title,
             "introduction": issue.introduction,
-            "news": [
-                {"id": n.pk, "place": n.local_place, "title": n.local_title, "date": n.date.isoformat()}
-                for n in content.news
-            ],
-            "comments": [{"id": c.pk, "trainer": c.trainer.name, "quote": c.local_quote} for c in content.comments],
-            "results": [
+            "sections": [
                 {
-                    "id": r.pk,
-                    "enterprise": r.enterprise.name,
-                    "title": r.local_title,
-                    "kpis": [
-                        {"kpi": str(k.kpi), "baseline": str(k.baseline_value), "followup": str(k.followup_value)}
-                        for k in r.kpi_lines.all()
-                    ],
-                    "photo_pairs": [
-                        {"before": p.before.local_caption, "after": p.after.local_caption} for p in r.photo_pairs.all()
-                    ],
+                    "kind": s.section.kind,
+                    "heading": s.section.local_heading,
+                    "items": [_record_snapshot(item) for item in s.items],
                 }
-                for r in content.results
-            ],
-            "events": [
-                {"id": e.pk, "title": e.local_title, "starts_on": e.starts_on.isoformat()} for e in content.events
-            ],
-            "features": [
-                {"id": n.pk, "section": n.section, "title": n.local_title}
-                for n in [*content.csr, *content.practice, *content.features]
+                for s in content.sections
+                if s.prints
             ],
         }
 
@@ -498,7 +702,7 @@ def issue_draft_next(*, today: dt.date | None = None) -> Issue | None:
         .distinct()
     )
     counts = dict.fromkeys(IssueItem.Section.values, 0)
-    for section in issue.items.values_list("section", flat=True):
+    for section in issue.items.values_list("section__kind", flat=True):
         counts[section] += 1
     body = _(
         "The draft of %(issue)s is ready for you in the SCORE Portal: %(news)s news items, %(results)s "

@@ -28,7 +28,7 @@ from core.http import attachment
 from trainers.models import Trainer
 
 from . import forms, pdf, selectors, services
-from .models import Issue, IssueItem, IssueVersion
+from .models import Issue, IssueItem, IssueSection, IssueVersion, Masthead, QuotedPerson
 
 PAGE_SIZE = 25
 
@@ -68,7 +68,7 @@ def issue_create(request):
         request.POST or None,
         initial={
             "number": services.issue_next_number(),
-            "period_start": forms.period_choices()[1][0],
+            "period_start": selectors.period_of(timezone.localdate()).isoformat(),
             "publication_date": timezone.localdate(),
         },
     )
@@ -94,12 +94,7 @@ def _issue_for(request, pk) -> Issue:
 @editor_required
 def issue_detail(request, pk):
     issue = _issue_for(request, pk)
-    items = list(selectors.issue_items(issue))
-    sections = []
-    for value, label in IssueItem.Section.choices:
-        section_items = [i for i in items if i.section == value]
-        if section_items:
-            sections.append({"value": value, "label": label, "items": section_items})
+    sections = selectors.issue_sections(issue)
     pdf_current = services.issue_pdf_is_current(issue)
     versions = list(issue.versions.order_by("-version"))
     return render(
@@ -108,7 +103,11 @@ def issue_detail(request, pk):
         {
             "issue": issue,
             "sections": sections,
+            "n_items": sum(len(s.items) for s in sections),
             "form": forms.IssueForm(instance=issue),
+            "section_add_form": forms.SectionAddForm(issue=issue),
+            "section_choices": selectors.section_choices(issue),
+            "layout_choices": (IssueItem.ResultDisplay.choices, IssueItem.PhotoWidth.choices),
             "pdf_current": pdf_current,
             "versions": versions,
             "chinese_issue": issue.language.startswith("zh"),
@@ -169,22 +168,141 @@ def issue_edition_create(request, pk):
     return redirect(edition)
 
 
+def _section_of(issue: Issue, value: str) -> IssueSection:
+    """A section of the issue chosen in a form: its id, or 'kind:<kind>' for a standard section it lacks yet."""
+    if value.startswith("kind:"):
+        kind = value.removeprefix("kind:")
+        found = issue.sections.filter(kind=kind).first()
+        return found or services.issue_section_add(issue=issue, kind=kind)
+    try:
+        return issue.sections.get(pk=int(value))
+    except (ValueError, IssueSection.DoesNotExist) as exc:
+        raise ValidationError(_("Choose a section of this issue.")) from exc
+
+
 @editor_required
 @require_POST
 def issue_item_action(request, pk, item_pk):
     issue = _issue_for(request, pk)
     item = get_object_or_404(IssueItem, pk=item_pk, issue=issue)
     action = request.POST.get("action")
+    anchor = f"#item-{item.pk}"
 
     def act(_issue):
+        nonlocal anchor
         if action in ("include", "leave_out"):
             services.issue_item_set_included(item=item, included=action == "include")
         elif action in ("up", "down"):
             services.issue_item_move(item=item, offset=-1 if action == "up" else 1)
+        elif action == "move_to":
+            section = _section_of(issue, request.POST.get("section", ""))
+            services.issue_item_move_to(item=item, section=section)
+            return _("Moved to “%(section)s”.") % {"section": section.local_heading}
+        elif action == "layout":
+            services.issue_item_set_layout(
+                item=item,
+                result_display=request.POST.get("result_display", ""),
+                photo_width=request.POST.get("photo_width", ""),
+            )
+            return _("The result's layout was saved.")
+        elif action == "remove":
+            services.issue_item_remove(item=item)
+            anchor = f"#section-{item.section_id}"
+            return _("“%(record)s” was taken out of the issue; the record itself is kept.") % {"record": item.record}
         return None
 
     _post_action(request, pk, act)
-    return redirect(f"{issue.get_absolute_url()}#item-{item.pk}")
+    return redirect(f"{issue.get_absolute_url()}{anchor}")
+
+
+@editor_required
+@require_POST
+def issue_section_add(request, pk):
+    issue = _issue_for(request, pk)
+    form = forms.SectionAddForm(request.POST, issue=issue)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(issue)
+
+    def act(i):
+        section = services.issue_section_add(issue=i, **form.cleaned_data)
+        return _("The section “%(section)s” was added at its place; add records to it below.") % {
+            "section": section.local_heading
+        }
+
+    return _post_action(request, pk, act)
+
+
+@editor_required
+@require_POST
+def issue_section_action(request, pk, section_pk):
+    issue = _issue_for(request, pk)
+    section = get_object_or_404(IssueSection, pk=section_pk, issue=issue)
+    action = request.POST.get("action")
+
+    def act(_issue):
+        if action in ("up", "down"):
+            services.issue_section_move(section=section, offset=-1 if action == "up" else 1)
+        elif action == "save":
+            services.issue_section_update(
+                section=section,
+                heading=request.POST.get("heading", ""),
+                heading_zh=request.POST.get("heading_zh", ""),
+                show_dates=request.POST.get("show_dates") == "on",
+            )
+            return _("The section “%(section)s” was saved.") % {"section": section.local_heading}
+        elif action == "delete":
+            services.issue_section_delete(section=section)
+            return _("The section “%(section)s” was removed.") % {"section": section.local_heading}
+        return None
+
+    _post_action(request, pk, act)
+    return redirect(f"{issue.get_absolute_url()}#section-{section.pk}")
+
+
+RECORD_KINDS = {
+    "news": _lazy("News items"),
+    "events": _lazy("Events"),
+    "comments": _lazy("Expert comments"),
+    "results": _lazy("Approved results"),
+}
+
+
+@editor_required
+def issue_add_records(request, pk):
+    """Search the records of any date (news items, events, expert comments, approved results) and place any of
+    them in any section of the issue."""
+    issue = _issue_for(request, pk)
+    if request.method == "POST":
+        kind = request.POST.get("kind", "")
+        record = selectors.record_for_issue(request.user, kind, request.POST.get("record", ""))
+        if record is None:
+            raise Http404
+
+        def act(i):
+            section = _section_of(i, request.POST.get("section", ""))
+            services.issue_item_add(issue=i, section=section, record=record)
+            return _("“%(record)s” was added to “%(section)s”.") % {"record": record, "section": section.local_heading}
+
+        _post_action(request, pk, act)
+        return redirect(f"{reverse('newsletters:issue_add_records', args=[issue.pk])}?{request.POST.get('back', '')}")
+    kind = request.GET.get("kind") if request.GET.get("kind") in RECORD_KINDS else "news"
+    q = request.GET.get("q", "").strip()
+    candidates = selectors.records_for_issue(request.user, issue, kind=kind, q=q)
+    return render(
+        request,
+        "newsletters/issue_add_records.html",
+        {
+            "issue": issue,
+            "kind": kind,
+            "kinds": RECORD_KINDS,
+            "q": q,
+            "candidates": candidates,
+            "section_choices": selectors.section_choices(issue),
+            "default_section": selectors.default_section_value(issue, kind),
+            "back": request.GET.urlencode(),
+        },
+    )
 
 
 @editor_required
@@ -192,9 +310,11 @@ def issue_item_action(request, pk, item_pk):
 def issue_refresh(request, pk):
     def act(issue):
         n = services.issue_assemble(issue=issue)
-        return (
-            _("%(n)s new records of the period were added.") % {"n": n} if n else _("No new records for this period.")
-        )
+        if not n:
+            return _("No new records for this period.")
+        return ngettext(
+            "%(n)s new record of the period was added.", "%(n)s new records of the period were added.", n
+        ) % {"n": n}
 
     return _post_action(request, pk, act)
 
@@ -204,22 +324,33 @@ def issue_refresh(request, pk):
 def issue_render(request, pk):
     def act(issue):
         services.issue_render_request(issue=issue)
-        return _("Rendering the PDF; this page refreshes until it is done.")
+        return None  # the page's render state says it: one message per state
 
     return _post_action(request, pk, act)
 
 
 @editor_required
-@require_POST
 def issue_publish(request, pk):
-    def act(issue):
-        version = services.issue_publish(issue=issue, by=request.user)
-        return _("%(issue)s is published (version %(version)s) in the public archive.") % {
+    """Publishing asks first: a page that says what goes public and warns of an empty issue or section."""
+    issue = _issue_for(request, pk)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        try:
+            services.issue_publish(issue=issue, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        return redirect(issue)  # the page's state says it is published: one message
+    sections = selectors.issue_sections(issue, included_only=True)
+    return render(
+        request,
+        "newsletters/issue_publish.html",
+        {
             "issue": issue,
-            "version": version.version,
-        }
-
-    return _post_action(request, pk, act)
+            "n_items": sum(len(s.items) for s in sections),
+            "empty_sections": [s.section for s in sections if not s.items],
+            "sections": [s for s in sections if s.items],
+            "can_publish": issue.status == Issue.Status.READY and services.issue_pdf_is_current(issue),
+        },
+    )
 
 
 @editor_required
@@ -280,9 +411,13 @@ def issue_pdf(request, pk):
 @editor_required
 def image(request, name):
     """A photo for the editors' preview, at print size (never the master): only one an editor may see through the
-    newsletter (see selectors.newsletter_photos_visible_to) or a trainer's portrait."""
+    newsletter (see selectors.newsletter_photos_visible_to), a trainer's portrait or a quoted person's photo."""
     photos = selectors.newsletter_photos_visible_to(request.user)
-    known = photos.filter(Q(image=name) | Q(print=name)).exists() or Trainer.objects.filter(photo=name).exists()
+    known = (
+        photos.filter(Q(image=name) | Q(print=name)).exists()
+        or Trainer.objects.filter(photo=name).exists()
+        or QuotedPerson.objects.filter(photo=name).exists()
+    )
     if not known:
         raise Http404
     try:
@@ -290,6 +425,27 @@ def image(request, name):
     except pdf.NewsletterRenderError as exc:
         raise Http404 from exc
     return _file_response(copy, name.rsplit("/", 1)[-1])
+
+
+# --- Masthead and footer -------------------------------------------------------------------------
+
+
+@editor_required
+def masthead_edit(request):
+    """The masthead and footer of each language's editions, edited by the editors."""
+    rows = {m.language: m for m in selectors.mastheads_visible_to(request.user)}
+    posted = request.POST.get("language") if request.method == "POST" else None
+    forms_by_language = []
+    for code, name in settings.LANGUAGES:
+        instance = rows.get(code) or Masthead(language=code)
+        data = request.POST if posted == code else None
+        form = forms.MastheadForm(data, instance=instance, prefix=code)
+        if data is not None and form.is_valid():
+            services.masthead_save(masthead=form.save(commit=False))
+            messages.success(request, _("The masthead and footer in %(language)s were saved.") % {"language": name})
+            return redirect("newsletters:masthead")
+        forms_by_language.append((code, name, form))
+    return render(request, "newsletters/masthead.html", {"forms": forms_by_language})
 
 
 # --- News items, events, expert comments -------------------------------------------------------------
@@ -307,7 +463,8 @@ RECORDS = {
             ("get_section_display", _lazy("Section")),
         ],
         "title": _lazy("News items"),
-        "singular": _lazy("news item"),
+        "add": _lazy("Add a news item"),
+        "new": _lazy("New news item"),
     },
     "events": {
         "selector": selectors.events_visible_to,
@@ -321,16 +478,28 @@ RECORDS = {
             ("title", _lazy("Title")),
         ],
         "title": _lazy("Upcoming events"),
-        "singular": _lazy("event"),
+        "add": _lazy("Add an event"),
+        "new": _lazy("New event"),
     },
     "comments": {
         "selector": selectors.expert_comments_visible_to,
         "form": forms.ExpertCommentForm,
         "save": lambda obj: services.expert_comment_save(expert_comment=obj),
-        "search": ["trainer__name", "heading", "quote", "heading_zh", "quote_zh"],
-        "columns": [("given_on", _lazy("Date")), ("trainer", _lazy("Trainer")), ("heading", _lazy("Heading"))],
+        "search": ["trainer__name", "person__name", "heading", "quote", "heading_zh", "quote_zh"],
+        "columns": [("given_on", _lazy("Date")), ("person_name", _lazy("Quote by")), ("heading", _lazy("Heading"))],
         "title": _lazy("Expert comments"),
-        "singular": _lazy("expert comment"),
+        "add": _lazy("Add an expert comment"),
+        "new": _lazy("New expert comment"),
+    },
+    "people": {
+        "selector": selectors.quoted_people_visible_to,
+        "form": forms.QuotedPersonForm,
+        "save": lambda obj: services.quoted_person_save(quoted_person=obj),
+        "search": ["name", "role", "organisation", "name_zh"],
+        "columns": [("name", _lazy("Name")), ("role", _lazy("Role")), ("organisation", _lazy("Organisation"))],
+        "title": _lazy("People quoted"),
+        "add": _lazy("Add a person quoted"),
+        "new": _lazy("New person quoted"),
     },
 }
 
@@ -369,7 +538,7 @@ def record_list(request, kind):
 def record_edit(request, kind, pk=None):
     spec = _spec(kind)
     instance = get_object_or_404(spec["selector"](request.user), pk=pk) if pk else None
-    form = spec["form"](request.POST or None, instance=instance)
+    form = spec["form"](request.POST or None, request.FILES or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:
             obj = spec["save"](form.save(commit=False))

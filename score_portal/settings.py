@@ -168,15 +168,6 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 # The currency of the rounds' costs (cost recovery in the figures pages).
 PROGRAMME_CURRENCY = env.str("PROGRAMME_CURRENCY", default="RMB")
 
-# --- Programme contact block (newsletter footer, e-mails) -----------------------------------
-SCORE_OFFICE_CONTACT = {
-    "name": "ILO Country Office for China and Mongolia",
-    "address": "1-10 Tayuan Diplomatic Office Building, Beijing 100600, China",
-    "telephone": "+86 10 6532 5091",
-    "fax": "+86 10 6532 1420",
-    "web": "www.ilo.org/score",
-}
-
 # --- Production hardening -------------------------------------------------------------------
 if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)

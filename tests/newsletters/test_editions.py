@@ -33,7 +33,7 @@ def _published(issue: Issue) -> Issue:
 def test_the_chinese_edition_has_the_same_items_in_the_same_order(make_issue):
     # given an English issue whose editor moved the practice item up and left out a news item
     english = make_issue()
-    news = list(english.items.filter(section="news").order_by("position"))
+    news = list(english.items.filter(section__kind="news").order_by("position"))
     services.issue_item_move(item=news[-1], offset=-1)
     services.issue_item_set_included(item=news[0], included=False)
     # when the Chinese edition is made
@@ -44,8 +44,8 @@ def test_the_chinese_edition_has_the_same_items_in_the_same_order(make_issue):
 
     def layout(issue):
         return list(
-            issue.items.order_by("section", "position").values_list(
-                "section", "position", "included", "news_item", "event", "expert_comment", "result"
+            issue.items.order_by("section__position", "position").values_list(
+                "section__kind", "position", "included", "news_item", "event", "expert_comment", "result"
             )
         )
 
@@ -61,8 +61,8 @@ def test_both_editions_print_the_same_comment(make_issue):
     # when a Chinese edition of the same number is assembled on its own (the new-issue form's way)
     chinese = services.issue_create(period_start=english.period_start, number=english.number, language="zh-hans")
     # then it takes the same comment: an edition is not "another issue" that used it up
-    comment = english.items.get(section="comment").expert_comment
-    assert chinese.items.get(section="comment").expert_comment == comment
+    comment = english.items.get(section__kind="comment").expert_comment
+    assert chinese.items.get(section__kind="comment").expert_comment == comment
 
 
 def test_an_editor_makes_the_chinese_edition_from_the_issue_page(client, editor, make_issue):

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def test_a_new_issue_holds_the_records_of_its_period(make_issue):
     issue = make_issue()
     titles = {
-        (item.section, str(item.record))
+        (item.section.kind, str(item.record))
         for item in issue.items.select_related("news_item", "event", "expert_comment__trainer", "result__enterprise")
     }
     assert ("news", "ToE on Module 2") in titles
@@ -72,9 +72,9 @@ def test_the_pdf_shows_every_section_in_the_newsletters_order(make_issue):
 
 def test_reordering_and_leaving_out_items_changes_the_pdf(make_issue):
     issue = make_issue()
-    news = list(issue.items.filter(section=IssueItem.Section.NEWS).order_by("position"))
+    news = list(issue.items.filter(section__kind=IssueItem.Section.NEWS).order_by("position"))
     services.issue_item_move(item=news[1], offset=-1)  # ToE on Module 2 first
-    services.issue_item_set_included(item=issue.items.get(section=IssueItem.Section.EVENTS), included=False)
+    services.issue_item_set_included(item=issue.items.get(section__kind=IssueItem.Section.EVENTS), included=False)
     issue = services.issue_render(issue_id=issue.pk)
     text = stored_pdf_text(issue)
     in_order(text, "ToE on Module 2", "Developing HR handbook")
@@ -98,7 +98,7 @@ def test_rendering_twice_the_same_content_does_no_work(make_issue, django_captur
 
 def test_photos_are_scaled_to_print_size_before_layout(make_issue):
     issue = make_issue()
-    pair = issue.items.get(section="results").result.photo_pairs.get()
+    pair = issue.items.get(section__kind="results").result.photo_pairs.get()
     big = ContentFile(_jpeg(4000, 3000))
     pair.before.image.save("big-master.jpg", big, save=True)
     issue = services.issue_render(issue_id=issue.pk)
@@ -125,7 +125,7 @@ def test_a_missing_photo_fails_the_issue_with_a_readable_reason_and_keeps_the_pr
     issue = services.issue_render(issue_id=make_issue().pk)
     good_pdf = issue.pdf.name
     # when a photo's file disappears and the content changes
-    photo = issue.items.get(section="results").result.photo_pairs.get().after
+    photo = issue.items.get(section__kind="results").result.photo_pairs.get().after
     default_storage.delete(photo.image.name)
     services.issue_update(issue=issue, title=issue.title, introduction="Changed.")
     issue = services.issue_render(issue_id=issue.pk)
@@ -137,7 +137,7 @@ def test_a_missing_photo_fails_the_issue_with_a_readable_reason_and_keeps_the_pr
 
 def test_a_corrupt_photo_fails_the_issue(make_issue):
     issue = make_issue()
-    photo = issue.items.get(section="results").result.photo_pairs.get().before
+    photo = issue.items.get(section__kind="results").result.photo_pairs.get().before
     with default_storage.open(photo.image.name, "wb") as fh:
         fh.write(b"this is not a JPEG")
     issue = services.issue_render(issue_id=issue.pk)
@@ -197,11 +197,12 @@ def test_publishing_freezes_the_issue_and_keeps_each_version(make_issue):
     v1 = services.issue_publish(issue=issue)
     issue.refresh_from_db()
     assert issue.status == Issue.Status.PUBLISHED and v1.version == 1
-    assert "Teho Metal" in v1.html and v1.snapshot["results"][0]["enterprise"] == "Teho Metal"
+    results = next(s for s in v1.snapshot["sections"] if s["kind"] == "results")
+    assert "Teho Metal" in v1.html and results["items"][0]["enterprise"] == "Teho Metal"
     with pytest.raises(services.IssueStateError, match="frozen"):
         services.issue_update(issue=issue, title="x", introduction="y")
     # records change after publishing: the published version keeps what it printed
-    result = issue.items.get(section="results").result
+    result = issue.items.get(section__kind="results").result
     result.enterprise.name = "Renamed Metal"
     result.enterprise.save()
     v1.refresh_from_db()

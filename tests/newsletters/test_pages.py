@@ -81,11 +81,11 @@ def test_an_editor_creates_assembles_renders_and_publishes_an_issue(client, edit
     assert "Yunnan: Developing HR handbook" in page and "ToT for SGS trainers" in page
     assert issue.title == "SCORE China e-newsletter, Issue No. 5, December 2014"
     # leaves one item out and moves one up
-    event = issue.items.get(section=IssueItem.Section.EVENTS)
+    event = issue.items.get(section__kind=IssueItem.Section.EVENTS)
     client.post(f"/newsletters/issues/{issue.pk}/items/{event.pk}/", {"action": "leave_out"})
     taixing = issue.items.get(news_item__title="ToE on Module 2")
     client.post(f"/newsletters/issues/{issue.pk}/items/{taixing.pk}/", {"action": "up"})
-    assert [i.news_item.title for i in issue.items.filter(section="news").order_by("position")] == [
+    assert [i.news_item.title for i in issue.items.filter(section__kind="news").order_by("position")] == [
         "ToE on Module 2",
         "Developing HR handbook",
     ]
@@ -94,7 +94,11 @@ def test_an_editor_creates_assembles_renders_and_publishes_an_issue(client, edit
         client.post(f"/newsletters/issues/{issue.pk}/render/")
     page = client.get(issue.get_absolute_url()).content.decode()
     assert "The PDF is ready" in page
+    # publishing asks first: the page says what goes public; a POST without the confirmation publishes nothing
+    assert "Publish now" in client.get(f"/newsletters/issues/{issue.pk}/publish/").content.decode()
     client.post(f"/newsletters/issues/{issue.pk}/publish/")
+    assert not issue.versions.exists()
+    client.post(f"/newsletters/issues/{issue.pk}/publish/", {"confirm": "yes"})
     archive = client.get("/newsletter/").content.decode()
     assert "Issue No. 5, December 2014" in archive
 
@@ -185,9 +189,10 @@ def test_the_issue_page_runs_a_bounded_number_of_queries(client, editor, make_is
     client.force_login(editor)
     with CaptureQueriesContext(connection) as small:
         client.get(issue.get_absolute_url())
+    news = issue.sections.get(kind="news")
     for i in range(20):
         item = NewsItemFactory(date=dt.date(2014, 11, 2 + i))
-        IssueItem.objects.create(issue=issue, section="news", position=10 + i, news_item=item)
+        IssueItem.objects.create(issue=issue, section=news, position=10 + i, news_item=item)
     with CaptureQueriesContext(connection) as large:
         client.get(issue.get_absolute_url())
     assert len(large.captured_queries) == len(small.captured_queries)

@@ -100,7 +100,7 @@ def test_an_issue_of_a_typical_size_prints_on_two_or_three_dense_pages():
 
 def test_photos_print_from_the_copies_made_on_upload_without_resampling():
     issue = _typical_issue()
-    pair = issue.items.get(section="results").result.photo_pairs.first()
+    pair = issue.items.get(section__kind="results").result.photo_pairs.first()
     issue = services.issue_render(issue_id=issue.pk)
     # no copy was made while rendering: the half-width copies of the upload were embedded as they are
     assert not default_storage.exists(pdf.PRINT_CACHE_DIR) or not default_storage.listdir(pdf.PRINT_CACHE_DIR)[1]

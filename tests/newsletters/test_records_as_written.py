@@ -27,7 +27,7 @@ def test_a_month_dated_news_item_prints_its_month_and_a_day_dated_one_its_day(ma
 
 def test_a_result_prints_as_its_kpi_table_only_or_its_story_only(make_issue):
     issue = make_issue()
-    item = issue.items.get(section="results")
+    item = issue.items.get(section__kind="results")
     result = item.result
     result.narrative = "Copper powder is now collected at every press."
     result.save()
@@ -59,7 +59,7 @@ def test_a_result_prints_as_its_kpi_table_only_or_its_story_only(make_issue):
 
 def test_photo_pairs_print_at_the_width_the_editor_chose(make_issue):
     issue = make_issue()
-    item = issue.items.get(section="results")
+    item = issue.items.get(section__kind="results")
     assert item.photo_width == "half"
     assert 'class="pairs pairs-half"' in services.issue_html(issue)
     IssueItem.objects.filter(pk=item.pk).update(photo_width="full")
@@ -68,7 +68,7 @@ def test_photo_pairs_print_at_the_width_the_editor_chose(make_issue):
 
 def test_an_event_dated_to_a_month_prints_the_month(make_issue):
     issue = make_issue()
-    event = issue.items.get(section="events").event
+    event = issue.items.get(section__kind="events").event
     event.date_precision = "month"
     event.save()
     html = services.issue_html(issue)

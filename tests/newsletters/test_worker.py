@@ -59,7 +59,7 @@ def test_a_worker_killed_mid_render_leaves_a_stale_state_that_can_be_retried(
 ):
     # given an issue with several big photos, so that rendering takes a few seconds
     issue = make_issue()
-    pair = issue.items.get(section="results").result.photo_pairs.get()
+    pair = issue.items.get(section__kind="results").result.photo_pairs.get()
     for side, seed in ((pair.before, 1), (pair.after, 2)):
         side.image.save(f"big-{seed}.jpg", ContentFile(_noise_jpeg(seed)), save=True)
     queue = f"test-killed-{uuid.uuid4().hex}"
