@@ -15,9 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def printed(version: IssueVersion) -> list[tuple[str, str, list[tuple[str, int]]]]:
-    return [
-        (s["kind"], s["heading"], [(i["type"], i["id"]) for i in s["items"]]) for s in version.snapshot["sections"]
-    ]
+    return [(s["kind"], s["heading"], [(i["type"], i["id"]) for i in s["items"]]) for s in version.snapshot["sections"]]
 
 
 def test_demo_issue_2_rebuilt_through_the_pages_prints_the_originals_sections_and_items(
