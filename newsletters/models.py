@@ -451,7 +451,9 @@ class IssueItem(models.Model):
         FULL = "full", _("full width")
 
     issue = models.ForeignKey(Issue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="items")
-    section = models.ForeignKey(IssueSection, verbose_name=_("section"), on_delete=models.PROTECT, related_name="items")
+    section = models.ForeignKey(
+        IssueSection, verbose_name=_("section"), on_delete=models.RESTRICT, related_name="items"
+    )
     position = models.PositiveIntegerField(_("position"), default=0)
     included = models.BooleanField(_("included"), default=True)
     # How a result prints (the other records ignore these): its story, its KPI table or both; its photo pairs

@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
             model_name="issueitem",
             name="section",
             field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
+                on_delete=django.db.models.deletion.RESTRICT,
                 related_name="items",
                 to="newsletters.issuesection",
                 verbose_name="section",

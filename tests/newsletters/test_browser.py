@@ -89,13 +89,14 @@ def test_editor_adds_a_record_of_another_period_and_a_feature_section(page, live
     page.get_by_text("Issue No. 6 was created with 1 record.").wait_for()
     issue_url = page.url
     # when they add a feature section with its own heading
-    page.get_by_label("Heading", exact=True).fill("Gender equality strategy")
-    page.get_by_label("Heading in Chinese", exact=True).fill("性别平等战略")
-    page.get_by_role("button", name="Add the section").click()
+    add_section = page.locator("#add-section")
+    add_section.get_by_label("Heading", exact=True).fill("Gender equality strategy")
+    add_section.get_by_label("Heading in Chinese", exact=True).fill("性别平等战略")
+    add_section.get_by_role("button", name="Add the section").click()
     page.get_by_text("The section “Gender equality strategy” was added").wait_for()
     # and add a result approved in another period to it, and a news item of another period to the news
     page.get_by_role("link", name="Add records of any date").click()
-    page.get_by_role("link", name="Approved results").click()
+    page.locator(".nav-tabs").get_by_role("link", name="Approved results").click()
     page.get_by_role("searchbox").fill("Ningbo")
     page.get_by_role("button", name="Search").click()
     row = page.get_by_test_id("candidates").locator("li", has_text="Ningbo household products manufacturer")
@@ -103,7 +104,7 @@ def test_editor_adds_a_record_of_another_period_and_a_feature_section(page, live
     screenshot(page, "newsletters-05-add-records")
     row.get_by_role("button", name="Add to the issue").click()
     page.get_by_text("was added to “Gender equality strategy”").wait_for()
-    page.get_by_role("link", name="News items").click()
+    page.locator(".nav-tabs").get_by_role("link", name="News items").click()
     page.get_by_role("searchbox").fill("Weibo")
     page.get_by_role("button", name="Search").click()
     page.get_by_test_id("candidates").get_by_role("button", name="Add to the issue").first.click()
