@@ -177,7 +177,8 @@ def main() -> None:
     print(f"Building the issue in {WORK} ...")
     issue, n_photos, photo_bytes, upload_seconds = build_issue()
     print(
-        f"{issue.items.filter(section__kind='news').count()} news items, {issue.items.filter(section__kind='results').count()} "
+        f"{issue.items.filter(section__kind='news').count()} news items, "
+        f"{issue.items.filter(section__kind='results').count()} "
         f"enterprises, {n_photos // 2} photo pairs ({n_photos} JPEGs of {WIDTH}x{HEIGHT}, "
         f"{photo_bytes / 1e6:.1f} MB in all), uploaded in {upload_seconds:.1f} s (print copies made there)\n"
     )
