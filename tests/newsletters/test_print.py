@@ -114,7 +114,7 @@ def test_photos_print_from_the_copies_made_on_upload_without_resampling():
 
 def test_an_editor_prints_a_results_photo_pairs_at_full_width_from_the_full_width_copies():
     issue = _typical_issue()
-    item = issue.items.get(section="results")
+    item = issue.items.get(section__kind="results")
     item.photo_width = item.PhotoWidth.FULL
     item.save(update_fields=["photo_width"])
     pair = item.result.photo_pairs.first()
