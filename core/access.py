@@ -20,8 +20,13 @@ from . import roles
 
 
 def can_read_programme(user) -> bool:
-    """Officers and partner users may read rounds and enterprises (partners only their own)."""
-    return roles.is_officer(user) or roles.is_partner(user)
+    """Officers, partner users and trainers may read rounds and enterprises (partners and trainers only theirs)."""
+    return roles.is_officer(user) or roles.is_partner(user) or roles.is_trainer(user)
+
+
+def can_record_in_rounds(user) -> bool:
+    """Officers, and trainers for the rounds they deliver, record attendance and factory visits."""
+    return roles.is_officer(user) or roles.is_trainer(user)
 
 
 def _gate(request, allowed) -> None | object:
@@ -38,6 +43,18 @@ def officer_required(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         refused = _gate(request, roles.is_officer)
+        return refused or view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def round_recorder_required(view):
+    """Function views that record what happened in a round (attendance, factory visits): officers and trainers;
+    the view's round lookup (``rounds_visible_to``) keeps a trainer to their own rounds."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        refused = _gate(request, can_record_in_rounds)
         return refused or view(request, *args, **kwargs)
 
     return wrapped
@@ -89,6 +106,7 @@ __all__ = [
     "can_read_programme",
     "officer_required",
     "reader_required",
+    "round_recorder_required",
 ]
 
 

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core import roles
 from core.access import add_service_errors
 from core.widgets import SearchSelect
 from programmes.forms import DateInput
@@ -72,7 +73,9 @@ class _ParticipationRulesMixin:
             pk=self.instance.pk,
             training_round=training_round,
             enterprise=enterprise,
-            module_order_exception=(cleaned.get("module_order_exception") or "").strip(),
+            module_order_exception=(
+                cleaned.get("module_order_exception", self.instance.module_order_exception) or ""
+            ).strip(),
             **{f: cleaned.get(f, getattr(self.instance, f)) for f in services.ATTENDANCE_FIELDS},
         )
         try:
@@ -105,8 +108,8 @@ class ParticipationForm(_ParticipationRulesMixin, forms.ModelForm):
         _counts_not_negative(self)
         rows = [Field("enterprise")] if "enterprise" in self.fields else []
         rows.append(ATTENDANCE_ROW)
-        if training_round.module.is_foundation:
-            del self.fields["module_order_exception"]
+        if training_round.module.is_foundation or not (by is None or roles.is_officer(by)):
+            del self.fields["module_order_exception"]  # a trainer records attendance; exceptions are officers'
         else:
             self.fields["module_order_exception"].help_text = _(
                 "Leave empty unless the enterprise takes this module before Module 1; then say why."

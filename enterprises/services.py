@@ -7,13 +7,14 @@ an exception with a reason (``Participation.module_order_exception``).
 from __future__ import annotations
 
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core import roles
 from programmes.models import TrainingRound
+from programmes.selectors import rounds_visible_to
 from programmes.services import register_round_check
 from trainers.models import RoundTrainer, Trainer
 
@@ -138,8 +139,13 @@ def participation_validate(*, participation: Participation, by: User | None) -> 
             _("%(enterprise)s already takes part in this round.") % {"enterprise": p.enterprise.name}
         )
     else:
+        stored = Participation.objects.filter(pk=p.pk).values_list("module_order_exception", flat=True).first()
+        unchanged = p.pk is not None and (stored or "").strip() == p.module_order_exception.strip()
         for field, messages in module_order_check(
-            training_round=p.training_round, enterprise=p.enterprise, exception=p.module_order_exception, by=by
+            training_round=p.training_round,
+            enterprise=p.enterprise,
+            exception=p.module_order_exception,
+            by=None if unchanged else by,  # who may record an exception matters when it changes
         ).items():
             errors.setdefault(field, []).extend(messages)
     if errors:
@@ -174,11 +180,22 @@ def participation_add(
     return p
 
 
+def _require_recorder(training_round: TrainingRound, by: User | None) -> None:
+    """Officers record in any round, trainers in the rounds they deliver (None: the demo loader, commands)."""
+    if by is None or roles.is_officer(by):
+        return
+    if not (roles.is_trainer(by) and rounds_visible_to(by).filter(pk=training_round.pk).exists()):
+        raise PermissionDenied(_("Only project officers and the round's trainers record what happened in it."))
+
+
 @transaction.atomic
 def participation_update(*, participation: Participation, by: User | None = None, **fields) -> Participation:
+    """Change the attendance counts (officers and the round's trainers) or the 'Module 1 first' exception
+    (officers)."""
     unknown = set(fields) - {*ATTENDANCE_FIELDS, "module_order_exception"}
     if unknown:
         raise TypeError(f"participation_update() got unexpected fields: {sorted(unknown)}")
+    _require_recorder(participation.training_round, by)
     _refuse_if_cancelled(participation.training_round)
     for name, value in fields.items():
         setattr(participation, name, value.strip() if isinstance(value, str) else value)
@@ -249,6 +266,7 @@ def factory_visit_add(
     notes: str = "",
     by: User | None = None,
 ) -> FactoryVisit:
+    _require_recorder(training_round, by)
     _refuse_if_cancelled(training_round)
     errors = factory_visit_check(
         training_round=training_round, enterprise=enterprise, trainer=trainer, visited_on=visited_on
@@ -265,5 +283,6 @@ def factory_visit_add(
 
 @transaction.atomic
 def factory_visit_remove(*, visit: FactoryVisit, by: User | None = None) -> None:
+    _require_recorder(visit.training_round, by)
     _refuse_if_cancelled(visit.training_round)
     visit.delete()

@@ -18,6 +18,7 @@ from core.access import (
     add_service_errors,
     officer_required,
     reader_required,
+    round_recorder_required,
     service_form_page,
 )
 from programmes.models import TrainingRound
@@ -155,7 +156,7 @@ def _round_participation(request, pk, participation_pk) -> Participation:
     return participation
 
 
-@officer_required
+@round_recorder_required
 def participation_update(request, pk, participation_pk):
     participation = _round_participation(request, pk, participation_pk)
     training_round = participation.training_round
@@ -194,7 +195,7 @@ def participation_remove(request, pk, participation_pk):
     return redirect(f"{participation.training_round.get_absolute_url()}#enterprises")
 
 
-@officer_required
+@round_recorder_required
 @require_POST
 def factory_visit_add(request, pk):
     training_round = _visible_round(request, pk)
@@ -210,7 +211,7 @@ def factory_visit_add(request, pk):
     return render_round_page(request, training_round, visit_form=form)
 
 
-@officer_required
+@round_recorder_required
 @require_POST
 def factory_visit_remove(request, pk, visit_pk):
     training_round = _visible_round(request, pk)

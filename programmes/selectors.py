@@ -9,19 +9,28 @@ from core import roles
 from .models import Agreement, Organisation, TrainingRound
 
 
+def rounds_of_organisation(org_id: int) -> QuerySet[TrainingRound]:
+    """The rounds an organisation organised or co-organised."""
+    co_organised = TrainingRound.co_organisers.through.objects.filter(organisation_id=org_id).values("traininground_id")
+    return TrainingRound.objects.filter(Q(organiser_id=org_id) | Q(pk__in=co_organised))
+
+
 def rounds_visible_to(user) -> QuerySet[TrainingRound]:
-    """Officers see every round; a partner the rounds its organisation organised or co-organised."""
+    """Officers see every round; a partner the rounds its organisation organised or co-organised; a trainer the
+    rounds they deliver."""
     qs = TrainingRound.objects.all()
     if roles.is_officer(user):
         return qs
     org_id = roles.partner_organisation_id(user)
-    if org_id is None:
-        return qs.none()
-    co_organised = TrainingRound.co_organisers.through.objects.filter(organisation_id=org_id).values("traininground_id")
-    return qs.filter(Q(organiser_id=org_id) | Q(pk__in=co_organised))
+    if org_id is not None:
+        return rounds_of_organisation(org_id)
+    if roles.is_trainer(user):
+        return qs.filter(pk__in=roles.trainer_round_ids(user))
+    return qs.none()
 
 
 def organisations_visible_to(user) -> QuerySet[Organisation]:
+    """Officers see every organisation; a partner its own; a trainer none (their rounds name their organisers)."""
     qs = Organisation.objects.all()
     if roles.is_officer(user):
         return qs

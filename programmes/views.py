@@ -26,6 +26,7 @@ from core.access import (
     OfficerRequiredMixin,
     ReaderRequiredMixin,
     add_service_errors,
+    can_record_in_rounds,
     officer_required,
     reader_required,
     service_form_page,
@@ -181,6 +182,8 @@ def round_page_context(request, training_round: TrainingRound, **forms) -> dict:
         "life": _life(training_round),
         "transitions": services.allowed_transitions(training_round) if is_officer else [],
         "editable": is_officer and training_round.status != TrainingRound.Status.CANCELLED,
+        # attendance and factory visits: officers, and the trainers of the round (the page is theirs only)
+        "recordable": can_record_in_rounds(user) and training_round.status != TrainingRound.Status.CANCELLED,
     }
     if context["editable"]:
         context["participation_form"] = forms.get("participation_form") or ParticipationForm(
@@ -189,6 +192,7 @@ def round_page_context(request, training_round: TrainingRound, **forms) -> dict:
         context["trainer_form"] = forms.get("trainer_form") or RoundTrainerForm(
             training_round=training_round, prefix="t"
         )
+    if context["recordable"]:
         context["visit_form"] = forms.get("visit_form") or FactoryVisitForm(training_round=training_round, prefix="v")
         context["open_form"] = next((k for k, f in forms.items() if f is not None), "")
     return context

@@ -11,10 +11,11 @@ import datetime as dt
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
+from core import roles
 from enterprises.models import Participation, Result
 from programmes.models import Agreement, Module, TrainingRound
 from programmes.selectors import agreements_visible_to, rounds_visible_to
-from trainers.models import Qualification
+from trainers.models import Qualification, Trainer
 from trainers.selectors import trainers_visible_to
 
 Status = TrainingRound.Status
@@ -106,4 +107,12 @@ def officer_dashboard(user, today: dt.date | None = None) -> dict:
         "by_module": by_module,
         "participants": participants,
         "rounds_running": live_rounds.filter(status__in=[Status.CLASSROOM, Status.CONSULTING]).count(),
+    }
+
+
+def trainer_home_context(user) -> dict:
+    """A trainer's home: the trainer record and the rounds they deliver, latest first."""
+    return {
+        "trainer": Trainer.objects.get(pk=roles.trainer_id(user)),
+        "rounds": list(rounds_visible_to(user).select_related("module", "organiser").order_by("-start")),
     }

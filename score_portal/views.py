@@ -7,7 +7,7 @@ from core import roles
 from enterprises.results.views import partner_home_context
 from newsletters.selectors import editor_home
 
-from .dashboard import officer_dashboard
+from .dashboard import officer_dashboard, trainer_home_context
 from .figures import home_figures
 
 
@@ -23,6 +23,9 @@ def home(request):
     elif roles.is_partner(user):
         template = "home/partner.html"
         context = partner_home_context(user)
+    elif roles.is_trainer(user):
+        template = "home/trainer.html"
+        context = trainer_home_context(user)
     elif roles.is_editor(user):
         template = "home/editor.html"
         context["newsletter"] = editor_home(user)

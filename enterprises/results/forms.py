@@ -6,10 +6,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core import roles
 from core.widgets import ChineseFieldsMixin, SearchSelect
 from enterprises.models import KPI, KPILine, Result
 from enterprises.selectors import enterprises_visible_to
-from programmes.models import Module, TrainingRound
+from programmes.models import Module, Organisation, TrainingRound
 from programmes.selectors import rounds_visible_to
 
 from . import imports, photos
@@ -51,9 +52,22 @@ class ResultForm(ChineseFieldsMixin, forms.Form):
         label=_("Narrative in Chinese"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
 
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        label=_("Reported for"),
+        required=False,
+        help_text=_("The partner organisation you enter this result on behalf of."),
+    )
+
     def __init__(self, *args, user, result: Result | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.result = result
+        if result is None and roles.is_officer(user):  # an officer enters a result on behalf of an organisation
+            self.fields["organisation"].queryset = Organisation.objects.order_by("name")
+            self.fields["organisation"].required = True
+            self.order_fields(["organisation"])
+        else:
+            del self.fields["organisation"]
         enterprise = self.fields["enterprise"]
         enterprise.queryset = enterprises_visible_to(user).order_by("name")
         enterprise.widget = SearchSelect(search_url_name="results:enterprise_autocomplete")

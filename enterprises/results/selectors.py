@@ -2,22 +2,32 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from core import roles
+from enterprises.models import Participation
 from enterprises.selectors import enterprises_visible_to
+from programmes.selectors import rounds_visible_to
 
 from .models import Photo, Result, ResultImport
 
 
 def results_visible_to(user) -> QuerySet[Result]:
-    """A partner sees the results of its enterprises; officers see all."""
+    """A partner sees the results of its enterprises; a trainer the results of the enterprises of their rounds
+    for those rounds' modules; officers see all."""
     qs = Result.objects.all()
     if roles.is_officer(user):
         return qs
-    if roles.partner_organisation_id(user) is None:
-        return qs.none()
-    return qs.filter(enterprise__in=enterprises_visible_to(user))
+    if roles.partner_organisation_id(user) is not None:
+        return qs.filter(enterprise__in=enterprises_visible_to(user))
+    if roles.is_trainer(user):
+        trained = Participation.objects.filter(
+            training_round__in=rounds_visible_to(user),
+            enterprise_id=OuterRef("enterprise_id"),
+            training_round__module_id=OuterRef("module_id"),
+        )
+        return qs.filter(Exists(trained))
+    return qs.none()
 
 
 def results_approved_between(start: dt.date, end: dt.date) -> QuerySet[Result]:

@@ -23,9 +23,9 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from core import roles
 from core.mail import email_notify
 from enterprises.models import KPI, Enterprise, KPILine, PhotoPair, Result, ResultStep
-from enterprises.selectors import enterprises_visible_to
-from programmes.models import Module, TrainingRound
-from programmes.selectors import rounds_visible_to
+from enterprises.selectors import enterprises_of_organisation, enterprises_visible_to
+from programmes.models import Module, Organisation, TrainingRound
+from programmes.selectors import rounds_of_organisation, rounds_visible_to
 
 from . import photos
 
@@ -50,8 +50,25 @@ class ResultNotAllowed(PermissionDenied):
 
 
 def result_is_own(*, result: Result, user) -> bool:
+    """A partner's results are its organisation's; an officer or a trainer who entered a result on behalf of
+    an organisation answers for that one."""
     org_id = roles.partner_organisation_id(user)
-    return org_id is not None and result.organisation_id == org_id
+    if org_id is not None:
+        return result.organisation_id == org_id
+    if roles.is_officer(user) or roles.is_trainer(user):
+        return result.author_id is not None and result.author_id == user.pk
+    return False
+
+
+def result_entered_on_behalf(*, result: Result) -> bool:
+    """Whether someone outside the reporting organisation (an officer, a trainer) entered the result."""
+    if result.author is None or result.organisation_id is None:
+        return False
+    return roles.partner_organisation_id(result.author) != result.organisation_id
+
+
+def result_can_create(*, user) -> bool:
+    return roles.is_partner(user) or roles.is_trainer(user) or roles.is_officer(user)
 
 
 def result_can_edit(*, result: Result, user) -> bool:
@@ -63,7 +80,7 @@ def result_can_delete(*, result: Result, user) -> bool:
 
 
 def result_can_review(*, result: Result, user) -> bool:
-    return result.status == Result.Status.SUBMITTED and roles.is_officer(user)
+    return result.status == Result.Status.SUBMITTED and roles.is_officer(user) and result.author_id != user.pk
 
 
 def _require_edit(result: Result, by) -> None:
@@ -94,11 +111,12 @@ def result_create(
     narrative: str = "",
     title_zh: str = "",
     narrative_zh: str = "",
+    organisation: Organisation | None = None,
 ) -> Result:
-    """A partner starts a draft result for one of its enterprises; the result is its organisation's."""
-    org_id = _partner_org_id(by)
-    if not enterprises_visible_to(by).filter(pk=enterprise.pk).exists():
-        raise ValidationError({"enterprise": _not_yours()})
+    """Start a draft result. A partner's is its organisation's; a trainer's is the organisation that runs the
+    round (one of theirs); an officer enters it on behalf of the organisation they name. The same approval
+    follows for all."""
+    org_id = _reporting_organisation_id(by, enterprise, training_round, organisation)
     _check_round(by, module, training_round)
     if Result.objects.filter(enterprise=enterprise, module=module).exists():
         raise _already_reported(enterprise, module)
@@ -190,6 +208,47 @@ def results_create_drafts(*, by: User, pairs: list[tuple[Enterprise, Module]]) -
     return drafts
 
 
+def _reporting_organisation_id(
+    by, enterprise: Enterprise, training_round: TrainingRound | None, organisation: Organisation | None
+) -> int:
+    """The organisation a new result is reported for, once the user may enter it for this enterprise."""
+    org_id = roles.partner_organisation_id(by)
+    if org_id is not None:
+        if not enterprises_visible_to(by).filter(pk=enterprise.pk).exists():
+            raise ValidationError({"enterprise": _not_yours()})
+        return org_id
+    if roles.is_trainer(by):
+        if not enterprises_visible_to(by).filter(pk=enterprise.pk).exists():
+            raise ValidationError({"enterprise": gettext("This enterprise is not in one of the rounds you deliver.")})
+        if training_round is None:
+            raise ValidationError(
+                {"training_round": gettext("Choose the round: the result is reported for the round's organisation.")}
+            )
+        return training_round.organiser_id
+    if roles.is_officer(by):
+        if organisation is None:
+            raise ValidationError({"organisation": gettext("Choose the organisation this result is reported for.")})
+        if not enterprises_of_organisation(organisation.pk).filter(pk=enterprise.pk).exists():
+            raise ValidationError(
+                {
+                    "enterprise": gettext("%(enterprise)s is not one of %(organisation)s's enterprises.")
+                    % {"enterprise": enterprise.name, "organisation": organisation}
+                }
+            )
+        if (
+            training_round is not None
+            and not rounds_of_organisation(organisation.pk).filter(pk=training_round.pk).exists()
+        ):
+            raise ValidationError(
+                {
+                    "training_round": gettext("This round is not one of %(organisation)s's rounds.")
+                    % {"organisation": organisation}
+                }
+            )
+        return organisation.pk
+    raise ResultNotAllowed(gettext("Only partner users, trainers and project officers enter results."))
+
+
 def _check_round(by, module: Module, training_round: TrainingRound | None) -> None:
     if training_round is None:
         return
@@ -254,6 +313,8 @@ def result_transition(*, result: Result, by: User, to: str, reason: str = "") ->
         )
     if who == OFFICER and not roles.is_officer(by):
         raise ResultNotAllowed(gettext("Only SCORE project officers approve or return results."))
+    if to == Result.Status.APPROVED and result.author_id is not None and result.author_id == by.pk:
+        raise ResultNotAllowed(gettext("You entered this result: another officer approves it."))
     if who == AUTHOR_ORG and not result_is_own(result=result, user=by):
         raise ResultNotAllowed(gettext("Only the partner organisation that reported this result may submit it."))
     reason = reason.strip()

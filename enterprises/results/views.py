@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import roles
+from core.access import can_read_programme
 from core.http import attachment
 from enterprises.models import KPI, KPILine, Participation, Photo, PhotoPair, Result, ResultImport, ResultStep
 from enterprises.selectors import enterprises_visible_to
@@ -96,7 +97,7 @@ def result_list(request):
             "statuses": Result.Status.choices,
             "modules": Module.objects.all(),
             "query": query.urlencode(),
-            "can_create": roles.is_partner(request.user),
+            "can_create": services.result_can_create(user=request.user),
         },
     )
 
@@ -266,6 +267,7 @@ def _detail_context(request, result: Result, photo_form=None) -> dict:
         "can_edit": can_edit,
         "can_delete": services.result_can_delete(result=result, user=request.user),
         "can_review": services.result_can_review(result=result, user=request.user),
+        "entered_on_behalf": services.result_entered_on_behalf(result=result),
         "last_return": last_return if result.status == Result.Status.RETURNED else None,
         "photo_form": (photo_form or PhotoPairForm()) if can_edit else None,
         "return_form": ReturnForm(),
@@ -324,6 +326,7 @@ def _result_form_page(request, result: Result | None):
                             narrative=data["narrative"],
                             title_zh=data["title_zh"],
                             narrative_zh=data["narrative_zh"],
+                            organisation=data.get("organisation"),
                         )
                     else:
                         saved = services.result_update(
@@ -344,7 +347,7 @@ def _result_form_page(request, result: Result | None):
     else:
         initial = {}
         if result is None:
-            for name in ("enterprise", "module", "training_round"):
+            for name in ("enterprise", "module", "training_round", "organisation"):
                 value = request.GET.get(name, "")
                 if value.isdigit():
                     initial[name] = int(value)
@@ -371,8 +374,8 @@ def _result_form_page(request, result: Result | None):
 
 @login_required
 def result_create(request):
-    if not roles.is_partner(request.user):
-        raise PermissionDenied(_("Only partner users enter results."))
+    if not services.result_can_create(user=request.user):
+        raise PermissionDenied(_("Only partner users, trainers and project officers enter results."))
     return _result_form_page(request, None)
 
 
@@ -499,7 +502,7 @@ def photo_file(request, pk: int, variant: str):
 
 @login_required
 def kpi_list(request):
-    if not (roles.is_officer(request.user) or roles.is_partner(request.user)):
+    if not can_read_programme(request.user):
         raise PermissionDenied
     kpis = KPI.objects.all()
     return render(request, "results/kpi_list.html", {"kpis": kpis, "can_manage": roles.is_officer(request.user)})

@@ -92,6 +92,12 @@ def test_demo_accounts_log_in_with_their_roles(settings, client):
     assert PartnerMembership.objects.get(user__username="partner-bsci").organisation.short_name == "BSCI"
     for username in ("officer", "partner-cec", "partner-bsci", "editor", "trainer"):
         assert client.login(username=username, password="demo"), username
+    # the demo trainer, Jia Hongwei, sees the rounds he delivers: Taixing M1 and M2, Deyang's second round
+    client.login(username="trainer", password="demo")
+    home = client.get("/").content.decode()
+    rounds = client.get("/rounds/").content.decode()
+    assert "Jia Hongwei in SCORE" in home and home.count("Taixing</strong>") == 2
+    assert "3 records" in rounds and "Taixing" in rounds and "Guangzhou" not in rounds
 
 
 def test_demo_accounts_are_refused_when_debug_is_off(settings):

@@ -87,7 +87,7 @@ def test_one_date_format_per_language():
 
     day = dt.date(2014, 12, 9)
     with translation.override("en"):
-        assert {date_format(day), date_format(day, "SHORT_DATE_FORMAT")} == {"9 Dec 2014"}
+        assert {date_format(day), date_format(day, "SHORT_DATE_FORMAT")} == {"2014-12-09"}
     with translation.override("zh-hans"):
         assert {date_format(day), date_format(day, "SHORT_DATE_FORMAT")} == {"2014年12月9日"}
 
@@ -97,3 +97,18 @@ def test_officer_opens_the_editors_pages(client, officer):
 
     for url in (reverse("newsletters:dashboard"), reverse("newsletters:record_list", args=["news"])):
         assert client.get(url).status_code == 200, url
+
+
+def test_pages_and_tables_write_dates_in_the_languages_format(client, officer):
+    from tests.factories import TrainingRoundFactory
+
+    training_round = TrainingRoundFactory()  # 2014-09-01 to 2014-11-30
+    client.force_login(officer)
+
+    english = client.get(training_round.get_absolute_url()).content.decode()
+    chinese = client.get(training_round.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    chinese_list = client.get(reverse("programmes:round_list"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+
+    assert "2014-09-01 – 2014-11-30" in english
+    assert "2014年9月1日 – 2014年11月30日" in chinese
+    assert "2014年9月1日" in chinese_list and "2014-09-01</td>" not in chinese_list

@@ -41,9 +41,9 @@ def test_one_result_per_enterprise_and_module(side_a):
         result_services.result_create(by=side_a.partner, enterprise=side_a.enterprise, module=module("M1"))
 
 
-def test_officer_cannot_create_results(side_a, officer):
+def test_user_without_a_role_cannot_create_results(side_a, nobody):
     with pytest.raises(PermissionDenied):
-        result_services.result_create(by=officer, enterprise=side_a.enterprise, module=module("M1"))
+        result_services.result_create(by=nobody, enterprise=side_a.enterprise, module=module("M1"))
 
 
 def test_full_approval_cycle_records_who_when_why_and_mails_the_people_concerned(

@@ -1,4 +1,5 @@
-# One date format per language, on every page and table (https://docs.djangoproject.com/en/5.2/topics/i18n/formatting/).
-DATE_FORMAT = SHORT_DATE_FORMAT = "j M Y"
-DATETIME_FORMAT = SHORT_DATETIME_FORMAT = "j M Y, H:i"
+# One date format per language, on every page, table and form (https://docs.djangoproject.com/en/5.2/topics/i18n/formatting/):
+# English pages write ISO dates, unambiguous across the programme's countries.
+DATE_FORMAT = SHORT_DATE_FORMAT = "Y-m-d"
+DATETIME_FORMAT = SHORT_DATETIME_FORMAT = "Y-m-d H:i"
 YEAR_MONTH_FORMAT = "F Y"
