@@ -6,7 +6,7 @@ export DEBUG ?= 1
 
 MO := locale/zh_Hans/LC_MESSAGES/django.mo
 
-.PHONY: run test lint format venv venv-dev messages serve-worker
+.PHONY: run test lint format venv venv-dev messages serve-worker assets
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,21 @@ venv-dev: $(VENV)/.dev
 $(MO): locale/zh_Hans/LC_MESSAGES/django.po $(VENV)/.runtime
 	$(PY) manage.py compilemessages --ignore=.venv -v 0
 
+# Front-end packages come from the npm registry (package.json, package-lock.json: exact versions).
+# The files the portal serves are copied into static/vendor/ and committed, so `make run` needs no npm;
+# `make assets` refreshes them after a version change (a test checks the copies match node_modules/).
+# The tests also use axe-core (accessibility) and vnu-jar (the Nu HTML checker) straight from node_modules/.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+VENDOR := static/vendor
+## assets: install the npm packages and copy what the portal serves into static/vendor/
+assets: node_modules/.installed
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/tom-select
+	cd node_modules/tom-select && cp LICENSE dist/js/tom-select.complete.min.js dist/js/tom-select.complete.min.js.map \
+	   dist/css/tom-select.bootstrap5.min.css dist/css/tom-select.bootstrap5.min.css.map ../../$(VENDOR)/tom-select/
+
 ## run: set up this machine and serve the portal with the demo programme at http://127.0.0.1:8000
 run: venv
 	bash scripts/system-packages.sh run
@@ -36,7 +51,7 @@ run: venv
 ## test: install what the tests need, lint, and run the whole suite
 test: venv-dev
 	bash scripts/system-packages.sh test
-	$(MAKE) --no-print-directory $(MO)
+	$(MAKE) --no-print-directory $(MO) node_modules/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run

@@ -48,8 +48,7 @@ class EnterpriseForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisations"].help_text = _(
-            "The partner organisations that brought this enterprise into SCORE. Hold Ctrl (or ⌘) to select more "
-            "than one."
+            "The partner organisations that brought this enterprise into SCORE. Pick as many as apply; × removes one."
         )
         self.helper = _helper(
             Row(Column("name", css_class="col-md-6"), Column("sector", css_class="col-md-6")),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import mimetypes
+import re
 
 from django.conf import settings
 from django.contrib import messages
@@ -363,19 +364,51 @@ def issue_reopen(request, pk):
     return _post_action(request, pk, act)
 
 
-def _screen_bar(links: list[tuple[str, str]]) -> str:
+def _screen_bar(links: list[tuple]) -> str:
+    """The bar above the web edition: (url, text) links, or (url, text, language) for a link to another
+    edition, written in that edition's language."""
     from django.utils.html import format_html, format_html_join
 
+    def link(url, text, language=""):
+        if language:
+            return format_html('<a href="{}" hreflang="{}" lang="{}">{}</a>', url, language, language, text)
+        return format_html('<a href="{}">{}</a>', url, text)
+
     return format_html(
-        '<link rel="stylesheet" href="{}"><nav class="screen-bar">{}</nav>',
+        '<link rel="stylesheet" href="{}"><nav class="screen-bar" aria-label="{}">{}</nav>',
         static("css/newsletter-web.css"),
-        format_html_join(" ", '<a href="{}">{}</a>', links),
+        _("Newsletter"),
+        format_html_join(" ", "{}", ((link(*item),) for item in links)),
     )
 
 
+_STYLE_RE = re.compile(r"<style\b[^>]*>.*?</style>", re.S | re.I)
+_VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1">'
+
+
 def _web_page(html: str, *, media, media_url, links) -> HttpResponse:
+    """The newsletter's document (made for WeasyPrint) for a browser: its resources as our URLs, a viewport
+    for phones, and no <style> block (its @page rules mean nothing on screen, and the Content-Security-Policy
+    allows no inline style)."""
     page = pdf.html_for_web(html, media=media, media_url=media_url, static_url=static)
+    page = _STYLE_RE.sub("", page)
+    if 'name="viewport"' not in page:
+        page = page.replace('<meta charset="utf-8">', '<meta charset="utf-8">\n' + _VIEWPORT, 1)
     return HttpResponse(page.replace("<!--screen-bar-->", _screen_bar(links), 1))
+
+
+def _other_editions(version: IssueVersion) -> list[tuple[str, str, str]]:
+    """Links to the issue's published editions in the other languages, each named in its own language."""
+    from django.utils.translation import get_language_info
+
+    others = selectors.published_issues().filter(number=version.issue.number).exclude(pk=version.issue.pk)
+    links = []
+    for issue in sorted(others, key=lambda i: selectors.language_rank(i.language)):
+        with translation.override(issue.language):
+            text = _("Read this issue in %(language)s") % {"language": get_language_info(issue.language)["name_local"]}
+        url = reverse("newsletters:archive_edition", args=[issue.number, issue.language])
+        links.append((url, text, issue.language))
+    return links
 
 
 @editor_required
@@ -603,7 +636,11 @@ def archive_issue(request, number, language=None):
         version.html,
         media=version.images,
         media_url=lambda name: reverse("newsletters:archive_image", args=[number, name]),
-        links=[(reverse("newsletters:archive"), _("← All issues")), (pdf_url, _("Download the PDF"))],
+        links=[
+            (reverse("newsletters:archive"), _("← All issues")),
+            *_other_editions(version),
+            (pdf_url, _("Download the PDF")),
+        ],
     )
 
 

@@ -83,7 +83,7 @@ class RoundForm(RoundRulesMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["co_organisers"].help_text = _("Hold Ctrl (or ⌘) to select more than one.")
+        self.fields["co_organisers"].help_text = _("Pick as many as apply; × removes one.")
         self._costs_optional()
         self.helper = _helper(
             Row(Column("module", css_class="col-md-6"), Column("kind", css_class="col-md-6")),

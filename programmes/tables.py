@@ -15,12 +15,7 @@ def status_badge(status: str, label: str) -> str:
 
 
 class RoundTable(tables.Table):
-    place = tables.Column(
-        verbose_name=_("Place"),
-        accessor="city",
-        linkify=lambda record: record.get_absolute_url(),
-        order_by=("city", "province"),
-    )
+    place = tables.Column(verbose_name=_("Place"), accessor="city", order_by=("city", "province"))
     module = tables.Column(
         verbose_name=_("Module"), accessor="module__code", order_by=("module__order",), attrs=WIDE_ONLY
     )
@@ -40,8 +35,21 @@ class RoundTable(tables.Table):
         order_by = ("-start",)
         empty_text = _("No training round matches these filters.")
 
-    def render_place(self, record):
+    def value_place(self, record):
         return f"{record.city}, {record.province}" if record.province not in record.city else record.city
+
+    def render_place(self, record):
+        """The place, linked; on a phone, where the module and date columns are hidden, they follow below it."""
+        return format_html(
+            '<a href="{}">{}</a>'
+            '<span class="d-block d-md-none small text-body-secondary text-nowrap">{} {} · {}–{}</span>',
+            record.get_absolute_url(),
+            self.value_place(record),
+            record.module.code,
+            record.get_kind_short(),
+            f"{record.start:%Y-%m-%d}",
+            f"{record.end:%Y-%m-%d}",
+        )
 
     def render_kind(self, record):
         return record.get_kind_short()

@@ -7,6 +7,8 @@
 # and for the tests:
 #   chromium           browser tests (Playwright drives Debian's Chromium; it cannot download its own)
 #   poppler-utils      pdftoppm and pdftotext, to look at rendered newsletters
+#   npm                the front-end test tools (axe-core, vnu-jar) from the npm registry (`make assets`)
+#   default-jre-headless  the Nu HTML checker (vnu-jar) runs on Java
 set -euo pipefail
 purpose=${1:-test}
 need=()
@@ -14,6 +16,8 @@ ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || need+=(libpango-1.0-0 libpa
 if [ "$purpose" = test ]; then
   [ -x /usr/bin/chromium ] || need+=(chromium)
   command -v pdftoppm >/dev/null || need+=(poppler-utils)
+  command -v npm >/dev/null || need+=(npm)
+  command -v java >/dev/null || need+=(default-jre-headless)
 fi
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
 ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || need+=(libharfbuzz-subset0)

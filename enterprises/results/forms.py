@@ -17,7 +17,7 @@ from . import imports, photos
 
 DATE = forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d")
 SMALL = {"class": "form-control form-control-sm"}
-NUMBER = forms.NumberInput(attrs=SMALL | {"step": "any"})
+NUMBER = forms.NumberInput(attrs=SMALL | {"step": "any", "inputmode": "decimal"})  # a numeric keyboard on phones
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 
 
@@ -114,6 +114,11 @@ class BaseKPILineFormSet(forms.BaseFormSet):
 
     def get_form_kwargs(self, index):
         return {**super().get_form_kwargs(index), "kpis": self.kpis}
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
 
     def clean(self):
         if any(self.errors):

@@ -22,3 +22,22 @@
     });
   });
 })();
+
+/* A table wider than the screen scrolls in its own box: let the keyboard reach and scroll that box too. */
+(function () {
+  "use strict";
+  function mark() {
+    document.querySelectorAll(".table-responsive, .table-container, .scroll-box").forEach(function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth || box.scrollHeight > box.clientHeight;
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.dataset.scrollFocus = "1";
+      } else if (!scrolls && box.dataset.scrollFocus) {
+        box.removeAttribute("tabindex");
+        delete box.dataset.scrollFocus;
+      }
+    });
+  }
+  mark();
+  window.addEventListener("resize", mark);
+})();

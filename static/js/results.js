@@ -12,9 +12,9 @@
     addButton.addEventListener("click", function () {
       var index = parseInt(total.value, 10);
       var html = template.innerHTML.replace(/__prefix__/g, String(index));
-      table.querySelector("tbody").insertAdjacentHTML("beforeend", html);
+      table.insertAdjacentHTML("beforeend", html);
       total.value = String(index + 1);
-      var rows = table.querySelectorAll("tbody tr.kpi-line");
+      var rows = table.querySelectorAll(".kpi-line");
       var select = rows[rows.length - 1].querySelector("select");
       if (select) { bindHint(select); select.focus(); }
     });

@@ -42,11 +42,9 @@ def test_officer_runs_a_round_from_creation_to_completion(page, demo):
     for name, counts in (("Teho Metal, Taixing", (1, 1, 2, 1)), ("Shengbao Vehicle, Taixing", (0, 2, 1, 1))):
         page.get_by_text("Add an enterprise").click()
         # the list is long in a real programme: the officer types part of the name and picks it
-        page.locator("input[data-search-select='id_p-enterprise']").fill(name.split()[0])
-        page.wait_for_function(
-            "n => [...document.querySelectorAll('#id_p-enterprise option')].some(o => o.textContent === n)", arg=name
-        )
-        page.locator("#id_p-enterprise").select_option(label=name)
+        page.locator("#id_p-enterprise-ts-control").fill(name.split()[0])
+        page.locator(".ts-dropdown .option", has_text=name).click()
+        assert page.locator("#id_p-enterprise option:checked").inner_text() == name
         for field, value in zip(
             ("managers_women", "managers_men", "workers_women", "workers_men"), counts, strict=True
         ):

@@ -401,7 +401,8 @@ def test_round_page_stays_small_however_many_enterprises_and_trainers_exist(offi
     trainer_select = html.split('name="t-trainer"')[1].split("</select>")[0]
     assert enterprise_select.count("<option") <= 51
     assert trainer_select.count("<option") <= 51
-    assert 'data-search-select="id_p-enterprise"' in html and 'data-search-select="id_t-trainer"' in html
+    assert 'data-search-url="/results/enterprises/autocomplete/"' in enterprise_select
+    assert 'data-search-url="/trainers/autocomplete/"' in trainer_select
 
 
 def test_an_enterprise_beyond_the_first_options_can_still_be_added(officer_client, programme):
