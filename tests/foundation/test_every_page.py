@@ -43,7 +43,14 @@ def demo_accounts() -> list[str]:
     return [row["username"] for row in data.get("accounts", [])]
 
 
-ROLES = [*demo_accounts(), ANONYMOUS]
+# Known failures, each with the reason; strict, so the test says when one is fixed and is to be taken off.
+KNOWN = {
+    "trainer": "the trainer's navigation links Rounds and Enterprises answer 403 (issue 13 item 2 not done yet)",
+}
+ROLES = [
+    pytest.param(role, marks=pytest.mark.xfail(strict=True, reason=KNOWN[role])) if role in KNOWN else role
+    for role in [*demo_accounts(), ANONYMOUS]
+]
 
 
 @pytest.fixture

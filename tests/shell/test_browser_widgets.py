@@ -166,3 +166,15 @@ def test_focus_is_visible_on_the_main_button_and_the_navigation(page, officer):
     ring = link.evaluate("a => { const s = getComputedStyle(a); return [s.outlineStyle, s.outlineColor]; }")
     assert ring == ["solid", "rgb(255, 191, 71)"], ring
     screenshot(page, "shell-focus-nav")
+
+
+def test_a_missing_page_offers_a_way_back_on_a_phone_in_chinese(phone, officer, live_server):
+    browser_login(phone, officer.username)
+    phone.context.add_cookies([{"name": "django_language", "value": "zh-hans", "url": live_server.url}])
+    response = phone.goto("/rounds/999999/")
+    assert response.status == 404
+    assert phone.evaluate("() => document.scrollingElement.scrollWidth <= innerWidth")
+    screenshot(phone, "shell-404-phone-zh")
+    phone.get_by_role("link", name="返回“培训轮次”").tap()
+    phone.wait_for_url("**/rounds/")
+    assert phone.get_by_role("heading", name="培训轮次").is_visible()
