@@ -253,7 +253,10 @@ class TrainingRound(models.Model):
                 violation_error_message=_("Together, the shares cannot be more than the total cost."),
             ),
         ]
-        indexes = [models.Index(fields=["status", "start"])]
+        indexes = [
+            models.Index(fields=["status", "start"]),
+            models.Index(fields=["-start", "city"], name="round_list_order"),  # the list's order, for its LIMIT
+        ]
 
     def __str__(self) -> str:
         return f"{self.module.code} {self.get_kind_short()} {self.city} {self.start:%Y-%m-%d}"

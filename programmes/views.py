@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import DateField, F, OuterRef, Q
+from django.db.models import DateField, F, OuterRef, Q, Sum
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,6 +31,7 @@ from core.access import (
     reader_required,
     service_form_page,
 )
+from core.pages import section_page
 from core.queries import count_of, max_of, sum_of
 from core.spreadsheets import SafeTableExport
 from core.tables import streamed_csv, table_rows
@@ -150,15 +151,16 @@ def round_page_context(request, training_round: TrainingRound, **forms) -> dict:
     """Everything a round's page shows; ``forms`` carries bound forms that came back with errors."""
     user = request.user
     is_officer = roles.is_officer(user)
-    participations = list(
-        Participation.objects.filter(training_round=training_round)
-        .select_related("enterprise")
-        .order_by("enterprise__name")
+    attendance = Participation.objects.filter(training_round=training_round)
+    participations = section_page(
+        request,
+        attendance.select_related("enterprise").order_by("enterprise__name", "pk"),
+        "enterprises_page",
+        50,
+        "enterprises",
     )
-    totals = {
-        f: sum(getattr(p, f) for p in participations)
-        for f in ("managers_women", "managers_men", "workers_women", "workers_men")
-    }
+    fields = ("managers_women", "managers_men", "workers_women", "workers_men")
+    totals = {f: n or 0 for f, n in attendance.aggregate(**{f: Sum(f) for f in fields}).items()}  # of every page
     totals["all"] = sum(totals.values())
     totals["women"] = totals["managers_women"] + totals["workers_women"]
     totals["men"] = totals["managers_men"] + totals["workers_men"]
@@ -173,8 +175,14 @@ def round_page_context(request, training_round: TrainingRound, **forms) -> dict:
             .select_related("trainer__organisation")
             .order_by("role", "trainer__name")
         ),
-        "visits": list(
-            FactoryVisit.objects.filter(training_round=training_round).select_related("enterprise", "trainer")
+        "visits": section_page(
+            request,
+            FactoryVisit.objects.filter(training_round=training_round)
+            .select_related("enterprise", "trainer")
+            .order_by("-visited_on", "pk"),
+            "visits_page",
+            50,
+            "visits",
         ),
         "results": list(
             results_visible_to(user).filter(training_round=training_round).select_related("enterprise", "module")
@@ -305,14 +313,16 @@ def organisation_detail(request, pk):
         .filter(Q(organiser=organisation) | Q(co_organisers=organisation))
         .distinct()
         .select_related("module", "organiser")
-        .order_by("-start")
+        .order_by("-start", "pk")
     )
     context = {
         "organisation": organisation,
         "agreements": list(agreements_visible_to(request.user).filter(organisation=organisation)),
         "branches": list(organisation.branches.all()),
-        "rounds": list(rounds),
-        "trainers": list(organisation.trainers.order_by("name")),
+        "rounds": section_page(request, rounds, "rounds_page", 25, "rounds"),
+        "trainers": section_page(
+            request, organisation.trainers.order_by("name", "pk"), "trainers_page", 100, "trainers"
+        ),
         "n_enterprises": organisation.enterprises.count(),
         "agreement_form": AgreementForm(organisation=organisation),
     }

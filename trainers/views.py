@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.access import OfficerRequiredMixin, add_service_errors, officer_required, service_form_page
+from core.pages import section_page
 from core.queries import count_of
 from enterprises.models import FactoryVisit
 from programmes.views import PortalListView, _visible_round, render_round_page
@@ -51,13 +52,23 @@ def _trainer_page(request, trainer: Trainer, qualification_form=None, status=200
     context = {
         "trainer": trainer,
         "qualifications": list(trainer.qualifications.select_related("module", "tot_round__module")),
-        "round_trainers": list(
+        "round_trainers": section_page(
+            request,
             trainer.rounds.select_related("training_round__module", "training_round__organiser").order_by(
-                "-training_round__start"
-            )
+                "-training_round__start", "pk"
+            ),
+            "rounds_page",
+            50,
+            "rounds",
         ),
-        "visits": list(
-            FactoryVisit.objects.filter(trainer=trainer).select_related("enterprise", "training_round__module")
+        "visits": section_page(
+            request,
+            FactoryVisit.objects.filter(trainer=trainer)
+            .select_related("enterprise", "training_round__module")
+            .order_by("-visited_on", "pk"),
+            "visits_page",
+            50,
+            "visits",
         ),
         "qualification_form": qualification_form or QualificationForm(prefix="q"),
         "open_form": qualification_form is not None,

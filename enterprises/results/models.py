@@ -96,6 +96,7 @@ class Result(models.Model):
         verbose_name = _("improvement result")
         verbose_name_plural = _("improvement results")
         ordering = ["-updated_at"]
+        indexes = [models.Index(fields=["-updated_at", "-id"], name="result_list_order")]  # the list's order
         constraints = [
             models.UniqueConstraint(
                 fields=["enterprise", "module"],

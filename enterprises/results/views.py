@@ -27,7 +27,17 @@ from django.views.decorators.http import require_POST
 from core import roles
 from core.access import can_read_programme
 from core.http import attachment
-from enterprises.models import KPI, KPILine, Participation, Photo, PhotoPair, Result, ResultImport, ResultStep
+from enterprises.models import (
+    KPI,
+    Enterprise,
+    KPILine,
+    Participation,
+    Photo,
+    PhotoPair,
+    Result,
+    ResultImport,
+    ResultStep,
+)
 from enterprises.selectors import enterprises_visible_to
 from programmes.models import Module, Organisation, TrainingRound
 from programmes.selectors import rounds_visible_to
@@ -71,7 +81,9 @@ def _filtered_results(request):
     qs = results_visible_to(request.user).select_related("enterprise", "module", "organisation", "author")
     q = request.GET.get("q", "").strip()
     if q:
-        qs = qs.filter(Q(enterprise__name__icontains=q) | Q(title__icontains=q) | Q(enterprise__city__icontains=q))
+        # each side of the OR on its own table, so PostgreSQL answers both from their trigram indexes
+        named = Enterprise.objects.filter(Q(name__icontains=q) | Q(city__icontains=q)).values("pk")
+        qs = qs.filter(Q(enterprise__in=named) | Q(title__icontains=q))
     status = request.GET.get("status", "")
     if status in Result.Status.values:
         qs = qs.filter(status=status)
