@@ -11,6 +11,7 @@ from tests.factories import (
     AgreementFactory,
     EnterpriseFactory,
     FactoryVisitFactory,
+    KPILineFactory,
     OrganisationFactory,
     ParticipationFactory,
     QualificationFactory,
@@ -105,6 +106,27 @@ def build_organisation_detail(n, org):
     return f"/organisations/{org.pk}/"
 
 
+def build_results(n, org):
+    for i in range(n):
+        e = EnterpriseFactory()
+        e.organisations.add(org)
+        r = TrainingRoundFactory(organiser=org, start=day(i), end=day(i + 30))
+        ParticipationFactory(training_round=r, enterprise=e)
+        result = ResultFactory(enterprise=e, organisation=org, training_round=r, title=f"Fewer defects {i}")
+        KPILineFactory(result=result)
+
+
+def build_result_detail(n, org):
+    e = EnterpriseFactory()
+    e.organisations.add(org)
+    result = ResultFactory(enterprise=e, organisation=org)
+    for _ in range(n):
+        line = KPILineFactory(result=result)
+        line.note = "changed"
+        line.save()  # a second history record per line
+    return f"/results/{result.pk}/"
+
+
 LIST_PAGES = [
     ("/rounds/", build_rounds),
     ("/rounds/?_export=csv", build_rounds),
@@ -116,8 +138,21 @@ LIST_PAGES = [
     ("/organisations/", build_organisations),
     ("/organisations/?_export=csv", build_organisations),
     ("/", build_rounds),
+    ("/rounds/?q=city", build_rounds),
+    ("/rounds/?sort=-n_enterprises", build_rounds),
+    ("/enterprises/?q=enterprise", build_rounds),
+    ("/trainers/?q=a", build_rounds),
+    ("/results/", build_results),
+    ("/results/?q=enterprise", build_results),
+    ("/results/export/?format=csv", build_results),
 ]
-DETAIL_PAGES = [build_round_detail, build_enterprise_detail, build_trainer_detail, build_organisation_detail]
+DETAIL_PAGES = [
+    build_round_detail,
+    build_enterprise_detail,
+    build_trainer_detail,
+    build_organisation_detail,
+    build_result_detail,
+]
 
 
 @pytest.mark.parametrize(("url", "build"), LIST_PAGES)
@@ -130,13 +165,26 @@ def test_officer_list_pages_run_the_same_queries_for_1_and_50_rows(client, offic
     assert queries(client, url) == one
 
 
-@pytest.mark.parametrize("url", ["/rounds/", "/enterprises/", "/enterprises/?_export=csv"])
-def test_partner_list_pages_run_the_same_queries_for_1_and_50_rows(client, make_partner, url):
+@pytest.mark.parametrize(
+    ("url", "build"),
+    [
+        ("/", build_results),
+        ("/rounds/", build_rounds),
+        ("/rounds/?_export=csv", build_rounds),
+        ("/enterprises/", build_rounds),
+        ("/enterprises/?q=enterprise", build_rounds),
+        ("/enterprises/?_export=csv", build_rounds),
+        ("/results/", build_results),
+        ("/results/?q=enterprise", build_results),
+        ("/results/export/?format=csv", build_results),
+    ],
+)
+def test_partner_list_pages_run_the_same_queries_for_1_and_50_rows(client, make_partner, url, build):
     org = OrganisationFactory()
     client.force_login(make_partner(org))
-    build_rounds(1, org)
+    build(1, org)
     one = queries(client, url)
-    build_rounds(49, org)
+    build(49, org)
     assert queries(client, url) == one
 
 
@@ -148,7 +196,7 @@ def test_detail_pages_run_the_same_queries_for_1_and_50_rows(client, officer, bu
     assert fifty == one
 
 
-@pytest.mark.parametrize("build", [build_round_detail, build_enterprise_detail])
+@pytest.mark.parametrize("build", [build_round_detail, build_enterprise_detail, build_result_detail])
 def test_partner_detail_pages_run_the_same_queries_for_1_and_50_rows(client, make_partner, build):
     org = OrganisationFactory()
     client.force_login(make_partner(org))
