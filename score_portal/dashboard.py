@@ -18,6 +18,8 @@ from programmes.selectors import agreements_visible_to, rounds_visible_to
 from trainers.models import Qualification, Trainer
 from trainers.selectors import trainers_visible_to
 
+from .models import ProgrammeFigures
+
 Status = TrainingRound.Status
 UPCOMING_DAYS = 30
 LICENCE_WARNING_DAYS = 90
@@ -50,7 +52,51 @@ def officer_dashboard(user, today: dt.date | None = None) -> dict:
         .order_by("end")
     )
 
+    figures = headline_figures(user, today)
+    return {
+        "today": today,
+        "upcoming_days": UPCOMING_DAYS,
+        "licence_days": LICENCE_WARNING_DAYS,
+        "starting_soon": starting_soon,
+        "ended_without_results": ended_without_results,
+        "ended_without_results_count": figures["ended_without_results"],
+        "licences_expiring": licences_expiring,
+        "by_module": [
+            {"module": m, **{k: figures[k].get(str(m.pk), 0) for k in ("trained", "in_training", "qualified")}}
+            for m in Module.objects.all()
+        ],
+        "participants": figures["participants"],
+        "rounds_running": figures["rounds_running"],
+    }
+
+
+def figures_forget(**kwargs) -> None:
+    """Signal receiver: what the headline figures count has changed."""
+    ProgrammeFigures.objects.all().delete()
+
+
+def headline_figures(user, today: dt.date) -> dict:
+    """The counts over the whole programme, from the summary row when it is current (officers all see the
+    same programme, so they share one row), else counted now and kept."""
+    if not roles.is_officer(user):  # the shared row holds the whole programme: officers' figures only
+        return count_figures(user, today)
+    kept = ProgrammeFigures.objects.filter(key="officers", day=today).first()
+    if kept is not None:
+        return kept.data
+    data = count_figures(user, today)
+    ProgrammeFigures.objects.update_or_create(key="officers", defaults={"day": today, "data": data})
+    return data
+
+
+def count_figures(user, today: dt.date) -> dict:
+    rounds = rounds_visible_to(user)
+    live_rounds = rounds.exclude(status=Status.CANCELLED)
+    approved = Result.objects.filter(training_round=OuterRef("pk"), status=Result.Status.APPROVED)
+    without_results = live_rounds.filter(
+        end__lt=today, kind__in=[TrainingRound.Kind.TOE, TrainingRound.Kind.BOTH]
+    ).exclude(Exists(approved))
     taken = Participation.objects.filter(training_round__in=live_rounds)
+
     trained = dict(
         taken.filter(training_round__status=Status.COMPLETED)
         .values_list("training_round__module")
@@ -69,16 +115,6 @@ def officer_dashboard(user, today: dt.date | None = None) -> dict:
         .values_list("module")
         .annotate(n=Count("trainer", distinct=True))
     )
-    by_module = [
-        {
-            "module": m,
-            "trained": trained.get(m.pk, 0),
-            "in_training": in_training.get(m.pk, 0),
-            "qualified": qualified.get(m.pk, 0),
-        }
-        for m in Module.objects.all()
-    ]
-
     sums = taken.aggregate(
         managers_women=Sum("managers_women"),
         managers_men=Sum("managers_men"),
@@ -89,24 +125,19 @@ def officer_dashboard(user, today: dt.date | None = None) -> dict:
     sums = {k: v or 0 for k, v in sums.items()}
     women = sums["managers_women"] + sums["workers_women"]
     men = sums["managers_men"] + sums["workers_men"]
-    participants = {
-        **sums,
-        "women": women,
-        "men": men,
-        "all": women + men,
-        "women_percent": round(100 * women / (women + men)) if women + men else None,
-    }
     return {
-        "today": today,
-        "upcoming_days": UPCOMING_DAYS,
-        "licence_days": LICENCE_WARNING_DAYS,
-        "starting_soon": starting_soon,
-        "ended_without_results": ended_without_results,
-        "ended_without_results_count": without_results.count(),
-        "licences_expiring": licences_expiring,
-        "by_module": by_module,
-        "participants": participants,
+        "trained": {str(k): n for k, n in trained.items()},
+        "in_training": {str(k): n for k, n in in_training.items()},
+        "qualified": {str(k): n for k, n in qualified.items()},
+        "participants": {
+            **sums,
+            "women": women,
+            "men": men,
+            "all": women + men,
+            "women_percent": round(100 * women / (women + men)) if women + men else None,
+        },
         "rounds_running": live_rounds.filter(status__in=[Status.CLASSROOM, Status.CONSULTING]).count(),
+        "ended_without_results": without_results.count(),
     }
 
 

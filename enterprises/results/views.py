@@ -634,8 +634,7 @@ def partner_home_context(user) -> dict:
     org_id = roles.partner_organisation_id(user)
     rounds = rounds_visible_to(user)
     missing = (
-        Participation.objects.filter(
-            enterprise__in=enterprises_visible_to(user),
+        Participation.objects.filter(  # an enterprise in the partner's rounds is the partner's (enterprises_visible_to)
             training_round__in=rounds,
             training_round__status=TrainingRound.Status.COMPLETED,
             training_round__kind__in=[TrainingRound.Kind.TOE, TrainingRound.Kind.BOTH],
