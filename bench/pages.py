@@ -769,12 +769,14 @@ def main() -> None:
     for url, partner_may in pages(partner_org):
         for role in ("officer", "partner") if partner_may else ("officer",):
             m = measure(clients[role], url, args.repeat)
+            print(f"  {role} {url}: {m['median']:.0f} ms", file=sys.stderr, flush=True)
             rows.append((url, role, m))
             if m["status"] != 200:
                 failed.append(f"{role} {url}: {m['status']}")
     exports = []
     for url in EXPORTS:
         m = measure(clients["officer"], url, max(1, min(args.repeat, 3)))
+        print(f"  officer {url}: {m['median'] / 1000:.2f} s", file=sys.stderr, flush=True)
         exports.append((url, m))
         if m["status"] != 200:
             failed.append(f"officer {url}: {m['status']}")

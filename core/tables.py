@@ -15,6 +15,8 @@ from __future__ import annotations
 import csv
 import weakref
 
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.utils.encoding import force_str
@@ -57,22 +59,74 @@ class _Echo:
         return value
 
 
+_MISSING = object()
+
+
+class _Cell:
+    """How one column's exported value is made, worked out once per export: the same value as
+    django-tables2's ``BoundRow.get_cell_value`` (a choice field's label, empty values as None, then
+    ``value_<name>``/``render_<name>``/``column.value`` called with the arguments it takes), without
+    re-reading the column, the accessor and the choices for every cell."""
+
+    def __init__(self, table, bound_column):
+        import django_tables2.utils as utils
+
+        self.table, self.bound_column, self.column = table, bound_column, bound_column.column
+        self.accessor = utils.A(bound_column.accessor)
+        self.value = bound_column.value
+        args, catch_all = utils.signature(self.value)
+        self.args = None if catch_all else set(args)
+        self.labels = _MISSING  # {stored value: label} when the accessor ends on a choice field
+
+    def _choice_labels(self, record):
+        penultimate, remainder = self.accessor.penultimate(record)
+        if isinstance(penultimate, models.Model) and remainder:
+            try:
+                field = penultimate._meta.get_field(remainder)
+            except FieldDoesNotExist:
+                return None
+            if getattr(field, "choices", None):
+                return {k: force_str(v) for k, v in field.flatchoices}
+        return None
+
+    def __call__(self, record):
+        from django_tables2.rows import BoundRow
+
+        if self.labels is _MISSING:
+            self.labels = self._choice_labels(record)
+        try:
+            value = self.accessor.resolve(record)
+        except Exception:
+            value = None
+        if self.labels is not None:
+            value = self.labels.get(value, value)
+        if value in self.column.empty_values:
+            return None
+        kwargs = {"value": value, "record": record, "column": self.column, "bound_column": self.bound_column}
+        kwargs["table"] = self.table
+        if self.args is None or "bound_row" in self.args:
+            kwargs["bound_row"] = BoundRow(record, table=self.table)
+        if self.args is not None:
+            if not self.args <= kwargs.keys():
+                return None
+            kwargs = {k: v for k, v in kwargs.items() if k in self.args}
+        return self.value(**kwargs)
+
+
 def table_rows(table, exclude_columns=()):
     """The table's headings, then each of its records' exported values (``value_*``/``render_*`` as in
     django-tables2's own export), reading a queryset in chunks."""
-    from django_tables2.rows import BoundRow
-
     columns = [
         column
         for column in table.columns.iterall()
         if not (column.column.exclude_from_export or column.name in exclude_columns)
     ]
     yield [force_str(column.header, strings_only=True) for column in columns]
+    cells = [_Cell(table, column) for column in columns]
     data = table.data.data
     records = data.iterator(chunk_size=CHUNK) if isinstance(data, QuerySet) else iter(data)
     for record in records:
-        row = BoundRow(record, table=table)
-        yield [force_str(row.get_cell_value(column.name), strings_only=True) for column in columns]
+        yield [force_str(cell(record), strings_only=True) for cell in cells]
 
 
 def streamed_csv(rows, filename: str, cell=csv_text) -> StreamingHttpResponse:

@@ -58,7 +58,7 @@ class RoundTable(tables.Table):
         return status_badge(record.status, record.get_status_display())
 
     def value_status(self, record):
-        return record.get_status_display()
+        return str(TrainingRound.Status(record.status).label)
 
 
 class OrganisationTable(tables.Table):
