@@ -20,7 +20,8 @@ number but the organisations is multiplied by the scale. ANALYZE runs after load
 
 Each page is requested once to warm up, then ``--repeat`` times (5); the table gives the median and the
 slowest, the queries of one request (session and user included), the median time spent executing SQL (the
-rest is Python: views, forms, templates) and the response size. Exports are timed to their last byte. The
+rest is Python: views, forms, templates) and the response size. Exports are timed to their last byte
+(median of ``--export-repeat`` downloads, no warm-up). The
 load run (skip it with ``--no-load``) serves the portal with gunicorn (2 workers, DEBUG off) and runs
 ``wrk -t2 -c10`` for a few seconds per page (Debian's package ``wrk``; ``apt-get install wrk``). The last
 line compares the slowest page's median with the changelist's, both measured in this run.
@@ -603,8 +604,9 @@ def _body(response) -> bytes:
     return b"".join(response.streaming_content) if response.streaming else response.content
 
 
-def measure(client: Client, url: str, repeat: int) -> dict:
-    _body(client.get(url))  # warm-up
+def measure(client: Client, url: str, repeat: int, warm: bool = True) -> dict:
+    if warm:
+        _body(client.get(url))  # warm-up
     times, sql_times, queries = [], [], set()
     for _ in range(repeat):
         timer = SQLTimer()
@@ -720,6 +722,7 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1, help="1 = 10,000 enterprises, 10 = 100,000")
     parser.add_argument("--repeat", type=int, default=REPEAT, help="requests per page after the warm-up")
     parser.add_argument("--no-load", action="store_true", help="skip the wrk load run")
+    parser.add_argument("--export-repeat", type=int, default=2, help="times each export is downloaded")
     parser.add_argument("--load-seconds", type=int, default=4, help="seconds of wrk per page")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
@@ -775,7 +778,7 @@ def main() -> None:
                 failed.append(f"{role} {url}: {m['status']}")
     exports = []
     for url in EXPORTS:
-        m = measure(clients["officer"], url, max(1, min(args.repeat, 3)))
+        m = measure(clients["officer"], url, args.export_repeat, warm=False)
         print(f"  officer {url}: {m['median'] / 1000:.2f} s", file=sys.stderr, flush=True)
         exports.append((url, m))
         if m["status"] != 200:

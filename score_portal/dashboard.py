@@ -37,14 +37,6 @@ def officer_dashboard(user, today: dt.date | None = None) -> dict:
         .order_by("start")
     )
 
-    approved = Result.objects.filter(training_round=OuterRef("pk"), status=Result.Status.APPROVED)
-    without_results = (
-        live_rounds.filter(end__lt=today, kind__in=[TrainingRound.Kind.TOE, TrainingRound.Kind.BOTH])
-        .annotate(has_results=Exists(approved))
-        .filter(has_results=False)
-    )
-    ended_without_results = list(without_results.select_related("module", "organiser").order_by("-end")[:LIST_LIMIT])
-
     licences_expiring = list(
         agreements_visible_to(user)
         .filter(kind=Agreement.Kind.LICENCE, end__gte=today, end__lte=today + dt.timedelta(days=LICENCE_WARNING_DAYS))
@@ -53,6 +45,11 @@ def officer_dashboard(user, today: dt.date | None = None) -> dict:
     )
 
     figures = headline_figures(user, today)
+    ended_without_results = list(
+        rounds.filter(pk__in=figures["ended_without_results_latest"])
+        .select_related("module", "organiser")
+        .order_by("-end", "pk")
+    )
     return {
         "today": today,
         "upcoming_days": UPCOMING_DAYS,
@@ -95,6 +92,7 @@ def count_figures(user, today: dt.date) -> dict:
     without_results = live_rounds.filter(
         end__lt=today, kind__in=[TrainingRound.Kind.TOE, TrainingRound.Kind.BOTH]
     ).exclude(Exists(approved))
+    latest = without_results.order_by("-end", "pk")
     taken = Participation.objects.filter(training_round__in=live_rounds)
 
     trained = dict(
@@ -138,6 +136,7 @@ def count_figures(user, today: dt.date) -> dict:
         },
         "rounds_running": live_rounds.filter(status__in=[Status.CLASSROOM, Status.CONSULTING]).count(),
         "ended_without_results": without_results.count(),
+        "ended_without_results_latest": list(latest.values_list("pk", flat=True)[:LIST_LIMIT]),
     }
 
 
