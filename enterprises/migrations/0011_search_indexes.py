@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("enterprises", "0010_photo_print_half"),
-        ("programmes", "0006_search_indexes"),
+        ("programmes", "0007_search_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     """The trainers' search box (icontains) answered by trigram indexes on PostgreSQL."""
 
     dependencies = [
-        ("programmes", "0006_search_indexes"),
+        ("programmes", "0007_search_indexes"),
         ("trainers", "0002_historicaltraineraccount_traineraccount"),
     ]
 

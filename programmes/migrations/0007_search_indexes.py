@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     """The lists' search boxes (icontains) answered by trigram indexes on PostgreSQL; the rounds' list order."""
 
     dependencies = [
-        ("programmes", "0005_historicalpartnermembership"),
+        ("programmes", "0006_round_costs"),
     ]
 
     operations = [
