@@ -10,7 +10,8 @@ def sections_from_items(apps, schema_editor):
     IssueSection = apps.get_model("newsletters", "IssueSection")
     IssueItem = apps.get_model("newsletters", "IssueItem")
     for issue in Issue.objects.all():
-        kinds = set(IssueItem.objects.filter(issue=issue).values_list("section_kind", flat=True))
+        # .order_by(): the historical ordering still names the field renamed above
+        kinds = set(IssueItem.objects.filter(issue=issue).order_by().values_list("section_kind", flat=True))
         for position, kind in enumerate(k for k in STANDARD_ORDER if k in kinds):
             section = IssueSection.objects.create(issue=issue, kind=kind, position=position)
             IssueItem.objects.filter(issue=issue, section_kind=kind).update(section_ref=section)
