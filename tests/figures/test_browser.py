@@ -1,6 +1,7 @@
 """The figures in a real browser: the officer reaches them from the home page; charts drawn, on a phone too."""
 
 import pytest
+from playwright.sync_api import expect
 
 from score_portal.demo import demo_load
 from tests.conftest import browser_login, screenshot
@@ -51,9 +52,9 @@ def test_partner_sees_its_own_figures_in_chinese_on_a_phone(page, demo):
     browser_login(page, "partner-cec", "demo")
     page.goto("/figures/")
     page.get_by_role("button", name="Toggle navigation").click()  # on a phone the menu is folded
-    with page.expect_navigation():
-        page.locator("#lang-select").select_option("zh-hans")
-    assert page.get_by_role("heading", name="项目数据").is_visible()
+    page.locator("#lang-select").select_option("zh-hans")  # the menu changes language only when confirmed
+    page.get_by_role("button", name="Change language").click()
+    expect(page.get_by_role("heading", name="项目数据")).to_be_visible()
     chart = page.get_by_role("img", name="按模块统计的参训人数")
     box = chart.bounding_box()
     assert chart.is_visible() and box["width"] <= PHONE["width"]
