@@ -27,6 +27,8 @@
       searchField: [],
       maxOptions: 50,
       loadThrottle: 250,
+      // One record is chosen: the list closes on the choice, so it never covers the buttons under it.
+      closeAfterSelect: true,
       placeholder: texts.textTypeToSearch || "",
       // The server decides what matches (name or city, within the user's scope): show all it answers.
       score: function () { return function () { return 1; }; },

@@ -1,6 +1,7 @@
 """The officer portal in a real browser (Playwright driving Debian's Chromium), with screenshots to look at."""
 
 import pytest
+from playwright.sync_api import expect
 
 from programmes.models import TrainingRound
 from score_portal.demo import demo_load
@@ -44,6 +45,8 @@ def test_officer_runs_a_round_from_creation_to_completion(page, demo):
         # the list is long in a real programme: the officer types part of the name and picks it
         page.locator("#id_p-enterprise-ts-control").fill(name.split()[0])
         page.locator(".ts-dropdown .option", has_text=name).click()
+        # the list closes on the choice, uncovering the fields under it
+        expect(page.locator("#div_id_p-enterprise .ts-dropdown")).to_be_hidden()
         assert page.locator("#id_p-enterprise option:checked").inner_text() == name
         for field, value in zip(
             ("managers_women", "managers_men", "workers_women", "workers_men"), counts, strict=True
