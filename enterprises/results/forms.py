@@ -93,6 +93,12 @@ class KPILineForm(forms.Form):
     baseline_date = forms.DateField(label=_("Baseline date"), widget=DATE)
     followup_value = forms.DecimalField(label=_("Follow-up value"), max_digits=14, decimal_places=4, widget=NUMBER)
     followup_date = forms.DateField(label=_("Follow-up date"), widget=DATE)
+    period = forms.ChoiceField(
+        label=_("Values cover"),
+        choices=KPILine._meta.get_field("period").choices,
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
     note = forms.CharField(label=_("Note"), max_length=300, required=False, widget=forms.TextInput(attrs=SMALL))
 
     def __init__(self, *args, kpis=None, **kwargs):
@@ -155,6 +161,7 @@ def kpi_line_initial(lines: list[KPILine]) -> list[dict]:
             "baseline_date": line.baseline_date,
             "followup_value": line.followup_value.normalize(),
             "followup_date": line.followup_date,
+            "period": line.period,
             "note": line.note,
         }
         for line in lines
@@ -174,13 +181,31 @@ class PhotoField(forms.FileField):
 
 
 class PhotoPairForm(ChineseFieldsMixin, forms.Form):
+    """A before/after pair: a caption per photo, one caption for the pair, or both (the pair's prints under
+    the two photos); the pair needs one or the other."""
+
     before = PhotoField(label=_("Before photo"))
-    before_caption = forms.CharField(label=_("Before caption"), max_length=300)
+    before_caption = forms.CharField(label=_("Before caption"), max_length=300, required=False)
     after = PhotoField(label=_("After photo"))
-    after_caption = forms.CharField(label=_("After caption"), max_length=300)
+    after_caption = forms.CharField(label=_("After caption"), max_length=300, required=False)
+    caption = forms.CharField(
+        label=_("Caption of the pair"),
+        max_length=300,
+        required=False,
+        help_text=_("One caption for both photos, printed under the pair."),
+    )
     before_caption_zh = forms.CharField(label=_("Before caption in Chinese"), max_length=300, required=False)
     after_caption_zh = forms.CharField(label=_("After caption in Chinese"), max_length=300, required=False)
+    caption_zh = forms.CharField(label=_("Caption of the pair in Chinese"), max_length=300, required=False)
     credit = forms.CharField(label=_("Credit"), max_length=200, required=False, help_text=_("Who took the photos."))
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("caption", "").strip():
+            for side in ("before_caption", "after_caption"):
+                if not data.get(side, "").strip() and side not in self.errors:
+                    self.add_error(side, _("Give this photo a caption, or give the pair one caption."))
+        return data
 
 
 class ReturnForm(forms.Form):

@@ -193,7 +193,8 @@ class Photo(models.Model):
     thumbnail = models.ImageField(_("thumbnail"), upload_to="photos/thumb/%Y/%m/", blank=True)
     width = models.PositiveIntegerField(_("width"), null=True, blank=True)
     height = models.PositiveIntegerField(_("height"), null=True, blank=True)
-    caption = models.CharField(_("caption"), max_length=300)
+    # May stay empty when the pair has one caption for both photos (PhotoPair.caption).
+    caption = models.CharField(_("caption"), max_length=300, blank=True)
     caption_zh = models.CharField(_("caption in Chinese"), max_length=300, blank=True)
     credit = models.CharField(_("credit"), max_length=200, blank=True)
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)

@@ -392,6 +392,7 @@ def kpi_line_save(
     followup_value: Decimal,
     followup_date: dt.date,
     note: str = "",
+    period: str = "",
     line: KPILine | None = None,
 ) -> KPILine:
     """Add a KPI line to an editable result, or change one (a second line for the same KPI changes the first)."""
@@ -409,7 +410,7 @@ def kpi_line_save(
     if followup_date < baseline_date:
         raise ValidationError({"followup_date": gettext("The follow-up cannot be dated before the baseline.")})
     line = line or KPILine(result=result)
-    _line_fill(line, by, kpi, baseline_value, baseline_date, followup_value, followup_date, note)
+    _line_fill(line, by, kpi, baseline_value, baseline_date, followup_value, followup_date, note, period)
     line.save()
     return line
 
@@ -425,6 +426,7 @@ class LineValues:
     followup_value: Decimal
     followup_date: dt.date
     note: str = ""
+    period: str = ""
 
 
 @transaction.atomic
@@ -455,19 +457,22 @@ def kpi_lines_save(*, by: User, lines: list[LineValues]) -> list[KPILine]:
             pending[key] = line
             if v.followup_date < v.baseline_date:
                 raise ValidationError({"followup_date": gettext("The follow-up cannot be dated before the baseline.")})
-            _line_fill(line, by, v.kpi, v.baseline_value, v.baseline_date, v.followup_value, v.followup_date, v.note)
+            _line_fill(
+                line, by, v.kpi, v.baseline_value, v.baseline_date, v.followup_value, v.followup_date, v.note, v.period
+            )
             saved.append(line)
         except (ValidationError, ResultNotAllowed) as exc:
             raise RowRefused(i, exc) from exc
     bulk_create_with_history(created, KPILine, batch_size=BATCH, default_user=by)
     if changed:
-        fields = ["kpi", "baseline_value", "baseline_date", "followup_value", "followup_date", "note"]
+        fields = ["kpi", "baseline_value", "baseline_date", "followup_value", "followup_date", "note", "period"]
         bulk_update_with_history(changed, KPILine, fields, batch_size=BATCH, default_user=by)
     return saved
 
 
-def _line_fill(line, by, kpi, baseline_value, baseline_date, followup_value, followup_date, note) -> None:
+def _line_fill(line, by, kpi, baseline_value, baseline_date, followup_value, followup_date, note, period) -> None:
     line.kpi = kpi
+    line.period = period
     line.baseline_value, line.baseline_date = baseline_value, baseline_date
     line.followup_value, line.followup_date = followup_value, followup_date
     line.note = note.strip()
@@ -499,11 +504,17 @@ def photo_pair_add(
     credit: str = "",
     before_caption_zh: str = "",
     after_caption_zh: str = "",
+    caption: str = "",
+    caption_zh: str = "",
 ) -> PhotoPair:
     """Check and store a before/after pair of uploads (with their web, print and thumbnail copies)."""
     _require_edit(result, by)
     sides = (("before", before, before_caption, before_caption_zh), ("after", after, after_caption, after_caption_zh))
     errors = {}
+    if not caption.strip():
+        for side, _upload, side_caption, _caption_zh in sides:
+            if not side_caption.strip():
+                errors[f"{side}_caption"] = [gettext("Give this photo a caption, or give the pair one caption.")]
     for side, upload, _caption, _caption_zh in sides:  # check both before storing either, so a refusal leaves no files
         try:
             photos.photo_check(upload)
@@ -518,7 +529,14 @@ def photo_pair_add(
         for side, upload, caption, caption_zh in sides
     }
     last = result.photo_pairs.order_by("-order").values_list("order", flat=True).first() or 0
-    pair = PhotoPair(result=result, before=stored["before"], after=stored["after"], order=last + 1)
+    pair = PhotoPair(
+        result=result,
+        before=stored["before"],
+        after=stored["after"],
+        order=last + 1,
+        caption=caption.strip(),
+        caption_zh=caption_zh.strip(),
+    )
     pair._history_user = by
     pair.save()
     return pair

@@ -314,6 +314,7 @@ def _save_lines(request, result: Result, formset) -> None:
             followup_value=data["followup_value"],
             followup_date=data["followup_date"],
             note=data.get("note", ""),
+            period=data.get("period", ""),
             line=line,
         )
 
@@ -463,6 +464,8 @@ def photo_pair_add(request, pk: int):
                 credit=data["credit"],
                 before_caption_zh=data["before_caption_zh"],
                 after_caption_zh=data["after_caption_zh"],
+                caption=data["caption"],
+                caption_zh=data["caption_zh"],
             )
         except ValidationError as exc:
             _form_errors(form, exc)
