@@ -125,8 +125,14 @@ def issue_create(
 
 
 def issue_default_title(number: int, period_start: dt.date) -> str:
+    """The usual title in the active language: the newsletter's name as its masthead settings give it."""
     month = formats.date_format(selectors.add_months(period_start, 1), "YEAR_MONTH_FORMAT")
-    return _("SCORE China e-newsletter, Issue No. %(number)s, %(month)s") % {"number": number, "month": month}
+    name = Masthead.for_language(translation.get_language() or settings.LANGUAGE_CODE).newsletter_name
+    return _("%(name)s, Issue No. %(number)s, %(month)s") % {
+        "name": name or _("SCORE newsletter"),
+        "number": number,
+        "month": month,
+    }
 
 
 @transaction.atomic

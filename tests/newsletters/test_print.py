@@ -149,3 +149,17 @@ def test_the_chinese_edition_sets_chinese_text_in_cjk_fonts(make_issue):
     chinese = services.issue_render(issue_id=chinese.pk)
     assert chinese.status == Issue.Status.READY, chinese.error
     assert any("CJK" in f for f in pdffonts(_pdf(chinese)))
+
+
+def test_the_masthead_settings_name_the_new_issue_and_sign_the_pdf(make_issue):
+    # given the editors renamed the newsletter and its publisher in the masthead settings
+    from newsletters.models import Masthead
+
+    Masthead.objects.filter(language="en").update(newsletter_name="SCORE Asia Letter", publisher="ILO Bangkok")
+    # when an issue is made and printed
+    issue = services.issue_render(issue_id=make_issue().pk)
+    reader = PdfReader(io.BytesIO(_pdf(issue)))
+    # then its usual title and the PDF's author come from the settings, not from a fixed text
+    assert issue.title == "SCORE Asia Letter, Issue No. 7, December 2014"
+    assert reader.metadata.title == issue.title
+    assert reader.metadata.author == "ILO Bangkok"
