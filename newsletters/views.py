@@ -632,7 +632,7 @@ def archive_issue(request, number, language=None):
         pdf_url = reverse("newsletters:archive_edition_pdf", args=[number, language])
     else:
         pdf_url = reverse("newsletters:archive_pdf", args=[number])
-    return _web_page(
+    response = _web_page(
         version.html,
         media=version.images,
         media_url=lambda name: reverse("newsletters:archive_image", args=[number, name]),
@@ -642,6 +642,11 @@ def archive_issue(request, number, language=None):
             (pdf_url, _("Download the PDF")),
         ],
     )
+    from .mailing.views import subscribe_box  # the e-mail edition's form, after the issue's own content
+
+    box = subscribe_box(request, source="web_edition", issue=number, language=version.issue.language)
+    response.content = response.content.replace(b"</main>", b"</main>\n" + box.encode(), 1)
+    return response
 
 
 def archive_pdf(request, number, language=None, version=None):

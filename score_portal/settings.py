@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "trainers",
     "enterprises",
     "newsletters",
+    "newsletters.mailing",
     "people",
     "score_portal",
 ]
@@ -146,6 +147,20 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="SCORE Portal <score-portal@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- The newsletter's e-mail edition (docs/newsletter.md, "The e-mail edition") ----------------------
+# PORTAL_URL: the portal as readers reach it; the e-mails' links and images are absolute addresses on it.
+PORTAL_URL = env.str("PORTAL_URL", default="http://localhost:8000")
+MAILING_FROM_EMAIL = env.str("MAILING_FROM_EMAIL", default=DEFAULT_FROM_EMAIL)
+# A confirmation link works this many seconds (signed with a timestamp, django.core.signing).
+MAILING_CONFIRM_MAX_AGE = env.int("MAILING_CONFIRM_MAX_AGE", default=7 * 24 * 3600)
+# A second subscribe request sends no second confirmation within this many seconds.
+MAILING_CONFIRM_RESEND_AFTER = env.int("MAILING_CONFIRM_RESEND_AFTER", default=15 * 60)
+# Subscribe requests allowed from one client address per hour.
+MAILING_SUBSCRIBE_LIMIT = env.int("MAILING_SUBSCRIBE_LIMIT", default=20)
+# Sending: messages per second (0: as fast as the server takes them) and messages per task run.
+MAILING_RATE = env.float("MAILING_RATE", default=20.0)
+MAILING_BATCH_SIZE = env.int("MAILING_BATCH_SIZE", default=200)
 
 # --- Celery: https://docs.celeryq.dev/en/stable/userguide/configuration.html ----------------
 # CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/0. Unset: tasks run eagerly in-process, so the

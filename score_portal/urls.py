@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("trainers.urls")),
     path("", include("enterprises.urls")),
     path("results/", include("enterprises.results.urls")),
+    path("", include("newsletters.mailing.urls")),  # before newsletters: /newsletters/<kind>/ would take its paths
     path("", include("newsletters.urls")),
     path("", include("people.urls")),
 ]

@@ -1,0 +1,134 @@
+"""Subscribers of the newsletter's e-mail edition, the sending of an edition to them, and one delivery per
+subscriber and edition (docs/newsletter.md, "The e-mail edition")."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from newsletters.models import Issue
+
+
+def new_key() -> str:
+    return uuid.uuid4().hex
+
+
+class Subscriber(models.Model):
+    class Language(models.TextChoices):
+        ENGLISH = "en", _("English")
+        CHINESE = "zh-hans", _("Chinese")
+        BOTH = "both", _("English and Chinese")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for confirmation")
+        CONFIRMED = "confirmed", _("Subscribed")
+        UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
+        BOUNCED = "bounced", _("Address bounced")
+        COMPLAINED = "complained", _("Marked as spam")
+
+    class Source(models.TextChoices):
+        ARCHIVE = "archive", _("Form on the archive")
+        WEB_EDITION = "web_edition", _("Form on an issue's web page")
+        IMPORT = "import", _("Imported by an editor")
+
+    email = models.EmailField(_("e-mail"), max_length=254, unique=True)
+    language = models.CharField(_("language"), max_length=10, choices=Language.choices, default=Language.ENGLISH)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    # The portal's own e-mails to this person (confirmation, preferences) speak this language.
+    locale = models.CharField(_("language of the portal's e-mails"), max_length=10, default="en")
+    # Signed into every link of their e-mails; a new key invalidates every link sent before.
+    key = models.CharField(_("link key"), max_length=32, unique=True, default=new_key, editable=False)
+    consent_text = models.TextField(_("consent given"), blank=True)
+    consent_source = models.CharField(_("consent given through"), max_length=20, choices=Source.choices)
+    consent_note = models.CharField(_("consent details"), max_length=300, blank=True)
+    consented_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    confirmation_sent_at = models.DateTimeField(_("confirmation sent at"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(_("unsubscribed at"), null=True, blank=True)
+    stopped_reason = models.CharField(_("why sending stopped"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("subscriber")
+        verbose_name_plural = _("subscribers")
+        ordering = ["email"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(email=models.functions.Lower("email")), name="subscriber_email_lowercase"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def languages(self) -> list[str]:
+        """The editions this subscriber receives."""
+        if self.language == self.Language.BOTH:
+            return [code for code, _name in settings.LANGUAGES]
+        return [self.language]
+
+
+class Mailing(models.Model):
+    """The sending of one published edition to its subscribers: started once, paused and resumed by an editor."""
+
+    class Status(models.TextChoices):
+        SENDING = "sending", _("Sending")
+        PAUSED = "paused", _("Paused")
+        DONE = "done", _("Sent")
+
+    issue = models.OneToOneField(Issue, verbose_name=_("edition"), on_delete=models.PROTECT, related_name="mailing")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SENDING)
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mailing")
+        verbose_name_plural = _("mailings")
+
+    def __str__(self) -> str:
+        return f"{self.issue} ({self.issue.language})"
+
+
+class Delivery(models.Model):
+    """One edition to one subscriber: made when the sending starts, claimed by one sender at a time."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Not sent (unsubscribed or bounced)")
+
+    mailing = models.ForeignKey(Mailing, verbose_name=_("mailing"), on_delete=models.CASCADE, related_name="deliveries")
+    issue = models.ForeignKey(Issue, verbose_name=_("edition"), on_delete=models.PROTECT, related_name="+")
+    subscriber = models.ForeignKey(
+        Subscriber, verbose_name=_("subscriber"), on_delete=models.CASCADE, related_name="deliveries"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    message_id = models.CharField(_("Message-ID"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        constraints = [
+            models.UniqueConstraint(fields=["subscriber", "issue"], name="delivery_unique_subscriber_edition"),
+        ]
+        indexes = [models.Index(fields=["mailing", "status"], name="delivery_mailing_status")]
+
+    def __str__(self) -> str:
+        return f"{self.issue} → {self.subscriber}"

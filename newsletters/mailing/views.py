@@ -1,0 +1,197 @@
+"""Readers' pages (subscribe, confirm, preferences, unsubscribe: no login, signed links) and the editors'
+subscriber pages."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from core.access import add_service_errors
+from newsletters.views import editor_required
+from programmes.views import PortalListView
+
+from . import services, tokens
+from .filters import SubscriberFilter
+from .forms import CONSENT_TEXT, ImportForm, PreferencesForm, SubscribeForm
+from .models import Subscriber
+from .selectors import subscribers_visible_to
+from .tables import SubscriberTable
+
+
+def _client(request) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _note(form) -> str:
+    issue = form.cleaned_data.get("issue")
+    return _("Issue No. %(number)s") % {"number": issue} if issue else ""
+
+
+# --- Readers -----------------------------------------------------------------------------------------------
+
+
+def subscribe_box(request, *, source: str, issue: int | None = None, language: str = "") -> str:
+    """The subscribe form as HTML, for the archive and each edition's web page."""
+    initial = {"source": source, "issue": issue}
+    if language:
+        initial["language"] = language
+    return render_to_string("mailing/_subscribe_box.html", {"form": SubscribeForm(initial=initial)}, request=request)
+
+
+def subscribe(request):
+    """The form's own page: where a submission lands, with any message next to its field."""
+    form = SubscribeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["website"]:  # the hidden field: a bot; it is told what a person is told
+            return redirect("mailing:subscribe_sent")
+        if not services.subscribe_allowed(client=_client(request)):
+            form.add_error(None, _("Too many subscriptions from your network in the last hour; try again later."))
+        else:
+            try:
+                services.subscriber_subscribe(
+                    email=form.cleaned_data["email"],
+                    language=form.cleaned_data["language"],
+                    source=form.cleaned_data["source"],
+                    consent_text=str(CONSENT_TEXT),
+                    locale=translation.get_language() or "en",
+                    note=_note(form),
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                return redirect("mailing:subscribe_sent")
+    return render(request, "mailing/subscribe.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def subscribe_sent(request):
+    """The same page whatever the address's state: nothing tells a stranger whether it is subscribed."""
+    return render(request, "mailing/message.html", {"title": _("Check your inbox"), "kind": "sent"})
+
+
+def confirm(request, token):
+    try:
+        key = tokens.confirm_key(token)
+    except tokens.LinkExpired:
+        return render(request, "mailing/confirm.html", {"state": "expired", "token": token}, status=410)
+    except tokens.LinkInvalid:
+        return render(request, "mailing/confirm.html", {"state": "invalid"}, status=404)
+    if not Subscriber.objects.filter(key=key).exists():
+        return render(request, "mailing/confirm.html", {"state": "invalid"}, status=404)
+    if request.method == "POST":
+        subscriber = services.subscriber_confirm(token=token)
+        return render(
+            request,
+            "mailing/confirm.html",
+            {"state": "confirmed", "subscriber": subscriber, "token": tokens.subscriber_token(subscriber.key)},
+        )
+    # A link scanner that opens every link must not confirm for the person: the confirmation is a POST.
+    return render(request, "mailing/confirm.html", {"state": "ask", "token": token})
+
+
+@require_POST
+def confirm_resend(request, token):
+    services.subscriber_confirmation_resend(token=token)
+    return redirect("mailing:subscribe_sent")
+
+
+def _subscriber(token: str) -> Subscriber:
+    try:
+        return services.subscriber_from_link(token)
+    except tokens.LinkInvalid:
+        raise Http404 from None
+
+
+def preferences(request, token):
+    subscriber = _subscriber(token)
+    form = PreferencesForm(request.POST or None, initial={"language": subscriber.language})
+    if request.method == "POST" and form.is_valid():
+        subscriber = services.subscriber_preferences_save(subscriber=subscriber, language=form.cleaned_data["language"])
+        messages.success(request, _("Your preferences are saved."))
+        return redirect("mailing:preferences", token)
+    return render(request, "mailing/preferences.html", {"subscriber": subscriber, "form": form, "token": token})
+
+
+@csrf_exempt  # RFC 8058: a mail client POSTs here with no cookie and no CSRF token; the signed link authorises
+def unsubscribe(request, token):
+    """One-click unsubscribe (the List-Unsubscribe address): a POST unsubscribes at once; a GET (a person who
+    opened the link) asks first, so a link scanner cannot unsubscribe anyone."""
+    subscriber = _subscriber(token)
+    if request.method == "POST":
+        services.subscriber_unsubscribe(subscriber=subscriber)
+        return render(request, "mailing/unsubscribe.html", {"done": True, "token": token})
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponse(status=405)
+    return render(request, "mailing/unsubscribe.html", {"done": False, "token": token})
+
+
+# --- Editors -----------------------------------------------------------------------------------------------
+
+
+class SubscriberListView(PortalListView):
+    table_class = SubscriberTable
+    filterset_class = SubscriberFilter
+    template_name = "mailing/subscriber_list.html"
+    title = gettext_lazy("Subscribers")
+    export_name = "newsletter-subscribers"
+
+    def dispatch(self, request, *args, **kwargs):
+        return editor_required(super().dispatch)(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return subscribers_visible_to(self.request.user).order_by("email")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["counts"] = {
+            status: subscribers_visible_to(self.request.user).filter(status=status).count()
+            for status in (Subscriber.Status.CONFIRMED, Subscriber.Status.PENDING)
+        }
+        return context
+
+
+@editor_required
+def subscriber_import(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = services.subscribers_import(
+                data=upload.read(services.IMPORT_MAX_BYTES + 1),
+                filename=upload.name,
+                consent_note=form.cleaned_data["consent_note"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                " ".join(
+                    [
+                        ngettext("%(n)s subscriber added.", "%(n)s subscribers added.", report.added)
+                        % {"n": report.added},
+                        ngettext(
+                            "%(n)s address already in the list, skipped.",
+                            "%(n)s addresses already in the list, skipped.",
+                            report.duplicates,
+                        )
+                        % {"n": report.duplicates},
+                        ngettext(
+                            "%(n)s address had unsubscribed or bounced, not subscribed again.",
+                            "%(n)s addresses had unsubscribed or bounced, not subscribed again.",
+                            report.stopped,
+                        )
+                        % {"n": report.stopped},
+                    ]
+                ),
+            )
+            return redirect("mailing:subscribers")
+    return render(request, "mailing/subscriber_import.html", {"form": form}, status=400 if form.errors else 200)
