@@ -507,9 +507,9 @@ def _trainers_figure(rounds, modules) -> Figure:
 
 def _certifications_figure(user, filters: FigureFilters, modules, today: dt.date) -> Figure:
     day = min(filters.end, today) if filters.end else today
-    qualifications = Qualification.objects.filter(
-        trainer__in=trainers_visible_to(user), trainer__active=True, qualified_on__lte=day
-    ).filter(Q(expires_on__isnull=True) | Q(expires_on__gt=day))
+    qualifications = Qualification.objects.valid_on(day).filter(
+        trainer__in=trainers_visible_to(user), trainer__active=True
+    )
     if filters.module_id:
         qualifications = qualifications.filter(module_id=filters.module_id)
     if filters.organisation_id:

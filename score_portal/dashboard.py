@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Sum
 from django.utils import timezone
 
 from core import roles
@@ -107,10 +107,8 @@ def count_figures(user, today: dt.date) -> dict:
         .annotate(n=Count("enterprise", distinct=True))
     )
     qualified = dict(
-        Qualification.objects.filter(
-            trainer__in=trainers_visible_to(user), trainer__active=True, qualified_on__lte=today
-        )
-        .filter(Q(expires_on__isnull=True) | Q(expires_on__gt=today))
+        Qualification.objects.valid_on(today)
+        .filter(trainer__in=trainers_visible_to(user), trainer__active=True)
         .values_list("module")
         .annotate(n=Count("trainer", distinct=True))
     )

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -28,7 +27,5 @@ class TrainerFilter(PortalFilterSet):
 
     def by_module(self, queryset, name, value):
         today = timezone.localdate()
-        valid = Qualification.objects.filter(module=value, qualified_on__lte=today).filter(
-            Q(expires_on__isnull=True) | Q(expires_on__gt=today)
-        )
+        valid = Qualification.objects.valid_on(today).filter(module=value)
         return queryset.filter(pk__in=valid.values("trainer_id"))

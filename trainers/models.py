@@ -58,6 +58,12 @@ class Trainer(models.Model):
         return reverse("trainers:trainer_detail", args=[self.pk])
 
 
+class QualificationQuerySet(models.QuerySet):
+    def valid_on(self, day) -> "QualificationQuerySet":
+        """The qualifications in force on `day` (awarded by then, not yet expired): the rule of `valid_on`."""
+        return self.filter(qualified_on__lte=day).filter(Q(expires_on__isnull=True) | Q(expires_on__gt=day))
+
+
 class Qualification(models.Model):
     """A trainer's certification for one module: dated, and it may lapse."""
 
@@ -75,6 +81,8 @@ class Qualification(models.Model):
         on_delete=models.SET_NULL,
         related_name="qualifications_awarded",
     )
+
+    objects = QualificationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("qualification")
