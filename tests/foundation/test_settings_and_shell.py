@@ -1,4 +1,5 @@
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -71,3 +72,45 @@ def test_demo_officer_can_use_the_admin(client, officer):
 def test_editor_and_partner_have_no_programme_permissions(editor):
     assert editor.has_perm("newsletters.change_issue")
     assert not editor.has_perm("programmes.change_traininground")
+
+
+def run_check_deploy(env: dict) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DEBUG", "SECRET_KEY", "SECURE_", "SESSION_"))}
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "score_portal.settings", **env},
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_check_deploy_leaves_only_the_hsts_subdomain_and_preload_choices():
+    # given a production environment with nothing but the required variables
+    secret = __import__("secrets").token_urlsafe(50)
+    # when Django's deployment checklist runs
+    proc = run_check_deploy({"DEBUG": "0", "SECRET_KEY": secret, "ALLOWED_HOSTS": "example.org"})
+    # then it warns of the two HSTS choices only (they bind every subdomain and the browsers' list)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 0, output
+    warnings = sorted(set(re.findall(r"\(([a-z_]+\.[A-Z]\d+)\)", output)))
+    assert warnings == ["security.W005", "security.W021"], output
+    assert "System check identified 2 issues" in output
+
+
+def test_check_deploy_names_an_insecure_choice_made_in_the_environment():
+    # the safe defaults can be turned off, and the checklist then says so
+    secret = __import__("secrets").token_urlsafe(50)
+    proc = run_check_deploy(
+        {
+            "DEBUG": "0",
+            "SECRET_KEY": secret,
+            "ALLOWED_HOSTS": "example.org",
+            "SESSION_COOKIE_SECURE": "0",
+            "SECURE_SSL_REDIRECT": "0",
+            "SECURE_HSTS_SECONDS": "0",
+        }
+    )
+    output = proc.stdout + proc.stderr
+    warnings = set(re.findall(r"\(([a-z_]+\.[A-Z]\d+)\)", output))
+    assert {"security.W004", "security.W008", "security.W012"} <= warnings, output
