@@ -266,6 +266,8 @@ class Issue(models.Model):
     render_started_at = models.DateTimeField(_("rendering started at"), null=True, blank=True)
     render_task_id = models.CharField(_("render task"), max_length=64, blank=True)
     render_attempts = models.PositiveIntegerField(_("render attempts"), default=0)
+    # How many times in a row beat queued the render again because its worker was lost (services.issue_renders_recover).
+    render_recoveries = models.PositiveIntegerField(_("render recoveries"), default=0)
 
     class Meta:
         verbose_name = _("newsletter issue")
@@ -370,8 +372,9 @@ def period_label(period_start: dt.date) -> str:
 
 
 def issue_stale_after() -> dt.timedelta:
-    """A rendering older than the task's hard time limit (plus a margin) has lost its worker."""
-    return dt.timedelta(seconds=getattr(settings, "CELERY_TASK_TIME_LIMIT", 180) + 30)
+    """A rendering older than the task's hard time limit (plus a margin) has lost its worker: a live one holds the
+    issue's row while it renders and is killed at the hard limit (settings: NEWSLETTER_RENDER_STALE_MARGIN)."""
+    return dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + settings.NEWSLETTER_RENDER_STALE_MARGIN)
 
 
 class IssueSection(models.Model):

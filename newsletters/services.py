@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
+import time
 import uuid
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -23,7 +24,18 @@ from django.utils.translation import gettext as _
 from core import roles
 
 from . import pdf, selectors
-from .models import Event, ExpertComment, Issue, IssueItem, IssueSection, IssueVersion, Masthead, NewsItem, QuotedPerson
+from .models import (
+    Event,
+    ExpertComment,
+    Issue,
+    IssueItem,
+    IssueSection,
+    IssueVersion,
+    Masthead,
+    NewsItem,
+    QuotedPerson,
+    issue_stale_after,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -536,15 +548,69 @@ def issue_render_request(*, issue: Issue) -> Issue:
     _refuse_if_frozen(issue)
     if issue.status == Issue.Status.RENDERING and not issue.render_is_stale:
         raise IssueStateError(_("This issue is being rendered; wait for the PDF."))
+    issue.render_recoveries = 0
+    _render_queue(issue)
+    return issue
+
+
+def _render_queue(issue: Issue) -> None:
+    """Save 'rendering' on the (locked) row and send the task once the transaction commits."""
     issue.status = Issue.Status.RENDERING
     issue.error = ""
     issue.render_started_at = timezone.now()
     issue.render_task_id = str(uuid.uuid4())
     issue.render_attempts += 1
-    issue.save(update_fields=["status", "error", "render_started_at", "render_task_id", "render_attempts"])
+    issue.save(
+        update_fields=[
+            "status",
+            "error",
+            "render_started_at",
+            "render_task_id",
+            "render_attempts",
+            "render_recoveries",
+        ]
+    )
     task_id = issue.render_task_id
     transaction.on_commit(lambda: _enqueue_render(issue.pk, task_id))
-    return issue
+
+
+def issue_renders_recover() -> list[int]:
+    """Queue again every render whose worker was lost (run by beat every minute); returns the issues' ids.
+
+    A render is lost when its issue is still 'rendering' past `Issue.render_is_stale` and no worker holds the row
+    (a live render holds it until it commits, and is killed at the hard time limit). Safe to run twice and beside
+    the workers: each issue is locked and looked at again; one that finished meanwhile, or that a worker is
+    rendering now, is left alone, and a render that still runs twice (the broker handing the lost message out too)
+    finds the stored PDF current and makes no second one. A render lost `NEWSLETTER_RENDER_MAX_RECOVERIES` times
+    in a row is marked failed, so a render that kills its worker is not tried for ever.
+    """
+    cutoff = timezone.now() - issue_stale_after()
+    stale = Issue.objects.filter(status=Issue.Status.RENDERING, render_started_at__lt=cutoff)
+    return [pk for pk in stale.values_list("pk", flat=True) if _issue_render_recover(pk, cutoff=cutoff)]
+
+
+@transaction.atomic
+def _issue_render_recover(issue_id: int, *, cutoff: dt.datetime) -> bool:
+    issue = (
+        Issue.objects.select_for_update(skip_locked=True)
+        .filter(pk=issue_id, status=Issue.Status.RENDERING, render_started_at__lt=cutoff)
+        .first()
+    )
+    if issue is None:
+        return False  # finished (or asked again) meanwhile, or a worker is rendering it now
+    if issue.render_recoveries >= settings.NEWSLETTER_RENDER_MAX_RECOVERIES:
+        issue.status = Issue.Status.FAILED
+        issue.error = _(
+            "The worker rendering this issue was lost %(n)s times in a row (killed, or out of memory); "
+            "rendering was given up. Check the issue's photos, then retry."
+        ) % {"n": issue.render_recoveries + 1}
+        issue.save(update_fields=["status", "error"])
+        logger.error("Newsletter issue %s: render lost %s times, marked failed", issue.pk, issue.render_recoveries + 1)
+        return False
+    issue.render_recoveries += 1
+    logger.warning("Newsletter issue %s: render lost (started %s), queued again", issue.pk, issue.render_started_at)
+    _render_queue(issue)
+    return True
 
 
 def issue_render(*, issue_id: int) -> Issue:
@@ -584,6 +650,8 @@ def _issue_render(issue_id: int) -> Issue:
     issue = Issue.objects.select_for_update().get(pk=issue_id)
     if issue.is_frozen:
         return issue  # published: the version keeps its PDF; nothing to do
+    if settings.NEWSLETTER_RENDER_DELAY:  # tests only: a slow render, to kill its worker in the middle
+        time.sleep(settings.NEWSLETTER_RENDER_DELAY)
     doc = issue_document(issue)
     digest = pdf.content_hash(doc)
     if issue.pdf and issue.content_hash == digest and default_storage.exists(issue.pdf.name):

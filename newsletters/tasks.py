@@ -6,8 +6,8 @@ from django.utils.translation import gettext as _
 
 from . import services
 
-# A rendering takes seconds; these limits only catch a stuck one. The hard limit is also the age after which
-# a 'rendering' state counts as stale (models.issue_stale_after).
+# A rendering takes seconds; these limits only catch a stuck one. The hard limit (plus a margin) is also the age
+# after which a 'rendering' state counts as stale (models.issue_stale_after) and issue_renders_recover queues it again.
 SOFT_TIME_LIMIT = settings.CELERY_TASK_SOFT_TIME_LIMIT
 HARD_TIME_LIMIT = settings.CELERY_TASK_TIME_LIMIT
 MAX_RETRIES = 3
@@ -33,7 +33,8 @@ def issue_render(self, issue_id: int) -> str:
                 "error": f"{type(exc).__name__}: {exc}",
             }
             return services.issue_render_failed(issue_id=issue_id, reason=reason).status
-        raise self.retry(exc=exc, countdown=min(60, 5 * 2**self.request.retries)) from exc
+        delay = min(settings.CELERY_TASK_RETRY_MAX_DELAY, 5 * 2**self.request.retries)
+        raise self.retry(exc=exc, countdown=delay) from exc
 
 
 @shared_task(acks_late=True)
@@ -41,3 +42,9 @@ def issue_draft_next() -> int | None:
     """Run by Celery beat on the 1st of every odd month (see migration 0003)."""
     issue = services.issue_draft_next()
     return issue.pk if issue else None
+
+
+@shared_task(acks_late=True)
+def issue_renders_recover() -> list[int]:
+    """Run by Celery beat every minute (see migration 0014): queue again the renders whose worker was lost."""
+    return services.issue_renders_recover()

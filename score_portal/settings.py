@@ -168,15 +168,35 @@ MAILING_BATCH_SIZE = env.int("MAILING_BATCH_SIZE", default=200)
 CELERY_TASK_ALWAYS_EAGER = not env.str("CELERY_BROKER_URL", default="")
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or "memory://"
 CELERY_TASK_EAGER_PROPAGATES = True
+# The queue tasks are sent to (and a worker started without -Q consumes).
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=120)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=180)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# The longest a task's retry waits (newsletters.tasks.issue_render: 5, 10, 20 s ..., at most this).
+CELERY_TASK_RETRY_MAX_DELAY = 60
+# Redis hands a message that a worker took but never acknowledged (acks late: the worker died) to another worker
+# after the visibility timeout (https://docs.celeryq.dev/en/stable/getting-started/backends-and-brokers/redis.html#visibility-timeout).
+# A live worker holds a message at most the longest retry delay (a retry waits in the worker) plus the hard time
+# limit (then it is killed), so the timeout is that plus a minute: a live worker's message is never handed out
+# twice, and a lost worker's comes back in minutes instead of an hour. Lost renders are also queued again sooner by
+# beat (newsletters.tasks.issue_renders_recover, every minute; docs/integrity.md).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_RETRY_MAX_DELAY + CELERY_TASK_TIME_LIMIT + 60}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+
+# --- Newsletter rendering: recovery of a lost worker's render (docs/integrity.md) ---------------
+# An issue still 'rendering' this many seconds after the hard time limit has lost its worker (a live render holds
+# the issue's row and is killed at the limit): the issue page offers "Retry rendering" and beat queues it again
+# within a minute. With the defaults (180 + 30 s, beat every 60 s) no issue stays 'rendering' five minutes.
+NEWSLETTER_RENDER_STALE_MARGIN = env.int("NEWSLETTER_RENDER_STALE_MARGIN", default=30)
+# A render whose worker is lost this many times in a row (say, killed for its memory) is marked failed instead.
+NEWSLETTER_RENDER_MAX_RECOVERIES = env.int("NEWSLETTER_RENDER_MAX_RECOVERIES", default=3)
+# For tests only: seconds each render waits while it holds the issue, so that a test can kill its worker mid-render.
+NEWSLETTER_RENDER_DELAY = env.float("NEWSLETTER_RENDER_DELAY", default=0.0)
 
 # --- Forms and tables -----------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -93,6 +93,7 @@ REFERENCE_DATA = [
     ("newsletters.migrations.0003_schedule_next_issue_draft", "schedule"),
     ("enterprises.migrations.0006_schedule_photo_orphans_delete", "schedule"),
     ("newsletters.migrations.0013_masthead_defaults", "forwards"),
+    ("newsletters.migrations.0014_render_recovery", "schedule"),
 ]
 
 

@@ -286,3 +286,101 @@ def test_a_chinese_issue_prints_the_chinese_text_of_its_records_and_english_wher
 def test_a_new_issue_in_chinese_gets_a_chinese_title():
     issue = services.issue_create(period_start=dt.date(2015, 1, 1), number=8, language="zh-hans")
     assert issue.title.startswith("SCORE") and "第" in issue.title and "8" in issue.title
+
+
+# --- A lost worker's render is queued again (docs/integrity.md) ------------------------------------------
+
+
+def _rendering_since(issue: Issue, seconds: float) -> Issue:
+    Issue.objects.filter(pk=issue.pk).update(
+        status=Issue.Status.RENDERING,
+        render_attempts=1,
+        render_started_at=timezone.now() - dt.timedelta(seconds=seconds),
+    )
+    issue.refresh_from_db()
+    return issue
+
+
+def test_the_production_limits_put_a_lost_render_back_within_five_minutes(settings):
+    from django_celery_beat.models import PeriodicTask
+
+    # beat runs the recovery every minute
+    task = PeriodicTask.objects.get(task="newsletters.tasks.issue_renders_recover")
+    assert task.enabled and (task.crontab.minute, task.crontab.hour) == ("*", "*")
+    # a render is stale after the hard time limit plus the margin; queued again within the beat's minute after;
+    # the render itself has what is left of five minutes (a render takes seconds)
+    stale_after = settings.CELERY_TASK_TIME_LIMIT + settings.NEWSLETTER_RENDER_STALE_MARGIN
+    assert stale_after + 60 <= 300 - 30
+    # the broker hands a lost worker's message out again soon too, but never a live worker's: the timeout
+    # covers the longest retry delay plus the hard time limit
+    visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    assert settings.CELERY_TASK_RETRY_MAX_DELAY + settings.CELERY_TASK_TIME_LIMIT < visibility <= 600
+
+
+def test_recovery_queues_again_only_renders_past_the_stale_age(
+    make_issue, settings, django_capture_on_commit_callbacks
+):
+    # given the hard limit 60 s + margin 10 s, an issue rendering for 71 s and its Chinese edition for 40 s
+    settings.CELERY_TASK_SOFT_TIME_LIMIT, settings.CELERY_TASK_TIME_LIMIT = 50, 60
+    settings.NEWSLETTER_RENDER_STALE_MARGIN = 10
+    lost = make_issue()
+    running = _rendering_since(services.issue_edition_create(issue=lost, language="zh-hans"), 40)
+    lost = _rendering_since(lost, 71)
+    assert lost.render_is_stale and not running.render_is_stale
+    # when beat's task runs (rendering eagerly here)
+    with django_capture_on_commit_callbacks(execute=True):
+        recovered = services.issue_renders_recover()
+    # then the lost one is rendered, the running one left alone
+    assert recovered == [lost.pk]
+    lost.refresh_from_db()
+    running.refresh_from_db()
+    assert lost.status == Issue.Status.READY and "Teho Metal" in stored_pdf_text(lost)
+    assert (lost.render_attempts, lost.render_recoveries) == (2, 1)
+    assert running.status == Issue.Status.RENDERING and running.render_attempts == 1 and not running.pdf
+    # and a second run finds nothing left to do
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.issue_renders_recover() == []
+
+
+def test_a_render_finished_meanwhile_is_not_done_again(make_issue, django_capture_on_commit_callbacks):
+    # given a rendered issue, with an old start time
+    issue = services.issue_render(issue_id=make_issue().pk)
+    Issue.objects.filter(pk=issue.pk).update(render_started_at=timezone.now() - dt.timedelta(hours=1))
+    rendered_at, name = issue.rendered_at, issue.pdf.name
+    # when beat's task runs
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.issue_renders_recover() == []
+    # then the PDF is the one it had
+    issue.refresh_from_db()
+    assert (issue.status, issue.rendered_at, issue.pdf.name) == (Issue.Status.READY, rendered_at, name)
+
+
+def test_a_render_that_loses_its_worker_again_and_again_is_marked_failed(
+    make_issue, settings, django_capture_on_commit_callbacks
+):
+    # given a render lost as many times in a row as the setting allows
+    settings.NEWSLETTER_RENDER_MAX_RECOVERIES = 3
+    issue = _rendering_since(make_issue(), 3600)
+    Issue.objects.filter(pk=issue.pk).update(render_recoveries=3)
+    # when beat's task finds it lost once more
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.issue_renders_recover() == []
+    # then it is failed with the reason, and the editor may retry (which counts again from nought)
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.FAILED and "lost 4 times in a row" in issue.error
+    with django_capture_on_commit_callbacks(execute=True):
+        services.issue_render_request(issue=issue)
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.READY and issue.render_recoveries == 0
+
+
+def test_the_issue_page_offers_retry_as_soon_as_the_render_is_stale(client, editor, make_issue, settings):
+    settings.CELERY_TASK_SOFT_TIME_LIMIT, settings.CELERY_TASK_TIME_LIMIT = 50, 60
+    settings.NEWSLETTER_RENDER_STALE_MARGIN = 10
+    client.force_login(editor)
+    issue = _rendering_since(make_issue(), 65)
+    page = client.get(issue.get_absolute_url()).content.decode()
+    assert "Rendering the PDF" in page and "Retry rendering" not in page
+    issue = _rendering_since(issue, 71)
+    page = client.get(issue.get_absolute_url()).content.decode()
+    assert "Retry rendering" in page and "queued again within a minute" in page
