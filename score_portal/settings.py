@@ -161,6 +161,11 @@ MAILING_SUBSCRIBE_LIMIT = env.int("MAILING_SUBSCRIBE_LIMIT", default=20)
 # Sending: messages per second (0: as fast as the server takes them) and messages per task run.
 MAILING_RATE = env.float("MAILING_RATE", default=20.0)
 MAILING_BATCH_SIZE = env.int("MAILING_BATCH_SIZE", default=200)
+# Bounces and complaints: Postmark's tracking webhook through django-anymail (https://anymail.dev/en/stable/esps/postmark/),
+# at /newsletter/webhooks/postmark/ with HTTP basic auth "user:password" (absent without a secret).
+ANYMAIL = {
+    "WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default="score:dev-only-webhook-secret" if DEBUG else ""),
+}
 
 # --- Celery: https://docs.celeryq.dev/en/stable/userguide/configuration.html ----------------
 # CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/0. Unset: tasks run eagerly in-process, so the

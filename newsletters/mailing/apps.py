@@ -9,3 +9,10 @@ class MailingConfig(AppConfig):
     label = "mailing"
     verbose_name = _("Newsletter e-mail")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from anymail.signals import tracking
+
+        from .webhooks import tracking_received
+
+        tracking.connect(tracking_received, dispatch_uid="mailing.tracking_received")

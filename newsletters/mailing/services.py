@@ -4,21 +4,27 @@ from __future__ import annotations
 
 import csv
 import io
+import smtplib
+import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.spreadsheets import unescaped
+from newsletters.models import Issue
 
 from . import emails, tokens
 from .addresses import address_problem, normalised
-from .models import Subscriber
+from .models import Delivery, Mailing, Subscriber
+from .selectors import subscribers_for_edition
 
 STOPPED = (Subscriber.Status.UNSUBSCRIBED, Subscriber.Status.BOUNCED, Subscriber.Status.COMPLAINED)
 
@@ -167,6 +173,19 @@ def subscriber_stop(*, email: str, status: str, reason: str) -> int:
     )
 
 
+# --- The e-mail of an issue ---------------------------------------------------------------------------------
+
+
+def issue_email_test_send(*, issue: Issue, to: str) -> int:
+    """One copy of the issue's e-mail to an editor, marked as a test; its links lead to the archive."""
+    from .edition import edition_email
+
+    mail = edition_email(issue)
+    mail.subject = _("[Test] %(subject)s") % {"subject": mail.subject}
+    archive = emails.absolute(reverse("newsletters:archive"))
+    return mail.message(to=to, preferences_url=archive, unsubscribe_url=archive).send()
+
+
 # --- Import ------------------------------------------------------------------------------------------------
 
 IMPORT_MAX_BYTES = 2 * 1024 * 1024
@@ -273,3 +292,192 @@ def subscribers_import(*, data: bytes, filename: str, consent_note: str, by: Use
     Subscriber.objects.bulk_create(new, batch_size=1000)
     report.added = len(new)
     return report
+
+
+# --- Sending an edition ------------------------------------------------------------------------------------
+# One Delivery per subscriber and edition (unique), made when the sending starts. A sender takes one pending
+# delivery at a time with SELECT ... FOR UPDATE SKIP LOCKED and keeps the row locked while the SMTP server takes
+# the message, then marks it sent in the same transaction. Two senders never take the same row; a sender killed
+# mid-message leaves its row pending (its transaction dies with its connection), so the next sender sends it:
+# nobody is skipped, and nobody who was marked sent is sent again. The one message that can go twice is the one
+# in flight at the instant of the kill, between the server's "250 OK" and the commit; it carries the same
+# Message-ID both times, by which mail systems drop the copy.
+
+PAUSE_CHECK_EVERY = 20  # messages between two looks at the mailing's status (an editor's pause)
+TRANSIENT_SMTP = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, ConnectionError, TimeoutError)
+
+
+def _enqueue_send(mailing_id: int) -> None:
+    from .tasks import mailing_send as mailing_send_task
+
+    transaction.on_commit(lambda: mailing_send_task.delay(mailing_id))
+
+
+def _deliveries_make(mailing: Mailing) -> int:
+    """A pending delivery for each subscriber of the edition who has none yet (memory flat: ids in chunks)."""
+    ids = subscribers_for_edition(mailing.issue).values_list("pk", flat=True).order_by("pk")
+    made, chunk = 0, []
+    for subscriber_id in ids.iterator(chunk_size=2000):
+        chunk.append(Delivery(mailing=mailing, issue_id=mailing.issue_id, subscriber_id=subscriber_id))
+        if len(chunk) == 2000:
+            made += len(Delivery.objects.bulk_create(chunk, ignore_conflicts=True))
+            chunk = []
+    if chunk:
+        made += len(Delivery.objects.bulk_create(chunk, ignore_conflicts=True))
+    return made
+
+
+@transaction.atomic
+def mailing_start(*, issue: Issue, by: User | None = None, enqueue: bool = True) -> Mailing:
+    """Send a published edition to its confirmed subscribers. Starting again (after new subscribers confirmed)
+    sends only to those who have not had it: a delivery per subscriber and edition, never two."""
+    issue = Issue.objects.select_for_update().get(pk=issue.pk)
+    if issue.status != Issue.Status.PUBLISHED:
+        raise ValidationError(_("Publish the edition before sending it to subscribers."))
+    mailing, _created = Mailing.objects.get_or_create(issue=issue, defaults={"started_by": by})
+    _deliveries_make(mailing)
+    if mailing.status != Mailing.Status.SENDING:
+        mailing.status = Mailing.Status.SENDING
+        mailing.finished_at = None
+        mailing.save(update_fields=["status", "finished_at"])
+    if enqueue:
+        _enqueue_send(mailing.pk)
+    return mailing
+
+
+@transaction.atomic
+def mailing_pause(*, issue: Issue) -> Mailing:
+    mailing = Mailing.objects.select_for_update().get(issue=issue)
+    if mailing.status == Mailing.Status.SENDING:
+        mailing.status = Mailing.Status.PAUSED
+        mailing.save(update_fields=["status"])
+    return mailing
+
+
+@transaction.atomic
+def mailing_resume(*, issue: Issue) -> Mailing:
+    """Go on from where the sending stopped (paused, or a worker lost): only the pending deliveries are sent."""
+    mailing = Mailing.objects.select_for_update().get(issue=issue)
+    if mailing.status != Mailing.Status.DONE:  # (also when "sending" with its worker lost: a second sender is safe)
+        mailing.status = Mailing.Status.SENDING
+        mailing.save(update_fields=["status"])
+        _enqueue_send(mailing.pk)
+    return mailing
+
+
+def _message_id(delivery: Delivery) -> str:
+    domain = settings.PORTAL_URL.split("//")[-1].split("/")[0].split(":")[0] or "localhost"
+    return f"<newsletter-{delivery.issue_id}-{delivery.subscriber_id}@{domain}>"
+
+
+def _receives(subscriber: Subscriber, issue: Issue) -> bool:
+    return subscriber.status == Subscriber.Status.CONFIRMED and issue.language in subscriber.languages
+
+
+def _send_one(mailing: Mailing, mail, connection) -> bool | None:
+    """Take one pending delivery and send it. None when none is left for this sender."""
+    with transaction.atomic():
+        delivery = (
+            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("subscriber")
+            .filter(mailing=mailing, status=Delivery.Status.PENDING)
+            .order_by("pk")
+            .first()
+        )
+        if delivery is None:
+            return None
+        subscriber = delivery.subscriber
+        if not _receives(subscriber, mailing.issue):
+            delivery.status = Delivery.Status.SKIPPED
+            delivery.save(update_fields=["status"])
+            return False
+        message = mail.message(
+            to=subscriber.email,
+            preferences_url=emails.preferences_url(subscriber),
+            unsubscribe_url=emails.unsubscribe_url(subscriber),
+            message_id=_message_id(delivery),
+        )
+        message.connection = connection
+        delivery.attempts += 1
+        delivery.message_id = message.extra_headers["Message-ID"]
+        try:
+            message.send()
+        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
+            # refused by the server for this message: recorded, not retried (a transient error raises)
+            delivery.status = Delivery.Status.FAILED
+            delivery.error = str(exc)[:1000]
+        else:
+            delivery.status = Delivery.Status.SENT
+            delivery.sent_at = timezone.now()
+        delivery.save(update_fields=["status", "attempts", "message_id", "error", "sent_at"])
+        return delivery.status == Delivery.Status.SENT
+
+
+def _still_sending(mailing: Mailing) -> bool:
+    return Mailing.objects.filter(pk=mailing.pk, status=Mailing.Status.SENDING).exists()
+
+
+def mailing_send(*, mailing_id: int, max_messages: int | None = None, rate: float | None = None) -> bool:
+    """Send pending deliveries of a mailing, at most ``max_messages`` at ``rate`` messages a second
+    (MAILING_RATE; 0 for as fast as the server takes them). True when some are left (the task goes on)."""
+    mailing = Mailing.objects.select_related("issue").get(pk=mailing_id)
+    if mailing.status != Mailing.Status.SENDING:
+        return False
+    from .edition import edition_email
+
+    mail = edition_email(mailing.issue)
+    rate = settings.MAILING_RATE if rate is None else rate
+    interval = 1.0 / rate if rate and rate > 0 else 0.0
+    connection = get_connection()
+    connection.open()
+    started, done = time.monotonic(), 0
+    try:
+        while max_messages is None or done < max_messages:
+            paused = done and done % PAUSE_CHECK_EVERY == 0 and not _still_sending(mailing)
+            if paused:
+                return False
+            try:
+                outcome = _send_one(mailing, mail, connection)
+            except TRANSIENT_SMTP:
+                connection.close()  # the delivery rolled back to pending; one new connection, then the task retries
+                connection.open()
+                outcome = _send_one(mailing, mail, connection)
+            if outcome is None:
+                break
+            done += 1
+            if interval and outcome:
+                wait = started + done * interval - time.monotonic()
+                if wait > 0:
+                    time.sleep(wait)
+    finally:
+        connection.close()
+    left = Delivery.objects.filter(mailing=mailing, status=Delivery.Status.PENDING).exists()
+    if left and not done:
+        # what is left is locked by another sender, which goes on with it (or, if it was lost, releases it when
+        # its connection closes, and the task's redelivery or the editor's "Resume" takes it)
+        return False
+    if not left:
+        Mailing.objects.filter(pk=mailing.pk, status=Mailing.Status.SENDING).update(
+            status=Mailing.Status.DONE, finished_at=timezone.now()
+        )
+    return left
+
+
+def mailing_send_now(*, issue: Issue, rate: float | None = None) -> Mailing:
+    """The operators' command: start (or go on with) the sending of an edition and send it all, here."""
+    mailing = mailing_start(issue=issue, enqueue=False)
+    while mailing_send(mailing_id=mailing.pk, rate=rate):
+        pass
+    mailing.refresh_from_db()
+    return mailing
+
+
+# --- Bounces and complaints (django-anymail's tracking webhooks) ----------------------------------------------
+
+
+def tracking_event_record(*, event_type: str, recipient: str, description: str = "") -> int:
+    """A hard bounce or a complaint stops all sending to the address; other events change nothing."""
+    status = {"bounced": Subscriber.Status.BOUNCED, "complained": Subscriber.Status.COMPLAINED}.get(event_type)
+    if status is None or not recipient:
+        return 0
+    return subscriber_stop(email=recipient, status=status, reason=description or event_type)

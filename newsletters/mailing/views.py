@@ -3,11 +3,15 @@ subscriber pages."""
 
 from __future__ import annotations
 
+from csp.decorators import csp_update
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -15,13 +19,14 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from core.access import add_service_errors
+from newsletters.selectors import issues_visible_to
 from newsletters.views import editor_required
 from programmes.views import PortalListView
 
-from . import services, tokens
+from . import edition, services, tokens
 from .filters import SubscriberFilter
 from .forms import CONSENT_TEXT, ImportForm, PreferencesForm, SubscribeForm
-from .models import Subscriber
+from .models import Mailing, Subscriber
 from .selectors import subscribers_visible_to
 from .tables import SubscriberTable
 
@@ -195,3 +200,86 @@ def subscriber_import(request):
             )
             return redirect("mailing:subscribers")
     return render(request, "mailing/subscriber_import.html", {"form": form}, status=400 if form.errors else 200)
+
+
+# --- The e-mail of an issue ----------------------------------------------------------------------------------
+
+
+def image(request, number, name):
+    """A photo of an e-mail, small: only one a published version of issue `number` printed (as archive_image)."""
+    from newsletters.models import IssueVersion
+
+    for version in IssueVersion.objects.filter(issue__number=number).only("images"):
+        if name in version.images:
+            try:
+                copy = edition.mail_copy_name(version.images[name])
+            except OSError:
+                raise Http404 from None
+            response = FileResponse(default_storage.open(copy, "rb"), content_type="image/jpeg")
+            response["Cache-Control"] = "public, max-age=604800"
+            return response
+    raise Http404
+
+
+@editor_required
+@csp_update({"style-src": ["'unsafe-inline'"], "img-src": ["*"]})  # an e-mail's HTML is all inline style
+def issue_email_preview(request, pk):
+    issue = get_object_or_404(issues_visible_to(request.user), pk=pk)
+    mail = edition.edition_email(issue, image_url=lambda name: reverse("newsletters:image", args=[name]))
+    html = mail.html.replace(edition.PREFERENCES, "#").replace(edition.UNSUBSCRIBE, "#")
+    return HttpResponse(html)
+
+
+@editor_required
+@require_POST
+def issue_email_test(request, pk):
+    issue = get_object_or_404(issues_visible_to(request.user), pk=pk)
+    if not request.user.email:
+        messages.error(request, _("Your account has no e-mail address to send the test to."))
+    else:
+        services.issue_email_test_send(issue=issue, to=request.user.email)
+        messages.success(request, _("A test e-mail was sent to %(email)s.") % {"email": request.user.email})
+    return redirect(issue)
+
+
+def _mailing_action(request, pk, action, done: str):
+    issue = get_object_or_404(issues_visible_to(request.user), pk=pk)
+    try:
+        action(issue=issue)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except Mailing.DoesNotExist:
+        raise Http404 from None
+    else:
+        messages.success(request, done)
+    return redirect(issue.get_absolute_url() + "#email-edition")
+
+
+@editor_required
+@require_POST
+def mailing_start(request, pk):
+    return _mailing_action(
+        request, pk, lambda issue: services.mailing_start(issue=issue, by=request.user), _("Sending has started.")
+    )
+
+
+@editor_required
+@require_POST
+def mailing_pause(request, pk):
+    return _mailing_action(request, pk, services.mailing_pause, _("Sending is paused."))
+
+
+@editor_required
+@require_POST
+def mailing_resume(request, pk):
+    return _mailing_action(request, pk, services.mailing_resume, _("Sending goes on where it stopped."))
+
+
+@csrf_exempt  # the provider posts here; HTTP basic auth with ANYMAIL["WEBHOOK_SECRET"] authorises it
+def postmark_tracking(request):
+    """Bounces and complaints from Postmark, through django-anymail (absent without a webhook secret)."""
+    from anymail.webhooks.postmark import PostmarkTrackingWebhookView
+
+    if not settings.ANYMAIL.get("WEBHOOK_SECRET"):
+        raise Http404
+    return PostmarkTrackingWebhookView.as_view()(request)
