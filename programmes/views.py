@@ -34,7 +34,7 @@ from core.access import (
 from core.pages import section_page
 from core.queries import count_of, max_of, sum_of
 from core.spreadsheets import SafeTableExport
-from core.tables import streamed_csv, table_rows
+from core.tables import streamed_csv, streamed_xlsx, table_rows
 from enterprises.forms import FactoryVisitForm, ParticipationForm
 from enterprises.models import FactoryVisit, Participation
 from enterprises.results.selectors import results_visible_to
@@ -69,10 +69,13 @@ class PortalListView(ExportMixin, SingleTableMixin, FilterView):
         export_format = self.request.GET.get(self.export_trigger_param)
         if export_format not in (None, *EXPORT_FORMATS):
             return super(ExportMixin, self).render_to_response(context, **kwargs)
-        if export_format == "csv":  # streamed: every row of the list, written as it is read
+        if export_format in EXPORT_FORMATS:  # every row of the list, written as it is read (core.tables)
             table = self.get_table(**self.get_table_kwargs())
             rows = table_rows(table, exclude_columns=self.exclude_columns)
-            return streamed_csv(rows, self.get_export_filename(export_format))
+            filename = self.get_export_filename(export_format)
+            if export_format == "csv":
+                return streamed_csv(rows, filename)
+            return streamed_xlsx(rows, filename, title=str(self.title))
         return super().render_to_response(context, **kwargs)
 
     def get_export_filename(self, export_format):

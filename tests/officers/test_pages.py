@@ -285,7 +285,9 @@ def test_csv_export_holds_exactly_the_filtered_rows(officer_client, programme):
 
 def test_excel_export_of_enterprises(officer_client, programme):
     response = officer_client.get(f"/enterprises/?organisation={programme.cec.pk}&_export=xlsx")
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert response.streaming  # written to a temporary file row by row, sent as a file
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold
     values = [[c.value for c in row] for row in sheet.iter_rows()]
     assert values[0][0] == "Name"
     assert [v[0] for v in values[1:]] == ["Yucheng Futong Electric"]
