@@ -26,6 +26,12 @@ def print_src(photo, width: str = "half") -> str:
 
 
 @register.filter
+def pair_beside_text(placement, pairs) -> bool:
+    """A result's only pair, printed at half width, goes beside its text rather than alone on a half-empty row."""
+    return bool(placement.prints_story and placement.photo_width == "half" and len(pairs) == 1)
+
+
+@register.filter
 def image_src(image_field) -> str:
     """A portrait for the PDF (printed 26 mm wide): a copy of that size is made by pdf.py."""
     return pdf.media_src(image_field.name, box=pdf.PORTRAIT_BOX) if image_field else ""

@@ -163,3 +163,46 @@ def test_the_masthead_settings_name_the_new_issue_and_sign_the_pdf(make_issue):
     assert issue.title == "SCORE Asia Letter, Issue No. 7, December 2014"
     assert reader.metadata.title == issue.title
     assert reader.metadata.author == "ILO Bangkok"
+
+
+def _words(data: bytes) -> list[tuple[str, float, float, float]]:
+    """Each word of the PDF's first pages with its box: (word, x_min, y_min, page width), from pdftotext -bbox."""
+    import re
+    import subprocess
+
+    out = subprocess.run(["pdftotext", "-bbox", "-", "-"], input=data, check=True, capture_output=True).stdout.decode()
+    words, width, page = [], 0.0, 0
+    for line in out.splitlines():
+        if m := re.search(r'<page width="([\d.]+)"', line):
+            width, page = float(m[1]), page + 1
+        elif m := re.search(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>', line):
+            words.append((m[3], float(m[1]), float(m[2]) + 10_000 * page, width))
+    return words
+
+
+def test_a_results_only_half_width_pair_prints_beside_its_text_not_alone_on_a_half_empty_row():
+    # given an issue whose one result has a story, two KPI lines and a single before/after pair at half width
+    result = ResultFactory(
+        module=Module.objects.get(code="M1"),
+        enterprise__name="Shengbao Vehicle",
+        title="Monthly suggestion conference",
+        narrative=BODY,
+        status=Result.Status.APPROVED,
+        approved_at=timezone.make_aware(dt.datetime(2014, 12, 5, 12)),
+    )
+    for kpi in KPI.objects.all()[:2]:
+        KPILineFactory(result=result, kpi=kpi, baseline_value=Decimal("0"), followup_value=Decimal("100"))
+    before, after = _photo(1), _photo(2)
+    before.caption, after.caption = "Barrelsbefore lifted by two workers", "Cartafter moves one barrel"
+    before.save(), after.save()
+    PhotoPair.objects.create(result=result, order=1, before=before, after=after)
+    issue = services.issue_render(issue_id=services.issue_create(period_start=PERIOD, number=9).pk)
+    # when it prints
+    words = _words(_pdf(issue))
+    half = words[0][3] / 2
+    top = next(w for w in words if w[0].lower() == "before")  # the pair's badge, at its top
+    bottom = next(w for w in words if w[0] == "Cartafter")  # its caption, at its foot
+    story = set(BODY.split()) | {"Monthly", "suggestion", "conference"}
+    # then the pair stands in the right half of the page and the result's own text runs level with it, on the left
+    assert top[1] > half and bottom[1] > half
+    assert [w for w in words if w[0] in story and w[1] < half and top[2] <= w[2] <= bottom[2]]
