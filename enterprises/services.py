@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core import roles
+from core.integrity import unique_refused
 from programmes.models import TrainingRound
 from programmes.selectors import rounds_visible_to
 from programmes.services import register_round_check
@@ -105,6 +106,7 @@ def attendance_check(counts: dict) -> dict[str, list[str]]:
 # --- Enterprises ----------------------------------------------------------------------------------------
 
 
+@unique_refused()
 @transaction.atomic
 def enterprise_save(
     *, enterprise: Enterprise | None = None, organisations=None, by: User | None = None, **fields
@@ -135,9 +137,7 @@ def participation_validate(*, participation: Participation, by: User | None) -> 
     errors = attendance_check({f: getattr(p, f) for f in ATTENDANCE_FIELDS})
     duplicate = Participation.objects.filter(training_round=p.training_round, enterprise=p.enterprise).exclude(pk=p.pk)
     if duplicate.exists():
-        errors.setdefault("enterprise", []).append(
-            _("%(enterprise)s already takes part in this round.") % {"enterprise": p.enterprise.name}
-        )
+        errors.setdefault("enterprise", []).extend(_already_in_round(p.enterprise).messages)
     else:
         stored = Participation.objects.filter(pk=p.pk).values_list("module_order_exception", flat=True).first()
         unchanged = p.pk is not None and (stored or "").strip() == p.module_order_exception.strip()
@@ -176,8 +176,15 @@ def participation_add(
     )
     participation_validate(participation=p, by=by)
     p.full_clean()
-    p.save()
+    with unique_refused({"participation_unique": lambda: _already_in_round(enterprise)}):
+        p.save()
     return p
+
+
+def _already_in_round(enterprise: Enterprise) -> ValidationError:
+    return ValidationError(
+        {"enterprise": _("%(enterprise)s already takes part in this round.") % {"enterprise": enterprise.name}}
+    )
 
 
 def _require_recorder(training_round: TrainingRound, by: User | None) -> None:
@@ -201,7 +208,8 @@ def participation_update(*, participation: Participation, by: User | None = None
         setattr(participation, name, value.strip() if isinstance(value, str) else value)
     participation_validate(participation=participation, by=by)
     participation.full_clean()
-    participation.save()
+    with unique_refused({"participation_unique": lambda: _already_in_round(participation.enterprise)}):
+        participation.save()
     return participation
 
 

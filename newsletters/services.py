@@ -22,6 +22,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from core import roles
+from core.integrity import unique_refused
 
 from . import pdf, selectors
 from .models import (
@@ -60,22 +61,26 @@ def _save(obj):
     return obj
 
 
+@unique_refused()
 @transaction.atomic
 def news_item_save(*, news_item: NewsItem) -> NewsItem:
     """Create or update a news item (constraints checked, one message per field)."""
     return _save(news_item)
 
 
+@unique_refused()
 @transaction.atomic
 def event_save(*, event: Event) -> Event:
     return _save(event)
 
 
+@unique_refused()
 @transaction.atomic
 def expert_comment_save(*, expert_comment: ExpertComment) -> ExpertComment:
     return _save(expert_comment)
 
 
+@unique_refused()
 @transaction.atomic
 def masthead_save(*, masthead: Masthead) -> Masthead:
     """The masthead and footer of one language. A rendered PDF no longer matches its issue's content hash then,
@@ -83,6 +88,7 @@ def masthead_save(*, masthead: Masthead) -> Masthead:
     return _save(masthead)
 
 
+@unique_refused()
 @transaction.atomic
 def quoted_person_save(*, quoted_person: QuotedPerson) -> QuotedPerson:
     """Create or update a person a quote is from (editors may; they need not be officers)."""
@@ -108,6 +114,7 @@ def _content_changed(issue: Issue) -> None:
         issue.save(update_fields=["status"])
 
 
+@unique_refused()
 @transaction.atomic
 def issue_create(
     *,
@@ -147,6 +154,7 @@ def issue_default_title(number: int, period_start: dt.date) -> str:
     }
 
 
+@unique_refused()
 @transaction.atomic
 def issue_edition_create(*, issue: Issue, language: str) -> Issue:
     """The issue's edition in another language: same number and period, the same items in the same order
@@ -194,6 +202,7 @@ def issue_edition_create(*, issue: Issue, language: str) -> Issue:
     return edition
 
 
+@unique_refused()
 @transaction.atomic
 def issue_assemble(*, issue: Issue) -> int:
     """Add the period's records the issue does not hold yet, at the end of their sections. Returns how many.
@@ -316,6 +325,7 @@ def _renumber(sections: list[IssueSection]) -> None:
     IssueSection.objects.bulk_update([s for s in sections if s.pk], ["position"])
 
 
+@unique_refused()
 @transaction.atomic
 def issue_section_add(*, issue: Issue, kind: str, heading: str = "", heading_zh: str = "") -> IssueSection:
     """A section at the end of the issue: a feature with its own heading, or a standard one it lacks."""
@@ -392,6 +402,7 @@ def _record_field(record) -> str:
     return RECORD_FIELDS[type(record)]
 
 
+@unique_refused()
 @transaction.atomic
 def issue_item_add(*, issue: Issue, section: IssueSection, record) -> IssueItem:
     """Place any record (a news item, an event, an expert comment, an approved result) of any date at the end
@@ -415,6 +426,7 @@ def issue_item_add(*, issue: Issue, section: IssueSection, record) -> IssueItem:
     return item
 
 
+@unique_refused()
 @transaction.atomic
 def issue_item_move_to(*, item: IssueItem, section: IssueSection) -> IssueItem:
     """Move an item to the end of another section of its issue."""
@@ -698,6 +710,7 @@ def issue_pdf_is_current(issue: Issue) -> bool:
 # --- Publishing --------------------------------------------------------------------------------------
 
 
+@unique_refused()
 @transaction.atomic
 def issue_publish(*, issue: Issue, by: User | None = None) -> IssueVersion:
     """Freeze the issue as printed: a new published version with its own copy of the PDF and the HTML."""
@@ -747,6 +760,7 @@ def issue_reopen(*, issue: Issue) -> Issue:
 # --- The schedule and the demo -------------------------------------------------------------------------
 
 
+@unique_refused()
 @transaction.atomic
 def issue_draft_next(*, today: dt.date | None = None) -> Issue | None:
     """At the start of a two-month period, draft the issue of the period that just ended and tell the editors.

@@ -25,6 +25,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core import roles
+from core.access import add_service_errors
 from core.http import attachment
 from trainers.models import Trainer
 
@@ -77,7 +78,7 @@ def issue_create(request):
         try:
             issue = services.issue_create(**form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             n = issue.items.count()
             message = ngettext(
@@ -474,9 +475,15 @@ def masthead_edit(request):
         data = request.POST if posted == code else None
         form = forms.MastheadForm(data, instance=instance, prefix=code)
         if data is not None and form.is_valid():
-            services.masthead_save(masthead=form.save(commit=False))
-            messages.success(request, _("The masthead and footer in %(language)s were saved.") % {"language": name})
-            return redirect("newsletters:masthead")
+            try:
+                services.masthead_save(masthead=form.save(commit=False))
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request, _("The masthead and footer in %(language)s were saved.") % {"language": name}
+                )
+                return redirect("newsletters:masthead")
         forms_by_language.append((code, name, form))
     return render(request, "newsletters/masthead.html", {"forms": forms_by_language})
 
@@ -576,7 +583,7 @@ def record_edit(request, kind, pk=None):
         try:
             obj = spec["save"](form.save(commit=False))
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Saved: %(record)s") % {"record": obj})
             next_url = request.POST.get("next", "")

@@ -18,6 +18,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from core import roles
+from core.integrity import unique_refused
 from core.mail import email_notify
 from programmes.models import Organisation
 from programmes.services import partner_membership_end, partner_membership_set
@@ -117,6 +118,7 @@ def _invitation_mail(person: User, by: User, base_url: str) -> None:
     email_notify(subject=subject, body=body % params, recipients=[person.email])
 
 
+@unique_refused()
 @transaction.atomic
 def person_invite(
     *,
@@ -171,6 +173,7 @@ def invitation_accepted(*, person: User) -> None:
     _record(person, person, PersonChange.Action.PASSWORD_SET)
 
 
+@unique_refused()
 @transaction.atomic
 def person_role_set(
     *, by: User, person: User, role: str, organisation: Organisation | None = None, trainer: Trainer | None = None
@@ -192,6 +195,7 @@ def person_role_set(
     return person
 
 
+@unique_refused()
 @transaction.atomic
 def person_details_set(*, by: User, person: User, first_name: str, last_name: str, email: str) -> User:
     _require_officer(by)

@@ -15,6 +15,8 @@ from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core.integrity import unique_refused
+
 from .models import Agreement, Module, Organisation, PartnerMembership, TrainingRound
 
 Status = TrainingRound.Status
@@ -252,6 +254,7 @@ def _outside_message(rounds: list[TrainingRound]) -> str:
     return _("These rounds would fall outside every licence agreement: %(rounds)s.") % {"rounds": names}
 
 
+@unique_refused()
 @transaction.atomic
 def organisation_save(*, organisation: Organisation | None = None, by: User | None = None, **fields) -> Organisation:
     """Create (organisation=None) or update an organisation."""
@@ -295,6 +298,7 @@ def agreement_delete_check(*, agreement: Agreement) -> str | None:
     return _outside_message(outside) if outside else None
 
 
+@unique_refused()
 @transaction.atomic
 def agreement_save(
     *, organisation: Organisation, agreement: Agreement | None = None, by: User | None = None, **fields
@@ -325,6 +329,7 @@ def agreement_delete(*, agreement: Agreement, by: User | None = None) -> None:
 # --- Partner memberships (a user works for one organisation) ----------------------------------------
 
 
+@unique_refused()
 @transaction.atomic
 def partner_membership_set(*, user: User, organisation: Organisation, by: User | None) -> PartnerMembership:
     """Make the user a member of the organisation (moving them from any other); history records who did it."""

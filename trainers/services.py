@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core.integrity import unique_refused
 from programmes.models import Module, TrainingRound
 from programmes.services import register_round_check
 
@@ -90,6 +91,7 @@ def _refuse_if_cancelled(training_round: TrainingRound) -> None:
 # --- Trainers ------------------------------------------------------------------------------------------------
 
 
+@unique_refused()
 @transaction.atomic
 def trainer_save(*, trainer: Trainer | None = None, by: User | None = None, **fields) -> Trainer:
     unknown = set(fields) - set(TRAINER_FIELDS)
@@ -103,6 +105,7 @@ def trainer_save(*, trainer: Trainer | None = None, by: User | None = None, **fi
     return t
 
 
+@unique_refused()
 @transaction.atomic
 def qualification_add(
     *, trainer: Trainer, module: Module, qualified_on, expires_on=None, tot_round=None, by: User | None = None
@@ -160,14 +163,16 @@ def round_trainer_add(
     *, training_round: TrainingRound, trainer: Trainer, role: str = RoundTrainer.Role.LEAD, by: User | None = None
 ) -> RoundTrainer:
     _refuse_if_cancelled(training_round)
+    already = ValidationError({"trainer": [_("%(trainer)s is already in this round.") % {"trainer": trainer.name}]})
     if RoundTrainer.objects.filter(training_round=training_round, trainer=trainer).exists():
-        raise ValidationError({"trainer": [_("%(trainer)s is already in this round.") % {"trainer": trainer.name}]})
+        raise already
     errors = round_trainer_check(training_round=training_round, trainer=trainer, role=role)
     if errors:
         raise ValidationError(errors)
     rt = RoundTrainer(training_round=training_round, trainer=trainer, role=role)
     rt.full_clean()
-    rt.save()
+    with unique_refused({"round_trainer_unique": already}):
+        rt.save()
     return rt
 
 
@@ -180,6 +185,7 @@ def round_trainer_remove(*, round_trainer: RoundTrainer, by: User | None = None)
 # --- Trainer accounts (a portal user who is a trainer) -------------------------------------------------
 
 
+@unique_refused()
 @transaction.atomic
 def trainer_account_set(*, user: User, trainer: Trainer, by: User | None) -> TrainerAccount:
     """Make the user the portal account of this trainer record; a trainer record has one account at most."""

@@ -220,12 +220,21 @@ class PhotoPair(models.Model):
     # One caption for the pair, printed under both photos, besides or instead of a caption per photo.
     caption = models.CharField(_("caption of the pair"), max_length=300, blank=True)
     caption_zh = models.CharField(_("caption of the pair in Chinese"), max_length=300, blank=True)
+    # SHA-256 of the two uploaded files: the same pair sent twice (a double click, a retry) is stored once
+    uploads_sha256 = models.CharField(_("SHA-256 of the uploads"), max_length=64, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("before/after photo pair")
         verbose_name_plural = _("before/after photo pairs")
         ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["result", "uploads_sha256"],
+                condition=~models.Q(uploads_sha256=""),
+                name="photo_pair_unique_uploads_per_result",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.result}: {(self.caption or self.before.caption)[:40]}"

@@ -8,6 +8,8 @@ django-simple-history records who did it even outside a request (imports, comman
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -21,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core import roles
+from core.integrity import unique_refused
 from core.mail import email_notify
 from enterprises.models import KPI, Enterprise, KPILine, PhotoPair, Result, ResultStep
 from enterprises.selectors import enterprises_of_organisation, enterprises_visible_to
@@ -131,7 +134,8 @@ def result_create(
         title_zh=title_zh,
         narrative_zh=narrative_zh,
     )
-    result.save()
+    with unique_refused({"result_one_per_enterprise_module": lambda: _already_reported(enterprise, module)}):
+        result.save()  # the same form sent twice at once: the second meets the constraint, not a 500
     _step(result, by, "", Result.Status.DRAFT)
     return result
 
@@ -179,6 +183,7 @@ def _new_draft(by, org_id: int, enterprise, module, *, training_round=None, **te
     return result
 
 
+@unique_refused()
 @transaction.atomic
 def results_create_drafts(*, by: User, pairs: list[tuple[Enterprise, Module]]) -> list[Result]:
     """Start many draft results at once (the bulk import), with the rules of ``result_create``: the
@@ -406,13 +411,18 @@ def kpi_line_save(
             raise ValidationError({"kpi": gettext("%(kpi)s is no longer in the KPI catalogue.") % {"kpi": kpi.name}})
         clash = KPILine.objects.filter(result=result, kpi=kpi)
         if line is not None and clash.exclude(pk=line.pk).exists():
-            raise ValidationError({"kpi": gettext("This KPI is already in this result.")})
+            raise _kpi_taken()
     if followup_date < baseline_date:
         raise ValidationError({"followup_date": gettext("The follow-up cannot be dated before the baseline.")})
     line = line or KPILine(result=result)
     _line_fill(line, by, kpi, baseline_value, baseline_date, followup_value, followup_date, note, period)
-    line.save()
+    with unique_refused({"kpi_line_unique_per_result": _kpi_taken}):
+        line.save()
     return line
+
+
+def _kpi_taken() -> ValidationError:
+    return ValidationError({"kpi": gettext("This KPI is already in this result.")})
 
 
 @dataclass
@@ -429,6 +439,7 @@ class LineValues:
     period: str = ""
 
 
+@unique_refused()
 @transaction.atomic
 def kpi_lines_save(*, by: User, lines: list[LineValues]) -> list[KPILine]:
     """Add or change many KPI lines at once (the bulk import), with the rules of ``kpi_line_save`` (an
@@ -509,6 +520,9 @@ def photo_pair_add(
 ) -> PhotoPair:
     """Check and store a before/after pair of uploads (with their web, print and thumbnail copies)."""
     _require_edit(result, by)
+    digest = _uploads_sha256(before, after)
+    if result.photo_pairs.filter(uploads_sha256=digest).exists():
+        raise _pair_already_added()
     sides = (("before", before, before_caption, before_caption_zh), ("after", after, after_caption, after_caption_zh))
     errors = {}
     if not caption.strip():
@@ -536,10 +550,30 @@ def photo_pair_add(
         order=last + 1,
         caption=caption.strip(),
         caption_zh=caption_zh.strip(),
+        uploads_sha256=digest,
     )
     pair._history_user = by
-    pair.save()
+    with unique_refused({"photo_pair_unique_uploads_per_result": _pair_already_added}):
+        pair.save()  # the same pair sent twice at once: the files the second stored are discarded
     return pair
+
+
+def _uploads_sha256(*uploads) -> str:
+    """One digest of the files as sent (their bytes, in order), read in chunks and rewound for the checks."""
+    digest = hashlib.sha256()
+    for upload in uploads:
+        upload.seek(0)
+        part = hashlib.sha256()
+        chunks = upload.chunks() if hasattr(upload, "chunks") else iter(functools.partial(upload.read, 1 << 16), b"")
+        for chunk in chunks:
+            part.update(chunk)
+        digest.update(part.digest())
+        upload.seek(0)
+    return digest.hexdigest()
+
+
+def _pair_already_added() -> ValidationError:
+    return ValidationError(gettext("This photo pair is already in this result."))
 
 
 @transaction.atomic
@@ -563,6 +597,7 @@ def _require_officer(by) -> None:
         raise ResultNotAllowed(gettext("Only SCORE project officers maintain the KPI catalogue."))
 
 
+@unique_refused()
 @transaction.atomic
 def kpi_save(
     *,
