@@ -17,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from . import roles
+from .editing import EditConflict, edit_conflict
 
 
 def can_read_programme(user) -> bool:
@@ -103,6 +104,7 @@ __all__ = [
     "OfficerRequiredMixin",
     "ReaderRequiredMixin",
     "add_service_errors",
+    "service_values",
     "can_read_programme",
     "officer_required",
     "reader_required",
@@ -123,9 +125,13 @@ def service_form_page(
 ):
     """The create/edit page of one record: validate the form, save through a service, show its refusals
     next to the fields; on success say so and go to the record (or to a local ?next= page)."""
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            saved = save(dict(form.cleaned_data))
+            saved = save(service_values(form))
+        except EditConflict as conflict:  # someone else saved it since the page was opened
+            edit_conflict(form, conflict)
+            status = 409
         except ValidationError as e:
             add_service_errors(form, e)
         else:
@@ -136,4 +142,13 @@ def service_form_page(
             return redirect(saved)
     title = _("Edit %(name)s") % {"name": instance.name} if instance else new_title
     cancel = instance.get_absolute_url() if instance else list_url
-    return render(request, "programmes/form.html", {"form": form, "title": title, "cancel_url": cancel})
+    return render(request, "programmes/form.html", {"form": form, "title": title, "cancel_url": cancel}, status=status)
+
+
+def service_values(form) -> dict:
+    """A valid form's values for its service: the cleaned data, and for an edit form the version the user
+    started from (``edit_version``, see core/editing.py)."""
+    data = dict(form.cleaned_data)
+    if getattr(form, "edit_record", None) is not None:
+        data["edit_version"] = form.edit_version
+    return data

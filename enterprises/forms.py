@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import roles
 from core.access import add_service_errors
+from core.editing import EditVersionMixin
 from core.widgets import SearchSelect
 from programmes.forms import DateInput
 from programmes.models import TrainingRound
@@ -39,7 +40,7 @@ def _counts_not_negative(form) -> None:
             form.fields[field].widget.attrs["min"] = 0
 
 
-class EnterpriseForm(forms.ModelForm):
+class EnterpriseForm(EditVersionMixin, forms.ModelForm):
     class Meta:
         model = Enterprise
         fields = ["name", "sector", "province", "city", "workers_women", "workers_men", "organisations", "notes"]
@@ -83,7 +84,7 @@ class _ParticipationRulesMixin:
             add_service_errors(self, e)
 
 
-class ParticipationForm(_ParticipationRulesMixin, forms.ModelForm):
+class ParticipationForm(EditVersionMixin, _ParticipationRulesMixin, forms.ModelForm):
     """Add an enterprise, with its attendance, from the round's page."""
 
     class Meta:

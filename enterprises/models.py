@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.editing import EditVersioned
 from programmes.models import Organisation, TrainingRound
 from trainers.models import Trainer
 
@@ -22,7 +23,7 @@ class Sector(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Enterprise(models.Model):
+class Enterprise(EditVersioned):
     name = models.CharField(_("name"), max_length=200)
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
     province = models.CharField(_("province"), max_length=100)
@@ -68,7 +69,7 @@ class Enterprise(models.Model):
         return (self.workers_women or 0) + (self.workers_men or 0)
 
 
-class Participation(models.Model):
+class Participation(EditVersioned):
     """An enterprise taking part in a training round, with its attendance."""
 
     training_round = models.ForeignKey(
@@ -137,6 +138,7 @@ class FactoryVisit(models.Model):
 
 
 # The results' models live in their own package; importing them here registers them with the app.
+
 from .results.models import KPI, KPILine, Photo, PhotoPair, Result, ResultImport, ResultStep  # noqa: E402
 
 __all__ = [

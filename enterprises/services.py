@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core import roles
+from core.editing import edit_version_claim
 from core.integrity import unique_refused
 from programmes.models import TrainingRound
 from programmes.selectors import rounds_visible_to
@@ -109,12 +110,18 @@ def attendance_check(counts: dict) -> dict[str, list[str]]:
 @unique_refused()
 @transaction.atomic
 def enterprise_save(
-    *, enterprise: Enterprise | None = None, organisations=None, by: User | None = None, **fields
+    *,
+    enterprise: Enterprise | None = None,
+    organisations=None,
+    by: User | None = None,
+    edit_version: int | None = None,
+    **fields,
 ) -> Enterprise:
     unknown = set(fields) - set(ENTERPRISE_FIELDS)
     if unknown:
         raise TypeError(f"enterprise_save() got unexpected fields: {sorted(unknown)}")
     e = enterprise if enterprise is not None else Enterprise()
+    edit_version_claim(e, edit_version)
     for name, value in fields.items():
         setattr(e, name, value)
     for field in ("workers_women", "workers_men"):
@@ -196,7 +203,9 @@ def _require_recorder(training_round: TrainingRound, by: User | None) -> None:
 
 
 @transaction.atomic
-def participation_update(*, participation: Participation, by: User | None = None, **fields) -> Participation:
+def participation_update(
+    *, participation: Participation, by: User | None = None, edit_version: int | None = None, **fields
+) -> Participation:
     """Change the attendance counts (officers and the round's trainers) or the 'Module 1 first' exception
     (officers)."""
     unknown = set(fields) - {*ATTENDANCE_FIELDS, "module_order_exception"}
@@ -204,6 +213,7 @@ def participation_update(*, participation: Participation, by: User | None = None
         raise TypeError(f"participation_update() got unexpected fields: {sorted(unknown)}")
     _require_recorder(participation.training_round, by)
     _refuse_if_cancelled(participation.training_round)
+    edit_version_claim(participation, edit_version)
     for name, value in fields.items():
         setattr(participation, name, value.strip() if isinstance(value, str) else value)
     participation_validate(participation=participation, by=by)

@@ -20,7 +20,9 @@ from core.access import (
     reader_required,
     round_recorder_required,
     service_form_page,
+    service_values,
 )
+from core.editing import EditConflict, edit_conflict
 from programmes.models import TrainingRound
 from programmes.selectors import rounds_visible_to
 from programmes.views import PortalListView, _visible_round, render_round_page
@@ -163,9 +165,13 @@ def participation_update(request, pk, participation_pk):
     form = ParticipationEditForm(
         request.POST or None, instance=participation, training_round=training_round, by=request.user
     )
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            services.participation_update(participation=participation, by=request.user, **form.cleaned_data)
+            services.participation_update(participation=participation, by=request.user, **service_values(form))
+        except EditConflict as conflict:
+            edit_conflict(form, conflict)
+            status = 409
         except ValidationError as e:
             add_service_errors(form, e)
         else:
@@ -176,6 +182,7 @@ def participation_update(request, pk, participation_pk):
         request,
         "programmes/form.html",
         {"form": form, "title": title, "cancel_url": training_round.get_absolute_url()},
+        status=status,
     )
 
 

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.editing import EditVersionMixin
 from core.widgets import ChineseFieldsMixin
 from programmes.models import TrainingRound
 from trainers.models import Trainer
@@ -67,7 +68,7 @@ class DatePrecisionMixin:
         return self.cleaned_data.get("date_precision") or DatePrecision.DAY
 
 
-class NewsItemForm(DatePrecisionMixin, ChineseTextForm):
+class NewsItemForm(EditVersionMixin, DatePrecisionMixin, ChineseTextForm):
     class Meta:
         model = NewsItem
         fields = [
@@ -93,7 +94,7 @@ class NewsItemForm(DatePrecisionMixin, ChineseTextForm):
         self.fields["training_round"].queryset = TrainingRound.objects.select_related("module").order_by("-start")
 
 
-class EventForm(DatePrecisionMixin, ChineseTextForm):
+class EventForm(EditVersionMixin, DatePrecisionMixin, ChineseTextForm):
     class Meta:
         model = Event
         fields = ["place", "title", "starts_on", "ends_on", "date_precision", "body", "place_zh", "title_zh", "body_zh"]
@@ -105,7 +106,7 @@ class EventForm(DatePrecisionMixin, ChineseTextForm):
         }
 
 
-class ExpertCommentForm(ChineseTextForm):
+class ExpertCommentForm(EditVersionMixin, ChineseTextForm):
     class Meta:
         model = ExpertComment
         fields = ["person", "trainer", "heading", "given_on", "quote", "heading_zh", "quote_zh"]
@@ -122,7 +123,7 @@ class ExpertCommentForm(ChineseTextForm):
         self.fields["trainer"].help_text = _("Or a trainer of the portal, printed with their position.")
 
 
-class QuotedPersonForm(ChineseTextForm):
+class QuotedPersonForm(EditVersionMixin, ChineseTextForm):
     class Meta:
         model = QuotedPerson
         fields = ["name", "role", "organisation", "photo", "trainer", "name_zh", "role_zh", "organisation_zh"]
@@ -224,7 +225,7 @@ class IssueCreateForm(forms.Form):
         return cleaned
 
 
-class IssueForm(forms.ModelForm):
+class IssueForm(EditVersionMixin, forms.ModelForm):
     class Meta:
         model = Issue
         fields = ["title", "introduction", "publication_date", "language"]
@@ -264,7 +265,7 @@ class SectionAddForm(ChineseFieldsMixin, forms.Form):
         return cleaned
 
 
-class MastheadForm(forms.ModelForm):
+class MastheadForm(EditVersionMixin, forms.ModelForm):
     """The masthead and footer of one language's editions."""
 
     def __init__(self, *args, **kwargs):

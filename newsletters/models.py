@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.editing import EditVersioned
 from programmes.models import TrainingRound, chinese_active, localised, translated
 from trainers.models import Trainer
 
@@ -29,7 +30,7 @@ def date_precision_field() -> models.CharField:
     )
 
 
-class NewsItem(models.Model):
+class NewsItem(EditVersioned):
     class Section(models.TextChoices):
         NEWS = "news", _("The Latest SCORE News")
         CSR = "csr", _("Latest News on CSR Development")
@@ -76,7 +77,7 @@ class NewsItem(models.Model):
     has_chinese = property(lambda self: translated(self, "title", "body"))
 
 
-class Event(models.Model):
+class Event(EditVersioned):
     """An upcoming key activity."""
 
     title = models.CharField(_("title"), max_length=300)
@@ -115,7 +116,7 @@ class Event(models.Model):
     has_chinese = property(lambda self: translated(self, "title", "body"))
 
 
-class QuotedPerson(models.Model):
+class QuotedPerson(EditVersioned):
     """Someone a quote in the newsletter is from: a module expert, a manager, an official. Editors enter them;
     a link to a trainer of the portal is optional (the trainer's photo is used when the person has none)."""
 
@@ -154,7 +155,7 @@ class QuotedPerson(models.Model):
         return self.photo or (self.trainer.photo if self.trainer_id else None)
 
 
-class ExpertComment(models.Model):
+class ExpertComment(EditVersioned):
     person = models.ForeignKey(
         QuotedPerson,
         verbose_name=_("quote by"),
@@ -224,7 +225,7 @@ class ExpertComment(models.Model):
         return self.trainer.photo if self.trainer_id else None
 
 
-class Issue(models.Model):
+class Issue(EditVersioned):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         RENDERING = "rendering", _("Rendering")
@@ -559,7 +560,7 @@ class IssueVersion(models.Model):
         return f"{self.issue} v{self.version}"
 
 
-class Masthead(models.Model):
+class Masthead(EditVersioned):
     """The newsletter's masthead and footer in one language, edited by the editors in the portal (no template
     holds any of it). Each edition prints the row of its language, else the English one."""
 

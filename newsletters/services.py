@@ -22,6 +22,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from core import roles
+from core.editing import edit_version_claim
 from core.integrity import unique_refused
 
 from . import pdf, selectors
@@ -55,7 +56,8 @@ class IssueStateError(ValidationError):
 # --- News items, events, expert comments ---------------------------------------------------------------
 
 
-def _save(obj):
+def _save(obj, edit_version: int | None = None):
+    edit_version_claim(obj, edit_version)
     obj.full_clean()
     obj.save()
     return obj
@@ -63,36 +65,36 @@ def _save(obj):
 
 @unique_refused()
 @transaction.atomic
-def news_item_save(*, news_item: NewsItem) -> NewsItem:
+def news_item_save(*, news_item: NewsItem, edit_version: int | None = None) -> NewsItem:
     """Create or update a news item (constraints checked, one message per field)."""
-    return _save(news_item)
+    return _save(news_item, edit_version)
 
 
 @unique_refused()
 @transaction.atomic
-def event_save(*, event: Event) -> Event:
-    return _save(event)
+def event_save(*, event: Event, edit_version: int | None = None) -> Event:
+    return _save(event, edit_version)
 
 
 @unique_refused()
 @transaction.atomic
-def expert_comment_save(*, expert_comment: ExpertComment) -> ExpertComment:
-    return _save(expert_comment)
+def expert_comment_save(*, expert_comment: ExpertComment, edit_version: int | None = None) -> ExpertComment:
+    return _save(expert_comment, edit_version)
 
 
 @unique_refused()
 @transaction.atomic
-def masthead_save(*, masthead: Masthead) -> Masthead:
+def masthead_save(*, masthead: Masthead, edit_version: int | None = None) -> Masthead:
     """The masthead and footer of one language. A rendered PDF no longer matches its issue's content hash then,
     so its page asks for a new rendering before publishing."""
-    return _save(masthead)
+    return _save(masthead, edit_version)
 
 
 @unique_refused()
 @transaction.atomic
-def quoted_person_save(*, quoted_person: QuotedPerson) -> QuotedPerson:
+def quoted_person_save(*, quoted_person: QuotedPerson, edit_version: int | None = None) -> QuotedPerson:
     """Create or update a person a quote is from (editors may; they need not be officers)."""
-    return _save(quoted_person)
+    return _save(quoted_person, edit_version)
 
 
 # --- Issues and their items ---------------------------------------------------------------------------
@@ -254,9 +256,11 @@ def issue_update(
     introduction: str,
     language: str | None = None,
     publication_date: dt.date | None = None,
+    edit_version: int | None = None,
 ) -> Issue:
     issue = Issue.objects.select_for_update().get(pk=issue.pk)
     _refuse_if_frozen(issue)
+    edit_version_claim(issue, edit_version)
     issue.title, issue.introduction = title, introduction
     issue.language = language or issue.language
     issue.publication_date = publication_date or issue.publication_date

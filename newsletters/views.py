@@ -25,7 +25,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core import roles
-from core.access import add_service_errors
+from core.access import add_service_errors, service_values
+from core.editing import EditConflict, edit_conflict
 from core.http import attachment
 from trainers.models import Trainer
 
@@ -95,7 +96,11 @@ def _issue_for(request, pk) -> Issue:
 
 @editor_required
 def issue_detail(request, pk):
-    issue = _issue_for(request, pk)
+    return _issue_page(request, _issue_for(request, pk))
+
+
+def _issue_page(request, issue: Issue, form=None, status: int = 200):
+    """The issue's page; ``form``: the title and introduction form as posted (a refused save)."""
     sections = selectors.issue_sections(issue)
     pdf_current = services.issue_pdf_is_current(issue)
     versions = list(issue.versions.order_by("-version"))
@@ -106,7 +111,7 @@ def issue_detail(request, pk):
             "issue": issue,
             "sections": sections,
             "n_items": sum(len(s.items) for s in sections),
-            "form": forms.IssueForm(instance=issue),
+            "form": form or forms.IssueForm(instance=issue),
             "section_add_form": forms.SectionAddForm(issue=issue),
             "section_choices": selectors.section_choices(issue),
             "layout_choices": (IssueItem.ResultDisplay.choices, IssueItem.PhotoWidth.choices),
@@ -119,6 +124,7 @@ def issue_detail(request, pk):
             ],
             "refresh_seconds": 3 if issue.status == Issue.Status.RENDERING and not issue.render_is_stale else None,
         },
+        status=status,
     )
 
 
@@ -142,11 +148,15 @@ def issue_update(request, pk):
     if not form.is_valid():
         messages.error(request, _("Please correct the title and introduction: %(errors)s") % {"errors": form.errors})
         return redirect(issue)
-    return _post_action(
-        request,
-        pk,
-        lambda i: services.issue_update(issue=i, **form.cleaned_data) and _("The introduction was saved."),
-    )
+    try:
+        return _post_action(
+            request,
+            pk,
+            lambda i: services.issue_update(issue=i, **service_values(form)) and _("The introduction was saved."),
+        )
+    except EditConflict as conflict:  # another editor saved it since: the page again, with this editor's text
+        edit_conflict(form, conflict)
+        return _issue_page(request, conflict.current, form, status=409)
 
 
 @editor_required
@@ -470,22 +480,24 @@ def masthead_edit(request):
     rows = {m.language: m for m in selectors.mastheads_visible_to(request.user)}
     posted = request.POST.get("language") if request.method == "POST" else None
     forms_by_language = []
+    status = 200
     for code, name in settings.LANGUAGES:
         instance = rows.get(code) or Masthead(language=code)
         data = request.POST if posted == code else None
         form = forms.MastheadForm(data, instance=instance, prefix=code)
         if data is not None and form.is_valid():
             try:
-                services.masthead_save(masthead=form.save(commit=False))
+                services.masthead_save(masthead=form.save(commit=False), edit_version=form.edit_version)
+            except EditConflict as conflict:
+                edit_conflict(form, conflict)
+                status = 409
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(
-                    request, _("The masthead and footer in %(language)s were saved.") % {"language": name}
-                )
+                messages.success(request, _("The masthead and footer in %(language)s were saved.") % {"language": name})
                 return redirect("newsletters:masthead")
         forms_by_language.append((code, name, form))
-    return render(request, "newsletters/masthead.html", {"forms": forms_by_language})
+    return render(request, "newsletters/masthead.html", {"forms": forms_by_language}, status=status)
 
 
 # --- News items, events, expert comments -------------------------------------------------------------
@@ -494,7 +506,7 @@ RECORDS = {
     "news": {
         "selector": selectors.news_items_visible_to,
         "form": forms.NewsItemForm,
-        "save": lambda obj: services.news_item_save(news_item=obj),
+        "save": lambda obj, version: services.news_item_save(news_item=obj, edit_version=version),
         "search": ["title", "place", "body", "title_zh", "place_zh", "body_zh"],
         "columns": [
             ("date", _lazy("Date")),
@@ -509,7 +521,7 @@ RECORDS = {
     "events": {
         "selector": selectors.events_visible_to,
         "form": forms.EventForm,
-        "save": lambda obj: services.event_save(event=obj),
+        "save": lambda obj, version: services.event_save(event=obj, edit_version=version),
         "search": ["title", "place", "body", "title_zh", "place_zh", "body_zh"],
         "columns": [
             ("starts_on", _lazy("Starts")),
@@ -524,7 +536,7 @@ RECORDS = {
     "comments": {
         "selector": selectors.expert_comments_visible_to,
         "form": forms.ExpertCommentForm,
-        "save": lambda obj: services.expert_comment_save(expert_comment=obj),
+        "save": lambda obj, version: services.expert_comment_save(expert_comment=obj, edit_version=version),
         "search": ["trainer__name", "person__name", "heading", "quote", "heading_zh", "quote_zh"],
         "columns": [("given_on", _lazy("Date")), ("person_name", _lazy("Quote by")), ("heading", _lazy("Heading"))],
         "title": _lazy("Expert comments"),
@@ -534,7 +546,7 @@ RECORDS = {
     "people": {
         "selector": selectors.quoted_people_visible_to,
         "form": forms.QuotedPersonForm,
-        "save": lambda obj: services.quoted_person_save(quoted_person=obj),
+        "save": lambda obj, version: services.quoted_person_save(quoted_person=obj, edit_version=version),
         "search": ["name", "role", "organisation", "name_zh"],
         "columns": [("name", _lazy("Name")), ("role", _lazy("Role")), ("organisation", _lazy("Organisation"))],
         "title": _lazy("People quoted"),
@@ -579,9 +591,13 @@ def record_edit(request, kind, pk=None):
     spec = _spec(kind)
     instance = get_object_or_404(spec["selector"](request.user), pk=pk) if pk else None
     form = spec["form"](request.POST or None, request.FILES or None, instance=instance)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            obj = spec["save"](form.save(commit=False))
+            obj = spec["save"](form.save(commit=False), form.edit_version)
+        except EditConflict as conflict:
+            edit_conflict(form, conflict)
+            status = 409
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -594,6 +610,7 @@ def record_edit(request, kind, pk=None):
         request,
         "newsletters/record_form.html",
         {"kind": kind, "spec": spec, "form": form, "instance": instance, "next": request.GET.get("next", "")},
+        status=status,
     )
 
 

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.access import add_service_errors
+from core.editing import EditVersionMixin
 
 from . import services
 from .models import Agreement, Organisation, TrainingRound
@@ -58,7 +59,7 @@ class RoundRulesMixin:
             add_service_errors(self, e)
 
 
-class RoundForm(RoundRulesMixin, forms.ModelForm):
+class RoundForm(EditVersionMixin, RoundRulesMixin, forms.ModelForm):
     class Meta:
         model = TrainingRound
         fields = [
@@ -136,7 +137,7 @@ class TrainingRoundAdminForm(RoundRulesMixin, forms.ModelForm):
         return cleaned
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(EditVersionMixin, forms.ModelForm):
     website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
 
     class Meta:
@@ -157,7 +158,7 @@ class OrganisationForm(forms.ModelForm):
         )
 
 
-class AgreementForm(forms.ModelForm):
+class AgreementForm(EditVersionMixin, forms.ModelForm):
     class Meta:
         model = Agreement
         fields = ["kind", "signed_on", "start", "end", "territory", "notes"]

@@ -9,8 +9,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.editing import EditVersioned
 
-class Organisation(models.Model):
+
+class Organisation(EditVersioned):
     class Kind(models.TextChoices):
         ILO_OFFICE = "ilo", _("ILO office")
         IMPLEMENTING_PARTNER = "implementing", _("Implementing partner")
@@ -51,7 +53,7 @@ class Organisation(models.Model):
         return reverse("programmes:organisation_detail", args=[self.pk])
 
 
-class Agreement(models.Model):
+class Agreement(EditVersioned):
     class Kind(models.TextChoices):
         IMPLEMENTATION = "implementation", _("Implementation agreement")
         LICENCE = "licence", _("Licence agreement")
@@ -140,7 +142,7 @@ class Module(models.Model):
         return self.code == "M1"
 
 
-class TrainingRound(models.Model):
+class TrainingRound(EditVersioned):
     class Kind(models.TextChoices):
         TOT = "tot", _("Training of Trainers (ToT)")
         TOE = "toe", _("Training of Enterprises (ToE)")

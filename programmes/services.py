@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core.editing import edit_version_claim
 from core.integrity import unique_refused
 
 from .models import Agreement, Module, Organisation, PartnerMembership, TrainingRound
@@ -204,12 +205,14 @@ def round_update(
     training_round: TrainingRound,
     by: User | None = None,
     co_organisers: Iterable[Organisation] | None = None,
+    edit_version: int | None = None,
     **fields,
 ) -> TrainingRound:
     unknown = set(fields) - set(ROUND_FIELDS)
     if unknown:
         raise TypeError(f"round_update() got unexpected fields: {sorted(unknown)}")
     locked = TrainingRound.objects.select_for_update().get(pk=training_round.pk)
+    edit_version_claim(locked, edit_version)
     for name, value in fields.items():
         setattr(locked, name, value)
     round_validate(training_round=locked)
@@ -256,12 +259,15 @@ def _outside_message(rounds: list[TrainingRound]) -> str:
 
 @unique_refused()
 @transaction.atomic
-def organisation_save(*, organisation: Organisation | None = None, by: User | None = None, **fields) -> Organisation:
+def organisation_save(
+    *, organisation: Organisation | None = None, by: User | None = None, edit_version: int | None = None, **fields
+) -> Organisation:
     """Create (organisation=None) or update an organisation."""
     unknown = set(fields) - set(ORGANISATION_FIELDS)
     if unknown:
         raise TypeError(f"organisation_save() got unexpected fields: {sorted(unknown)}")
     org = organisation if organisation is not None else Organisation()
+    edit_version_claim(org, edit_version)
     for name, value in fields.items():
         setattr(org, name, value)
     if org.parent_id and org.pk and org.parent_id == org.pk:
@@ -301,13 +307,19 @@ def agreement_delete_check(*, agreement: Agreement) -> str | None:
 @unique_refused()
 @transaction.atomic
 def agreement_save(
-    *, organisation: Organisation, agreement: Agreement | None = None, by: User | None = None, **fields
+    *,
+    organisation: Organisation,
+    agreement: Agreement | None = None,
+    by: User | None = None,
+    edit_version: int | None = None,
+    **fields,
 ) -> Agreement:
     """Create or update an agreement; a licence may not shrink away from rounds already run under it."""
     unknown = set(fields) - set(AGREEMENT_FIELDS)
     if unknown:
         raise TypeError(f"agreement_save() got unexpected fields: {sorted(unknown)}")
     a = agreement if agreement is not None else Agreement(organisation=organisation)
+    edit_version_claim(a, edit_version)
     for name, value in fields.items():
         setattr(a, name, value)
     errors = agreement_check(organisation=organisation, agreement=a)

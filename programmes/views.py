@@ -30,7 +30,9 @@ from core.access import (
     officer_required,
     reader_required,
     service_form_page,
+    service_values,
 )
+from core.editing import EditConflict, edit_conflict
 from core.pages import section_page
 from core.queries import count_of, max_of, sum_of
 from core.spreadsheets import SafeTableExport
@@ -239,7 +241,7 @@ def render_round_page(request, training_round: TrainingRound, **forms):
 
 
 def _round_form_values(form) -> dict:
-    data = dict(form.cleaned_data)
+    data = service_values(form)
     return {"co_organisers": data.pop("co_organisers", []), **data}
 
 
@@ -265,9 +267,13 @@ def round_create(request):
 def round_update(request, pk):
     training_round = _visible_round(request, pk)
     form = RoundForm(request.POST or None, instance=TrainingRound.objects.get(pk=training_round.pk))
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.round_update(training_round=training_round, by=request.user, **_round_form_values(form))
+        except EditConflict as conflict:
+            edit_conflict(form, conflict)
+            status = 409
         except ValidationError as e:
             add_service_errors(form, e)
         else:
@@ -281,6 +287,7 @@ def round_update(request, pk):
             "title": _("Edit %(round)s") % {"round": training_round},
             "cancel_url": training_round.get_absolute_url(),
         },
+        status=status,
     )
 
 
@@ -375,11 +382,15 @@ def _agreement_form(request, organisation: Organisation, agreement: Agreement | 
         organisation=organisation,
         instance=Agreement.objects.get(pk=agreement.pk) if agreement else None,
     )
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.agreement_save(
-                organisation=organisation, agreement=agreement, by=request.user, **form.cleaned_data
+                organisation=organisation, agreement=agreement, by=request.user, **service_values(form)
             )
+        except EditConflict as conflict:
+            edit_conflict(form, conflict)
+            status = 409
         except ValidationError as e:
             add_service_errors(form, e)
         else:
@@ -390,6 +401,7 @@ def _agreement_form(request, organisation: Organisation, agreement: Agreement | 
         request,
         "programmes/form.html",
         {"form": form, "title": title % {"org": organisation.name}, "cancel_url": organisation.get_absolute_url()},
+        status=status,
     )
 
 

@@ -5,6 +5,7 @@ from crispy_forms.layout import Column, Field, Layout, Row
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.editing import EditVersionMixin
 from core.widgets import SearchSelect
 from programmes.forms import DateInput
 from programmes.models import TrainingRound
@@ -20,7 +21,7 @@ def _helper(*rows) -> FormHelper:
     return helper
 
 
-class TrainerForm(forms.ModelForm):
+class TrainerForm(EditVersionMixin, forms.ModelForm):
     class Meta:
         model = Trainer
         fields = ["name", "sex", "organisation", "role", "position", "email", "phone", "active", "notes"]

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.editing import EditVersioned
 from programmes.models import Module, Organisation, TrainingRound
 
 
@@ -13,7 +14,7 @@ class Sex(models.TextChoices):
     MALE = "m", _("Male")
 
 
-class Trainer(models.Model):
+class Trainer(EditVersioned):
     class Role(models.TextChoices):
         MODULE_EXPERT = "module_expert", _("Module expert")
         EXPERT_TRAINER = "expert_trainer", _("Expert trainer")

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core.editing import edit_version_claim
 from core.integrity import unique_refused
 from programmes.models import Module, TrainingRound
 from programmes.services import register_round_check
@@ -93,11 +94,14 @@ def _refuse_if_cancelled(training_round: TrainingRound) -> None:
 
 @unique_refused()
 @transaction.atomic
-def trainer_save(*, trainer: Trainer | None = None, by: User | None = None, **fields) -> Trainer:
+def trainer_save(
+    *, trainer: Trainer | None = None, by: User | None = None, edit_version: int | None = None, **fields
+) -> Trainer:
     unknown = set(fields) - set(TRAINER_FIELDS)
     if unknown:
         raise TypeError(f"trainer_save() got unexpected fields: {sorted(unknown)}")
     t = trainer if trainer is not None else Trainer()
+    edit_version_claim(t, edit_version)
     for name, value in fields.items():
         setattr(t, name, value)
     t.full_clean()

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core import roles
+from core.editing import EditVersionMixin, edit_token
 from core.widgets import ChineseFieldsMixin, SearchSelect
 from enterprises.models import KPI, KPILine, Result
 from enterprises.selectors import enterprises_visible_to
@@ -26,7 +27,7 @@ class RoundChoiceField(forms.ModelChoiceField):
         return f"{obj.module.code} {obj.get_kind_short()} {obj.city}, {obj.start:%Y-%m-%d} – {obj.end:%Y-%m-%d}"
 
 
-class ResultForm(ChineseFieldsMixin, forms.Form):
+class ResultForm(EditVersionMixin, ChineseFieldsMixin, forms.Form):
     enterprise = forms.ModelChoiceField(queryset=None, label=_("Enterprise"))
     module = forms.ModelChoiceField(queryset=Module.objects.all(), label=_("Module"))
     training_round = RoundChoiceField(
@@ -60,7 +61,7 @@ class ResultForm(ChineseFieldsMixin, forms.Form):
     )
 
     def __init__(self, *args, user, result: Result | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, edit_record=result, **kwargs)
         self.result = result
         if result is None and roles.is_officer(user):  # an officer enters a result on behalf of an organisation
             self.fields["organisation"].queryset = Organisation.objects.order_by("name")
@@ -82,7 +83,7 @@ class ResultForm(ChineseFieldsMixin, forms.Form):
             self.fields["enterprise"].queryset = self.fields["enterprise"].queryset.filter(pk=result.enterprise_id)
 
 
-class KPILineForm(forms.Form):
+class KPILineForm(EditVersionMixin, forms.Form):
     line_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     kpi = forms.ModelChoiceField(
         queryset=KPI.objects.filter(active=True),
@@ -152,10 +153,14 @@ def kpi_choices_for(result: Result | None):
     return qs.distinct().order_by("order", "name")
 
 
+LINE_FIELDS = ["kpi", "baseline_value", "baseline_date", "followup_value", "followup_date", "note"]
+
+
 def kpi_line_initial(lines: list[KPILine]) -> list[dict]:
     return [
         {
             "line_id": line.pk,
+            "edit_token": edit_token(line, LINE_FIELDS),  # the version and values the editor starts from
             "kpi": line.kpi_id,
             "baseline_value": line.baseline_value.normalize(),
             "baseline_date": line.baseline_date,
@@ -214,7 +219,7 @@ class ReturnForm(forms.Form):
     )
 
 
-class KPIForm(forms.ModelForm):
+class KPIForm(EditVersionMixin, forms.ModelForm):
     class Meta:
         model = KPI
         fields = ["name", "name_zh", "unit", "unit_zh", "direction", "description", "active", "order"]

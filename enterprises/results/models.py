@@ -11,10 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.editing import EditVersioned
 from programmes.models import Module, Organisation, TrainingRound, localised, translated
 
 
-class KPI(models.Model):
+class KPI(EditVersioned):
     class Direction(models.TextChoices):
         HIGHER = "higher", _("Higher is better")
         LOWER = "lower", _("Lower is better")
@@ -45,7 +46,7 @@ class KPI(models.Model):
         return localised(self, "unit")
 
 
-class Result(models.Model):
+class Result(EditVersioned):
     """An enterprise's improvement result after a module."""
 
     class Status(models.TextChoices):
@@ -118,7 +119,7 @@ class Result(models.Model):
     has_chinese = property(lambda self: translated(self, "title", "narrative"))
 
 
-class KPILine(models.Model):
+class KPILine(EditVersioned):
     result = models.ForeignKey(Result, verbose_name=_("result"), on_delete=models.CASCADE, related_name="kpi_lines")
     kpi = models.ForeignKey(KPI, verbose_name=_("KPI"), on_delete=models.PROTECT, related_name="lines")
     baseline_value = models.DecimalField(_("baseline value"), max_digits=14, decimal_places=4)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core import roles
+from core.editing import edit_version_claim
 from core.integrity import unique_refused
 from core.mail import email_notify
 from enterprises.models import KPI, Enterprise, KPILine, PhotoPair, Result, ResultStep
@@ -273,11 +274,14 @@ def result_update(
     training_round: TrainingRound | None = None,
     title_zh: str | None = None,
     narrative_zh: str | None = None,
+    edit_version: int | None = None,
 ) -> Result:
     """Change a draft or returned result's headline, narrative (and their Chinese text, when given) and round
-    (the author stays who it was)."""
+    (the author stays who it was). ``edit_version``: the version the editor started from (EditConflict when
+    someone else saved since)."""
     result = Result.objects.select_for_update().get(pk=result.pk)
     _require_edit(result, by)
+    edit_version_claim(result, edit_version)
     _check_round(by, result.module, training_round)
     result.title, result.narrative, result.training_round = title.strip(), narrative.strip(), training_round
     if title_zh is not None:
@@ -399,13 +403,17 @@ def kpi_line_save(
     note: str = "",
     period: str = "",
     line: KPILine | None = None,
+    edit_version: int | None = None,
 ) -> KPILine:
-    """Add a KPI line to an editable result, or change one (a second line for the same KPI changes the first)."""
+    """Add a KPI line to an editable result, or change one (a second line for the same KPI changes the first).
+    ``edit_version``: the version of ``line`` the editor started from."""
     _require_edit(result, by)
     if line is None:
         line = KPILine.objects.filter(result=result, kpi=kpi).first()
     elif line.result_id != result.pk:
         raise ResultNotAllowed(gettext("This KPI line belongs to another result."))
+    else:
+        edit_version_claim(line, edit_version)
     if line is None or line.kpi_id != kpi.pk:
         if not kpi.active:
             raise ValidationError({"kpi": gettext("%(kpi)s is no longer in the KPI catalogue.") % {"kpi": kpi.name}})
@@ -493,8 +501,9 @@ def _line_fill(line, by, kpi, baseline_value, baseline_date, followup_value, fol
 
 
 @transaction.atomic
-def kpi_line_delete(*, line: KPILine, by: User) -> None:
+def kpi_line_delete(*, line: KPILine, by: User, edit_version: int | None = None) -> None:
     _require_edit(line.result, by)
+    edit_version_claim(line, edit_version)  # a line someone changed since is not deleted unseen
     line._history_user = by
     line.delete()
 
@@ -611,6 +620,7 @@ def kpi_save(
     active: bool = True,
     order: int = 0,
     kpi: KPI | None = None,
+    edit_version: int | None = None,
 ) -> KPI:
     """Add a KPI to the catalogue or change one. Retiring (active=False) keeps the lines that use it."""
     _require_officer(by)
@@ -620,6 +630,8 @@ def kpi_save(
         clash = clash.exclude(pk=kpi.pk)
     if clash.exists():
         raise ValidationError({"name": _("The catalogue already has a KPI with this name.")})
+    if kpi is not None:
+        edit_version_claim(kpi, edit_version)
     kpi = kpi or KPI()
     kpi.name, kpi.unit, kpi.direction = name, unit.strip(), direction
     kpi.name_zh, kpi.unit_zh = name_zh.strip(), unit_zh.strip()

@@ -25,7 +25,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import roles
-from core.access import can_read_programme
+from core.access import can_read_programme, service_values
+from core.editing import EditConflict, conflict_message, edit_conflict
 from core.http import attachment
 from enterprises.models import (
     KPI,
@@ -292,7 +293,16 @@ def result_detail(request, pk: int):
     return render(request, "results/result_detail.html", _detail_context(request, result))
 
 
+def _started_from(form, line: KPILine) -> int | None:
+    """The version of ``line`` its form started from (None: the page sent none; -1: a token of another line)."""
+    if form.edit_pk is None:
+        return None
+    return form.edit_version if form.edit_pk == line.pk else -1
+
+
 def _save_lines(request, result: Result, formset) -> None:
+    """Write the lines the user changed, added or deleted, each only if nobody changed it since (EditConflict);
+    a line the user left as it was is not written again from the values the page was opened with."""
     existing = {line.pk: line for line in result.kpi_lines.select_related("kpi")}
     for form in formset.forms:
         if not form.has_changed() and not form.cleaned_data.get("line_id"):
@@ -301,9 +311,11 @@ def _save_lines(request, result: Result, formset) -> None:
         line = existing.get(data.get("line_id"))
         if formset._should_delete_form(form):
             if line is not None:
-                services.kpi_line_delete(line=line, by=request.user)
+                services.kpi_line_delete(line=line, by=request.user, edit_version=_started_from(form, line))
             continue
         if not data.get("kpi"):
+            continue
+        if line is not None and not form.user_changed():
             continue
         services.kpi_line_save(
             result=result,
@@ -316,12 +328,34 @@ def _save_lines(request, result: Result, formset) -> None:
             note=data.get("note", ""),
             period=data.get("period", ""),
             line=line,
+            edit_version=_started_from(form, line) if line is not None else None,
         )
+
+
+def _result_conflict(form, formset, result: Result) -> None:
+    """Someone saved the result or one of its lines since the page was opened: say what they changed (the
+    result's fields and each line's), keep the user's input, and start it from the record as it is now."""
+    current = Result.objects.get(pk=result.pk)
+    lines = {line.pk: line for line in current.kpi_lines.select_related("kpi")}
+    changes = form.changes_since_start(current)
+    for line_form in formset.forms:
+        if line_form.edit_pk is None:
+            continue
+        line = lines.get(line_form.edit_pk)
+        if line is None:
+            changes.append((_("KPI line"), _("deleted")))
+            continue
+        for label, value in line_form.changes_since_start(line):
+            changes.append((_("%(kpi)s: %(field)s") % {"kpi": line.kpi.local_name, "field": label}, value))
+        line_form.restart_from(line)
+    form.add_error(None, conflict_message(changes))
+    form.restart_from(current)
 
 
 def _result_form_page(request, result: Result | None):
     user = request.user
     kpis = kpi_choices_for(result)
+    status = 200
     if request.method == "POST":
         form = ResultForm(request.POST, user=user, result=result)
         formset = KPILineFormSet(request.POST, prefix="lines", kpis=kpis)
@@ -350,8 +384,12 @@ def _result_form_page(request, result: Result | None):
                             training_round=data["training_round"],
                             title_zh=data["title_zh"],
                             narrative_zh=data["narrative_zh"],
+                            edit_version=form.edit_version,
                         )
                     _save_lines(request, saved, formset)
+            except EditConflict:
+                _result_conflict(form, formset, result)
+                status = 409
             except ValidationError as exc:
                 _form_errors(form, exc)
             else:
@@ -382,6 +420,7 @@ def _result_form_page(request, result: Result | None):
         request,
         "results/result_form.html",
         {"form": form, "formset": formset, "result": result, "kpi_info": kpi_info},
+        status=status,
     )
 
 
@@ -529,15 +568,19 @@ def kpi_edit(request, pk: int | None = None):
         raise Http404
     kpi = get_object_or_404(KPI, pk=pk) if pk else None
     form = KPIForm(request.POST or None, instance=kpi)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            services.kpi_save(by=request.user, kpi=kpi, **form.cleaned_data)
+            services.kpi_save(by=request.user, kpi=kpi, **service_values(form))
+        except EditConflict as conflict:
+            edit_conflict(form, conflict)
+            status = 409
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
             messages.success(request, _("The KPI catalogue is saved."))
             return redirect("results:kpi_list")
-    return render(request, "results/kpi_form.html", {"form": form, "kpi": kpi})
+    return render(request, "results/kpi_form.html", {"form": form, "kpi": kpi}, status=status)
 
 
 # --- Bulk import ------------------------------------------------------------------------------------
