@@ -309,6 +309,8 @@ def _save_lines(request, result: Result, formset) -> None:
             continue
         data = form.cleaned_data
         line = existing.get(data.get("line_id"))
+        if line is None and data.get("line_id") and form.edit_pk is not None:
+            raise EditConflict(result)  # someone deleted the line since the page was opened
         if formset._should_delete_form(form):
             if line is not None:
                 services.kpi_line_delete(line=line, by=request.user, edit_version=_started_from(form, line))
@@ -342,8 +344,13 @@ def _result_conflict(form, formset, result: Result) -> None:
         if line_form.edit_pk is None:
             continue
         line = lines.get(line_form.edit_pk)
-        if line is None:
+        if line is None:  # deleted by the other person: it stays deleted unless the user had changed it
             changes.append((_("KPI line"), _("deleted")))
+            line_form.data = line_form.data.copy()
+            for name in ("line_id", "edit_token"):
+                line_form.data[line_form.add_prefix(name)] = ""
+            if not line_form.user_changed():
+                line_form.data[line_form.add_prefix("DELETE")] = "on"
             continue
         for label, value in line_form.changes_since_start(line):
             changes.append((_("%(kpi)s: %(field)s") % {"kpi": line.kpi.local_name, "field": label}, value))

@@ -240,3 +240,20 @@ def test_second_editor_of_an_officers_record_is_refused(two_officers, kind):
     assert "Name is now “Renamed by A”" in text(refused)
     record.refresh_from_db()
     assert record.name == "Renamed by A" and record.notes != "A note by B."
+
+
+def test_a_kpi_line_deleted_by_one_editor_is_not_brought_back_by_the_other(shared_result):
+    result, delivery, defects, a, b = shared_result
+    url = f"/results/{result.pk}/edit/"
+    editor_a, editor_b = client_of(a), client_of(b)
+    form_a, form_b = form_values(editor_a.get(url), url), form_values(editor_b.get(url), url)
+    form_a[f"{_line_prefix(form_a, defects)}-DELETE"] = "on"
+    assert editor_a.post(url, form_a).status_code == 302
+    form_b["narrative"] = "307 suggestions."
+    refused = editor_b.post(url, form_b)
+    assert refused.status_code == 409
+    assert "KPI line is now “deleted”" in text(refused)
+    assert editor_b.post(url, form_values(refused, url)).status_code == 302
+    assert list(result.kpi_lines.values_list("pk", flat=True)) == [delivery.pk]
+    result.refresh_from_db()
+    assert result.narrative == "307 suggestions."
