@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.integrity import unique_refused
 from core.spreadsheets import unescaped
 from newsletters.models import Issue
 
@@ -230,6 +231,7 @@ def _import_rows(data: bytes) -> list[tuple[int, dict]]:
     return rows
 
 
+@unique_refused()  # two imports of the same addresses at once: the second is told, not a 500
 @transaction.atomic
 def subscribers_import(*, data: bytes, filename: str, consent_note: str, by: User) -> ImportReport:
     """Add the file's addresses as confirmed subscribers (the editor vouches for how they consented).
