@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import feeds, views
 
 
 class LanguageConverter:
@@ -43,6 +43,7 @@ urlpatterns = [
     path("newsletters/<str:kind>/<int:pk>/", views.record_edit, name="record_edit"),
     # The public archive
     path("newsletter/", views.archive, name="archive"),
+    path("newsletter/feed/", feeds.ArchiveFeed(), name="archive_feed"),
     path("newsletter/<int:number>/", views.archive_issue, name="archive_issue"),
     path("newsletter/<int:number>/pdf/", views.archive_pdf, name="archive_pdf"),
     path("newsletter/<int:number>/v<int:version>/pdf/", views.archive_pdf, name="archive_version_pdf"),

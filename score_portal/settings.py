@@ -161,6 +161,8 @@ MAILING_SUBSCRIBE_LIMIT = env.int("MAILING_SUBSCRIBE_LIMIT", default=20)
 # Sending: messages per second (0: as fast as the server takes them) and messages per task run.
 MAILING_RATE = env.float("MAILING_RATE", default=20.0)
 MAILING_BATCH_SIZE = env.int("MAILING_BATCH_SIZE", default=200)
+# Tasks that send one edition at once (each on a worker; they share MAILING_RATE). Several need PostgreSQL.
+MAILING_SENDERS = env.int("MAILING_SENDERS", default=1)
 # Bounces and complaints: Postmark's tracking webhook through django-anymail (https://anymail.dev/en/stable/esps/postmark/),
 # at /newsletter/webhooks/postmark/ with HTTP basic auth "user:password" (absent without a secret).
 ANYMAIL = {

@@ -128,7 +128,8 @@ class Delivery(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["subscriber", "issue"], name="delivery_unique_subscriber_edition"),
         ]
-        indexes = [models.Index(fields=["mailing", "status"], name="delivery_mailing_status")]
+        # a sender asks for "the first pending delivery of this mailing" once per message: an index in that order
+        indexes = [models.Index(fields=["mailing", "status", "id"], name="delivery_mailing_status_id")]
 
     def __str__(self) -> str:
         return f"{self.issue} → {self.subscriber}"

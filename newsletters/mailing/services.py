@@ -310,9 +310,11 @@ TRANSIENT_SMTP = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, Conn
 
 
 def _enqueue_send(mailing_id: int) -> None:
+    """MAILING_SENDERS tasks at once (on as many workers): SKIP LOCKED shares the deliveries out among them."""
     from .tasks import mailing_send as mailing_send_task
 
-    transaction.on_commit(lambda: mailing_send_task.delay(mailing_id))
+    for _n in range(max(1, settings.MAILING_SENDERS)):
+        transaction.on_commit(lambda: mailing_send_task.delay(mailing_id))
 
 
 def _deliveries_make(mailing: Mailing) -> int:
@@ -420,15 +422,16 @@ def _still_sending(mailing: Mailing) -> bool:
 
 
 def mailing_send(*, mailing_id: int, max_messages: int | None = None, rate: float | None = None) -> bool:
-    """Send pending deliveries of a mailing, at most ``max_messages`` at ``rate`` messages a second
-    (MAILING_RATE; 0 for as fast as the server takes them). True when some are left (the task goes on)."""
+    """Send pending deliveries of a mailing, at most ``max_messages`` at ``rate`` messages a second (by default
+    this sender's share of MAILING_RATE; 0 for as fast as the server takes them). True when some are left (the
+    task goes on)."""
     mailing = Mailing.objects.select_related("issue").get(pk=mailing_id)
     if mailing.status != Mailing.Status.SENDING:
         return False
     from .edition import edition_email
 
     mail = edition_email(mailing.issue)
-    rate = settings.MAILING_RATE if rate is None else rate
+    rate = settings.MAILING_RATE / max(1, settings.MAILING_SENDERS) if rate is None else rate  # per sender
     interval = 1.0 / rate if rate and rate > 0 else 0.0
     connection = get_connection()
     connection.open()
