@@ -7,4 +7,6 @@ class EnterprisesConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers this app's rules about a round's module and dates with programmes.services.
-        from . import services  # noqa: F401
+        from . import scope, services  # noqa: F401
+
+        scope.connect()  # which organisations reach which enterprises, kept current (enterprises.scope)

@@ -137,6 +137,26 @@ class FactoryVisit(models.Model):
         return f"{self.enterprise} {self.visited_on:%Y-%m-%d}"
 
 
+class EnterpriseReach(models.Model):
+    """One enterprise an organisation may see: brought in by it, or taking part in a round it organised or
+    co-organised. Derived, never edited: ``enterprises.scope`` keeps it current from those three sources on
+    every save and delete (signals), so a partner's scope is one indexed read instead of a union of joins.
+    No foreign-key constraints: a row outliving its enterprise or organisation matches nothing."""
+
+    organisation = models.ForeignKey(  # indexed by the unique constraint, which it leads
+        Organisation, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "enterprise"], name="enterprise_reach_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} reaches {self.enterprise_id}"
+
+
 # The results' models live in their own package; importing them here registers them with the app.
 
 from .results.models import KPI, KPILine, Photo, PhotoPair, Result, ResultImport, ResultStep  # noqa: E402
@@ -144,6 +164,7 @@ from .results.models import KPI, KPILine, Photo, PhotoPair, Result, ResultImport
 __all__ = [
     "KPI",
     "Enterprise",
+    "EnterpriseReach",
     "FactoryVisit",
     "KPILine",
     "Participation",

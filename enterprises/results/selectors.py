@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from core import roles
 from enterprises.models import Participation
-from enterprises.selectors import enterprises_visible_to
+from enterprises.selectors import enterprise_ids_of_organisation
 from programmes.selectors import rounds_visible_to
 
 from .models import Photo, Result, ResultImport
@@ -18,8 +18,9 @@ def results_visible_to(user) -> QuerySet[Result]:
     qs = Result.objects.all()
     if roles.is_officer(user):
         return qs
-    if roles.partner_organisation_id(user) is not None:
-        return qs.filter(enterprise__in=enterprises_visible_to(user))
+    org_id = roles.partner_organisation_id(user)
+    if org_id is not None:  # the enterprises' ids straight from their index, not through the enterprises
+        return qs.filter(enterprise_id__in=enterprise_ids_of_organisation(org_id))
     if roles.is_trainer(user):
         trained = Participation.objects.filter(
             training_round__in=rounds_visible_to(user),
