@@ -50,9 +50,14 @@ class QualificationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["tot_round"].queryset = TrainingRound.objects.exclude(kind=TrainingRound.Kind.TOE).select_related(
-            "module"
+        tot_round = self.fields["tot_round"]
+        tot_round.queryset = (
+            TrainingRound.objects.exclude(kind=TrainingRound.Kind.TOE).select_related("module").order_by("-start", "pk")
         )
+        # the latest rounds on the page, the others found as the officer types: the programme's every
+        # training of trainers would otherwise be an option of each trainer's page
+        tot_round.widget = SearchSelect(search_url_name="trainers:tot_round_autocomplete")
+        tot_round.widget.choices = tot_round.choices
         self.helper = _helper(
             Row(
                 Column("module", css_class="col-md-3"),

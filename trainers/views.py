@@ -16,6 +16,8 @@ from core.access import OfficerRequiredMixin, add_service_errors, officer_requir
 from core.pages import section_page
 from core.queries import count_of
 from enterprises.models import FactoryVisit
+from programmes.models import TrainingRound
+from programmes.selectors import rounds_visible_to
 from programmes.views import PortalListView, _visible_round, render_round_page
 
 from . import services
@@ -182,4 +184,22 @@ def trainer_autocomplete(request):
             Q(name__icontains=q) | Q(organisation__name__icontains=q) | Q(organisation__short_name__icontains=q)
         )
     data = [{"id": t.pk, "label": RoundTrainerForm.trainer_label(t)} for t in qs.order_by("name")[:20]]
+    return JsonResponse({"results": data})
+
+
+@officer_required
+def tot_round_autocomplete(request):
+    """Rounds that train trainers whose place, module or organiser contains ?q= (JSON, at most 20, latest
+    first), for a qualification's ToT round on the trainer's page."""
+    q = request.GET.get("q", "").strip()
+    qs = rounds_visible_to(request.user).exclude(kind=TrainingRound.Kind.TOE).select_related("module")
+    if q:
+        qs = qs.filter(
+            Q(city__icontains=q)
+            | Q(province__icontains=q)
+            | Q(module__code__icontains=q)
+            | Q(organiser__name__icontains=q)
+            | Q(organiser__short_name__icontains=q)
+        )
+    data = [{"id": r.pk, "label": str(r)} for r in qs.order_by("-start", "pk")[:20]]
     return JsonResponse({"results": data})

@@ -54,6 +54,7 @@ def urls(p):
         ("get", "/trainers/new/", OK, FORBIDDEN, FORBIDDEN),
         ("get", f"/trainers/{t}/", OK, FORBIDDEN, FORBIDDEN),
         ("get", f"/trainers/{t}/edit/", OK, FORBIDDEN, FORBIDDEN),
+        ("get", "/trainers/tot-rounds/autocomplete/?q=tai", OK, FORBIDDEN, FORBIDDEN),
         ("post", f"/trainers/{t}/qualifications/add/", 400, FORBIDDEN, FORBIDDEN),
         ("post", f"/qualifications/{p.qualification.pk}/remove/", REDIRECT, FORBIDDEN, FORBIDDEN),
     ]
