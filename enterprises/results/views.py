@@ -705,13 +705,17 @@ def partner_home_context(user) -> dict:
     missing_list = list(missing[: HOME_LIMIT + 1])
     last_reason = ResultStep.objects.filter(result=OuterRef("pk"), to_status=Result.Status.RETURNED).order_by("-at")
     own = results_visible_to(user).filter(organisation_id=org_id).select_related("enterprise", "module")
+    returned = own.filter(status=Result.Status.RETURNED).order_by("-updated_at", "-pk")
+    returned_list = list(returned.annotate(return_reason=Subquery(last_reason.values("reason")[:1]))[: HOME_LIMIT + 1])
+    returned_count = returned.count() if len(returned_list) > HOME_LIMIT else len(returned_list)
     return {
         "organisation": Organisation.objects.filter(pk=org_id).first(),
         "rounds": list(rounds.select_related("module").order_by("-start")[:HOME_LIMIT]),
         "missing": missing_list[:HOME_LIMIT],
         "missing_more": missing.count() - HOME_LIMIT if len(missing_list) > HOME_LIMIT else 0,
-        "returned": list(
-            own.filter(status=Result.Status.RETURNED).annotate(return_reason=Subquery(last_reason.values("reason")[:1]))
-        ),
+        # the latest returned results, with how many there are in all (the page stays small as they grow)
+        "returned": returned_list[:HOME_LIMIT],
+        "returned_count": returned_count,
+        "returned_more": returned_count - HOME_LIMIT if returned_count > HOME_LIMIT else 0,
         "drafts": list(own.filter(status=Result.Status.DRAFT).order_by("-updated_at")[:HOME_LIMIT]),
     }

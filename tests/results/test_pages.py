@@ -226,3 +226,22 @@ def test_result_page_costs_the_same_queries_for_1_and_many_lines_photos_and_chan
         client.get(f"/results/{result.pk}/")
     # then the page costs the same
     assert len(small) == len(big), (len(small), len(big))
+
+
+def test_partner_home_lists_the_latest_returned_results_and_counts_them_all(client, side_a, officer):
+    # given 22 returned results of CEC (a page of 20 is shown, the badge counts all)
+    for i in range(22):
+        enterprise = EnterpriseFactory(name=f"Returned Works {i:02}", city="Taixing")
+        enterprise.organisations.add(side_a.organisation)
+        ParticipationFactory(training_round=side_a.training_round, enterprise=enterprise)
+        result = draft(side_a, enterprise=enterprise)
+        result_services.result_submit(result=result, by=side_a.partner)
+        result_services.result_return(result=result, by=officer, reason=f"Reason {i:02}")
+    client.force_login(side_a.partner)
+    page = client.get("/").content.decode()
+    flat = text(client.get("/"))
+    assert page.count("list-group-item-warning") == 20
+    assert "Returned Works 21" in flat and "Reason 21" in flat  # the latest returned first
+    assert "Returned Works 00" not in flat and "Returned Works 01" not in flat
+    assert re.search(r"Returned to you for correction\s*22", flat)
+    assert "and 2 more" in flat and "/results/?status=returned" in page
