@@ -2,7 +2,7 @@
 
 SCORE has trained several thousand SMEs in a dozen countries through about 56 partner institutions. This
 script fills a PostgreSQL database with that much or ten times more (``--scale``), then requests every list,
-search, detail and home page as a project officer and as a partner user, and the admin's enterprise
+search, detail, home and figures page as a project officer and as a partner user, and the admin's enterprise
 changelist (what an officer would use instead) on the same data; it prints for each page its queries and
 its median time, the time of each export, and a load run (wrk against gunicorn with DEBUG off).
 
@@ -16,15 +16,18 @@ the five modules (planned, running, completed and cancelled; some co-organised),
 brought in by one organisation, taking Module 1 and then 0-2 more modules in 1-3 rounds, with attendance),
 1,500 trainers with qualifications and round assignments (qualified on the round's start), 20,000 factory
 visits, 8,000 results (mostly approved, with their approval steps and history) with 3 KPI lines each; every
-number but the organisations is multiplied by the scale. ANALYZE runs after loading, as autovacuum would.
+number but the organisations is multiplied by the scale. VACUUM ANALYZE runs after loading, as autovacuum would
+(statistics for the planner, and the visibility map that lets an index answer without the table).
 
 Each page is requested once to warm up, then ``--repeat`` times (5); the table gives the median and the
 slowest, the queries of one request (session and user included), the median time spent executing SQL (the
 rest is Python: views, forms, templates) and the response size. Exports are timed to their last byte
 (median of ``--export-repeat`` downloads, no warm-up). The
 load run (skip it with ``--no-load``) serves the portal with gunicorn (2 workers, DEBUG off) and runs
-``wrk -t2 -c10`` for a few seconds per page (Debian's package ``wrk``; ``apt-get install wrk``). The last
-line compares the slowest page's median with the changelist's, both measured in this run.
+``wrk -t1 -c2`` for ``--load-seconds`` (2) per page (Debian's package ``wrk``; ``apt-get install wrk``),
+sized for a small shared machine (``--load-connections`` for more); it prints requests per second beside
+the changelist's. The last line compares the slowest page's median with the changelist's, both measured in
+this run (the client's, not the load run's: a shared machine makes a few seconds of wrk noisy).
 Trainers and organisations are officers' pages (a partner gets 403 there), so only the officer opens them.
 The partner works for the organisation with the most enterprises.
 """
@@ -78,6 +81,7 @@ from enterprises.models import (  # noqa: E402
     ResultStep,
     Sector,
 )
+from enterprises.scope import reach_rebuild  # noqa: E402
 from programmes.models import Agreement, Module, Organisation, PartnerMembership, TrainingRound  # noqa: E402
 from trainers.models import Qualification, RoundTrainer, Trainer  # noqa: E402
 
@@ -513,6 +517,7 @@ def create_data(rng: random.Random, scale: float) -> None:
     Result.objects.filter(approved_at__isnull=False).update(  # approved results were last changed when approved
         created_at=F("approved_at") - dt.timedelta(days=40), updated_at=F("approved_at")
     )
+    reach_rebuild()  # COPY sends no signals: which organisations reach which enterprises, from the rows
     Organisation.objects.create(
         name=MARKER, kind=Organisation.Kind.OTHER, notes=f"bench/pages.py made this data; scale={scale:g}"
     )
@@ -574,6 +579,8 @@ def pages(partner_org: Organisation) -> list[tuple[str, bool]]:
         ("/results/", True),
         (f"/results/?q={term}", True),
         (f"/results/{result.pk}/", True),
+        ("/figures/", True),
+        (f"/figures/?year=all&module={m1.pk}", True),
     ]
 
 
@@ -584,6 +591,7 @@ EXPORTS = [
     "/trainers/?_export=csv",
     "/organisations/?_export=csv",
     "/results/export/?format=csv",
+    "/figures/export.xlsx",
 ]
 
 
@@ -649,8 +657,11 @@ def _wait_for(port: int, seconds: float = 30) -> bool:
     return False
 
 
-def load_run(targets: list[tuple[str, str, str]], seconds: int) -> dict[tuple[str, str], float] | None:
-    """Requests per second under ``wrk -t2 -c10`` for each (label, url, session key), against gunicorn."""
+def load_run(
+    targets: list[tuple[str, str, str]], seconds: int, connections: int
+) -> dict[tuple[str, str], float] | None:
+    """Requests per second under ``wrk -t1 -c<connections>`` for each (label, url, session key), against
+    gunicorn with 2 workers."""
     wrk = shutil.which("wrk")
     gunicorn = Path(sys.executable).with_name("gunicorn")
     if not wrk:
@@ -685,7 +696,7 @@ def load_run(targets: list[tuple[str, str, str]], seconds: int) -> dict[tuple[st
             print("\nload run skipped: gunicorn did not start")
             return None
         for role, url, session in targets:
-            cmd = [wrk, "-t2", "-c10", f"-d{seconds}s", "--timeout", "30s"]
+            cmd = [wrk, "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s"]
             cmd += ["-H", f"Cookie: {settings.SESSION_COOKIE_NAME}={session}", f"http://127.0.0.1:{port}{url}"]
             out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60).stdout
             rate = next((float(line.split()[1]) for line in out.splitlines() if line.startswith("Requests/sec")), 0.0)
@@ -728,7 +739,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=REPEAT, help="requests per page after the warm-up")
     parser.add_argument("--no-load", action="store_true", help="skip the wrk load run")
     parser.add_argument("--export-repeat", type=int, default=2, help="times each export is downloaded")
-    parser.add_argument("--load-seconds", type=int, default=4, help="seconds of wrk per page")
+    parser.add_argument("--load-seconds", type=int, default=2, help="seconds of wrk per page")
+    parser.add_argument("--load-connections", type=int, default=2, help="wrk's open connections")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("bench/pages.py needs PostgreSQL: set DATABASE_URL=postgres://...")
@@ -744,7 +756,7 @@ def main() -> None:
         with transaction.atomic():
             create_data(rng, args.scale)
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE")  # as autovacuum would: statistics, and the visibility map
     officer, partner, admin = users()
     partner_org = partner.partner_membership.organisation
     counts = [
@@ -807,11 +819,14 @@ def main() -> None:
     if not args.no_load:
         sessions = {role: c.cookies[settings.SESSION_COOKIE_NAME].value for role, c in clients.items()}
         targets = [(role, url, sessions[role]) for url, role, _m in rows]
-        rates = load_run(targets, args.load_seconds)
+        rates = load_run(targets, args.load_seconds, args.load_connections)
         if rates:
             ref = rates.get(("admin", ADMIN_CHANGELIST)) or 1.0
             print()
-            print(f"load run: wrk -t2 -c10 -d{args.load_seconds}s against gunicorn (2 workers, DEBUG off)")
+            print(
+                f"load run: wrk -t1 -c{args.load_connections} -d{args.load_seconds}s against gunicorn "
+                "(2 workers, DEBUG off)"
+            )
             print("| page | role | requests/s | vs changelist |")
             print("|---|---|---:|---:|")
             for (role, url), rate in rates.items():
