@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("SCORE Portal")
 
     def ready(self) -> None:
+        from . import uploads  # noqa: F401  Pillow's pixel guard, set for the whole process (core/uploads.py)
         from .roles import group_permissions_sync
         from .tables import cache_cell_signatures
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.editing import EditVersionMixin
+from core.uploads import BoundedImageField
 from core.widgets import ChineseFieldsMixin
 from programmes.models import TrainingRound
 from trainers.models import Trainer
@@ -127,6 +128,7 @@ class QuotedPersonForm(EditVersionMixin, ChineseTextForm):
     class Meta:
         model = QuotedPerson
         fields = ["name", "role", "organisation", "photo", "trainer", "name_zh", "role_zh", "organisation_zh"]
+        field_classes = {"photo": BoundedImageField}  # checked by the pixels it would cost (core/uploads.py)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -31,9 +31,12 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.contrib.staticfiles import finders
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from core import uploads
 
 logger = logging.getLogger(__name__)
 # WeasyPrint reports each layout step at INFO; only its warnings matter here.
@@ -167,12 +170,9 @@ def print_copy_name(name: str, box: tuple[int, int] | None = None) -> str:
         return cached
     try:
         with default_storage.open(name, "rb") as fh:
-            image = Image.open(fh)
-            # JPEG draft mode decodes at 1/2, 1/4 or 1/8 scale directly: a 12-megapixel master in a fraction
-            # of the time a full decode takes. Ask for the box the long side fits, or it cannot reduce.
-            width, height = image.size
-            scale = min(box[0] / max(width, 1), box[1] / max(height, 1))
-            image.draft("RGB", (max(1, int(width * scale)), max(1, int(height * scale))))
+            # Within the pixel budget and strictly decoded, whatever the process did before (core/uploads.py);
+            # a JPEG straight at 1/2, 1/4 or 1/8 scale (draft mode) when the box allows it.
+            image = uploads.image_decoded(fh, fit=box, formats=None, max_bytes=uploads.MAX_STORED_IMAGE_BYTES)
             image = ImageOps.exif_transpose(image)
             image = image.convert("RGB")
             image.thumbnail(box, Image.Resampling.LANCZOS)
@@ -180,6 +180,10 @@ def print_copy_name(name: str, box: tuple[int, int] | None = None) -> str:
             image.save(out, "JPEG", quality=PRINT_JPEG_QUALITY, optimize=True, progressive=True)
     except FileNotFoundError as exc:
         raise NewsletterRenderError(f"The photo file {name!r} is missing from storage.") from exc
+    except ValidationError as exc:
+        raise NewsletterRenderError(
+            f"The photo file {name!r} is not a readable image ({' '.join(exc.messages)})."
+        ) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise NewsletterRenderError(f"The photo file {name!r} is not a readable image ({exc}).") from exc
     saved = default_storage.save(cached, ContentFile(out.getvalue()))

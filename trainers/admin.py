@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.db import models
 
 from core.admin_guards import guarded_delete_formset
+from core.uploads import BoundedImageField
 
 from . import services
 from .forms import RoundTrainerAdminForm
@@ -30,6 +32,7 @@ class TrainerAdmin(admin.ModelAdmin):
     list_filter = ["role", "sex", "active"]
     search_fields = ["name", "position", "organisation__name", "organisation__short_name"]
     autocomplete_fields = ["organisation"]
+    formfield_overrides = {models.ImageField: {"form_class": BoundedImageField}}  # bounded like every upload
     list_select_related = ["organisation"]
     inlines = [QualificationInline]
 

@@ -3,8 +3,9 @@
 A phone photo arrives as JPEG, PNG or WebP. We trust its bytes, never its name: Pillow must recognise it
 as one of those three formats. Before storing we apply the EXIF orientation (so the picture stands the way
 it was taken) and drop every metadata block (EXIF, GPS location, XMP, comments). Very large photos are
-scaled down for the stored master rather than refused; only a decompression bomb, a file over 25 MB or a
-picture over 100 megapixels is refused. The web, print and thumbnail copies are made once, here, so no
+scaled down for the stored master rather than refused; a file over 25 MB or a picture over 40 megapixels
+is refused from its header, before any pixel is decoded (core/uploads.py), and a truncated file is refused
+however the process has set Pillow up. The web, print and thumbnail copies are made once, here, so no
 page ever sends the master.
 
 The two print copies are made at the size the newsletter prints a photo at, at 300 dpi, so WeasyPrint embeds
@@ -19,27 +20,22 @@ import contextvars
 import datetime as dt
 import io
 import uuid
-import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
+
+from core import uploads
 
 from .models import Photo
 
-MAX_BYTES = 25 * 1024 * 1024
-MAX_PIXELS = 100_000_000
-# Pillow warns above MAX_IMAGE_PIXELS and raises above twice that. We refuse anything above our own
-# limit ourselves (see _open), and turn Pillow's warning into an error, so it must not be lower than ours.
-Image.MAX_IMAGE_PIXELS = MAX_PIXELS
-
-ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+MAX_BYTES = uploads.MAX_IMAGE_BYTES
+MAX_PIXELS = uploads.PHOTO_MAX_PIXELS
+ALLOWED_FORMATS = uploads.IMAGE_FORMATS
 MASTER_LONG_SIDE = 4000
 WEB_LONG_SIDE = 1280
 THUMB_LONG_SIDE = 320
@@ -75,45 +71,23 @@ COPIES = (
 
 
 def _open(upload) -> Image.Image:
-    """Open an upload as a fully decoded image, or raise ValidationError saying what is wrong."""
-    size = getattr(upload, "size", None)
-    if size is None:
-        upload.seek(0, io.SEEK_END)
-        size = upload.tell()
-    if size == 0:
-        raise ValidationError(_("The file is empty."), code="empty")
-    if size > MAX_BYTES:
-        raise ValidationError(
-            _("The file is %(size)s MB; photos may be at most 25 MB.") % {"size": f"{size / 1024 / 1024:.1f}"},
-            code="too_large",
-        )
-    upload.seek(0)
-    # Pillow reads from its own in-memory copy (at most 25 MB), so the caller's upload stays open and unread.
-    data = io.BytesIO(upload.read())
-    upload.seek(0)
-    not_a_photo = ValidationError(
-        _("This file is not a JPEG, PNG or WebP photo (whatever its name says)."), code="not_a_photo"
-    )
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(data)
-            if image.format not in ALLOWED_FORMATS:
-                raise not_a_photo
-            width, height = image.size
-            if width * height > MAX_PIXELS:
-                raise ValidationError(
-                    _("The picture is %(mp)s megapixels; photos may be at most 100 megapixels.")
-                    % {"mp": f"{width * height / 1_000_000:.0f}"},
-                    code="too_many_pixels",
-                )
-            image.load()
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ValidationError(
-            _("The picture is too large to open safely (more than 100 megapixels)."), code="bomb"
-        ) from exc
-    except (UnidentifiedImageError, SyntaxError, OSError, ValueError) as exc:
-        raise not_a_photo from exc
+    """An upload decoded (strictly, within the pixel budget) at no more than the master's size, or
+    ValidationError saying what is wrong. Only one full-size picture is ever in memory: it is scaled down in
+    place before any copy is made of it."""
+    image = uploads.image_decoded(upload, max_pixels=MAX_PIXELS, fit=(MASTER_LONG_SIDE, MASTER_LONG_SIDE))
+    fmt = image.format
+    if image.mode == "P" or image.mode == "1" or image.mode.startswith("I"):
+        # Pillow resizes a palette image with "nearest"; convert first (the copies are RGB or RGBA anyway)
+        keep_alpha = image.mode == "P" and "transparency" in image.info
+        converted = image.convert("RGBA" if keep_alpha else "RGB")
+        image.close()
+        image = converted
+    if max(image.size) > MASTER_LONG_SIDE:
+        exif = image.info.get("exif")
+        image.thumbnail((MASTER_LONG_SIDE, MASTER_LONG_SIDE), Image.Resampling.LANCZOS)
+        if exif:  # kept for the orientation, dropped by _cleaned
+            image.info["exif"] = exif
+    image.format = fmt
     return image
 
 
@@ -155,24 +129,45 @@ def _encode(image: Image.Image, fmt: str, quality: int = 90) -> bytes:
 
 
 def photo_check(upload) -> None:
-    """Raise ValidationError when the upload is not an acceptable photo (used by forms before saving)."""
-    _open(upload).close()
-    upload.seek(0)
+    """Raise ValidationError when the upload is not an acceptable photo by its header (format, bytes, pixels):
+    what a form can tell without decoding. The decode itself (a truncated file) is checked by photo_prepare."""
+    uploads.image_check(upload, max_pixels=MAX_PIXELS, decode=False)
 
 
-def photo_derive(*, photo: Photo, image: Image.Image | None = None) -> Photo:
+@dataclass(frozen=True)
+class PreparedPhoto:
+    """A checked photo, cleaned and encoded with its copies, in memory: what photo_save stores."""
+
+    fmt: str
+    width: int
+    height: int
+    master: bytes
+    copies: dict[str, bytes]
+
+
+def photo_prepare(upload) -> PreparedPhoto:
+    """Decode, clean and encode an upload and its copies, with no database and no storage: the costly part of
+    an upload, done before any transaction opens. Raises ValidationError for anything that is not a photo."""
+    source = _open(upload)
+    fmt = source.format
+    image = _cleaned(source)
+    source.close()
+    copies = {copy.field: _encode(_scaled(image, copy.box), "JPEG", quality=copy.quality) for copy in COPIES}
+    prepared = PreparedPhoto(fmt, image.width, image.height, _encode(image, fmt), copies)
+    image.close()
+    return prepared
+
+
+def photo_derive(*, photo: Photo) -> Photo:
     """Make the web, print and thumbnail copies of a stored photo (once; existing copies are kept)."""
     missing = [copy for copy in COPIES if not getattr(photo, copy.field)]
     if not missing:
         return photo
-    if image is None:
-        with photo.image.open("rb") as fh:
-            image = _cleaned(_open(fh))
+    with photo.image.open("rb") as fh:
+        image = _cleaned(_open(fh))
     stem = uuid.uuid4().hex
     changed = []
-    for copy in COPIES:
-        if getattr(photo, copy.field):
-            continue
+    for copy in missing:
         data = _encode(_scaled(image, copy.box), "JPEG", quality=copy.quality)
         getattr(photo, copy.field).save(f"{stem}-{copy.field.replace('_', '-')}.jpg", ContentFile(data), save=False)
         _stored(getattr(photo, copy.field).name)
@@ -214,21 +209,31 @@ def _stored(name: str) -> None:
         names.append(name)
 
 
+def photo_create(*, upload, caption: str, credit: str = "", caption_zh: str = "", by=None) -> Photo:
+    """Check an uploaded photo, store a cleaned master and its copies, and return the saved Photo. The image
+    work happens before the transaction that stores it (call it outside any transaction of your own)."""
+    return photo_save(prepared=photo_prepare(upload), caption=caption, credit=credit, caption_zh=caption_zh, by=by)
+
+
+IMAGE_FIELDS = ("image", "web", "print", "print_half", "thumbnail")
+
+
 @files_discarded_on_failure()
 @transaction.atomic
-def photo_create(*, upload, caption: str, credit: str = "", caption_zh: str = "", by=None) -> Photo:
-    """Check an uploaded photo, store a cleaned master and its copies, and return the saved Photo."""
-    source = _open(upload)
-    fmt = source.format
-    image = _scaled(_cleaned(source), MASTER_LONG_SIDE)
-    source.close()
-    photo = Photo(caption=caption, caption_zh=caption_zh, credit=credit, width=image.width, height=image.height)
+def photo_save(*, prepared: PreparedPhoto, caption: str, credit: str = "", caption_zh: str = "", by=None) -> Photo:
+    """Store a prepared photo: its files, then its row. A refusal writes nothing; a failure after the files
+    were written (the row, the commit) deletes them."""
+    photo = Photo(caption=caption, caption_zh=caption_zh, credit=credit, width=prepared.width, height=prepared.height)
+    photo.clean_fields(exclude=IMAGE_FIELDS)  # before any file is written
     if by is not None:
         photo._history_user = by
     stem = uuid.uuid4().hex
-    photo.image.save(f"{stem}.{ALLOWED_FORMATS[fmt]}", ContentFile(_encode(image, fmt)), save=False)
+    photo.image.save(f"{stem}.{ALLOWED_FORMATS[prepared.fmt]}", ContentFile(prepared.master), save=False)
     _stored(photo.image.name)
-    photo_derive(photo=photo, image=image)
+    for copy in COPIES:
+        field = getattr(photo, copy.field)
+        field.save(f"{stem}-{copy.field.replace('_', '-')}.jpg", ContentFile(prepared.copies[copy.field]), save=False)
+        _stored(field.name)
     photo.full_clean()
     photo.save()
     return photo
@@ -236,7 +241,7 @@ def photo_create(*, upload, caption: str, credit: str = "", caption_zh: str = ""
 
 def photo_files_delete(*, photo: Photo) -> None:
     """Remove a photo's stored files once the transaction that deleted its row commits."""
-    names = [getattr(photo, f).name for f in ("image", "web", "print", "print_half", "thumbnail")]
+    names = [getattr(photo, f).name for f in IMAGE_FIELDS]
     storage = photo.image.storage
 
     def delete():

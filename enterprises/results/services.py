@@ -511,8 +511,6 @@ def kpi_line_delete(*, line: KPILine, by: User, edit_version: int | None = None)
 # --- Photo pairs ----------------------------------------------------------------------------------
 
 
-@photos.files_discarded_on_failure()
-@transaction.atomic
 def photo_pair_add(
     *,
     result: Result,
@@ -527,29 +525,42 @@ def photo_pair_add(
     caption: str = "",
     caption_zh: str = "",
 ) -> PhotoPair:
-    """Check and store a before/after pair of uploads (with their web, print and thumbnail copies)."""
+    """Check and store a before/after pair of uploads (with their web, print and thumbnail copies).
+
+    Both photos are decoded, cleaned and encoded first, outside any transaction (the costly part, and
+    bounded: see core/uploads.py); only then are the files and rows written, in one transaction, and the
+    files are deleted again if it fails. A refusal of either photo writes nothing."""
     _require_edit(result, by)
     digest = _uploads_sha256(before, after)
     if result.photo_pairs.filter(uploads_sha256=digest).exists():
         raise _pair_already_added()
     sides = (("before", before, before_caption, before_caption_zh), ("after", after, after_caption, after_caption_zh))
-    errors = {}
+    prepared, errors = {}, {}
     if not caption.strip():
         for side, _upload, side_caption, _caption_zh in sides:
             if not side_caption.strip():
                 errors[f"{side}_caption"] = [gettext("Give this photo a caption, or give the pair one caption.")]
     for side, upload, _caption, _caption_zh in sides:  # check both before storing either, so a refusal leaves no files
         try:
-            photos.photo_check(upload)
+            prepared[side] = photos.photo_prepare(upload)
         except ValidationError as exc:
             errors[side] = exc.messages
     if errors:
         raise ValidationError(errors)
+    texts = {side: (text.strip(), text_zh.strip()) for side, _upload, text, text_zh in sides}
+    texts["pair"] = (caption.strip(), caption_zh.strip())
+    return _photo_pair_save(result=result, by=by, prepared=prepared, texts=texts, credit=credit.strip(), digest=digest)
+
+
+@photos.files_discarded_on_failure()
+@transaction.atomic
+def _photo_pair_save(*, result: Result, by: User, prepared: dict, texts: dict, credit: str, digest: str) -> PhotoPair:
+    _require_edit(result, by)
     stored = {
-        side: photos.photo_create(
-            upload=upload, caption=caption.strip(), caption_zh=caption_zh.strip(), credit=credit.strip(), by=by
+        side: photos.photo_save(
+            prepared=prepared[side], caption=texts[side][0], caption_zh=texts[side][1], credit=credit, by=by
         )
-        for side, upload, caption, caption_zh in sides
+        for side in ("before", "after")
     }
     last = result.photo_pairs.order_by("-order").values_list("order", flat=True).first() or 0
     pair = PhotoPair(
@@ -557,8 +568,8 @@ def photo_pair_add(
         before=stored["before"],
         after=stored["after"],
         order=last + 1,
-        caption=caption.strip(),
-        caption_zh=caption_zh.strip(),
+        caption=texts["pair"][0],
+        caption_zh=texts["pair"][1],
         uploads_sha256=digest,
     )
     pair._history_user = by

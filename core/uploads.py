@@ -1,0 +1,206 @@
+"""Every image the portal accepts is checked here, by the work it would cause, before it is decoded.
+
+A file's bytes say little about its cost: a 300 KB PNG can hold 10,000 x 10,000 pixels, which Pillow turns
+into 400 MB of memory (and every copy made of it as much again). So the picture's size is read from its
+header (``Image.open`` reads no pixel) and compared with a pixel budget first; only a picture within the
+budget is decoded, and a JPEG is decoded straight at the scale it is needed at (``draft``).
+
+Decoding is strict whatever the process did before: WeasyPrint sets Pillow's process-wide
+``ImageFile.LOAD_TRUNCATED_IMAGES = True`` when it is imported, which would make a truncated JPEG "valid"
+(its missing part grey) in a worker that has rendered a newsletter and invalid in one that has not. Our
+decodes run inside ``strict_decoding()``, which holds the flag at False while any of them runs and puts
+back what it was after the last one.
+
+The spreadsheet side of the same rule (rows, columns, cells, zip bombs) is in ``core/spreadsheets.py``.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import threading
+import warnings
+from collections.abc import Collection
+from contextlib import contextmanager
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageFile, UnidentifiedImageError
+
+IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+MAX_IMAGE_BYTES = 25 * 1024 * 1024
+MAX_STORED_IMAGE_BYTES = 100 * 1024 * 1024  # a file stored before these checks, read to print it
+# A photo of a result: 40 megapixels (an RGBA PNG of that size decodes to 160 MB, within the 300 MB an upload
+# may cost). A portrait (a trainer, a quoted person) prints a few centimetres wide: 25 megapixels is plenty.
+PHOTO_MAX_PIXELS = 40_000_000
+PORTRAIT_MAX_PIXELS = 25_000_000
+
+# Pillow's own guard, for every Image.open in the process (WeasyPrint's too): it warns above this and
+# refuses above twice this. Our checks below refuse at the budget before Pillow's guard matters.
+Image.MAX_IMAGE_PIXELS = PHOTO_MAX_PIXELS
+
+_BOMB_SIZE_RE = re.compile(r"\((\d+) pixels\)")
+
+_strict_lock = threading.Lock()
+_strict_depth = 0
+_strict_saved = False
+
+
+@contextmanager
+def strict_decoding():
+    """Decode with ``ImageFile.LOAD_TRUNCATED_IMAGES`` False (a truncated file raises), whatever it was set to.
+
+    Reference-counted, so overlapping blocks in several threads all decode strictly; the last one to leave puts
+    the flag back as it found it."""
+    global _strict_depth, _strict_saved
+    with _strict_lock:
+        if _strict_depth == 0:
+            _strict_saved = ImageFile.LOAD_TRUNCATED_IMAGES
+        _strict_depth += 1
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        yield
+    finally:
+        with _strict_lock:
+            _strict_depth -= 1
+            if _strict_depth == 0:
+                ImageFile.LOAD_TRUNCATED_IMAGES = _strict_saved
+
+
+def _megapixels(pixels: int) -> str:
+    return f"{pixels / 1_000_000:.0f}" if pixels >= 10_000_000 else f"{pixels / 1_000_000:.1f}"
+
+
+def too_many_pixels(pixels: int, max_pixels: int) -> ValidationError:
+    return ValidationError(
+        _(
+            "The picture is %(mp)s megapixels; it may be at most %(max)s megapixels. "
+            "Send a smaller copy (a phone's normal photo size is fine)."
+        )
+        % {"mp": _megapixels(pixels), "max": _megapixels(max_pixels)},
+        code="too_many_pixels",
+    )
+
+
+def not_an_image() -> ValidationError:
+    return ValidationError(
+        _("This file is not a JPEG, PNG or WebP photo (whatever its name says)."), code="not_a_photo"
+    )
+
+
+def damaged() -> ValidationError:
+    return ValidationError(
+        _("The photo is damaged or cut short (its file ends before its picture does); send it again."),
+        code="damaged",
+    )
+
+
+def _size_of(upload) -> int:
+    size = getattr(upload, "size", None)
+    if size is None:
+        upload.seek(0, io.SEEK_END)
+        size = upload.tell()
+    return size
+
+
+def image_opened(
+    upload,
+    *,
+    max_pixels: int = PHOTO_MAX_PIXELS,
+    max_bytes: int = MAX_IMAGE_BYTES,
+    formats: Collection[str] | None = IMAGE_FORMATS,
+) -> Image.Image:
+    """The upload opened as an image (header read, no pixel decoded) once its bytes, format and pixel count are
+    within bounds; else ValidationError saying which bound. The caller's upload is left unread. ``formats=None``
+    takes any format Pillow reads (for files stored before, never for an upload)."""
+    size = _size_of(upload)
+    if size == 0:
+        raise ValidationError(_("The file is empty."), code="empty")
+    if size > max_bytes:
+        raise ValidationError(
+            _("The file is %(size)s MB; photos may be at most %(max)s MB.")
+            % {"size": f"{size / 1024 / 1024:.1f}", "max": max_bytes // (1024 * 1024)},
+            code="too_large",
+        )
+    upload.seek(0)
+    # Pillow reads from its own in-memory copy (at most max_bytes), so the caller's upload stays open and unread.
+    data = io.BytesIO(upload.read())
+    upload.seek(0)
+    try:
+        with warnings.catch_warnings():
+            # Between Pillow's limit and twice it Pillow only warns; our own budget below decides.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(data)
+    except Image.DecompressionBombError as exc:
+        found = _BOMB_SIZE_RE.search(str(exc))
+        raise too_many_pixels(int(found[1]) if found else 2 * Image.MAX_IMAGE_PIXELS + 1, max_pixels) from exc
+    except (UnidentifiedImageError, SyntaxError, OSError, ValueError) as exc:
+        raise not_an_image() from exc
+    if formats is not None and image.format not in formats:
+        image.close()
+        raise not_an_image()
+    width, height = image.size
+    if width * height > max_pixels:
+        image.close()
+        raise too_many_pixels(width * height, max_pixels)
+    return image
+
+
+def image_decoded(
+    upload,
+    *,
+    max_pixels: int = PHOTO_MAX_PIXELS,
+    max_bytes: int = MAX_IMAGE_BYTES,
+    fit: tuple[int, int] | None = None,
+    formats: Collection[str] | None = IMAGE_FORMATS,
+) -> Image.Image:
+    """The upload decoded strictly (a truncated or corrupt file is refused), within the budgets of
+    ``image_opened``. With ``fit``, a JPEG is decoded at the smallest scale (1/2, 1/4, 1/8) still covering that
+    box, so a big phone photo costs a fraction of its full size. ``format`` stays that of the file."""
+    image = image_opened(upload, max_pixels=max_pixels, max_bytes=max_bytes, formats=formats)
+    fmt = image.format
+    try:
+        with strict_decoding():
+            if fit is not None and fmt == "JPEG":
+                # the box both ways, so a photo that EXIF turns a quarter still covers it once upright
+                side = max(fit)
+                image.draft(image.mode, (min(side, image.width), min(side, image.height)))
+            image.load()
+    except (UnidentifiedImageError, SyntaxError, OSError, ValueError, Image.DecompressionBombError) as exc:
+        image.close()
+        raise damaged() from exc
+    image.format = fmt
+    return image
+
+
+def image_check(upload, *, max_pixels: int = PHOTO_MAX_PIXELS, decode: bool = True) -> None:
+    """Raise ValidationError when the upload is not an acceptable image; ``decode=False`` reads the header only."""
+    if decode:
+        image_decoded(upload, max_pixels=max_pixels).close()
+    else:
+        image_opened(upload, max_pixels=max_pixels).close()
+    upload.seek(0)
+
+
+class BoundedImageField(forms.ImageField):
+    """An image upload field for every form of the portal (and the admin): the checks above instead of Django's
+    own (which opens the file with Pillow's defaults), with the reason next to the field."""
+
+    default_validators = []  # the format is checked by content, not by the name's extension
+
+    def __init__(self, *args, max_pixels: int = PORTRAIT_MAX_PIXELS, **kwargs):
+        self.max_pixels = max_pixels
+        kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, data):
+        f = forms.FileField.to_python(self, data)
+        if f is None:
+            return None
+        image = image_decoded(f, max_pixels=self.max_pixels)
+        f.image = image
+        f.content_type = Image.MIME.get(image.format)
+        image.close()
+        f.seek(0)
+        return f
