@@ -7,6 +7,13 @@ We neutralise such text the way OWASP recommends: a leading apostrophe, which sp
 Numbers, dates and text that is just a number (``-5``, ``+3.5``) stay as they are. No XLSX cell we write
 is ever a formula made from user data. The imports undo the apostrophe (``unescaped``), so a file the
 portal exported imports back unchanged.
+
+Every spreadsheet the portal reads is bounded here too, by the work it would cause rather than by its bytes
+(``ReadLimits``): a 575 KB workbook can declare a million rows, or hold a row of a million cells, and
+openpyxl would build them all. ``xlsx_check`` reads the zip's directory (how much it unpacks to: a zip
+bomb is refused before anything is unpacked) and then streams each sheet's XML through expat, counting
+rows, columns, cells and characters per cell, and stops at the first that is over its limit, before
+openpyxl parses the file; ``csv_records`` does the same for CSV while reading it.
 """
 
 from __future__ import annotations
@@ -14,9 +21,16 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import posixpath
 import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
+from xml.parsers import expat
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -117,6 +131,270 @@ def workbook_bytes(wb) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+# --- Reading: bounded by the work a file causes ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """What one uploaded spreadsheet may hold. ``rows`` counts row numbers (the heading and blank rows too)."""
+
+    rows: int = 20_001
+    columns: int = 30
+    cells: int = 300_000  # in the whole workbook, every sheet
+    cell_chars: int = 32_767  # Excel's own limit for a cell
+    unpacked_bytes: int = 64 * 1024 * 1024  # what the .xlsx unpacks to, every part together
+
+
+def _n(number: int) -> str:
+    return f"{number:,}"
+
+
+def too_many_rows(sheet: str | None, row: int, limits: ReadLimits) -> ValidationError:
+    params = {"sheet": sheet, "row": _n(row), "max": _n(limits.rows)}
+    if sheet is None:
+        message = gettext("The file has more than %(max)s rows; split it into smaller files.")
+    else:
+        message = gettext("The sheet “%(sheet)s” reaches row %(row)s; a file may have at most %(max)s rows.")
+    return ValidationError(message % params, code="too_many_rows")
+
+
+def too_many_columns(sheet: str | None, row: int, limits: ReadLimits) -> ValidationError:
+    params = {"row": _n(row), "sheet": sheet, "max": _n(limits.columns)}
+    if sheet is None:
+        message = gettext("Row %(row)s has more than %(max)s columns; a file may have at most %(max)s.")
+    else:
+        message = gettext(
+            "Row %(row)s of the sheet “%(sheet)s” has more than %(max)s columns; a file may have at most %(max)s."
+        )
+    return ValidationError(message % params, code="too_many_columns")
+
+
+def too_many_cells(limits: ReadLimits) -> ValidationError:
+    return ValidationError(
+        gettext("The file has more than %(max)s cells; split it into smaller files.") % {"max": _n(limits.cells)},
+        code="too_many_cells",
+    )
+
+
+def cell_too_long(where: str, limits: ReadLimits) -> ValidationError:
+    return ValidationError(
+        gettext("%(where)s holds more than %(max)s characters, more than a cell may hold.")
+        % {"where": where, "max": _n(limits.cell_chars)},
+        code="cell_too_long",
+    )
+
+
+def unpacks_too_big(size: int, limits: ReadLimits) -> ValidationError:
+    return ValidationError(
+        gettext(
+            "The workbook unpacks to %(size)s MB of data; a workbook may unpack to at most %(max)s MB "
+            "(save it again from Excel, or split it)."
+        )
+        % {"size": _n(size // (1024 * 1024)), "max": _n(limits.unpacked_bytes // (1024 * 1024))},
+        code="unpacks_too_big",
+    )
+
+
+def not_a_workbook() -> ValidationError:
+    return ValidationError(gettext("This file is not an Excel workbook (.xlsx) or a CSV file."), code="not_table")
+
+
+_CELL_REF_RE = re.compile(r"^\$?([A-Za-z]{1,7})\$?(\d{1,9})$")
+
+
+def _ref(ref: str) -> tuple[int, int] | None:
+    """The (column, row) of a reference such as "XFD1048576", 1-based."""
+    found = _CELL_REF_RE.match(ref or "")
+    if not found:
+        return None
+    column = 0
+    for letter in found[1].upper():
+        column = column * 26 + ord(letter) - 64
+    return column, int(found[2])
+
+
+class _Stop(Exception):
+    def __init__(self, error: ValidationError):
+        self.error = error
+
+
+class _Scan:
+    """Counts what one XML part of a workbook holds, refusing at the first thing over a limit."""
+
+    TEXT = {"v", "t", "f"}
+
+    def __init__(self, limits: ReadLimits, counter: list[int], sheet: str | None, strings: bool):
+        # counter: [cells of every sheet so far, shared strings so far]
+        self.limits, self.counter, self.sheet, self.strings = limits, counter, sheet, strings
+        self.row = self.column = 0
+        self.text: int | None = None
+
+    def start(self, tag: str, attrs: dict) -> None:
+        tag = tag.rpartition(":")[2]
+        if self.sheet is not None:
+            if tag == "c":
+                ref = _ref(attrs.get("r", ""))
+                self.column = ref[0] if ref else self.column + 1
+                if self.column > self.limits.columns:
+                    raise _Stop(too_many_columns(self.sheet, self.row, self.limits))
+                self.counter[0] += 1
+                if self.counter[0] > self.limits.cells:
+                    raise _Stop(too_many_cells(self.limits))
+            elif tag == "row":
+                number = attrs.get("r", "")
+                self.row = int(number) if number.isdigit() else self.row + 1
+                self.column = 0
+                if self.row > self.limits.rows:
+                    raise _Stop(too_many_rows(self.sheet, self.row, self.limits))
+            elif tag == "dimension":  # what the sheet says it spans: refused before its rows are read
+                last = _ref(attrs.get("ref", "").rpartition(":")[2])
+                if last and last[1] > self.limits.rows:
+                    raise _Stop(too_many_rows(self.sheet, last[1], self.limits))
+                if last and last[0] > self.limits.columns:
+                    raise _Stop(too_many_columns(self.sheet, 1, self.limits))
+            elif tag in self.TEXT:
+                self.text = 0
+        elif self.strings and tag == "si":
+            self.text = 0
+            self.counter[1] += 1
+            if self.counter[1] > self.limits.cells:
+                raise _Stop(too_many_cells(self.limits))
+
+    def end(self, tag: str) -> None:
+        if self.sheet is not None and tag.rpartition(":")[2] in self.TEXT:
+            self.text = None
+
+    def chars(self, data: str) -> None:
+        if self.text is not None:
+            self.text += len(data)
+            if self.text > self.limits.cell_chars:
+                where = (
+                    gettext("Row %(row)s, column %(column)s of the sheet “%(sheet)s”")
+                    % {"row": _n(self.row), "column": _n(self.column), "sheet": self.sheet}
+                    if self.sheet is not None
+                    else gettext("A text of the workbook")
+                )
+                raise _Stop(cell_too_long(where, self.limits))
+
+
+def _no_dtd(*_args) -> None:
+    # A workbook never needs a DTD; refusing one rules out entity expansion ("billion laughs") in every part.
+    raise _Stop(not_a_workbook())
+
+
+def _sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
+    """{part name: sheet name}, from the workbook and its relationships (both tiny, and scanned first)."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        workbook = ET.fromstring(zf.read("xl/workbook.xml"))
+        rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ET.ParseError):
+        return {}
+    targets = {}
+    for rel in rels:
+        target = rel.get("Target", "")
+        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+        targets[rel.get("Id")] = part
+    names = {}
+    for sheet in workbook.iter():
+        if sheet.tag.rpartition("}")[2] == "sheet":
+            rid = next((v for k, v in sheet.attrib.items() if k.rpartition("}")[2] == "id"), None)
+            if rid in targets:
+                names[targets[rid]] = sheet.get("name", "")
+    return names
+
+
+def xlsx_check(data: bytes, limits: ReadLimits) -> None:
+    """Refuse (ValidationError) a workbook beyond ``limits``, before openpyxl parses it: first from the zip's
+    directory (what it unpacks to), then streaming each XML part through expat in 64 KB pieces."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise not_a_workbook() from exc
+    declared = sum(info.file_size for info in infos)
+    if declared > limits.unpacked_bytes:
+        raise unpacks_too_big(declared, limits)
+    xml_parts = [i for i in infos if i.filename.endswith((".xml", ".rels")) and not i.is_dir()]
+    first = [i for i in xml_parts if i.filename in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")]
+    counter, unpacked = [0, 0], [0]
+    try:
+        for info in first:
+            _scan_part(zf, info, _Scan(limits, counter, None, strings=False), limits, unpacked)
+        names = _sheet_names(zf)
+        for info in xml_parts:
+            if info in first:
+                continue
+            name = info.filename
+            is_sheet = name.startswith("xl/worksheets/") and name.count("/") == 2
+            sheet = (names.get(name) or posixpath.basename(name)) if is_sheet else None
+            scan = _Scan(limits, counter, sheet, strings=name == "xl/sharedStrings.xml")
+            _scan_part(zf, info, scan, limits, unpacked)
+    except _Stop as stop:
+        raise stop.error from None
+    except (expat.ExpatError, zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise not_a_workbook() from exc
+
+
+def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, scan: _Scan, limits: ReadLimits, unpacked: list[int]):
+    parser = expat.ParserCreate()
+    parser.buffer_text = True
+    parser.StartDoctypeDeclHandler = _no_dtd
+    parser.EntityDeclHandler = _no_dtd
+    parser.StartElementHandler = scan.start
+    parser.EndElementHandler = scan.end
+    parser.CharacterDataHandler = scan.chars
+    with zf.open(info) as part:
+        while chunk := part.read(64 * 1024):
+            unpacked[0] += len(chunk)
+            if unpacked[0] > limits.unpacked_bytes:  # in case a part unpacks to more than it declares
+                raise _Stop(unpacks_too_big(unpacked[0], limits))
+            parser.Parse(chunk, False)
+    parser.Parse(b"", True)
+
+
+def csv_records(text: str, limits: ReadLimits, *, delimiter: str = ",") -> Iterator[tuple[int, list[str]]]:
+    """(row number, fields) of a CSV text, refusing (ValidationError) at the first row over ``limits``.
+
+    The csv module parses a whole record before we see it, so the lines it is given are counted as it reads
+    them: a record may take at most ``columns * cell_chars`` characters however its fields are quoted."""
+    budget = [0]
+    record_chars = limits.columns * (limits.cell_chars + 3)
+
+    def lines():
+        for line in io.StringIO(text):
+            budget[0] += len(line)
+            if budget[0] > record_chars:
+                raise _Stop(
+                    cell_too_long(gettext("Row %(row)s") % {"row": _n(number + 1)}, limits)
+                    if line.count(delimiter) < limits.columns
+                    else too_many_columns(None, number + 1, limits)
+                )
+            yield line
+
+    number = 0
+    reader = csv.reader(lines(), delimiter=delimiter)
+    try:
+        for values in reader:
+            number += 1
+            budget[0] = 0
+            if number > limits.rows:
+                raise _Stop(too_many_rows(None, number, limits))
+            if len(values) > limits.columns:
+                raise _Stop(too_many_columns(None, number, limits))
+            for column, value in enumerate(values, start=1):
+                if len(value) > limits.cell_chars:
+                    where = gettext("Row %(row)s, column %(column)s") % {"row": _n(number), "column": _n(column)}
+                    raise _Stop(cell_too_long(where, limits))
+            yield number, values
+    except _Stop as stop:
+        raise stop.error from None
+    except csv.Error as exc:  # a field over the csv module's own limit, or a stray NUL
+        where = gettext("Row %(row)s") % {"row": _n(number + 1)}
+        raise cell_too_long(where, limits) if "field larger" in str(exc) else not_a_workbook() from exc
 
 
 # --- django-tables2 list exports --------------------------------------------------------------------------

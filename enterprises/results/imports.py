@@ -13,7 +13,6 @@ checked once; import-export would have us re-implement both inside its hooks.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import zipfile
@@ -51,6 +50,9 @@ SHEET = "Results"
 LISTS_SHEET = "Lists"
 TEMPLATE_ROWS = 1000
 MAX_ROWS = 20_000
+# What a file may hold, checked before it is parsed (core/spreadsheets.py): the heading and 20,000 rows, the
+# template's columns with room to spare, and a workbook's cells, characters and unpacked size to match.
+LIMITS = spreadsheets.ReadLimits(rows=MAX_ROWS + 1, columns=30, cells=300_000)
 CONTENT_TYPE_XLSX = spreadsheets.CONTENT_TYPE_XLSX
 
 BAD_FILL = PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE")
@@ -160,11 +162,13 @@ def read_table(data: bytes) -> Table:
 
 
 def _read_xlsx(data: bytes) -> Table:
+    spreadsheets.xlsx_check(data, LIMITS)  # rows, columns, cells, unpacked size: refused before openpyxl parses
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
         raise ValidationError(_("This file is not an Excel workbook (.xlsx) or a CSV file."), code="not_table") from exc
     ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
+    ws.reset_dimensions()  # the rows as they are, not padded to what the sheet says it spans
     it = ws.iter_rows(values_only=True)
     headers = None
     rows = []
@@ -196,12 +200,12 @@ def _read_csv(data: bytes) -> Table:
             continue
     else:
         raise ValidationError(_("This file is not an Excel workbook (.xlsx) or a CSV file."), code="not_table")
-    first = text.lstrip().splitlines()[0] if text.strip() else ""
+    start = text.lstrip()
+    first = start[: start.find("\n")] if "\n" in start else start
     delimiter = max([",", ";", "\t"], key=first.count)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     headers = None
     rows = []
-    for number, values in enumerate(reader, start=1):
+    for number, values in spreadsheets.csv_records(text, LIMITS, delimiter=delimiter):
         values = [_cell(v) for v in values]
         if headers is None:
             if any(v is not None for v in values):
@@ -521,6 +525,7 @@ def marked_workbook(data: bytes, result_preview: Preview) -> bytes:
     explaining the problem."""
     table = result_preview.table
     if table.kind == "xlsx":
+        spreadsheets.xlsx_check(data, LIMITS)  # as when it was read: openpyxl loads the whole workbook here
         # The values we read (a formula's last result, not the formula), every text made safe: the file
         # goes back to people who open it in Excel.
         wb = load_workbook(io.BytesIO(data), data_only=True)
