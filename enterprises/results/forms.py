@@ -15,6 +15,7 @@ from programmes.models import Module, Organisation, TrainingRound
 from programmes.selectors import rounds_visible_to
 
 from . import imports, photos
+from .services import kpi_value_problem
 
 DATE = forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d")
 SMALL = {"class": "form-control form-control-sm"}
@@ -111,6 +112,12 @@ class KPILineForm(EditVersionMixin, forms.Form):
         data = super().clean()
         if data.get("baseline_date") and data.get("followup_date") and data["followup_date"] < data["baseline_date"]:
             self.add_error("followup_date", _("The follow-up cannot be dated before the baseline."))
+        kpi = data.get("kpi")
+        if kpi is not None:
+            for name in ("baseline_value", "followup_value"):
+                problem = kpi_value_problem(kpi, data.get(name))
+                if problem:
+                    self.add_error(name, problem)
         return data
 
 
@@ -222,7 +229,17 @@ class ReturnForm(forms.Form):
 class KPIForm(EditVersionMixin, forms.ModelForm):
     class Meta:
         model = KPI
-        fields = ["name", "name_zh", "unit", "unit_zh", "direction", "description", "active", "order"]
+        fields = [
+            "name",
+            "name_zh",
+            "unit",
+            "unit_zh",
+            "direction",
+            "allows_negative",
+            "description",
+            "active",
+            "order",
+        ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 

@@ -421,6 +421,15 @@ def preview(user, table: Table) -> Preview:
         row.enterprise, row.module, row.kpi = look.enterprise(row), look.module(row), look.kpi(row)
         row.baseline_value, row.baseline_date = _decimal(row, BASELINE_VALUE), _date(row, BASELINE_DATE)
         row.followup_value, row.followup_date = _decimal(row, FOLLOWUP_VALUE), _date(row, FOLLOWUP_DATE)
+        for column, value in ((BASELINE_VALUE, row.baseline_value), (FOLLOWUP_VALUE, row.followup_value)):
+            problem = row.kpi and services.kpi_value_problem(row.kpi, value)
+            if problem:
+                where = gettext("Row %(row)s, column %(letter)s (%(column)s)") % {
+                    "row": number,
+                    "letter": get_column_letter(index[column.lower()] + 1),
+                    "column": column,
+                }
+                row.error(column, f"{where}: {problem}")
         row.note = str(mapped.get(NOTE) or "")
         if len(row.note) > 300:
             row.error(NOTE, _("At most 300 characters."))

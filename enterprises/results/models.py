@@ -25,6 +25,14 @@ class KPI(EditVersioned):
     name_zh = models.CharField(_("name in Chinese"), max_length=200, blank=True)
     unit_zh = models.CharField(_("unit in Chinese"), max_length=100, blank=True)
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
+    allows_negative = models.BooleanField(
+        _("values can be negative"),
+        default=False,
+        help_text=_(
+            "Only for a KPI whose value can fall below zero, such as a saving that turned into a loss. Counts, "
+            "percentages and rates cannot: a negative value for them is refused."
+        ),
+    )
     description = models.TextField(_("description"), blank=True)
     active = models.BooleanField(_("active"), default=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)

@@ -489,7 +489,24 @@ def kpi_lines_save(*, by: User, lines: list[LineValues]) -> list[KPILine]:
     return saved
 
 
+def kpi_value_problem(kpi: KPI, value: Decimal | None) -> str:
+    """Why the KPI cannot take this value ("" when it can): a count, percentage or rate is never negative."""
+    if value is not None and value < 0 and not kpi.allows_negative:
+        return gettext("%(kpi)s cannot be negative (%(value)s): its values are never below zero.") % {
+            "kpi": kpi.name,
+            "value": f"{value.normalize():f}",
+        }
+    return ""
+
+
 def _line_fill(line, by, kpi, baseline_value, baseline_date, followup_value, followup_date, note, period) -> None:
+    problems = {
+        name: problem
+        for name, value in (("baseline_value", baseline_value), ("followup_value", followup_value))
+        if (problem := kpi_value_problem(kpi, value))
+    }
+    if problems:
+        raise ValidationError(problems)
     line.kpi = kpi
     line.period = period
     line.baseline_value, line.baseline_date = baseline_value, baseline_date
@@ -630,6 +647,7 @@ def kpi_save(
     description: str = "",
     active: bool = True,
     order: int = 0,
+    allows_negative: bool = False,
     kpi: KPI | None = None,
     edit_version: int | None = None,
 ) -> KPI:
@@ -647,6 +665,7 @@ def kpi_save(
     kpi.name, kpi.unit, kpi.direction = name, unit.strip(), direction
     kpi.name_zh, kpi.unit_zh = name_zh.strip(), unit_zh.strip()
     kpi.description, kpi.active, kpi.order = description.strip(), active, order
+    kpi.allows_negative = allows_negative
     kpi.full_clean()
     kpi.save()
     return kpi
