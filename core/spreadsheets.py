@@ -197,6 +197,18 @@ def unpacks_too_big(size: int, limits: ReadLimits) -> ValidationError:
     )
 
 
+def cells_check(values, *, row: int, sheet: str | None, limits: ReadLimits) -> None:
+    """Refuse a row (as read) whose text cell is longer than a cell may be."""
+    for column, value in enumerate(values, start=1):
+        if isinstance(value, str) and len(value) > limits.cell_chars:
+            params = {"row": _n(row), "column": _n(column), "sheet": sheet}
+            if sheet is None:
+                where = gettext("Row %(row)s, column %(column)s") % params
+            else:
+                where = gettext("Row %(row)s, column %(column)s of the sheet “%(sheet)s”") % params
+            raise cell_too_long(where, limits)
+
+
 def not_a_workbook() -> ValidationError:
     return ValidationError(gettext("This file is not an Excel workbook (.xlsx) or a CSV file."), code="not_table")
 
@@ -221,15 +233,13 @@ class _Stop(Exception):
 
 
 class _Scan:
-    """Counts what one XML part of a workbook holds, refusing at the first thing over a limit."""
-
-    TEXT = {"v", "t", "f"}
+    """Counts what one XML part of a workbook holds, refusing at the first thing over a limit. (A cell's
+    characters are checked as the cells are read: the unpacked size already bounds what they cost.)"""
 
     def __init__(self, limits: ReadLimits, counter: list[int], sheet: str | None, strings: bool):
         # counter: [cells of every sheet so far, shared strings so far]
         self.limits, self.counter, self.sheet, self.strings = limits, counter, sheet, strings
         self.row = self.column = 0
-        self.text: int | None = None
 
     def start(self, tag: str, attrs: dict) -> None:
         tag = tag.rpartition(":")[2]
@@ -254,29 +264,10 @@ class _Scan:
                     raise _Stop(too_many_rows(self.sheet, last[1], self.limits))
                 if last and last[0] > self.limits.columns:
                     raise _Stop(too_many_columns(self.sheet, 1, self.limits))
-            elif tag in self.TEXT:
-                self.text = 0
         elif self.strings and tag == "si":
-            self.text = 0
             self.counter[1] += 1
             if self.counter[1] > self.limits.cells:
                 raise _Stop(too_many_cells(self.limits))
-
-    def end(self, tag: str) -> None:
-        if self.sheet is not None and tag.rpartition(":")[2] in self.TEXT:
-            self.text = None
-
-    def chars(self, data: str) -> None:
-        if self.text is not None:
-            self.text += len(data)
-            if self.text > self.limits.cell_chars:
-                where = (
-                    gettext("Row %(row)s, column %(column)s of the sheet “%(sheet)s”")
-                    % {"row": _n(self.row), "column": _n(self.column), "sheet": self.sheet}
-                    if self.sheet is not None
-                    else gettext("A text of the workbook")
-                )
-                raise _Stop(cell_too_long(where, self.limits))
 
 
 def _no_dtd(*_args) -> None:
@@ -345,8 +336,6 @@ def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, scan: _Scan, limits: 
     parser.StartDoctypeDeclHandler = _no_dtd
     parser.EntityDeclHandler = _no_dtd
     parser.StartElementHandler = scan.start
-    parser.EndElementHandler = scan.end
-    parser.CharacterDataHandler = scan.chars
     with zf.open(info) as part:
         while chunk := part.read(64 * 1024):
             unpacked[0] += len(chunk)
@@ -385,10 +374,10 @@ def csv_records(text: str, limits: ReadLimits, *, delimiter: str = ",") -> Itera
                 raise _Stop(too_many_rows(None, number, limits))
             if len(values) > limits.columns:
                 raise _Stop(too_many_columns(None, number, limits))
-            for column, value in enumerate(values, start=1):
-                if len(value) > limits.cell_chars:
-                    where = gettext("Row %(row)s, column %(column)s") % {"row": _n(number), "column": _n(column)}
-                    raise _Stop(cell_too_long(where, limits))
+            try:
+                cells_check(values, row=number, sheet=None, limits=limits)
+            except ValidationError as error:
+                raise _Stop(error) from None
             yield number, values
     except _Stop as stop:
         raise stop.error from None

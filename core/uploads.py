@@ -17,6 +17,7 @@ The spreadsheet side of the same rule (rows, columns, cells, zip bombs) is in ``
 from __future__ import annotations
 
 import io
+import math
 import re
 import threading
 import warnings
@@ -31,14 +32,17 @@ from PIL import Image, ImageFile, UnidentifiedImageError
 IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 MAX_IMAGE_BYTES = 25 * 1024 * 1024
 MAX_STORED_IMAGE_BYTES = 100 * 1024 * 1024  # a file stored before these checks, read to print it
-# A photo of a result: 40 megapixels (an RGBA PNG of that size decodes to 160 MB, within the 300 MB an upload
-# may cost). A portrait (a trainer, a quoted person) prints a few centimetres wide: 25 megapixels is plenty.
-PHOTO_MAX_PIXELS = 40_000_000
-PORTRAIT_MAX_PIXELS = 25_000_000
+# A photo of a result: a JPEG up to 40 megapixels (it decodes straight at 1/2 or 1/4 scale, see image_decoded),
+# a PNG or WebP up to 24 (decoded whole: 96 MB as RGBA, and as much again scaling it), so that the worst
+# accepted upload stays within the 300 MB it may cost (bench/limits.py). A portrait (a trainer, a quoted
+# person) prints a few centimetres wide: 16 megapixels is plenty.
+PHOTO_MAX_PIXELS = {"JPEG": 40_000_000, "PNG": 24_000_000, "WEBP": 24_000_000}
+PORTRAIT_MAX_PIXELS = {"JPEG": 16_000_000, "PNG": 16_000_000, "WEBP": 16_000_000}
+Budget = int | dict[str, int]
 
 # Pillow's own guard, for every Image.open in the process (WeasyPrint's too): it warns above this and
 # refuses above twice this. Our checks below refuse at the budget before Pillow's guard matters.
-Image.MAX_IMAGE_PIXELS = PHOTO_MAX_PIXELS
+Image.MAX_IMAGE_PIXELS = max(PHOTO_MAX_PIXELS.values())
 
 _BOMB_SIZE_RE = re.compile(r"\((\d+) pixels\)")
 
@@ -73,12 +77,15 @@ def _megapixels(pixels: int) -> str:
 
 
 def too_many_pixels(pixels: int, max_pixels: int) -> ValidationError:
+    shown = _megapixels(pixels)
+    if shown == _megapixels(max_pixels):  # just over: show the difference
+        shown = f"{pixels / 1_000_000:.2f}"
     return ValidationError(
         _(
             "The picture is %(mp)s megapixels; it may be at most %(max)s megapixels. "
             "Send a smaller copy (a phone's normal photo size is fine)."
         )
-        % {"mp": _megapixels(pixels), "max": _megapixels(max_pixels)},
+        % {"mp": shown, "max": _megapixels(max_pixels)},
         code="too_many_pixels",
     )
 
@@ -107,7 +114,7 @@ def _size_of(upload) -> int:
 def image_opened(
     upload,
     *,
-    max_pixels: int = PHOTO_MAX_PIXELS,
+    max_pixels: Budget = PHOTO_MAX_PIXELS,
     max_bytes: int = MAX_IMAGE_BYTES,
     formats: Collection[str] | None = IMAGE_FORMATS,
 ) -> Image.Image:
@@ -134,23 +141,28 @@ def image_opened(
             image = Image.open(data)
     except Image.DecompressionBombError as exc:
         found = _BOMB_SIZE_RE.search(str(exc))
-        raise too_many_pixels(int(found[1]) if found else 2 * Image.MAX_IMAGE_PIXELS + 1, max_pixels) from exc
+        pixels = int(found[1]) if found else 2 * Image.MAX_IMAGE_PIXELS + 1
+        head = data.getvalue()[:12]
+        fmt = "PNG" if head.startswith(b"\x89PNG") else "WEBP" if head[8:12] == b"WEBP" else "JPEG"
+        budget = max_pixels.get(fmt, min(max_pixels.values())) if isinstance(max_pixels, dict) else max_pixels
+        raise too_many_pixels(pixels, budget) from exc
     except (UnidentifiedImageError, SyntaxError, OSError, ValueError) as exc:
         raise not_an_image() from exc
     if formats is not None and image.format not in formats:
         image.close()
         raise not_an_image()
     width, height = image.size
-    if width * height > max_pixels:
+    budget = max_pixels.get(image.format, min(max_pixels.values())) if isinstance(max_pixels, dict) else max_pixels
+    if width * height > budget:
         image.close()
-        raise too_many_pixels(width * height, max_pixels)
+        raise too_many_pixels(width * height, budget)
     return image
 
 
 def image_decoded(
     upload,
     *,
-    max_pixels: int = PHOTO_MAX_PIXELS,
+    max_pixels: Budget = PHOTO_MAX_PIXELS,
     max_bytes: int = MAX_IMAGE_BYTES,
     fit: tuple[int, int] | None = None,
     formats: Collection[str] | None = IMAGE_FORMATS,
@@ -163,9 +175,10 @@ def image_decoded(
     try:
         with strict_decoding():
             if fit is not None and fmt == "JPEG":
-                # the box both ways, so a photo that EXIF turns a quarter still covers it once upright
-                side = max(fit)
-                image.draft(image.mode, (min(side, image.width), min(side, image.height)))
+                # the long side at least the box's longest, so a photo that EXIF turns a quarter still covers it
+                scale = max(fit) / max(image.size)
+                if scale < 1:
+                    image.draft(image.mode, (math.ceil(image.width * scale), math.ceil(image.height * scale)))
             image.load()
     except (UnidentifiedImageError, SyntaxError, OSError, ValueError, Image.DecompressionBombError) as exc:
         image.close()
@@ -174,7 +187,7 @@ def image_decoded(
     return image
 
 
-def image_check(upload, *, max_pixels: int = PHOTO_MAX_PIXELS, decode: bool = True) -> None:
+def image_check(upload, *, max_pixels: Budget = PHOTO_MAX_PIXELS, decode: bool = True) -> None:
     """Raise ValidationError when the upload is not an acceptable image; ``decode=False`` reads the header only."""
     if decode:
         image_decoded(upload, max_pixels=max_pixels).close()
@@ -189,7 +202,7 @@ class BoundedImageField(forms.ImageField):
 
     default_validators = []  # the format is checked by content, not by the name's extension
 
-    def __init__(self, *args, max_pixels: int = PORTRAIT_MAX_PIXELS, **kwargs):
+    def __init__(self, *args, max_pixels: Budget = PORTRAIT_MAX_PIXELS, **kwargs):
         self.max_pixels = max_pixels
         kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
         super().__init__(*args, **kwargs)

@@ -172,7 +172,9 @@ def print_copy_name(name: str, box: tuple[int, int] | None = None) -> str:
         with default_storage.open(name, "rb") as fh:
             # Within the pixel budget and strictly decoded, whatever the process did before (core/uploads.py);
             # a JPEG straight at 1/2, 1/4 or 1/8 scale (draft mode) when the box allows it.
-            image = uploads.image_decoded(fh, fit=box, formats=None, max_bytes=uploads.MAX_STORED_IMAGE_BYTES)
+            image = uploads.image_decoded(
+                fh, fit=box, formats=None, max_pixels=Image.MAX_IMAGE_PIXELS, max_bytes=uploads.MAX_STORED_IMAGE_BYTES
+            )
             image = ImageOps.exif_transpose(image)
             image = image.convert("RGB")
             image.thumbnail(box, Image.Resampling.LANCZOS)

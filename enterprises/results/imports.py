@@ -173,6 +173,7 @@ def _read_xlsx(data: bytes) -> Table:
     headers = None
     rows = []
     for number, values in enumerate(it, start=1):
+        spreadsheets.cells_check(values, row=number, sheet=ws.title, limits=LIMITS)
         values = [_cell(v) for v in values]
         if headers is None:
             if any(v is not None for v in values):

@@ -63,7 +63,7 @@ def test_a_100_megapixel_png_pair_is_refused_from_its_header_and_nothing_is_save
     # then the page says why, next to each field, at once (no pixel was decoded), and nothing is saved
     assert response.status_code == 400
     html = response.content.decode()
-    assert html.count("The picture is 100 megapixels; it may be at most 40 megapixels.") == 2
+    assert html.count("The picture is 100 megapixels; it may be at most 24 megapixels.") == 2
     assert "is-invalid" in html
     assert elapsed < 5
     assert not Photo.objects.exists() and not PhotoPair.objects.exists()
@@ -127,7 +127,7 @@ def test_a_quoted_persons_photo_is_bounded_too(client, editor, settings):
     )
     # then the form says why next to the photo, and no person and no file is saved
     assert response.status_code == 200
-    assert "The picture is 100 megapixels; it may be at most 25 megapixels." in response.content.decode()
+    assert "The picture is 100 megapixels; it may be at most 16 megapixels." in response.content.decode()
     assert not QuotedPerson.objects.exists()
     assert stored_files(settings) == set()
     # and a truncated one is refused as well
@@ -152,4 +152,4 @@ def test_a_trainers_photo_in_the_admin_is_bounded_too(rf, admin_user):
     form_class = trainer_admin.get_form(request)
     form = form_class(data={"name": "Li Ming"}, files={"photo": upload(huge_png(), "li.png", "image/png")})
     assert not form.is_valid()
-    assert "The picture is 100 megapixels; it may be at most 25 megapixels." in " ".join(form.errors["photo"])
+    assert "The picture is 100 megapixels; it may be at most 16 megapixels." in " ".join(form.errors["photo"])
