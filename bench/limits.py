@@ -1,0 +1,299 @@
+"""Benchmark: the worst photo and the worst spreadsheet the upload limits let in, and those they refuse.
+
+    DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/score_bench .venv/bin/python bench/limits.py
+
+The files are built first, in this process, and written to a temporary folder. Each case then runs in a
+fresh Python process of its own (so one case's memory cannot hide in another's peak): it sets Django up,
+reads the file, notes its resident memory peak (``VmHWM``), runs the case once and reports the wall
+time and the growth of the resident peak (what the server really pays: Pillow's pixels are not Python
+objects, so tracemalloc would miss them, and it slows Python code several times over). The goal
+of issue 9 is printed beside each: at most 300 MB more memory and 10 s, or refused before decoding.
+
+The spreadsheet cases read and check the rows as a partner of a throwaway organisation, in a transaction
+that is rolled back (the database needs to be migrated; nothing is left in it).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "score_portal.settings")
+
+GOAL_MB, GOAL_S = 300, 10
+HEADER = ["Enterprise", "Module", "KPI", "Baseline value", "Baseline date", "Follow-up value", "Follow-up date", "Note"]
+
+
+# --- The files ---------------------------------------------------------------------------------------
+
+
+def _photo_png(size) -> bytes:
+    from PIL import Image
+
+    # Smooth gradients in four channels: decodes like any photo of that size, and stays under the 25 MB limit.
+    w, h = size
+    gx = Image.linear_gradient("L").resize((w, h))
+    gy = gx.transpose(Image.Transpose.ROTATE_90).resize((w, h))
+    image = Image.merge("RGBA", (gx, gy, gx.point(lambda v: 255 - v), Image.new("L", (w, h), 255)))
+    out = io.BytesIO()
+    image.save(out, "PNG", compress_level=6)
+    return out.getvalue()
+
+
+def _photo_jpeg(size) -> bytes:
+    from PIL import Image
+
+    image = Image.effect_noise(size, 40).convert("RGB")
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+def _huge_png() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("1", (10_000, 10_000)).save(out, "PNG")
+    return out.getvalue()
+
+
+def _rows_xlsx(rows: int, extra_columns: int = 0) -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Results")
+    ws.append(HEADER + [f"Extra {n}" for n in range(extra_columns)])
+    note = "Key processes of the workshop, measured every week by the EIT. " * 4
+    for n in range(rows):
+        # an enterprise the partner does not have: every row has a problem, so every row is marked
+        ws.append(
+            [f"Enterprise {n}, Taixing", "M1", "Defect / reject rate", 4.13, "2014-08-01", 0.61, "2014-11-30", note]
+            + [n] * extra_columns
+        )
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _rows_csv(rows: int) -> bytes:
+    import csv
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(HEADER)
+    for n in range(rows):
+        writer.writerow([f"Enterprise {n}, Taixing", "M1", "Accidents", 3, "2014-08-01", 1, "2014-11-30", "x" * 200])
+    return out.getvalue().encode()
+
+
+def _raw_sheet(parts) -> bytes:
+    """openpyxl's workbook with its sheet replaced by ``parts``, streamed (a zip bomb never sits in memory)."""
+    base = _rows_xlsx(0)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(base)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        names = [i.filename for i in src.infolist()]
+        sheet = next(n for n in names if n.startswith("xl/worksheets/"))
+        for name in names:
+            if name != sheet:
+                zf.writestr(name, src.read(name))
+        with zf.open(sheet, "w", force_zip64=True) as fh:
+            fh.write(
+                b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            )
+            for part in parts:
+                fh.write(part)
+            fh.write(b"</worksheet>")
+    return out.getvalue()
+
+
+def _head() -> bytes:
+    return b'<row r="1">' + b"".join(f'<c t="inlineStr"><is><t>{h}</t></is></c>'.encode() for h in HEADER) + b"</row>"
+
+
+def build(folder: Path) -> dict[str, Path]:
+    files = {
+        "photo-24mp.png": _photo_png((6000, 4000)),
+        "photo-24mp-square.png": _photo_png((4898, 4898)),
+        "photo-40mp.png": _photo_png((8000, 5000)),
+        "photo-40mp.jpg": _photo_jpeg((8000, 5000)),
+        "photo-100mp.png": _huge_png(),
+        "photo-truncated.jpg": _photo_jpeg((4000, 3000))[:1_000_000],
+        "rows-20000.xlsx": _rows_xlsx(20_000),
+        "cells-300000.xlsx": _rows_xlsx(19_999, extra_columns=7),
+        "rows-20000.csv": _rows_csv(20_000),
+        "declares-1048576-rows.xlsx": _raw_sheet(
+            [b'<dimension ref="A1:H1048576"/><sheetData>', _head(), b'<row r="1048576"><c><v>1</v></c></row>']
+            + [b"</sheetData>"]
+        ),
+        "row-of-1000000-cells.xlsx": _raw_sheet(
+            [b"<sheetData>", _head(), b'<row r="2">', b"<c><v>1</v></c>" * 1_000_000, b"</row></sheetData>"]
+        ),
+        "zip-bomb-1gb.xlsx": _raw_sheet([b"<sheetData>", *(b" " * 2**20 for _ in range(1024)), b"</sheetData>"]),
+    }
+    paths = {}
+    for name, data in files.items():
+        paths[name] = folder / name
+        paths[name].write_bytes(data)
+    return paths
+
+
+# (label, file, what is done). "upload" is what the upload request does; "preview" what showing it does.
+CASES = [
+    ("Photo 6,000 x 4,000 PNG (24 MP, the largest PNG accepted)", "photo-24mp.png", "photo_upload"),
+    ("  its newsletter print copy (preview)", "photo-24mp.png", "photo_print"),
+    ("Photo 4,898 x 4,898 PNG (24 MP, square)", "photo-24mp-square.png", "photo_upload"),
+    ("Photo 8,000 x 5,000 JPEG (40 MP, the largest accepted)", "photo-40mp.jpg", "photo_upload"),
+    ("Photo 8,000 x 5,000 PNG (40 MP), refused", "photo-40mp.png", "photo_upload"),
+    ("Photo 10,000 x 10,000 PNG (100 MP), refused", "photo-100mp.png", "photo_upload"),
+    ("Photo JPEG cut short, refused", "photo-truncated.jpg", "photo_upload"),
+    ("Workbook 20,000 rows, every row marked: upload", "rows-20000.xlsx", "sheet_upload"),
+    ("  preview", "rows-20000.xlsx", "sheet_preview"),
+    ("  marked workbook", "rows-20000.xlsx", "sheet_marked"),
+    ("Workbook 300,000 cells (19,999 x 15): upload", "cells-300000.xlsx", "sheet_upload"),
+    ("  marked workbook", "cells-300000.xlsx", "sheet_marked"),
+    ("CSV 20,000 rows: preview", "rows-20000.csv", "sheet_preview"),
+    ("Workbook declaring 1,048,576 rows, refused", "declares-1048576-rows.xlsx", "sheet_upload"),
+    ("Workbook with a row of 1,000,000 cells, refused", "row-of-1000000-cells.xlsx", "sheet_upload"),
+    ("Zip bomb (1 GB of sheet XML), refused", "zip-bomb-1gb.xlsx", "sheet_upload"),
+]
+
+
+# --- One case, in its own process ------------------------------------------------------------------------
+
+
+def _partner():
+    from django.contrib.auth.models import Group, User
+
+    from core import roles
+    from programmes.models import Organisation, PartnerMembership
+
+    org = Organisation.objects.create(name="Bench limits partner", short_name="BLP")
+    user = User.objects.create(username="bench-limits-partner")
+    user.groups.add(Group.objects.get(name=roles.PARTNERS))
+    PartnerMembership.objects.create(user=user, organisation=org)
+    return user
+
+
+class Rollback(Exception):
+    pass
+
+
+def _peak_mb() -> float:
+    """This process's resident peak (VmHWM). Not ru_maxrss: after fork and exec that keeps the parent's peak."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def run_case(action: str, path: Path) -> dict:
+    import django
+
+    django.setup()
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import transaction
+
+    from enterprises.results import imports, photos
+
+    data = path.read_bytes()
+    outcome = {}
+    work = None
+    if action == "photo_upload":
+
+        def work():
+            photos.photo_prepare(SimpleUploadedFile(path.name, data))
+
+    elif action == "photo_print":
+        from django.core.files.base import ContentFile
+        from django.core.files.storage import default_storage
+
+        from newsletters import pdf
+
+        prepared = photos.photo_prepare(SimpleUploadedFile(path.name, data))
+        name = default_storage.save(
+            f"bench-limits/{path.stem}.{photos.ALLOWED_FORMATS[prepared.fmt]}", ContentFile(prepared.master)
+        )
+        del prepared
+
+        def work():
+            copy = pdf.print_copy_name(name, photos.PRINT_BOX)
+            default_storage.delete(copy)
+
+    elif action == "sheet_upload":
+
+        def work():
+            imports.read_table(data)
+
+    elif action in ("sheet_preview", "sheet_marked"):
+        holder = {}
+
+        def work():
+            preview = imports.upload_preview(holder["user"], data)
+            outcome["rows with problems"] = len(preview.bad_rows) or len(preview.file_errors)
+            if action == "sheet_marked":
+                imports.marked_workbook(data, preview)
+
+    base = _peak_mb()
+    try:
+        with transaction.atomic():
+            if action in ("sheet_preview", "sheet_marked"):
+                holder["user"] = _partner()
+                if action == "sheet_marked":  # the preview ran before, on its own page
+                    imports.upload_preview(holder["user"], data)
+                base = _peak_mb()
+            started = time.perf_counter()
+            try:
+                work()
+                outcome["outcome"] = "accepted"
+            except ValidationError as exc:
+                outcome["outcome"] = "refused: " + " ".join(exc.messages)[:90]
+            outcome["seconds"] = time.perf_counter() - started
+            outcome["rss_mb"] = _peak_mb() - base
+            raise Rollback
+    except Rollback:
+        pass
+    return outcome
+
+
+def main() -> None:
+    if len(sys.argv) == 4 and sys.argv[1] == "--case":
+        print(json.dumps(run_case(sys.argv[2], Path(sys.argv[3]))))
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        print("Building the files…", flush=True)
+        paths = build(Path(tmp))
+        env = {**os.environ, "MEDIA_ROOT": str(Path(tmp) / "media")}
+        print(f"Goal: at most {GOAL_MB} MB more memory and {GOAL_S} s, or refused before decoding.\n")
+        print(f"{'case':<56} {'file':>8} {'time':>7} {'memory':>9}  outcome")
+        for label, name, action in CASES:
+            done = subprocess.run(
+                [sys.executable, __file__, "--case", action, str(paths[name])],
+                capture_output=True,
+                text=True,
+                env=env,
+                check=False,
+            )
+            if done.returncode:
+                print(f"{label:<56} failed:\n{done.stderr[-2000:]}")
+                continue
+            r = json.loads(done.stdout.strip().splitlines()[-1])
+            size = paths[name].stat().st_size / 1024
+            within = r["seconds"] <= GOAL_S and r["rss_mb"] <= GOAL_MB
+            print(
+                f"{label:<56} {size:>6.0f}KB {r['seconds']:>6.2f}s {r['rss_mb']:>6.0f} MB"
+                f"  {'ok' if within else 'OVER'} {r['outcome']}",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()
