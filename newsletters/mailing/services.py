@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import smtplib
 import time
 from dataclasses import dataclass, field
@@ -19,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.integrity import unique_refused
-from core.spreadsheets import unescaped
+from core.spreadsheets import ReadLimits, csv_records, unescaped
 from newsletters.models import Issue
 
 from . import emails, tokens
@@ -191,6 +189,7 @@ def issue_email_test_send(*, issue: Issue, to: str) -> int:
 
 IMPORT_MAX_BYTES = 2 * 1024 * 1024
 IMPORT_MAX_ROWS = 20_000
+IMPORT_LIMITS = ReadLimits(rows=IMPORT_MAX_ROWS + 1, columns=20, cell_chars=1_000)
 LANGUAGE_WORDS = {
     "": Subscriber.Language.ENGLISH,
     "en": Subscriber.Language.ENGLISH,
@@ -216,18 +215,31 @@ def _import_rows(data: bytes) -> list[tuple[int, dict]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ValidationError({"file": _("The file is not UTF-8 text; save it as CSV UTF-8.")}) from exc
-    reader = csv.DictReader(io.StringIO(text))
-    headings = {(h or "").strip().lower() for h in reader.fieldnames or []}
-    if "email" not in headings and "e-mail" not in headings:
-        raise ValidationError({"file": _("The file needs a column headed “email”.")})
+    headings = None
     rows = []
-    for number, raw in enumerate(reader, start=2):
-        if number - 1 > IMPORT_MAX_ROWS:
-            raise ValidationError({"file": _("The file has more than %(n)s rows.") % {"n": IMPORT_MAX_ROWS}})
-        row = {(k or "").strip().lower(): unescaped((v or "").strip()) for k, v in raw.items() if k is not None}
-        if not any(row.values()):
-            continue
-        rows.append((number, row))
+    try:
+        # rows, columns and cell length bounded as the file is read (core/spreadsheets.py)
+        for number, values in csv_records(text, IMPORT_LIMITS):
+            if headings is None:
+                if not any(v.strip() for v in values):
+                    continue
+                headings = [v.strip().lower() for v in values]
+                if "email" not in headings and "e-mail" not in headings:
+                    raise ValidationError({"file": _("The file needs a column headed “email”.")})
+                continue
+            if len(rows) >= IMPORT_MAX_ROWS:
+                raise ValidationError({"file": _("The file has more than %(n)s rows.") % {"n": IMPORT_MAX_ROWS}})
+            row = dict.fromkeys((h for h in headings if h), "")
+            row.update({h: unescaped(v.strip()) for h, v in zip(headings, values, strict=False) if h})
+            if not any(row.values()):
+                continue
+            rows.append((number, row))
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            raise
+        raise ValidationError({"file": exc.messages}) from exc
+    if headings is None:
+        raise ValidationError({"file": _("The file needs a column headed “email”.")})
     return rows
 
 

@@ -87,3 +87,13 @@ def test_an_exported_file_imports_back(client, editor, make_subscriber):
     Subscriber.objects.all().delete()
     _import(client, exported)
     assert Subscriber.objects.get().language == "both"
+
+
+def test_an_import_is_bounded_by_rows_columns_and_cells_not_a_server_error(client, editor):
+    # the subscriber import reads through the same bounded reader as the results import (core/spreadsheets.py)
+    client.force_login(editor)
+    wide = "email," + "x," * 100_000 + "\nwang@example.com\n"
+    assert "Row 1 has more than 20 columns" in _import(client, wide).content.decode()
+    long_cell = 'email,language\n"' + "x" * 200_000 + '",en\n'
+    assert "holds more than 1,000 characters" in _import(client, long_cell).content.decode()
+    assert not Subscriber.objects.exists()
