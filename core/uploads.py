@@ -33,10 +33,10 @@ IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 MAX_IMAGE_BYTES = 25 * 1024 * 1024
 MAX_STORED_IMAGE_BYTES = 100 * 1024 * 1024  # a file stored before these checks, read to print it
 # A photo of a result: a JPEG up to 40 megapixels (it decodes straight at 1/2 or 1/4 scale, see image_decoded),
-# a PNG or WebP up to 24 (decoded whole: 96 MB as RGBA, and as much again scaling it), so that the worst
-# accepted upload stays within the 300 MB it may cost (bench/limits.py). A portrait (a trainer, a quoted
-# person) prints a few centimetres wide: 16 megapixels is plenty.
-PHOTO_MAX_PIXELS = {"JPEG": 40_000_000, "PNG": 24_000_000, "WEBP": 24_000_000}
+# a PNG or WebP up to 16 (decoded whole: 64 MB as RGBA, and about as much again cleaning and scaling it), so
+# that the worst accepted upload stays within the 300 MB it may cost (bench/limits.py: a 24-megapixel RGBA
+# PNG cost 320 MB). A portrait (a trainer, a quoted person) prints a few centimetres wide: 16 megapixels.
+PHOTO_MAX_PIXELS = {"JPEG": 40_000_000, "PNG": 16_000_000, "WEBP": 16_000_000}
 PORTRAIT_MAX_PIXELS = {"JPEG": 16_000_000, "PNG": 16_000_000, "WEBP": 16_000_000}
 Budget = int | dict[str, int]
 

@@ -63,7 +63,7 @@ def test_a_100_megapixel_png_pair_is_refused_from_its_header_and_nothing_is_save
     # then the page says why, next to each field, at once (no pixel was decoded), and nothing is saved
     assert response.status_code == 400
     html = response.content.decode()
-    assert html.count("The picture is 100 megapixels; it may be at most 24 megapixels.") == 2
+    assert html.count("The picture is 100 megapixels; it may be at most 16 megapixels.") == 2
     assert "is-invalid" in html
     assert elapsed < 5
     assert not Photo.objects.exists() and not PhotoPair.objects.exists()
