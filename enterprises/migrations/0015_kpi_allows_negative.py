@@ -15,7 +15,7 @@ def forwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("enterprises", "0012_photo_caption_optional"),
+        ("enterprises", "0014_edit_version"),
     ]
 
     operations = [
