@@ -90,7 +90,7 @@ REFERENCE_DATA = [
     ("enterprises.migrations.0002_kpi_catalogue", "forwards"),
     ("programmes.migrations.0004_module_names_in_chinese", "forwards"),
     ("enterprises.migrations.0005_kpi_names_in_chinese", "forwards"),
-    ("enterprises.migrations.0015_kpi_allows_negative", "forwards"),
+    ("enterprises.migrations.0016_kpi_allows_negative", "forwards"),
     ("newsletters.migrations.0003_schedule_next_issue_draft", "schedule"),
     ("enterprises.migrations.0006_schedule_photo_orphans_delete", "schedule"),
     ("newsletters.migrations.0013_masthead_defaults", "forwards"),

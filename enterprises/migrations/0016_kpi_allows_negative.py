@@ -15,7 +15,7 @@ def forwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("enterprises", "0014_edit_version"),
+        ("enterprises", "0015_enterprise_reach"),
     ]
 
     operations = [
