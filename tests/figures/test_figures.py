@@ -252,3 +252,46 @@ def test_partner_figures_run_the_same_queries_for_1_and_50_rounds(client, make_p
     one = queries(client, url)
     build_programme(49, org, offset=1)
     assert queries(client, url) == one
+
+
+def test_trainer_figures_count_only_the_rounds_they_deliver(client, make_trainer_user, two_partners):
+    # given a CEC trainer who delivers two of CEC's 2014 rounds (each round of the programme has its own trainer)
+    cec, bsci = two_partners
+    mine = counted_rounds(2014, organiser=cec)[:2]
+    trainer = RoundTrainer.objects.get(training_round=mine[0]).trainer
+    RoundTrainer.objects.create(training_round=mine[1], trainer=trainer)
+    client.force_login(make_trainer_user(trainer))
+    # when they open the figures of 2014
+    response = client.get("/figures/?year=2014")
+    # then the page counts those two rounds only: their enterprises, participants, trainers and results
+    assert response.status_code == 200
+    figures = response.context["figures"]
+    check_totals(figures, mine)
+    got = table(sheet_rows(client, "year=2014", "by_module"), "Module")
+    assert {label.split()[0]: values[:7] for label, values in got.items()} == expected_by_module(mine)
+    trainers = {rt.trainer_id for rt in RoundTrainer.objects.filter(training_round__in=mine)}
+    assert figures.get("trainers").totals[4] == len(trainers)
+    kpis = figures.get("kpi_outcomes")
+    approved = Result.objects.filter(training_round__in=mine, status=Result.Status.APPROVED).count()
+    assert sum(row[3] for row in kpis.rows) == approved
+    # and no other partner or round appears in the page or in any exported figure
+    html = response.content.decode()
+    assert "BSCI" not in html and "Business Social Compliance" not in html
+    workbook = load_workbook(io.BytesIO(client.get("/figures/export.xlsx?year=all").content))
+    cells = {str(c) for sheet in workbook for row in sheet.iter_rows(values_only=True) for c in row if c}
+    assert not {c for c in cells if "BSCI" in c or "Business Social" in c}
+    # all years: still those two rounds (CEC's 2013 rounds are not the trainer's)
+    check_totals(client.get("/figures/?year=all").context["figures"], mine)
+
+
+def test_a_trainer_without_a_trainer_record_sees_no_figures(client, django_user_model, two_partners):
+    from django.contrib.auth.models import Group
+
+    from core import roles
+
+    # in the Trainers group but linked to no trainer: deny by default
+    user = django_user_model.objects.create_user("lonely-trainer", password="x")
+    user.groups.add(Group.objects.get_or_create(name=roles.TRAINERS)[0])
+    client.force_login(user)
+    assert client.get("/figures/").status_code == 403
+    assert client.get("/figures/export.xlsx").status_code == 403

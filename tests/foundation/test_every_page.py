@@ -43,17 +43,12 @@ def demo_accounts() -> list[str]:
     return [row["username"] for row in data.get("accounts", [])]
 
 
-# Known failures, each with the reason. The trainer's pages landed just now (issue 13 item 2) and have not
-# yet been through this check: take the entry off once the trainer passes (the report says XPASS).
-KNOWN = {
-    "trainer": "the trainer's pages landed last and are not yet checked (before them Rounds answered 403)",
-}
+# Known failures, each with the reason (role -> reason): a role listed here is a non-strict xfail. Take the
+# entry off once the role passes (the report says XPASS).
+KNOWN: dict[str, str] = {}
 # Known problems of pages that landed last, (path prefix, text of the problem, reason): still written to the
 # report in var/, left out of the verdict until fixed. Take an entry off when its page is fixed.
-KNOWN_PROBLEMS = [
-    ("/figures/", "", "the figures page: download buttons 4.3:1 on the card header, 401 px wide at 390 px"),
-    ("/newsletter/", "scrolls sideways", "the web edition is 401 px wide at 390 px since events print two a row"),
-]
+KNOWN_PROBLEMS: list[tuple[str, str, str]] = []
 ROLES = [
     pytest.param(role, marks=pytest.mark.xfail(strict=False, reason=KNOWN[role])) if role in KNOWN else role
     for role in [*demo_accounts(), ANONYMOUS]
