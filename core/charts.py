@@ -122,11 +122,13 @@ def _bar_chart(*, chart_id, title, description, categories, series, stacked, per
     # The layout is computed here rather than by matplotlib's tight layout, which draws the chart twice more.
     width = 6.4
     row_height = max(0.26 * rows_per_category + 0.18, 0.2 * lines + 0.12)
-    top = 0.42 if legend else 0.12
-    bottom = 0.34
-    height = top + bottom + n * row_height
     left = min(max((_text_width(line) for label in labels for line in label.split("\n")), default=0.5) + 0.2, 2.6)
     right = 0.55
+    legend_left, legend_columns = _legend_layout([label for label, _values in series], left / width, width)
+    legend_rows = -(-len(series) // legend_columns) if legend else 0
+    top = 0.42 + 0.2 * (legend_rows - 1) if legend else 0.12
+    bottom = 0.34
+    height = top + bottom + n * row_height
 
     with rcParams_context():
         fig = Figure(figsize=(width, height), dpi=72)
@@ -176,8 +178,8 @@ def _bar_chart(*, chart_id, title, description, categories, series, stacked, per
         if legend:
             fig.legend(
                 loc="upper left",
-                bbox_to_anchor=(left / width - 0.01, 1.0),
-                ncols=min(len(series), 4),
+                bbox_to_anchor=(legend_left, 1.0),
+                ncols=legend_columns,
                 frameon=False,
                 fontsize=9,
                 handlelength=1.2,
@@ -186,6 +188,25 @@ def _bar_chart(*, chart_id, title, description, categories, series, stacked, per
         out = io.StringIO()
         fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
     return _for_html(out.getvalue(), chart_id=chart_id, title=title, description=description)
+
+
+def _legend_layout(labels: list[str], axes_left: float, width: float) -> tuple[float, int]:
+    """Where the legend starts (a fraction of the width) and how many entries a row: in one row above the bars
+    when it fits there, else from the chart's left edge, else on as many rows as it takes (a legend that runs
+    off the chart loses its last entries)."""
+
+    def entry(label: str) -> float:  # handle, gap, 9 pt text, column spacing, in inches
+        return 0.15 + 0.1 + 0.9 * _text_width(label) + 0.15
+
+    for start in (axes_left - 0.01, 0.01):
+        if sum(entry(label) for label in labels) <= width * (1 - start) - 0.1:
+            return start, max(len(labels), 1)
+    columns = max(len(labels), 1)
+    while columns > 1 and max(entry(label) for label in labels) * columns > width * 0.98 - 0.1:
+        columns -= 1
+    while columns > 1 and sum(sorted((entry(label) for label in labels), reverse=True)[:columns]) > width * 0.98:
+        columns -= 1
+    return 0.01, columns
 
 
 class rcParams_context:  # noqa: N801 - reads as the context it is

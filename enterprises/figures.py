@@ -31,11 +31,12 @@ from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.charts import bar_chart
 from programmes.models import Module, Organisation, TrainingRound
 from programmes.selectors import rounds_visible_to
-from trainers.models import Qualification, RoundTrainer, Sex
+from trainers.models import Qualification, RoundTrainer, Sex, Trainer
 from trainers.selectors import trainers_visible_to
 
 from .models import KPI, KPILine, Participation, Result
@@ -163,9 +164,33 @@ def _display(row: list, columns: list[Column]) -> list[Cell]:
 # --- Scope ---------------------------------------------------------------------------------------------------
 
 
+class _ProgrammeWide:
+    """Who asks when the figures are published (the newsletter's "programme in figures"): nobody in particular,
+    so the whole programme, and only its official figures (approved results, rounds not cancelled). Passed
+    explicitly: an unknown or anonymous user still sees nothing."""
+
+    def __repr__(self) -> str:
+        return "PROGRAMME_WIDE"
+
+
+PROGRAMME_WIDE = _ProgrammeWide()
+
+
+def _rounds_of(user) -> QuerySet[TrainingRound]:
+    return TrainingRound.objects.all() if user is PROGRAMME_WIDE else rounds_visible_to(user)
+
+
+def _results_of(user) -> QuerySet[Result]:
+    return Result.objects.all() if user is PROGRAMME_WIDE else results_visible_to(user)
+
+
+def _trainers_of(user) -> QuerySet[Trainer]:
+    return Trainer.objects.all() if user is PROGRAMME_WIDE else trainers_visible_to(user)
+
+
 def rounds_counted(user, filters: FigureFilters) -> QuerySet[TrainingRound]:
     """The rounds a figure counts: visible to the user, not cancelled, inside the filters."""
-    rounds = rounds_visible_to(user).exclude(status=Status.CANCELLED)
+    rounds = _rounds_of(user).exclude(status=Status.CANCELLED)
     if filters.start:
         rounds = rounds.filter(start__gte=filters.start)
     if filters.end:
@@ -181,7 +206,7 @@ def rounds_counted(user, filters: FigureFilters) -> QuerySet[TrainingRound]:
 
 
 def results_counted(user, filters: FigureFilters) -> QuerySet[Result]:
-    results = results_visible_to(user).filter(status=Result.Status.APPROVED)
+    results = _results_of(user).filter(status=Result.Status.APPROVED)
     if filters.start:
         results = results.filter(approved_at__date__gte=filters.start)
     if filters.end:
@@ -270,6 +295,7 @@ def _period_key(filters: FigureFilters, prefix: str = ""):
 
 
 FIGURE_KEYS = (
+    "participants",
     "by_module",
     "by_province",
     "by_organisation",
@@ -353,6 +379,7 @@ def programme_figures(
         )
 
     builders = {
+        "participants": lambda: _participants_figure(headline),
         "by_module": by_module,
         "by_province": by_province,
         "by_organisation": by_organisation,
@@ -372,6 +399,35 @@ def programme_figures(
     if costs := result.get("cost_by_module"):
         headline["cost_recovery_percent"] = costs.totals[-1] if costs.totals else None
     return result
+
+
+# The figures an editor can put in the newsletter's "programme in figures" block, in the order offered, each with
+# what it shows. Counted for the issue's period over the whole programme (``PROGRAMME_WIDE``).
+PUBLISHABLE_FIGURES = (
+    ("participants", gettext_lazy("Participants by role and sex, with the women's share")),
+    ("by_module", gettext_lazy("Enterprises and participants by module")),
+    ("by_province", gettext_lazy("Enterprises and participants by province")),
+    ("by_organisation", gettext_lazy("Enterprises and participants by organising partner")),
+    ("trainers", gettext_lazy("Trainers who delivered the rounds, by module and sex")),
+    ("certifications", gettext_lazy("Certified trainers by module")),
+    ("kpi_outcomes", gettext_lazy("KPI outcomes: enterprises that improved")),
+    ("results_missing", gettext_lazy("Results reported for completed modules")),
+    ("cost_by_module", gettext_lazy("Cost recovery by module")),
+    ("cost_by_organisation", gettext_lazy("Cost recovery by organising partner")),
+)
+PUBLISHABLE_DEFAULT = ("participants", "by_module", "kpi_outcomes")
+
+
+def published_figures(*, start: dt.date, end: dt.date, keys: list[str] | tuple[str, ...]) -> list[Figure]:
+    """The chosen figures of the whole programme from ``start`` to ``end`` (inclusive), in the order chosen, those
+    with something to show: what the newsletter prints (approved results only, cancelled rounds never)."""
+    allowed = dict(PUBLISHABLE_FIGURES)
+    wanted = tuple(k for k in keys if k in allowed)
+    if not wanted:
+        return []
+    figures = programme_figures(PROGRAMME_WIDE, FigureFilters(start=start, end=end), only=wanted, today=end)
+    by_key = {f.key: f for f in figures.figures}
+    return [by_key[k] for k in wanted if k in by_key and not by_key[k].empty]
 
 
 def _grouped_period(participations, rounds, p_keys, r_keys) -> dict:
@@ -454,6 +510,44 @@ def _attendance_figure(key, title, grouped: dict, *, labels, order, first: str, 
     )
 
 
+def _participants_figure(totals: dict) -> Figure:
+    """Participants by role (managers, workers) and sex, with the women's share: from the headline totals, so no
+    query of its own."""
+    rows = [
+        [_("Managers"), totals["managers_women"], totals["managers_men"]],
+        [_("Workers"), totals["workers_women"], totals["workers_men"]],
+    ]
+    rows = [[label, w, m, w + m, _women_percent(w, m)] for label, w, m in rows]
+    women, men = totals["women"], totals["men"]
+    return Figure(
+        key="participants",
+        title=_("Participants by role and sex"),
+        description="; ".join(
+            _("%(group)s: %(n)s participants, %(w)s women and %(m)s men")
+            % {"group": r[0], "n": r[3], "w": r[1], "m": r[2]}
+            for r in rows
+        )
+        if women + men
+        else _("No rounds in this selection."),
+        columns=[
+            Column(_("Role"), "text"),
+            Column(_("Women")),
+            Column(_("Men")),
+            Column(_("Participants")),
+            Column(_("Women's share"), "percent"),
+        ],
+        rows=rows if women + men else [],
+        totals=[_("All participants"), women, men, women + men, _women_percent(women, men)] if women + men else None,
+        chart={
+            "categories": [r[0] for r in rows],
+            "series": [(_("Women"), [r[1] for r in rows]), (_("Men"), [r[2] for r in rows])],
+            "stacked": True,
+        }
+        if women + men
+        else None,
+    )
+
+
 def _trainers_by_module_and_sex(queryset, module_field: str, modules) -> list[list]:
     """[module, women, men, sex not recorded, all] per module, each trainer once, in one GROUP BY."""
     grouped: dict = {}
@@ -507,9 +601,7 @@ def _trainers_figure(rounds, modules) -> Figure:
 
 def _certifications_figure(user, filters: FigureFilters, modules, today: dt.date) -> Figure:
     day = min(filters.end, today) if filters.end else today
-    qualifications = Qualification.objects.valid_on(day).filter(
-        trainer__in=trainers_visible_to(user), trainer__active=True
-    )
+    qualifications = Qualification.objects.valid_on(day).filter(trainer__in=_trainers_of(user), trainer__active=True)
     if filters.module_id:
         qualifications = qualifications.filter(module_id=filters.module_id)
     if filters.organisation_id:

@@ -256,9 +256,10 @@ class SectionAddForm(ChineseFieldsMixin, forms.Form):
     def __init__(self, *args, issue: Issue, **kwargs):
         super().__init__(*args, **kwargs)
         have = set(issue.sections.values_list("kind", flat=True))
-        self.fields["kind"].choices = [(IssueSection.Kind.FEATURE, _("Feature section (its own heading)"))] + [
-            (k, label) for k, label in IssueSection.Kind.choices if k not in have and k != IssueSection.Kind.FEATURE
-        ]
+        self.fields["kind"].choices = [
+            (IssueSection.Kind.FEATURE, _("Feature section (its own heading)")),
+            (IssueSection.Kind.FIGURES, _("Programme in figures (charts and tables of the issue's period)")),
+        ] + [(k, label) for k, label in IssueSection.Kind.choices if k not in have and k not in IssueSection.REPEATABLE]
 
     def clean(self):
         cleaned = super().clean()

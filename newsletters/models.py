@@ -394,10 +394,13 @@ class IssueSection(models.Model):
         CSR = "csr", _("Latest News on CSR Development")
         PRACTICE = "practice", _("CSR Practice Sharing Hub")
         FEATURE = "feature", _("Special topic")
+        FIGURES = "figures", _("Programme in figures")
 
-    # The standard kinds, in the order a new issue lists them; there can be several feature sections.
+    # The standard kinds, in the order a new issue lists them; there can be several feature sections and several
+    # "programme in figures" blocks, placed where the editor puts them.
     STANDARD_ORDER = [k.value for k in Kind]
-    CSS_CLASS = {"news": "news", "comment": "comment", "results": "results", "events": "events"}
+    REPEATABLE = ("feature", "figures")
+    CSS_CLASS = {"news": "news", "comment": "comment", "results": "results", "events": "events", "figures": "figures"}
 
     issue = models.ForeignKey(Issue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="sections")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -409,6 +412,9 @@ class IssueSection(models.Model):
     show_dates = models.BooleanField(
         _("print the date lines"), default=True, help_text=_("Print each record's date under its heading.")
     )
+    # A "programme in figures" block: the keys of the figures it prints (enterprises.figures.PUBLISHABLE_FIGURES),
+    # in the editor's order, counted for the issue's period. Other sections leave it empty.
+    figures = models.JSONField(_("figures"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("issue section")
@@ -417,7 +423,7 @@ class IssueSection(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["issue", "kind"],
-                condition=~Q(kind="feature"),
+                condition=~Q(kind__in=["feature", "figures"]),
                 name="issue_section_unique_standard_kind",
                 violation_error_message=_("The issue has this section already."),
             ),
@@ -437,7 +443,12 @@ class IssueSection(models.Model):
 
     @property
     def anchor(self) -> str:
-        return f"section-{self.kind}-{self.pk}" if self.kind == self.Kind.FEATURE else self.kind
+        return f"section-{self.kind}-{self.pk}" if self.kind in self.REPEATABLE else self.kind
+
+    @property
+    def holds_records(self) -> bool:
+        """A "programme in figures" block prints figures, never records."""
+        return self.kind != self.Kind.FIGURES
 
 
 class IssueItem(models.Model):
@@ -536,6 +547,9 @@ class IssueVersion(models.Model):
     snapshot = models.JSONField(_("content as printed"), default=dict)
     images = models.JSONField(
         _("images"), default=dict, help_text=_("Storage names of the photos in the HTML and their print copies.")
+    )
+    charts = models.JSONField(
+        _("charts"), default=dict, blank=True, help_text=_("The charts the HTML printed, by name, as SVG.")
     )
     content_hash = models.CharField(_("content hash"), max_length=64)
     published_at = models.DateTimeField(_("published at"))

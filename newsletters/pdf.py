@@ -6,7 +6,10 @@ The newsletter's HTML names its resources with two private schemes:
   print-size copy (a photo's own ``print`` copy when the HTML names it, otherwise one made here from the
   master with Pillow and cached in storage under the master's content hash), so layout never decodes a
   12-megapixel master;
-- ``score-static:<path>``: a file found by the staticfiles finders (the print stylesheet).
+- ``score-static:<path>``: a file found by the staticfiles finders (the print stylesheet);
+- ``score-chart:<name>``: a chart (SVG drawn by ``core.charts``) the template drew while it rendered, named by
+  its content's hash; the PDF embeds it as an image, the web version as the same SVG in a ``data:`` URL, and a
+  published version keeps the SVGs it printed (``IssueVersion.charts``).
 
 Only the template makes resources: its tags (``print_src``, ``image_src``, ``static_src``) register each name they
 print while the document renders (``collecting``), and the result is a ``Document``: the HTML and the names it
@@ -19,12 +22,13 @@ The web preview rewrites the same names into URLs (see ``html_for_web``), so bot
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import logging
 import mimetypes
 import re
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -44,6 +48,7 @@ logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 MEDIA_SCHEME = "score-media:"
 STATIC_SCHEME = "score-static:"
+CHART_SCHEME = "score-chart:"
 # Print size: a result photo has its print copies, made on upload at the size the layout prints it at, 300 dpi
 # (enterprises/results/photos.py). A photo without one (a trainer's portrait, a photo stored before the copies
 # existed) gets a copy made here for the box the template asks for, cached in storage. JPEG quality 85 is
@@ -65,7 +70,7 @@ PRINT_PROFILE = f"v2-{PRINT_LONG_SIDE}-{PRINT_JPEG_QUALITY}-{sorted(WEASYPRINT_O
 # A reference the template made: in a src or href attribute, or in a quoted url() of its own <style>. A record's text
 # is autoescaped, so it cannot open an attribute or a quoted url(): these patterns never match inside it.
 _REFERENCE_RE = re.compile(
-    r"""(?P<lead>(?:src|href)="|url\((?P<q>["']))(?P<scheme>score-media|score-static):(?P<name>[^"'\s)<>]+)"""
+    r"""(?P<lead>(?:src|href)="|url\((?P<q>["']))(?P<scheme>score-media|score-static|score-chart):(?P<name>[^"'\s)<>]+)"""
 )
 # Static paths the template may name: relative, no "..", no scheme.
 _SAFE_STATIC_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_./-]*$")
@@ -82,6 +87,7 @@ class Resources:
 
     media: dict[str, tuple[int, int] | None] = field(default_factory=dict)
     static: list[str] = field(default_factory=list)
+    charts: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -91,6 +97,7 @@ class Document:
     html: str
     media: dict[str, tuple[int, int] | None] = field(default_factory=dict)
     static: tuple[str, ...] = ()
+    charts: dict[str, str] = field(default_factory=dict)
 
 
 _collecting: ContextVar[Resources | None] = ContextVar("newsletter_resources", default=None)
@@ -108,7 +115,9 @@ def collecting() -> Iterator[Resources]:
 
 
 def document(html: str, resources: Resources) -> Document:
-    return Document(html=html, media=dict(resources.media), static=tuple(resources.static))
+    return Document(
+        html=html, media=dict(resources.media), static=tuple(resources.static), charts=dict(resources.charts)
+    )
 
 
 def media_src(name: str, box: tuple[int, int] | None = None) -> str:
@@ -130,20 +139,39 @@ def static_src(path: str) -> str:
     return f"{STATIC_SCHEME}{path}"
 
 
+def chart_src(svg: str) -> str:
+    """The private name of a chart the template drew (SVG markup from ``core.charts``), registered like
+    ``media_src``: named by its content, so the same chart is one resource and a changed one a new name."""
+    name = f"{hashlib.sha256(svg.encode()).hexdigest()[:32]}.svg"
+    resources = _collecting.get()
+    if resources is not None:
+        resources.charts.setdefault(name, svg)
+    return f"{CHART_SCHEME}{name}"
+
+
+def chart_data_url(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
+
+
 def html_for_web(
     html: str,
     *,
     media: Collection[str],
     media_url: Callable[[str], str],
     static_url: Callable[[str], str],
+    charts: Mapping[str, str] | None = None,
 ) -> str:
     """The same document for a browser: the template's own references to the photos in ``media`` and to static files
-    become URLs of our own views; nothing else is touched (a reference to another photo is left dead)."""
+    become URLs of our own views, its charts (``charts``: name -> SVG, those it registered) the same SVG as a
+    ``data:`` URL; nothing else is touched (a reference to another photo or chart is left dead)."""
     allowed = set(media)
+    charts = charts or {}
 
     def replace(match: re.Match) -> str:
         scheme, name = match["scheme"], match["name"]
-        if scheme == "score-media":
+        if scheme == "score-chart":
+            url = chart_data_url(charts[name]) if name in charts else ""
+        elif scheme == "score-media":
             url = media_url(name) if name in allowed else ""
         else:
             url = static_url(name) if _SAFE_STATIC_RE.match(name) and ".." not in name else ""
@@ -223,10 +251,14 @@ class StorageURLFetcher:
     static: Collection[str] = ()
     print_copies: dict[str, str] = field(default_factory=dict)
     use_print_copies: bool = True
+    charts: Mapping[str, str] = field(default_factory=dict)
 
     def __call__(self, url: str):
         from weasyprint.urls import URLFetcherResponse
 
+        if url.startswith(CHART_SCHEME) and url.removeprefix(CHART_SCHEME) in self.charts:
+            body = self.charts[url.removeprefix(CHART_SCHEME)].encode()
+            return URLFetcherResponse(url, body, {"Content-Type": "image/svg+xml"})
         if url.startswith(MEDIA_SCHEME) and url.removeprefix(MEDIA_SCHEME) in self.media:
             name = url.removeprefix(MEDIA_SCHEME)
             if self.use_print_copies:
@@ -275,6 +307,7 @@ def render_pdf(
         static=frozenset(doc.static),
         print_copies=print_copies or {},
         use_print_copies=use_print_copies,
+        charts=doc.charts,
     )
     options = WEASYPRINT_OPTIONS if weasyprint_options is None else weasyprint_options
     try:

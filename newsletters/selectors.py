@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.conf import settings
 from django.db.models import Max, Prefetch, Q, QuerySet
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core import roles
@@ -145,14 +147,29 @@ def expert_comment_for_period(period_start: dt.date, *, exclude_issue: Issue | N
 
 @dataclass
 class SectionContent:
-    """One section as the document prints it: the section and its included items, in the editor's order."""
+    """One section as the document prints it: the section and its included items, in the editor's order (or, for
+    a "programme in figures" block, its figures)."""
 
     section: IssueSection
     items: list[IssueItem] = field(default_factory=list)
 
     @property
     def prints(self) -> bool:
+        if not self.section.holds_records:
+            return bool(self.figures)
         return bool(self.items)
+
+    @cached_property
+    def figures(self) -> list:
+        """A "programme in figures" block's figures, those with something to show, counted for the issue's period
+        over the whole programme, titled in the issue's language."""
+        if self.section.holds_records or not self.section.figures:
+            return []
+        from enterprises.figures import published_figures
+
+        issue = self.section.issue
+        with translation.override(issue.language):
+            return published_figures(start=issue.period_start, end=issue.period_end, keys=self.section.figures)
 
     def records(self, kind: str) -> list:
         return [getattr(i, kind) for i in self.items if getattr(i, kind + "_id")]
@@ -199,7 +216,7 @@ def issue_sections(issue: Issue, items: list[IssueItem] | None = None, *, includ
             by_section.setdefault(item.section_id, []).append(item)
     return [
         SectionContent(section=section, items=by_section.get(section.pk, []))
-        for section in IssueSection.objects.filter(issue=issue).order_by("position", "pk")
+        for section in issue.sections.order_by("position", "pk")  # each knows its issue (the figures' period)
     ]
 
 
@@ -260,11 +277,11 @@ def records_for_issue(user, issue: Issue, *, kind: str, q: str = "") -> list:
 
 def section_choices(issue: Issue) -> list[tuple[str, str]]:
     """The sections a record can go to: the issue's own, then the standard ones it lacks (made when used)."""
-    sections = list(IssueSection.objects.filter(issue=issue).order_by("position", "pk"))
+    sections = [s for s in IssueSection.objects.filter(issue=issue).order_by("position", "pk") if s.holds_records]
     have = {s.kind for s in sections}
     choices = [(str(s.pk), s.local_heading) for s in sections]
     for kind, label in IssueSection.Kind.choices:
-        if kind not in have:
+        if kind not in have and kind != IssueSection.Kind.FIGURES:
             choices.append((f"kind:{kind}", _("%(section)s (new section)") % {"section": label}))
     return choices
 

@@ -185,6 +185,7 @@ def issue_edition_create(*, issue: Issue, language: str) -> Issue:
             heading_zh=section.heading_zh,
             position=section.position,
             show_dates=section.show_dates,
+            figures=section.figures,
         )
     IssueItem.objects.bulk_create(
         IssueItem(
@@ -337,11 +338,15 @@ def issue_section_add(*, issue: Issue, kind: str, heading: str = "", heading_zh:
     _refuse_if_frozen(issue)
     if kind not in IssueSection.Kind.values:
         raise ValidationError({"kind": _("Choose a kind of section.")})
-    if kind == IssueSection.Kind.FEATURE:
-        if not heading.strip():
+    if kind in IssueSection.REPEATABLE:
+        if kind == IssueSection.Kind.FEATURE and not heading.strip():
             raise ValidationError({"heading": _("A feature section needs a heading.")})
         last = issue.sections.aggregate(n=Max("position"))["n"]
         section = IssueSection(issue=issue, kind=kind, position=0 if last is None else last + 1)
+        if kind == IssueSection.Kind.FIGURES:
+            from enterprises.figures import PUBLISHABLE_DEFAULT
+
+            section.figures = list(PUBLISHABLE_DEFAULT)
     elif issue.sections.filter(kind=kind).exists():
         raise ValidationError({"kind": _("The issue has this section already.")})
     else:
@@ -362,6 +367,29 @@ def issue_section_update(*, section: IssueSection, heading: str, heading_zh: str
     section.heading, section.heading_zh, section.show_dates = heading.strip(), heading_zh.strip(), show_dates
     section.full_clean()
     section.save(update_fields=["heading", "heading_zh", "show_dates"])
+    _content_changed(issue)
+    return section
+
+
+@transaction.atomic
+def issue_section_set_figures(*, section: IssueSection, figures: list[str]) -> IssueSection:
+    """The figures a "programme in figures" block prints, in the order given (each once); a figure that is not in
+    the catalogue is refused, and nothing is saved."""
+    from enterprises.figures import PUBLISHABLE_FIGURES
+
+    issue = Issue.objects.select_for_update().get(pk=section.issue_id)
+    _refuse_if_frozen(issue)
+    if section.kind != IssueSection.Kind.FIGURES:
+        raise ValidationError(_("Only a “Programme in figures” section prints figures."))
+    known = dict(PUBLISHABLE_FIGURES)
+    unknown = [key for key in figures if key not in known]
+    if unknown:
+        raise ValidationError(
+            {"figures": _("There is no figure “%(figure)s” to print; choose from the list.") % {"figure": unknown[0]}}
+        )
+    section.figures = list(dict.fromkeys(figures))
+    section.full_clean()
+    section.save(update_fields=["figures"])
     _content_changed(issue)
     return section
 
@@ -406,6 +434,13 @@ def _record_field(record) -> str:
     return RECORD_FIELDS[type(record)]
 
 
+def _refuse_records_in(section: IssueSection) -> None:
+    if not section.holds_records:
+        raise ValidationError(
+            _("“%(section)s” prints figures, not records; choose another section.") % {"section": section.local_heading}
+        )
+
+
 @unique_refused()
 @transaction.atomic
 def issue_item_add(*, issue: Issue, section: IssueSection, record) -> IssueItem:
@@ -415,6 +450,7 @@ def issue_item_add(*, issue: Issue, section: IssueSection, record) -> IssueItem:
     _refuse_if_frozen(issue)
     if section.issue_id != issue.pk:
         raise ValidationError(_("Choose a section of this issue."))
+    _refuse_records_in(section)
     field = _record_field(record)
     existing = IssueItem.objects.filter(issue=issue, **{field: record}).select_related("section").first()
     if existing is not None:
@@ -438,6 +474,7 @@ def issue_item_move_to(*, item: IssueItem, section: IssueSection) -> IssueItem:
     _refuse_if_frozen(issue)
     if section.issue_id != issue.pk:
         raise ValidationError(_("Choose a section of this issue."))
+    _refuse_records_in(section)
     if section.pk == item.section_id:
         return item
     last = section.items.aggregate(n=Max("position"))["n"]
@@ -522,6 +559,18 @@ def _record_snapshot(item: IssueItem) -> dict:
     }
 
 
+def _figure_snapshot(figure) -> dict:
+    """A figure as printed: its title, its table as the page wrote it, its note."""
+    return {
+        "key": figure.key,
+        "title": figure.title,
+        "columns": [c.label for c in figure.columns],
+        "rows": [[cell.text for cell in row] for row in figure.display_rows],
+        "totals": [cell.text for cell in figure.display_totals] if figure.totals else None,
+        "note": figure.note,
+    }
+
+
 def issue_snapshot(issue: Issue) -> dict:
     """What an issue printed, as data, in the edition's language (kept with each published version)."""
     content = selectors.issue_content(issue)
@@ -538,6 +587,7 @@ def issue_snapshot(issue: Issue) -> dict:
                     "kind": s.section.kind,
                     "heading": s.section.local_heading,
                     "items": [_record_snapshot(item) for item in s.items],
+                    **({"figures": [_figure_snapshot(f) for f in s.figures]} if not s.section.holds_records else {}),
                 }
                 for s in content.sections
                 if s.prints
@@ -733,6 +783,7 @@ def issue_publish(*, issue: Issue, by: User | None = None) -> IssueVersion:
         html=doc.html,
         snapshot=issue_snapshot(issue),
         images=pdf.prepare_images(doc),
+        charts=doc.charts,
         content_hash=digest,
         published_at=timezone.now(),
         published_by=by,

@@ -28,6 +28,7 @@ from core import roles
 from core.access import add_service_errors, service_values
 from core.editing import EditConflict, edit_conflict
 from core.http import attachment
+from enterprises.figures import PUBLISHABLE_FIGURES
 from trainers.models import Trainer
 
 from . import forms, pdf, selectors, services
@@ -115,6 +116,7 @@ def _issue_page(request, issue: Issue, form=None, status: int = 200):
             "section_add_form": forms.SectionAddForm(issue=issue),
             "section_choices": selectors.section_choices(issue),
             "layout_choices": (IssueItem.ResultDisplay.choices, IssueItem.PhotoWidth.choices),
+            "figure_choices": PUBLISHABLE_FIGURES,
             "pdf_current": pdf_current,
             "versions": versions,
             "chinese_issue": issue.language.startswith("zh"),
@@ -263,6 +265,9 @@ def issue_section_action(request, pk, section_pk):
                 show_dates=request.POST.get("show_dates") == "on",
             )
             return _("The section “%(section)s” was saved.") % {"section": section.local_heading}
+        elif action == "figures":
+            services.issue_section_set_figures(section=section, figures=request.POST.getlist("figures"))
+            return _("The figures of “%(section)s” were saved.") % {"section": section.local_heading}
         elif action == "delete":
             services.issue_section_delete(section=section)
             return _("The section “%(section)s” was removed.") % {"section": section.local_heading}
@@ -358,8 +363,8 @@ def issue_publish(request, pk):
         {
             "issue": issue,
             "n_items": sum(len(s.items) for s in sections),
-            "empty_sections": [s.section for s in sections if not s.items],
-            "sections": [s for s in sections if s.items],
+            "empty_sections": [s.section for s in sections if not s.prints],
+            "sections": [s for s in sections if s.prints],
             "can_publish": issue.status == Issue.Status.READY and services.issue_pdf_is_current(issue),
         },
     )
@@ -397,11 +402,11 @@ _STYLE_RE = re.compile(r"<style\b[^>]*>.*?</style>", re.S | re.I)
 _VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1">'
 
 
-def _web_page(html: str, *, media, media_url, links) -> HttpResponse:
+def _web_page(html: str, *, media, media_url, links, charts=None) -> HttpResponse:
     """The newsletter's document (made for WeasyPrint) for a browser: its resources as our URLs, a viewport
     for phones, and no <style> block (its @page rules mean nothing on screen, and the Content-Security-Policy
     allows no inline style)."""
-    page = pdf.html_for_web(html, media=media, media_url=media_url, static_url=static)
+    page = pdf.html_for_web(html, media=media, media_url=media_url, static_url=static, charts=charts)
     page = _STYLE_RE.sub("", page)
     if 'name="viewport"' not in page:
         page = page.replace('<meta charset="utf-8">', '<meta charset="utf-8">\n' + _VIEWPORT, 1)
@@ -429,6 +434,7 @@ def issue_preview(request, pk):
     return _web_page(
         doc.html,
         media=doc.media,
+        charts=doc.charts,
         media_url=lambda name: reverse("newsletters:image", args=[name]),
         links=[(issue.get_absolute_url(), _("← Back to the issue")), ("#", _("Preview: not published"))],
     )
@@ -659,6 +665,7 @@ def archive_issue(request, number, language=None):
     response = _web_page(
         version.html,
         media=version.images,
+        charts=version.charts,
         media_url=lambda name: reverse("newsletters:archive_image", args=[number, name]),
         links=[
             (reverse("newsletters:archive"), _("← All issues")),

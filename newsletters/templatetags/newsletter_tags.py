@@ -7,6 +7,7 @@ from django import template
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 
+from enterprises.figures import figure_chart
 from enterprises.results.photos import PRINT_BOX, PRINT_HALF_BOX
 from newsletters import pdf
 from programmes.models import chinese_active
@@ -113,6 +114,14 @@ def eventdates(event) -> str:
     if event.ends_on and event.ends_on != event.starts_on:
         return f"{longdate(event.starts_on)} – {longdate(event.ends_on)}"
     return longdate(event.starts_on)
+
+
+@register.filter
+def chart_src(figure) -> str:
+    """A figure's chart for the document: the SVG ``core.charts`` draws for the figures page too, registered as one
+    of the document's resources (the PDF embeds it; the web version shows the same SVG)."""
+    svg = figure_chart(figure, prefix="newsletter-")
+    return pdf.chart_src(svg) if svg else ""
 
 
 @register.simple_tag
