@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth.forms import PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from core import roles
@@ -48,3 +49,14 @@ class DetailsForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"))
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+
+
+class ThrottledPasswordResetForm(PasswordResetForm):
+    """Django's password-reset form; the e-mail goes out only while its address is under the hourly limit.
+    The page that follows is the same whether it went out, was refused, or no account has the address."""
+
+    def save(self, **kwargs):
+        from . import services
+
+        if services.password_reset_allowed(email=self.cleaned_data["email"]):
+            super().save(**kwargs)

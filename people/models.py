@@ -15,6 +15,7 @@ class PersonChange(models.Model):
         DETAILS_CHANGED = "details_changed", _("Name or e-mail changed")
         DEACTIVATED = "deactivated", _("Deactivated")
         REACTIVATED = "reactivated", _("Reactivated")
+        LOCKOUT_LIFTED = "lockout_lifted", _("Login lockout lifted")
 
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.PROTECT, related_name="changes"
@@ -34,3 +35,20 @@ class PersonChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person}: {self.get_action_display()}"
+
+
+class PasswordResetRequest(models.Model):
+    """One request for a password-reset e-mail to an address, sent or refused (at most
+    PASSWORD_RESET_EMAILS_PER_HOUR are sent to one address in an hour: services.password_reset_allowed)."""
+
+    email = models.EmailField(_("e-mail"))
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    sent = models.BooleanField(_("sent"), default=False)
+
+    class Meta:
+        verbose_name = _("password-reset request")
+        verbose_name_plural = _("password-reset requests")
+        indexes = [models.Index(fields=["email", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.email} {self.at:%Y-%m-%d %H:%M}"

@@ -8,11 +8,16 @@ history records them too. Nobody is ever deleted: a person who leaves is deactiv
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
@@ -25,7 +30,9 @@ from programmes.services import partner_membership_end, partner_membership_set
 from trainers.models import Trainer
 from trainers.services import trainer_account_end, trainer_account_set
 
-from .models import PersonChange
+from .models import PasswordResetRequest, PersonChange
+
+logger = logging.getLogger(__name__)
 
 Role = roles.Role
 
@@ -244,3 +251,41 @@ def person_reactivate(*, by: User, person: User) -> User:
         person.save(update_fields=["is_active"])
         _record(person, by, PersonChange.Action.REACTIVATED)
     return person
+
+
+# --- Login lockouts and password-reset e-mails (docs/lockouts.md) ------------------------------------
+
+
+@transaction.atomic
+def lockout_lift(*, by: User, kind: str, value: str) -> int:
+    """Lift a login lockout: forget the failed logins of a username or of an address (django-axes' attempts).
+    Returns how many attempt rows were removed; a person with that username gets the change in their record."""
+    from axes.utils import reset
+
+    _require_officer(by)
+    if kind == "username":
+        removed = reset(username=value)
+        person = User.objects.filter(username=value).first()
+        if person is not None:
+            _record(person, by, PersonChange.Action.LOCKOUT_LIFTED)
+    elif kind == "address":
+        removed = reset(ip=value)
+    else:
+        raise ValidationError(_("Choose a username or an address to lift the lockout of."))
+    logger.info("Login lockout of %s %s lifted by %s (%s attempt rows)", kind, value, by.username, removed)
+    return removed
+
+
+@transaction.atomic
+def password_reset_allowed(*, email: str) -> bool:
+    """Whether a password-reset e-mail may go to this address now, recorded either way: at most
+    PASSWORD_RESET_EMAILS_PER_HOUR in the last hour, whether or not an account has the address."""
+    address = email.strip().lower()
+    now = timezone.now()
+    PasswordResetRequest.objects.filter(at__lt=now - dt.timedelta(days=1)).delete()
+    sent = PasswordResetRequest.objects.filter(email=address, sent=True, at__gte=now - dt.timedelta(hours=1)).count()
+    allowed = sent < settings.PASSWORD_RESET_EMAILS_PER_HOUR
+    PasswordResetRequest.objects.create(email=address, at=now, sent=allowed)
+    if not allowed:
+        logger.warning("Password-reset e-mail to %s refused: %s sent in the last hour", address, sent)
+    return allowed

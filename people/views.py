@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -18,8 +19,8 @@ from programmes.views import PortalListView
 
 from . import services
 from .filters import PersonFilter
-from .forms import DetailsForm, InviteForm, RoleForm
-from .selectors import people_visible_to, person_changes_visible_to
+from .forms import DetailsForm, InviteForm, RoleForm, ThrottledPasswordResetForm
+from .selectors import lockouts_visible_to, people_visible_to, person_changes_visible_to
 from .tables import PersonTable
 
 
@@ -41,6 +42,11 @@ class PersonListView(OfficerRequiredMixin, PortalListView):
 
     def get_queryset(self):
         return people_visible_to(self.request.user).order_by("last_name", "first_name", "username")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["extra_links"] = [(_("Login lockouts"), reverse("people:lockout_list"))]
+        return context
 
 
 @officer_required
@@ -186,3 +192,40 @@ class InvitationAcceptView(auth_views.PasswordResetConfirmView):
         services.invitation_accepted(person=form.user)
         messages.success(self.request, _("Welcome to the SCORE Portal. Your password is set."))
         return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password-reset page, with at most PASSWORD_RESET_EMAILS_PER_HOUR e-mails to one address an hour."""
+
+    form_class = ThrottledPasswordResetForm
+
+
+@officer_required
+def lockout_list(request):
+    """The usernames and addresses refused at login for too many failures, each with a button to lift it."""
+    return render(
+        request,
+        "people/lockouts.html",
+        {
+            "lockouts": lockouts_visible_to(request.user),
+            "username_limit": settings.AXES_FAILURE_LIMIT,
+            "address_limit": settings.AXES_FAILURE_LIMIT_PER_ADDRESS,
+            "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        },
+    )
+
+
+@require_POST
+@officer_required
+def lockout_lift(request):
+    kind, value = request.POST.get("kind", ""), request.POST.get("value", "")
+    try:
+        services.lockout_lift(by=request.user, kind=kind, value=value)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("The lockout of %(value)s is lifted: logins are accepted again.") % {"value": value}
+        )
+    return redirect("people:lockout_list")

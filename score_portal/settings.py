@@ -3,6 +3,7 @@
 See https://django-environ.readthedocs.io/ for the variable formats (DATABASE_URL, EMAIL_URL, ...).
 """
 
+import datetime as dt
 from pathlib import Path
 
 import environ
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_celery_beat",
     "csp",
+    "axes",  # django-axes: login throttling (see "Login throttling" below)
     # ours, from the bottom of the stack to the top
     "core",
     "programmes",
@@ -68,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: turns a refused login (too many failures) into the lockout page, on the portal's and the admin's login.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "score_portal.urls"
@@ -112,6 +116,35 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Axes' backend first: it refuses a locked-out username or address before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# --- Login throttling: django-axes, https://django-axes.readthedocs.io/ (docs/lockouts.md) ------
+# After 10 failed logins for one username, or 30 from one address (whatever the usernames), further logins are
+# refused for 15 minutes, even with the right password: 429 and the portal's page that says so. Officers see and
+# lift lockouts at /accounts/lockouts/. The per-address limit is ours (people.lockouts.PortalLockoutHandler).
+AXES_HANDLER = "people.lockouts.PortalLockoutHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_FAILURE_LIMIT_PER_ADDRESS = env.int("AXES_FAILURE_LIMIT_PER_ADDRESS", default=30)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # 15 minutes from the lockout, not from the last try
+AXES_RESET_ON_SUCCESS = True  # a successful login forgets the username's failures
+AXES_LOCKOUT_CALLABLE = "people.lockouts.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+# The client's address (people.lockouts.client_address): REMOTE_ADDR, unless the portal runs behind this many
+# proxies, each appending the address it got the request from to X-Forwarded-For (nginx's
+# $proxy_add_x_forwarded_for): then the entry that many from the right, the one the outermost proxy saw. Set it to
+# the number of proxies you run, never more; with 0 the header, which anyone can send, is not read at all.
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "people.lockouts.client_address"
+# Password-reset e-mails: at most this many to one address in an hour (people.services.password_reset_allowed).
+PASSWORD_RESET_EMAILS_PER_HOUR = env.int("PASSWORD_RESET_EMAILS_PER_HOUR", default=3)
 
 # An invitation's link (and a password reset's) works once, for three days.
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600

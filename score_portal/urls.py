@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from people import views as people_views
+
 from . import figures, views
 
 admin.site.site_header = _("SCORE Portal administration")
@@ -12,6 +14,8 @@ urlpatterns = [
     path("accounts/login/", views.PortalLoginView.as_view(), name="login"),
     path("figures/", figures.figures_page, name="figures"),
     path("figures/export.xlsx", figures.figures_export, name="figures_export"),
+    # before Django's own: the same page, with at most a few e-mails to one address an hour
+    path("accounts/password_reset/", people_views.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
