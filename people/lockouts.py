@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 
+from axes.backends import AxesStandaloneBackend
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_failure_limit
 from django.conf import settings
@@ -57,3 +58,14 @@ def lockout_response(request, original_response=None, credentials=None) -> HttpR
     """The page a refused login gets (AXES_LOCKOUT_CALLABLE): 429, in the portal's shell, saying for how long."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """Axes' backend (refuses a locked-out login before the password is checked), for logins over HTTP: an
+    `authenticate()` without a request (a shell, a script, the test client's `login()`) has no address to count
+    and is left to the next backend instead of being refused."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)

@@ -119,7 +119,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Axes' backend first: it refuses a locked-out username or address before the password is even checked.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "people.lockouts.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 
