@@ -22,7 +22,7 @@ number but the organisations is multiplied by the scale. VACUUM ANALYZE runs aft
 Each page is requested once to warm up, then ``--repeat`` times (5); the table gives the median and the
 slowest, the queries of one request (session and user included), the median time spent executing SQL (the
 rest is Python: views, forms, templates) and the response size. Exports are timed to their last byte
-(median of ``--export-repeat`` downloads, no warm-up). The
+(median of ``--export-repeat`` downloads, no warm-up; ``--no-exports`` skips them). The
 load run (skip it with ``--no-load``) serves the portal with gunicorn (2 workers, DEBUG off) and runs
 ``wrk -t1 -c2`` for ``--load-seconds`` (2) per page (Debian's package ``wrk``; ``apt-get install wrk``),
 sized for a small shared machine (``--load-connections`` for more); it prints requests per second beside
@@ -739,6 +739,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=REPEAT, help="requests per page after the warm-up")
     parser.add_argument("--no-load", action="store_true", help="skip the wrk load run")
     parser.add_argument("--export-repeat", type=int, default=2, help="times each export is downloaded")
+    parser.add_argument("--no-exports", action="store_true", help="skip the exports (pages and load run only)")
     parser.add_argument("--load-seconds", type=int, default=2, help="seconds of wrk per page")
     parser.add_argument("--load-connections", type=int, default=2, help="wrk's open connections")
     args = parser.parse_args()
@@ -794,7 +795,7 @@ def main() -> None:
             if m["status"] != 200:
                 failed.append(f"{role} {url}: {m['status']}")
     exports = []
-    for url in EXPORTS:
+    for url in [] if args.no_exports else EXPORTS:
         m = measure(clients["officer"], url, args.export_repeat, warm=False)
         print(f"  officer {url}: {m['median'] / 1000:.2f} s", file=sys.stderr, flush=True)
         exports.append((url, m))
