@@ -120,7 +120,7 @@ def _head() -> bytes:
 
 def build(folder: Path) -> dict[str, Path]:
     files = {
-        "photo-16mp.png": _photo_png((4899, 3266)),
+        "photo-16mp.png": _photo_png((4898, 3266)),
         "photo-16mp-square.png": _photo_png((4000, 4000)),
         "photo-40mp.png": _photo_png((8000, 5000)),
         "photo-40mp.jpg": _photo_jpeg((8000, 5000)),
@@ -147,7 +147,7 @@ def build(folder: Path) -> dict[str, Path]:
 
 # (label, file, what is done). "upload" is what the upload request does; "preview" what showing it does.
 CASES = [
-    ("Photo 4,899 x 3,266 PNG (16 MP, the largest PNG accepted)", "photo-16mp.png", "photo_upload"),
+    ("Photo 4,898 x 3,266 PNG (16 MP, the largest PNG accepted)", "photo-16mp.png", "photo_upload"),
     ("  its newsletter print copy (preview)", "photo-16mp.png", "photo_print"),
     ("Photo 4,000 x 4,000 PNG (16 MP, square)", "photo-16mp-square.png", "photo_upload"),
     ("Photo 8,000 x 5,000 JPEG (40 MP, the largest accepted)", "photo-40mp.jpg", "photo_upload"),
