@@ -690,8 +690,7 @@ def load_run(
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
+        stderr=subprocess.DEVNULL,  # a pipe nobody reads fills up and stops gunicorn mid-run
     )
     rates: dict[tuple[str, str], float] = {}
     try:
