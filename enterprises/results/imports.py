@@ -49,10 +49,12 @@ EXPORT_ONLY = [STATUS]  # exported for reading; ignored when the file comes back
 SHEET = "Results"
 LISTS_SHEET = "Lists"
 TEMPLATE_ROWS = 1000
-MAX_ROWS = 20_000
-# What a file may hold, checked before it is parsed (core/spreadsheets.py): the heading and 20,000 rows, the
-# template's columns with room to spare, and a workbook's cells, characters and unpacked size to match.
-LIMITS = spreadsheets.ReadLimits(rows=MAX_ROWS + 1, columns=30, cells=300_000)
+# What a file may hold, checked before it is parsed (core/spreadsheets.py): the heading and 5,000 rows, the
+# template's columns with room to spare, and a workbook's cells, characters and unpacked size to match. 5,000
+# rows (bench/import_results.py's size) keep the largest file's upload, preview and marked copy within 10 s
+# (bench/limits.py); a bigger programme imports in several files.
+MAX_ROWS = 5_000
+LIMITS = spreadsheets.ReadLimits(rows=MAX_ROWS + 1, columns=30, cells=60_000)
 CONTENT_TYPE_XLSX = spreadsheets.CONTENT_TYPE_XLSX
 
 BAD_FILL = PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE")
