@@ -38,6 +38,13 @@
         fetch(url + "?q=" + encodeURIComponent(query), { credentials: "same-origin" })
           .then(function (response) { return response.ok ? response.json() : { results: [] }; })
           .then(function (data) {
+            // An answer to a query the person has moved on from (a record already chosen, other text
+            // typed) is dropped, and must not open the list again over the fields under it.
+            if (self.inputValue() !== query) {
+              callback();
+              self.close();
+              return;
+            }
             self.clearOptions();
             callback(data.results.map(function (item) { return { id: String(item.id), label: item.label }; }));
           })

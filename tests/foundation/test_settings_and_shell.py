@@ -75,7 +75,10 @@ def test_editor_and_partner_have_no_programme_permissions(editor):
 
 
 def run_check_deploy(env: dict) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DEBUG", "SECRET_KEY", "SECURE_", "SESSION_"))}
+    # The test process's own settings stay out, and so does the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE
+    # (Playwright's fixtures set it in the same worker): a deployment has neither.
+    prefixes = ("DEBUG", "SECRET_KEY", "SECURE_", "SESSION_", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy"],
         cwd=ROOT,

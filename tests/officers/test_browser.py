@@ -1,5 +1,7 @@
 """The officer portal in a real browser (Playwright driving Debian's Chromium), with screenshots to look at."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -43,7 +45,10 @@ def test_officer_runs_a_round_from_creation_to_completion(page, demo):
     for name, counts in (("Teho Metal, Taixing", (1, 1, 2, 1)), ("Shengbao Vehicle, Taixing", (0, 2, 1, 1))):
         page.get_by_text("Add an enterprise").click()
         # the list is long in a real programme: the officer types part of the name and picks it
-        page.locator("#id_p-enterprise-ts-control").fill(name.split()[0])
+        with page.expect_response(re.compile(r"[?&]q=")):
+            page.locator("#id_p-enterprise-ts-control").fill(name.split()[0])
+        # and picks it from what the server answered (the list settles once the search is back)
+        expect(page.locator("#div_id_p-enterprise .ts-wrapper")).not_to_have_class(re.compile(r"\bloading\b"))
         page.locator(".ts-dropdown .option", has_text=name).click()
         # the list closes on the choice, uncovering the fields under it
         expect(page.locator("#div_id_p-enterprise .ts-dropdown")).to_be_hidden()
