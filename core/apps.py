@@ -8,10 +8,14 @@ class CoreConfig(AppConfig):
     verbose_name = _("SCORE Portal")
 
     def ready(self) -> None:
-        from . import uploads  # noqa: F401  Pillow's pixel guard, set for the whole process (core/uploads.py)
+        from . import (
+            datacache,
+            uploads,  # noqa: F401  Pillow's pixel guard, set for the whole process (core/uploads.py)
+        )
         from .roles import group_permissions_sync
         from .tables import cache_cell_signatures
 
+        datacache.connect()  # answers kept until the programme's data changes (core/datacache.py)
         cache_cell_signatures()  # django-tables2 reads a method's signature for every cell otherwise
 
         # Permissions exist only after migrate has run, so the groups get theirs then.

@@ -28,11 +28,12 @@ from decimal import Decimal
 
 from django.db.models import Aggregate, Count, Exists, F, FloatField, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import ExtractQuarter, ExtractYear
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import datacache, roles
 from core.charts import bar_chart
 from programmes.models import Module, Organisation, TrainingRound
 from programmes.selectors import rounds_visible_to
@@ -222,9 +223,38 @@ def results_counted(user, filters: FigureFilters) -> QuerySet[Result]:
     return results
 
 
+def scope_key(user) -> str | None:
+    """Whose part of the programme a user's figures count, as a cache key: everyone who sees the same rounds,
+    enterprises, results and trainers shares it (the selectors' rules: officers the whole programme, a
+    partner its organisation's, a trainer their own rounds). None: the user sees nothing, nothing is kept."""
+    if user is PROGRAMME_WIDE:
+        return "programme"
+    if roles.is_officer(user):
+        return "officers"
+    org_id = roles.partner_organisation_id(user)
+    if org_id is not None:
+        return f"organisation-{org_id}"
+    if roles.is_trainer(user):
+        return f"trainer-user-{user.pk}"
+    return None
+
+
+def figures_kept(user, name: str, parts, compute):
+    """``compute()`` kept in the cache (core.datacache) for this user's scope, the language and ``parts``,
+    until the programme's data changes."""
+    scope = scope_key(user)
+    if scope is None:
+        return compute()
+    return datacache.cached(f"figures:{name}:{scope}:{translation.get_language()}:{parts!r}", compute)
+
+
 def figure_years(user) -> tuple[list[int], int | None]:
     """The years that have rounds the user may see, newest first, and the latest one with a round that has
     started (the year the figures pages open on: the 2014 demo opens on 2014, not on its planned 2015 ToT)."""
+    return figures_kept(user, "years", (), lambda: _figure_years(user))
+
+
+def _figure_years(user) -> tuple[list[int], int | None]:
     rows = list(
         rounds_visible_to(user)
         .exclude(status=Status.CANCELLED)
@@ -240,6 +270,10 @@ def figure_years(user) -> tuple[list[int], int | None]:
 
 def filter_choices(user) -> dict:
     """What the filters offer: the user's modules, provinces and organisations (a partner: only its own)."""
+    return figures_kept(user, "choices", (), lambda: _filter_choices(user))
+
+
+def _filter_choices(user) -> dict:
     rounds = rounds_visible_to(user).exclude(status=Status.CANCELLED)
     provinces = list(rounds.order_by("province").values_list("province", flat=True).distinct())
     co = TrainingRound.co_organisers.through.objects.filter(traininground_id__in=rounds.values("pk"))
@@ -314,8 +348,12 @@ def programme_figures(
     user, filters: FigureFilters, *, only: tuple[str, ...] | None = None, today: dt.date | None = None
 ) -> ProgrammeFigures:
     """The figures (all of ``FIGURE_KEYS``, or ``only`` those) for this user and these filters, with the
-    headline totals, in a fixed number of queries."""
+    headline totals, in a fixed number of queries; kept until the data changes (core.datacache)."""
     today = today or timezone.localdate()
+    return figures_kept(user, "figures", (filters, only, today), lambda: _programme_figures(user, filters, only, today))
+
+
+def _programme_figures(user, filters: FigureFilters, only: tuple[str, ...] | None, today: dt.date) -> ProgrammeFigures:
     wanted = [k for k in FIGURE_KEYS if only is None or k in only]
     rounds = rounds_counted(user, filters)
     participations = Participation.objects.filter(training_round__in=rounds)

@@ -12,13 +12,12 @@ from django.db.models import Count, Exists, OuterRef, Sum
 from django.utils import timezone
 
 from core import roles
+from enterprises.figures import figures_kept
 from enterprises.models import Participation, Result
 from programmes.models import Agreement, Module, TrainingRound
 from programmes.selectors import agreements_visible_to, rounds_visible_to
 from trainers.models import Qualification, Trainer
 from trainers.selectors import trainers_visible_to
-
-from .models import ProgrammeFigures
 
 Status = TrainingRound.Status
 UPCOMING_DAYS = 30
@@ -68,22 +67,11 @@ def officer_dashboard(user, today: dt.date | None = None) -> dict:
     }
 
 
-def figures_forget(**kwargs) -> None:
-    """Signal receiver: what the headline figures count has changed."""
-    ProgrammeFigures.objects.all().delete()
-
-
 def headline_figures(user, today: dt.date) -> dict:
-    """The counts over the whole programme, from the summary row when it is current (officers all see the
-    same programme, so they share one row), else counted now and kept."""
-    if not roles.is_officer(user):  # the shared row holds the whole programme: officers' figures only
-        return count_figures(user, today)
-    kept = ProgrammeFigures.objects.filter(key="officers", day=today).first()
-    if kept is not None:
-        return kept.data
-    data = count_figures(user, today)
-    ProgrammeFigures.objects.update_or_create(key="officers", defaults={"day": today, "data": data})
-    return data
+    """The counts over the user's part of the programme, kept until the data under them changes
+    (core.datacache; officers all see the same programme, so they share one answer). A day's figures are
+    that day's: a qualification lapses and a round ends with the date."""
+    return figures_kept(user, "headline", (today,), lambda: count_figures(user, today))
 
 
 def count_figures(user, today: dt.date) -> dict:

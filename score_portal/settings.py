@@ -95,6 +95,13 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "score_portal.wsgi.application"
 
+# --- Cache ----------------------------------------------------------------------------------
+# CACHE_URL, e.g. redis://127.0.0.1:6379/1. The programme figures are kept there until the data under them
+# changes (core/datacache.py), so every server process and Celery worker must share it: a Redis URL in
+# production (``check --deploy`` warns otherwise). Unset: each process's own memory (one process: runserver).
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+CACHES["default"].setdefault("KEY_PREFIX", "score")
+
 # --- Database -------------------------------------------------------------------------------
 # DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/score_portal. Unset: a SQLite file.
 DATABASES = {

@@ -135,6 +135,14 @@ def _media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _cache_cleared():
+    """Each test starts with nothing kept (core.datacache): what one test's data counted is not another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _language_reset():
     """A request in Chinese leaves Chinese active on the thread; the next test starts in the default language."""
     yield

@@ -22,7 +22,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from core import roles
+from core import datacache, roles
 from core.editing import edit_version_claim
 from core.integrity import unique_refused
 from core.mail import email_notify
@@ -211,6 +211,7 @@ def results_create_drafts(*, by: User, pairs: list[tuple[Enterprise, Module]]) -
     ResultStep.objects.bulk_create(
         [ResultStep(result=r, from_status="", to_status=Result.Status.DRAFT, by=by) for r in drafts], batch_size=BATCH
     )
+    datacache.data_changed()  # bulk inserts send no signals
     return drafts
 
 
@@ -486,6 +487,7 @@ def kpi_lines_save(*, by: User, lines: list[LineValues]) -> list[KPILine]:
     if changed:
         fields = ["kpi", "baseline_value", "baseline_date", "followup_value", "followup_date", "note", "period"]
         bulk_update_with_history(changed, KPILine, fields, batch_size=BATCH, default_user=by)
+    datacache.data_changed()  # bulk inserts and updates send no signals
     return saved
 
 

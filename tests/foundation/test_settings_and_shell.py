@@ -77,7 +77,7 @@ def test_editor_and_partner_have_no_programme_permissions(editor):
 def run_check_deploy(env: dict) -> subprocess.CompletedProcess:
     # The test process's own settings stay out, and so does the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE
     # (Playwright's fixtures set it in the same worker): a deployment has neither.
-    prefixes = ("DEBUG", "SECRET_KEY", "SECURE_", "SESSION_", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    prefixes = ("DEBUG", "SECRET_KEY", "SECURE_", "SESSION_", "DJANGO_ALLOW_ASYNC_UNSAFE", "CACHE_URL")
     clean = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy"],
@@ -92,13 +92,24 @@ def test_check_deploy_leaves_only_the_hsts_subdomain_and_preload_choices():
     # given a production environment with nothing but the required variables
     secret = __import__("secrets").token_urlsafe(50)
     # when Django's deployment checklist runs
-    proc = run_check_deploy({"DEBUG": "0", "SECRET_KEY": secret, "ALLOWED_HOSTS": "example.org"})
+    proc = run_check_deploy(
+        {"DEBUG": "0", "SECRET_KEY": secret, "ALLOWED_HOSTS": "example.org", "CACHE_URL": "redis://127.0.0.1:6379/1"}
+    )
     # then it warns of the two HSTS choices only (they bind every subdomain and the browsers' list)
     output = proc.stdout + proc.stderr
     assert proc.returncode == 0, output
     warnings = sorted(set(re.findall(r"\(([a-z_]+\.[A-Z]\d+)\)", output)))
     assert warnings == ["security.W005", "security.W021"], output
     assert "System check identified 2 issues" in output
+
+
+def test_check_deploy_warns_when_each_process_keeps_its_own_cache():
+    # given a production environment that names no shared cache
+    secret = __import__("secrets").token_urlsafe(50)
+    proc = run_check_deploy({"DEBUG": "0", "SECRET_KEY": secret, "ALLOWED_HOSTS": "example.org"})
+    # then the checklist says the figures kept there would go stale in the other processes
+    output = proc.stdout + proc.stderr
+    assert "score_portal.W001" in output and "CACHE_URL" in output, output
 
 
 def test_check_deploy_names_an_insecure_choice_made_in_the_environment():
