@@ -26,7 +26,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Aggregate, Count, Exists, F, FloatField, OuterRef, Q, QuerySet, Sum
+from django.db.models import Aggregate, Count, F, FilteredRelation, FloatField, Q, QuerySet, Sum
 from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.utils import timezone, translation
 from django.utils.formats import number_format
@@ -189,21 +189,38 @@ def _trainers_of(user) -> QuerySet[Trainer]:
     return Trainer.objects.all() if user is PROGRAMME_WIDE else trainers_visible_to(user)
 
 
-def rounds_counted(user, filters: FigureFilters) -> QuerySet[TrainingRound]:
-    """The rounds a figure counts: visible to the user, not cancelled, inside the filters."""
-    rounds = _rounds_of(user).exclude(status=Status.CANCELLED)
+def _counted_q(filters: FigureFilters, prefix: str = "") -> Q:
+    """The filters on a round (``prefix``: the path to it from another table), cancelled rounds left out."""
+    q = ~Q(**{f"{prefix}status": Status.CANCELLED})
     if filters.start:
-        rounds = rounds.filter(start__gte=filters.start)
+        q &= Q(**{f"{prefix}start__gte": filters.start})
     if filters.end:
-        rounds = rounds.filter(start__lte=filters.end)
+        q &= Q(**{f"{prefix}start__lte": filters.end})
     if filters.module_id:
-        rounds = rounds.filter(module_id=filters.module_id)
+        q &= Q(**{f"{prefix}module_id": filters.module_id})
     if filters.province:
-        rounds = rounds.filter(province=filters.province)
+        q &= Q(**{f"{prefix}province": filters.province})
     if filters.organisation_id:
         co = TrainingRound.co_organisers.through.objects.filter(organisation_id=filters.organisation_id)
-        rounds = rounds.filter(Q(organiser_id=filters.organisation_id) | Q(pk__in=co.values("traininground_id")))
-    return rounds
+        q &= Q(**{f"{prefix}organiser_id": filters.organisation_id}) | Q(
+            **{f"{prefix}pk__in": co.values("traininground_id")}
+        )
+    return q
+
+
+def rounds_counted(user, filters: FigureFilters) -> QuerySet[TrainingRound]:
+    """The rounds a figure counts: visible to the user, not cancelled, inside the filters."""
+    return _rounds_of(user).filter(_counted_q(filters))
+
+
+def in_rounds_counted(queryset: QuerySet, user, filters: FigureFilters) -> QuerySet:
+    """Rows of a table with a ``training_round`` (participations, trainers in rounds) whose round is counted,
+    filtered through the one join the figures group on (not a second one through ``__in``); the user's scope
+    is a subquery only when it is not the whole programme."""
+    queryset = queryset.filter(_counted_q(filters, "training_round__"))
+    if user is PROGRAMME_WIDE or roles.is_officer(user):
+        return queryset
+    return queryset.filter(training_round__in=_rounds_of(user))
 
 
 def results_counted(user, filters: FigureFilters) -> QuerySet[Result]:
@@ -356,7 +373,7 @@ def programme_figures(
 def _programme_figures(user, filters: FigureFilters, only: tuple[str, ...] | None, today: dt.date) -> ProgrammeFigures:
     wanted = [k for k in FIGURE_KEYS if only is None or k in only]
     rounds = rounds_counted(user, filters)
-    participations = Participation.objects.filter(training_round__in=rounds)
+    participations = in_rounds_counted(Participation.objects.all(), user, filters)
     modules = {m.pk: m for m in Module.objects.all()}
 
     totals = participations.aggregate(**_attendance_sums())
@@ -422,10 +439,10 @@ def _programme_figures(user, filters: FigureFilters, only: tuple[str, ...] | Non
         "by_province": by_province,
         "by_organisation": by_organisation,
         "by_period": by_period,
-        "trainers": lambda: _trainers_figure(rounds, modules),
+        "trainers": lambda: _trainers_figure(in_rounds_counted(RoundTrainer.objects.all(), user, filters), modules),
         "certifications": lambda: _certifications_figure(user, filters, modules, today),
         "kpi_outcomes": lambda: _kpi_figure(results_counted(user, filters)),
-        "results_missing": lambda: _results_missing_figure(rounds, modules),
+        "results_missing": lambda: _results_missing_figure(participations, modules),
     }
     figures = [builders[k]() for k in wanted if k in builders]
     if any(k.startswith("cost_") for k in wanted):
@@ -598,9 +615,8 @@ def _trainers_by_module_and_sex(queryset, module_field: str, modules) -> list[li
     return rows
 
 
-def _trainers_figure(rounds, modules) -> Figure:
+def _trainers_figure(delivered: QuerySet[RoundTrainer], modules) -> Figure:
     """Trainers who delivered the rounds counted, by module and sex (a trainer counts once per module)."""
-    delivered = RoundTrainer.objects.filter(training_round__in=rounds)
     by_module = _trainers_by_module_and_sex(delivered, "training_round__module", modules)
     total = {
         row["trainer__sex"]: row["n"]
@@ -679,8 +695,9 @@ def _kpi_figure(results) -> Figure:
         KPILine.objects.filter(result__in=results)
         .values("kpi")
         .annotate(
-            results=Count("result", distinct=True),
-            improved=Count("result", distinct=True, filter=improved),
+            # a result has a KPI once (kpi_line_unique_per_result): its lines count results, no DISTINCT (a sort)
+            results=Count("result"),
+            improved=Count("result", filter=improved),
             median=Median(F("followup_value") - F("baseline_value")),
         )
         .order_by()
@@ -731,18 +748,15 @@ def _kpi_figure(results) -> Figure:
     )
 
 
-def _results_missing_figure(rounds, modules) -> Figure:
+def _results_missing_figure(participations: QuerySet[Participation], modules) -> Figure:
     """Per module: enterprises that completed it in a round counted, and how many of them have a result."""
-    result = Result.objects.filter(
-        enterprise_id=OuterRef("enterprise_id"), module_id=OuterRef("training_round__module")
-    )
-    completed = Participation.objects.filter(
-        training_round__in=rounds.filter(
-            status=Status.COMPLETED, kind__in=[TrainingRound.Kind.TOE, TrainingRound.Kind.BOTH]
+    completed = participations.filter(
+        training_round__status=Status.COMPLETED,
+        training_round__kind__in=[TrainingRound.Kind.TOE, TrainingRound.Kind.BOTH],
+    ).annotate(  # the enterprise's result for the round's module (one at most), joined once, not looked up per row
+        module_result=FilteredRelation(
+            "enterprise__results", condition=Q(enterprise__results__module=F("training_round__module"))
         )
-    ).annotate(
-        reported=Exists(result.exclude(status=Result.Status.DRAFT)),
-        approved=Exists(result.filter(status=Result.Status.APPROVED)),
     )
     rows = []
     grouped = {
@@ -750,8 +764,10 @@ def _results_missing_figure(rounds, modules) -> Figure:
         for row in completed.values("training_round__module")
         .annotate(
             n=Count("pk"),
-            n_reported=Count("pk", filter=Q(reported=True)),
-            n_approved=Count("pk", filter=Q(approved=True)),
+            n_reported=Count(
+                "pk", filter=Q(module_result__isnull=False) & ~Q(module_result__status=Result.Status.DRAFT)
+            ),
+            n_approved=Count("pk", filter=Q(module_result__status=Result.Status.APPROVED)),
         )
         .order_by()
     }
