@@ -14,18 +14,21 @@ checked once; import-export would have us re-implement both inside its hooks.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import io
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook, load_workbook
-from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -57,8 +60,10 @@ MAX_ROWS = 5_000
 LIMITS = spreadsheets.ReadLimits(rows=MAX_ROWS + 1, columns=30, cells=60_000)
 CONTENT_TYPE_XLSX = spreadsheets.CONTENT_TYPE_XLSX
 
-BAD_FILL = PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE")
+BAD_COLOUR = "FFC7CE"  # the marked copy's bad cells
 HEADER_FILL = PatternFill("solid", start_color="0B4F8A", end_color="0B4F8A")
+# The marked copy's last column (not part of the file format: the import ignores it, in any language)
+PROBLEMS = _("Problems")
 
 
 def enterprise_label(enterprise: Enterprise) -> str:
@@ -141,6 +146,8 @@ class Table:
     rows: list[tuple[int, list]]  # (row number in the file, cell values)
     sheet: str = ""
     header_row: int = 1
+    sheets: list[str] = field(default_factory=list)  # every worksheet's title, in order (an .xlsx)
+    checked: bytes = b""  # the SHA-256 of the bytes that passed spreadsheets.xlsx_check
 
 
 def _cell(value):
@@ -189,7 +196,8 @@ def _read_xlsx(data: bytes) -> Table:
     wb.close()
     if headers is None:
         raise ValidationError(_("The file is empty."), code="empty")
-    return Table("xlsx", headers, rows, sheet=ws.title, header_row=header_row)
+    sheets = [sheet.title for sheet in wb.worksheets]
+    return Table("xlsx", headers, rows, ws.title, header_row, sheets, hashlib.sha256(data).digest())
 
 
 def _read_csv(data: bytes) -> Table:
@@ -241,7 +249,9 @@ def column_problems(headers: list[str]) -> list[str]:
     missing = [c for c in REQUIRED if c.lower() not in seen]
     if missing:
         problems.append(gettext("Missing columns: %(cols)s.") % {"cols": ", ".join(missing)})
-    unknown = [h.strip() for h in headers if h.strip() and h.strip().lower() not in known]
+    unknown = [
+        h.strip() for h in headers if h.strip() and h.strip().lower() not in known and not is_problems_heading(h)
+    ]
     if unknown:
         problems.append(gettext("Unknown columns: %(cols)s.") % {"cols": ", ".join(unknown)})
     repeated = [spelled[h] for h, n in seen.items() if n > 1]
@@ -532,41 +542,106 @@ def _refused(row: Row, exc: ValidationError) -> ValidationError:
 # --- The partner's workbook with the problems marked ---------------------------------------------
 
 
+def is_problems_heading(heading: str) -> bool:
+    """Whether a heading is the marked copy's "Problems" column, in any of the portal's languages: a partner
+    who corrects the marked copy uploads it back with that column, which the import ignores."""
+    return heading.strip().lower() in _problems_headings()
+
+
+@functools.cache
+def _problems_headings() -> frozenset[str]:
+    names = {"problems"}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            names.add(str(PROBLEMS).lower())
+    return frozenset(names)
+
+
+def _problem_line(column: str, message: str) -> str:
+    # a message that already names its column ("Row 3, column D (Baseline value): …") is not named twice
+    return message if f"({column})" in message else f"{column}: {message}"
+
+
 def marked_workbook(data: bytes, result_preview: Preview) -> bytes:
-    """The uploaded workbook (or the CSV as a workbook) with every bad cell filled red and a comment
-    explaining the problem."""
+    """A copy of the uploaded workbook (or of the CSV, as a workbook) for the partner to correct and upload
+    again: every bad cell filled red, and each bad row's problems written out in a "Problems" column at its
+    end (the column the file already has if it is a marked copy coming back; the import ignores it).
+
+    The copy holds the values only (a formula's last result, never a formula: the file goes back to people
+    who open it in Excel), every text made safe; styles, formulas, comments, drawings and data validation are
+    not copied. The checked sheet is written from the values already read for the preview (text as the
+    import reads it: trimmed), the other sheets are streamed from the file, row by row, so the memory is the
+    rows already in hand. Problems are text in a column rather than cell comments: Excel shows them without
+    hovering, and thousands of comments (VML shapes) took seconds to write."""
     table = result_preview.table
-    if table.kind == "xlsx":
-        spreadsheets.xlsx_check(data, LIMITS)  # as when it was read: openpyxl loads the whole workbook here
-        # The values we read (a formula's last result, not the formula), every text made safe: the file
-        # goes back to people who open it in Excel.
-        wb = load_workbook(io.BytesIO(data), data_only=True)
-        for sheet in wb.worksheets:
-            for cells in sheet.iter_rows():
-                for cell in cells:
-                    if isinstance(cell.value, str):
-                        spreadsheets.cell_set(sheet, cell.row, cell.column, cell.value)
-        ws = wb[table.sheet]
-    else:
-        wb = Workbook()
-        ws = wb.active
-        ws.title = SHEET
-        spreadsheets.row_append(ws, table.headers)
-        for number, values in table.rows:
-            for col, value in enumerate(values, start=1):
-                spreadsheets.cell_set(ws, number, col, value)
-    index = {h.strip().lower(): i + 1 for i, h in enumerate(table.headers) if h.strip()}
-    header_row = table.header_row
-    for problem in result_preview.file_errors:
-        cell = ws.cell(row=header_row, column=1)
-        cell.fill = BAD_FILL
-        cell.comment = Comment(problem if cell.comment is None else f"{cell.comment.text}\n{problem}", "SCORE Portal")
-    for row in result_preview.bad_rows:
-        for column, messages in row.errors.items():
-            cell = ws.cell(row=row.number, column=index.get(column.lower(), 1))
-            cell.fill = BAD_FILL
-            cell.comment = Comment("\n".join(messages), "SCORE Portal", width=300, height=120)
-    return spreadsheets.workbook_bytes(wb)
+    out = spreadsheets.XlsxWriter()
+    others = [title for title in table.sheets if title != table.sheet]
+    if not others:
+        out.sheet(table.sheet or SHEET, _marked_rows(result_preview), **_marked_layout(table), active=True)
+        return out.getvalue()
+    if table.checked != hashlib.sha256(data).digest():  # read_table checked these very bytes, or check them now
+        spreadsheets.xlsx_check(data, LIMITS)
+    try:
+        source = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise spreadsheets.not_a_workbook() from exc
+    try:
+        for title in table.sheets:
+            if title == table.sheet:
+                out.sheet(title, _marked_rows(result_preview), **_marked_layout(table), active=True)
+            elif title in source.sheetnames:
+                sheet = source[title]
+                out.sheet(title, spreadsheets.sheet_values(sheet), hidden=sheet.sheet_state != "visible")
+    finally:
+        source.close()
+    return out.getvalue()
+
+
+def _problems_column(table: Table) -> int:
+    """The 0-based column of the problems: the file's own "Problems" column, or the one after the last."""
+    at = next((i for i, h in enumerate(table.headers) if is_problems_heading(h)), None)
+    if at is None:
+        at = max([len(table.headers), *(len(values) for _number, values in table.rows)])
+    return at
+
+
+def _marked_layout(table: Table) -> dict:
+    return {"freeze_rows": table.header_row, "widths": {_problems_column(table) + 1: 80}}
+
+
+def _marked_rows(result_preview: Preview):
+    """The checked sheet's rows, row 1 first (blank rows as empty lists), the bad cells and the problems styled."""
+    table = result_preview.table
+    at = _problems_column(table)
+    index = {h.strip().lower(): i for i, h in enumerate(table.headers) if h.strip()}
+    heading_style = spreadsheets.Style(bold=True)
+    bad_style = spreadsheets.Style(fill=BAD_COLOUR)
+    problems_style = spreadsheets.Style(wrap=True)
+    file_errors = result_preview.file_errors
+    yield from ([] for _blank in range(1, table.header_row))
+    heading = [spreadsheets.Styled(h or None, heading_style) for h in table.headers]
+    heading += [None] * (at + 1 - len(heading))
+    heading[at] = spreadsheets.Styled(
+        "\n".join([str(PROBLEMS), *file_errors]),
+        spreadsheets.Style(bold=True, wrap=True, fill=BAD_COLOUR if file_errors else ""),
+    )
+    yield heading
+    bad = {row.number: row for row in result_preview.bad_rows}
+    number = table.header_row
+    for row_number, values in table.rows:
+        yield from ([] for _blank in range(number + 1, row_number))  # the blank rows the table left out
+        number = row_number
+        cells = list(values) + [None] * (at + 1 - len(values))
+        cells[at] = None  # a marked copy's old problems, gone or written again below
+        row = bad.get(row_number)
+        if row is not None:
+            lines = []
+            for column, messages in row.errors.items():
+                i = index.get(column.lower(), 0)
+                cells[i] = spreadsheets.Styled(cells[i], bad_style)
+                lines += [_problem_line(column, m) for m in messages]
+            cells[at] = spreadsheets.Styled("\n".join(lines), problems_style)
+        yield cells
 
 
 # --- Export: the same columns back -----------------------------------------------------------------

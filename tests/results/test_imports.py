@@ -153,11 +153,97 @@ def test_marked_workbook_highlights_and_explains_the_bad_cells(client, side_a):
     response = client.get(f"/results/import/{record.pk}/checked.xlsx")
     assert 'filename="cec-2014-checked.xlsx"' in response["Content-Disposition"]
     ws = load_workbook(io.BytesIO(response.content))["Results"]
-    assert ws["D5"].fill.fgColor.rgb.endswith("FFC7CE")
-    assert "“three” is not a number" in ws["D5"].comment.text
-    assert "is not a date" in ws["G5"].comment.text
-    assert ws["A2"].comment is None and ws["D2"].comment is None  # good cells untouched
+    assert ws["D5"].fill.fgColor.rgb.endswith("FFC7CE") and ws["G5"].fill.fgColor.rgb.endswith("FFC7CE")
+    assert ws["I1"].value == "Problems"  # the row's problems, in a column after the last
+    assert "Baseline value: “three” is not a number" in ws["I5"].value
+    assert "Follow-up date: “someday” is not a date" in ws["I5"].value
+    assert ws["I2"].value is None and ws["A2"].fill.fill_type is None and ws["D2"].fill.fill_type is None
     assert ws["A2"].value == "Yucheng Futong Electric, Taixing"  # the partner's own workbook
+
+
+def test_a_marked_copy_of_a_bad_file_names_every_problem_keeps_the_data_and_comes_back_in(client, side_a):
+    # given a workbook with two good rows, two bad ones (a blank row between them) and a second sheet
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Results"
+    ws.append(HEADER)
+    bad_value = ["Yucheng Futong Electric", "M1", "Accidents", "three", dt.date(2014, 8, 1), 1, dt.date(2014, 11, 30)]
+    unknown = ["Nowhere Ltd", "M9", "Accidents", 3, "2014-08-01", 1, "2014-11-30", "=1+1"]
+    for row in (GOOD[0], bad_value, [], unknown, GOOD[2]):
+        ws.append(row)
+    ws["H5"].data_type = "s"  # text that would be a formula if written back naively
+    ws["H6"] = "=2*3"  # a real formula: the copy has its last result (none here), never the formula
+    notes = wb.create_sheet("Notes")
+    notes.append(["Sent by", '=HYPERLINK("http://evil.example","x")', 42])
+    notes["B1"].data_type = "s"
+    client.force_login(side_a.partner)
+    out = io.BytesIO()
+    wb.save(out)
+    response = post_file(client, out.getvalue(), "cec.xlsx")
+
+    # when the partner downloads the marked copy
+    checked = client.get(f"{response.url}checked.xlsx").content
+
+    # then each bad row names its problems in the Problems column, its bad cells are red, nothing is a formula
+    marked = load_workbook(io.BytesIO(checked))
+    assert marked.sheetnames == ["Results", "Notes"]
+    ws = marked["Results"]
+    assert [c.value for c in ws[1]] == [*HEADER, "Problems"]
+    assert ws["I3"].value == "Baseline value: “three” is not a number."
+    assert "Enterprise: “Nowhere Ltd” is not one of your organisation's enterprises." in ws["I5"].value
+    assert "Module: “M9” is not a SCORE module" in ws["I5"].value
+    assert {c.coordinate for row in ws.iter_rows() for c in row if c.fill.fill_type == "solid"} == {"D3", "A5", "B5"}
+    assert ws["I2"].value is None and ws["I6"].value is None
+    for row in ws.iter_rows():
+        for cell in row:
+            assert cell.data_type != "f", cell.coordinate
+    # and the data survives: values, numbers and dates as such, the formula-like text as text
+    assert [c.value for c in ws[2]][:8] == [
+        *GOOD[0][:4],
+        dt.datetime(2014, 8, 1),
+        0.61,
+        dt.datetime(2014, 11, 30),
+        "Key processes",
+    ]
+    assert ws["D3"].value == "three" and ws["E3"].value == dt.datetime(2014, 8, 1) and ws["F3"].value == 1
+    assert all(c.value is None for c in ws[4])
+    assert ws["H5"].value == "'=1+1"
+    assert [c.value for c in ws[6]][:8] == [*GOOD[2][:7], None]
+    assert [c.value for c in marked["Notes"][1]] == ["Sent by", '\'=HYPERLINK("http://evil.example","x")', 42]
+    assert all(c.data_type != "f" for row in marked["Notes"].iter_rows() for c in row)
+
+    # and the copy, corrected, comes back in with its Problems column
+    ws.delete_rows(3, 3)
+    again = io.BytesIO()
+    marked.save(again)
+    response = post_file(client, again.getvalue(), "cec-checked.xlsx")
+    page = client.get(response.url).content.decode()
+    assert "All 2 rows are ready to import" in page and "Unknown columns" not in page
+
+
+def test_the_marked_copy_of_a_csv_and_of_a_file_with_wrong_columns(client, side_a):
+    client.force_login(side_a.partner)
+    rows = [["Yucheng Futong Electric", "M1", "Accidents", "-", "2014-08-01", 1, "2014-11-30", "@SUM(A1)"]]
+    response = post_file(client, csv_bytes(rows), "results.csv")
+    ws = load_workbook(io.BytesIO(client.get(f"{response.url}checked.xlsx").content))["Results"]
+    assert ws["D2"].fill.fgColor.rgb.endswith("FFC7CE") and "Baseline value:" in ws["I2"].value
+    assert ws["H2"].value == "'@SUM(A1)" and ws["E2"].value == "2014-08-01"
+    # a heading problem (the upload refuses such a file; one stored before would be) is in the Problems heading
+    from enterprises.results import imports
+
+    data = csv_bytes(rows, ["Company", *HEADER[1:]])
+    marked = imports.marked_workbook(data, imports.upload_preview(side_a.partner, data))
+    ws = load_workbook(io.BytesIO(marked))["Results"]
+    assert ws["I1"].value.startswith("Problems\nMissing columns: Enterprise.")
+    assert ws["I1"].fill.fgColor.rgb.endswith("FFC7CE") and ws["I2"].value is None
+    # the heading is translated, and the import ignores it in every language
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        ws = load_workbook(io.BytesIO(imports.marked_workbook(data, imports.upload_preview(side_a.partner, data))))
+    assert ws.active["I1"].value.startswith("问题\n")
+    assert imports.is_problems_heading("问题") and imports.is_problems_heading(" problems ")
+    assert imports.column_problems([*HEADER, "问题"]) == []
 
 
 def test_csv_upload_imports_the_same_way(client, side_a):

@@ -96,13 +96,14 @@ def test_the_import_names_the_row_and_column_of_a_negative_count_and_saves_nothi
     assert "Row 3, column D (Baseline value): Employee suggestions received cannot be negative (-3)" in preview
     assert client.post(f"{response.url}confirm/").status_code == 302
     assert not Result.objects.exists() and not KPILine.objects.exists()
-    # the marked-up workbook carries the same message in the cell
+    # the marked-up workbook carries the same message in the row's Problems column
     import io
 
     from openpyxl import load_workbook
 
     marked = load_workbook(io.BytesIO(client.get(f"{response.url}checked.xlsx").content))["Results"]
-    assert "cannot be negative" in marked["D3"].comment.text
+    assert marked["I3"].value.startswith("Row 3, column D (Baseline value): Employee suggestions received cannot")
+    assert marked["D3"].fill.fgColor.rgb.endswith("FFC7CE")
 
 
 def test_the_import_of_a_csv_refuses_a_negative_percentage_in_the_follow_up_column(client, side_a):

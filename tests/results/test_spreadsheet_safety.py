@@ -167,7 +167,7 @@ def test_the_checked_file_carries_no_formula(client, side_a):
     # then nothing in it is a formula, the problems are marked, and the text is shown as text
     assert_no_formula(checked)
     ws = load_workbook(io.BytesIO(checked))["Results"]
-    assert "“three” is not a number" in ws["D3"].comment.text
+    assert "“three” is not a number" in ws["I3"].value and ws["D3"].fill.fgColor.rgb.endswith("FFC7CE")
     assert ws["H4"].value == "'" + EVIL
     assert ws["A2"].value == "Yucheng Futong Electric"
 
@@ -233,3 +233,46 @@ def test_ascii_file_names_keep_their_plain_header(client, side_a):
     client.force_login(side_a.partner)
     response = client.get("/results/import/template.xlsx")
     assert response["Content-Disposition"] == 'attachment; filename="score-results-template.xlsx"'
+
+
+def test_the_fast_writer_keeps_values_as_values_and_text_as_text():
+    from decimal import Decimal
+
+    from core import spreadsheets
+
+    out = spreadsheets.XlsxWriter()
+    red = spreadsheets.Style(fill="FFC7CE")
+    rows = [
+        ["text", EVIL, "-5", 3, 4.25, Decimal("1.50"), True, dt.date(2014, 8, 1), dt.datetime(2014, 8, 1, 9, 30)],
+        [],
+        [
+            spreadsheets.Styled(None, red),
+            spreadsheets.Styled('a & b <c>\n"d"', red),
+            dt.time(9, 30),
+            dt.date(1850, 1, 1),
+        ],
+    ]
+    out.sheet("Lists", [["hidden"]], hidden=True)
+    out.sheet("A/B", rows, active=True, freeze_rows=1, widths={2: 40})
+    content = out.getvalue()
+    assert_no_formula(content)
+    wb = load_workbook(io.BytesIO(content))
+    assert wb.sheetnames == ["Lists", "A B"] and wb["Lists"].sheet_state == "hidden"
+    assert wb.active.title == "A B"
+    ws = wb["A B"]
+    assert [c.value for c in ws[1]] == [
+        "text",
+        "'" + EVIL,
+        "-5",
+        3,
+        4.25,
+        1.5,
+        True,
+        dt.datetime(2014, 8, 1),
+        dt.datetime(2014, 8, 1, 9, 30),
+    ]
+    assert ws["H1"].number_format == "yyyy-mm-dd" and ws["C1"].data_type == "s"
+    assert all(c.value is None for c in ws[2])
+    assert ws["A3"].fill.fgColor.rgb == "FFFFC7CE" and ws["B3"].value == 'a & b <c>\n"d"'
+    assert ws["C3"].value == dt.time(9, 30) and ws["D3"].value == "1850-01-01"
+    assert ws.freeze_panes == "A2" and ws.column_dimensions["B"].width == 40
