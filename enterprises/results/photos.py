@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
-import io
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
-from PIL import Image, ImageOps
+from PIL import Image
 
 from core import uploads
 
@@ -90,19 +89,10 @@ def _open(upload) -> Image.Image:
         image = reduced
     if max(image.size) > MASTER_LONG_SIDE:
         image.thumbnail((MASTER_LONG_SIDE, MASTER_LONG_SIDE), Image.Resampling.LANCZOS)
-    if exif:  # kept for the orientation, dropped by _cleaned
+    if exif:  # kept for the orientation, dropped by uploads.image_cleaned
         image.info["exif"] = exif
     image.format = fmt
     return image
-
-
-def _cleaned(image: Image.Image) -> Image.Image:
-    """The picture upright, without metadata, in a mode every format can store."""
-    upright = ImageOps.exif_transpose(image) or image
-    keep_alpha = upright.mode in ("RGBA", "LA") or (upright.mode == "P" and "transparency" in upright.info)
-    clean = upright.convert("RGBA" if keep_alpha else "RGB")
-    clean.info = {}  # no EXIF, GPS, XMP or comments travel to the stored files
-    return clean
 
 
 def _scaled(image: Image.Image, long_side: int | tuple[int, int]) -> Image.Image:
@@ -112,25 +102,6 @@ def _scaled(image: Image.Image, long_side: int | tuple[int, int]) -> Image.Image
     copy = image.copy()
     copy.thumbnail(box, Image.Resampling.LANCZOS)
     return copy
-
-
-def _flattened(image: Image.Image) -> Image.Image:
-    if image.mode == "RGB":
-        return image
-    background = Image.new("RGB", image.size, (255, 255, 255))
-    background.paste(image, mask=image.getchannel("A"))
-    return background
-
-
-def _encode(image: Image.Image, fmt: str, quality: int = 90) -> bytes:
-    out = io.BytesIO()
-    if fmt == "JPEG":
-        _flattened(image).save(out, "JPEG", quality=quality, optimize=True, progressive=True)
-    elif fmt == "PNG":
-        image.save(out, "PNG", compress_level=6)  # optimize=True tries every filter: seconds on a 4,000 px master
-    else:
-        image.save(out, "WEBP", quality=quality)
-    return out.getvalue()
 
 
 def photo_check(upload) -> None:
@@ -155,10 +126,12 @@ def photo_prepare(upload) -> PreparedPhoto:
     an upload, done before any transaction opens. Raises ValidationError for anything that is not a photo."""
     source = _open(upload)
     fmt = source.format
-    image = _cleaned(source)
+    image = uploads.image_cleaned(source)  # the portraits of core/uploads.py are cleaned the same way
     source.close()
-    copies = {copy.field: _encode(_scaled(image, copy.box), "JPEG", quality=copy.quality) for copy in COPIES}
-    prepared = PreparedPhoto(fmt, image.width, image.height, _encode(image, fmt), copies)
+    copies = {
+        copy.field: uploads.image_encoded(_scaled(image, copy.box), "JPEG", quality=copy.quality) for copy in COPIES
+    }
+    prepared = PreparedPhoto(fmt, image.width, image.height, uploads.image_encoded(image, fmt), copies)
     image.close()
     return prepared
 
@@ -169,11 +142,11 @@ def photo_derive(*, photo: Photo) -> Photo:
     if not missing:
         return photo
     with photo.image.open("rb") as fh:
-        image = _cleaned(_open(fh))
+        image = uploads.image_cleaned(_open(fh))
     stem = uuid.uuid4().hex
     changed = []
     for copy in missing:
-        data = _encode(_scaled(image, copy.box), "JPEG", quality=copy.quality)
+        data = uploads.image_encoded(_scaled(image, copy.box), "JPEG", quality=copy.quality)
         getattr(photo, copy.field).save(f"{stem}-{copy.field.replace('_', '-')}.jpg", ContentFile(data), save=False)
         _stored(getattr(photo, copy.field).name)
         changed.append(copy.field)

@@ -153,3 +153,66 @@ def test_a_trainers_photo_in_the_admin_is_bounded_too(rf, admin_user):
     form = form_class(data={"name": "Li Ming"}, files={"photo": upload(huge_png(), "li.png", "image/png")})
     assert not form.is_valid()
     assert "The picture is 100 megapixels; it may be at most 16 megapixels." in " ".join(form.errors["photo"])
+
+
+def test_a_quoted_persons_photo_is_stored_upright_without_its_metadata(client, editor, settings):
+    from .conftest import png_bytes
+
+    # given a phone photo held sideways (EXIF orientation 6), with the place it was taken (GPS) in its EXIF
+    data = jpeg_bytes((1200, 800), orientation=6, gps=True)
+    assert Image.open(io.BytesIO(data)).getexif().get_ifd(0x8825)
+    client.force_login(editor)
+
+    # when an editor adds the person quoted with it, on the editors' page
+    response = client.post("/newsletters/people/new/", {"name": "Wang Li", "photo": upload(data, "wang.jpeg")})
+
+    # then the stored file stands upright and carries no EXIF at all (no GPS, no camera, no orientation)
+    assert response.status_code == 302
+    person = QuotedPerson.objects.get()
+    assert person.photo.name.startswith("newsletters/people/wang") and person.photo.name.endswith(".jpg")
+    with person.photo.open("rb") as fh:
+        stored = Image.open(io.BytesIO(fh.read()))
+        stored.load()
+    assert stored.format == "JPEG" and stored.size == (800, 1200)
+    assert not stored.getexif() and "exif" not in stored.info
+    assert stored.getpixel((790, 10))[0] > 240 and stored.getpixel((10, 10))[0] < 60  # the white corner, turned
+    assert (person.photo.width, person.photo.height) == (800, 1200)
+    assert stored_files(settings) == {person.photo.name}
+
+    # and a refused photo on the same person changes nothing: the form says why, the stored photo stays
+    response = client.post(
+        f"/newsletters/people/{person.pk}/", {"name": "Wang Li", "photo": upload(truncated_jpeg(), "wang2.jpg")}
+    )
+    assert response.status_code == 200 and "The photo is damaged or cut short" in response.content.decode()
+    assert QuotedPerson.objects.get().photo.name == person.photo.name
+    assert stored_files(settings) == {person.photo.name}
+
+    # a PNG with an eXIf chunk, under a .jpg name, is stored as the PNG it is, without the chunk
+    image = Image.open(io.BytesIO(png_bytes()))
+    out = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (31.0, 14.0, 0.0)}
+    image.save(out, "PNG", exif=exif)
+    response = client.post(
+        f"/newsletters/people/{person.pk}/", {"name": "Wang Li", "photo": upload(out.getvalue(), "wang.jpg")}
+    )
+    assert response.status_code == 302
+    photo = QuotedPerson.objects.get().photo
+    assert photo.name.endswith(".png")
+    with photo.open("rb") as fh:
+        stored = Image.open(io.BytesIO(fh.read()))
+    assert stored.format == "PNG" and stored.mode == "RGBA" and not stored.getexif() and "exif" not in stored.info
+
+
+def test_a_trainers_photo_in_the_admin_loses_its_metadata_too(rf, admin_user):
+    from django.contrib import admin
+
+    request = rf.post("/admin/trainers/trainer/add/")
+    request.user = admin_user
+    form_class = admin.site._registry[Trainer].get_form(request)
+    data = jpeg_bytes(orientation=6, gps=True)
+    form = form_class(data={"name": "Li Ming", "role": Trainer.Role.TRAINER}, files={"photo": upload(data, "li.jpg")})
+    assert form.is_valid(), form.errors
+    photo = form.cleaned_data["photo"]
+    stored = Image.open(io.BytesIO(photo.read()))
+    assert stored.size == (800, 1200) and not stored.getexif()
