@@ -151,6 +151,8 @@ CASES = [
     ("  its newsletter print copy (preview)", "photo-16mp.png", "photo_print"),
     ("Photo 4,000 x 4,000 PNG (16 MP, square)", "photo-16mp-square.png", "photo_upload"),
     ("Photo 8,000 x 5,000 JPEG (40 MP, the largest accepted)", "photo-40mp.jpg", "photo_upload"),
+    ("Portrait 4,898 x 3,266 PNG (16 MP, the largest accepted)", "photo-16mp.png", "portrait_upload"),
+    ("Portrait 4,000 x 4,000 PNG (16 MP, square)", "photo-16mp-square.png", "portrait_upload"),
     ("Photo 8,000 x 5,000 PNG (40 MP), refused", "photo-40mp.png", "photo_upload"),
     ("Photo 10,000 x 10,000 PNG (100 MP), refused", "photo-100mp.png", "photo_upload"),
     ("Photo JPEG cut short, refused", "photo-truncated.jpg", "photo_upload"),
@@ -211,6 +213,12 @@ def run_case(action: str, path: Path) -> dict:
 
         def work():
             photos.photo_prepare(SimpleUploadedFile(path.name, data))
+
+    elif action == "portrait_upload":  # a quoted person's or a trainer's photo: checked, cleaned, encoded again
+        from core.uploads import BoundedImageField
+
+        def work():
+            BoundedImageField().clean(SimpleUploadedFile(path.name, data))
 
     elif action == "photo_print":
         from django.core.files.base import ContentFile
