@@ -250,6 +250,7 @@ def test_the_fast_writer_keeps_values_as_values_and_text_as_text():
             spreadsheets.Styled('a & b <c>\n"d"', red),
             dt.time(9, 30),
             dt.date(1850, 1, 1),
+            "no\x00 XML\uffff \x1b",
         ],
     ]
     out.sheet("Lists", [["hidden"]], hidden=True)
@@ -274,5 +275,5 @@ def test_the_fast_writer_keeps_values_as_values_and_text_as_text():
     assert ws["H1"].number_format == "yyyy-mm-dd" and ws["C1"].data_type == "s"
     assert all(c.value is None for c in ws[2])
     assert ws["A3"].fill.fgColor.rgb == "FFFFC7CE" and ws["B3"].value == 'a & b <c>\n"d"'
-    assert ws["C3"].value == dt.time(9, 30) and ws["D3"].value == "1850-01-01"
+    assert ws["C3"].value == dt.time(9, 30) and ws["D3"].value == "1850-01-01" and ws["E3"].value == "no XML "
     assert ws.freeze_panes == "A2" and ws.column_dimensions["B"].width == 40
