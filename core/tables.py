@@ -15,19 +15,54 @@ stays flat and the time grows with the rows, where a normal workbook re-read its
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import tempfile
 import weakref
 
+import django_tables2 as tables
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
+from django.template.defaultfilters import date as date_filter
 from django.utils.encoding import force_str
+from django.utils.timezone import template_localtime
 
 from core.http import attachment
 from core.spreadsheets import CONTENT_TYPE_XLSX, csv_text, safe_sheet_title, safe_value
 
 CHUNK = 2000
+
+
+class DateColumn(tables.Column):
+    """django-tables2's ``DateColumn`` without its template: that one compiles ``{{ value|date:... }}`` again for
+    every cell (a fifth of a list page's time). The same text: Django's ``date`` filter, in the active language's
+    format; exported as ISO 8601."""
+
+    short_format, long_format = "SHORT_DATE_FORMAT", "DATE_FORMAT"
+
+    def __init__(self, format=None, short=True, **kwargs):
+        super().__init__(**kwargs)
+        self.format = format or (self.short_format if short else self.long_format)
+
+    def render(self, value):
+        return date_filter(value, self.format)
+
+    def value(self, value):
+        return value.isoformat() if isinstance(value, dt.date) else value
+
+
+class DateTimeColumn(DateColumn):
+    """As ``DateColumn``, for a moment: shown in the portal's time zone, exported as ISO 8601."""
+
+    short_format, long_format = "SHORT_DATETIME_FORMAT", "DATETIME_FORMAT"
+
+    def render(self, value):
+        return date_filter(template_localtime(value), self.format)
+
+    def value(self, value):
+        return value.isoformat(sep=" ") if isinstance(value, dt.datetime) else value
+
 
 _bound: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # method's function -> signature without self
 _plain: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # function or callable -> signature

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from django import forms
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 
 class ChineseFieldsMixin:
@@ -49,3 +51,40 @@ class SearchSelect(forms.Select):
             return super().get_context(name, value, attrs)
         finally:
             self.choices = full
+
+
+class QuickSelect(forms.Select):
+    """``forms.Select`` written out in Python: the HTML of Django's own templates (``select.html``,
+    ``select_option.html``, ``attrs.html``) without an included template per option and per attribute, which
+    made a list page's filters (a select of every organisation, every province) a fifth of its time. The
+    options, groups, selection and attributes come from Django's ``get_context``, as for the template."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [format_html('<select name="{}"{}>', widget["name"], _attrs(widget["attrs"]))]
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(format_html('<optgroup label="{}">', group_name))
+            parts.extend(
+                format_html(
+                    '<option value="{}"{}>{}</option>', str(option["value"]), _attrs(option["attrs"]), option["label"]
+                )
+                for option in options
+            )
+            if group_name:
+                parts.append("</optgroup>")
+        parts.append("</select>")
+        return mark_safe("".join(parts))  # noqa: S308 - every part is escaped by format_html
+
+
+def _attrs(attrs: dict) -> str:
+    """Django's ``attrs.html``: ``name="value"``, a bare name for True, nothing for False or None."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html(' {}="{}"', k, v) if v is not True else format_html(" {}", k),)
+            for k, v in attrs.items()
+            if v is not False and v is not None
+        ),
+    )

@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core import roles
+from core.tables import DateTimeColumn
 from programmes.tables import TABLE_ATTRS
 
 from .services import invitation_pending
@@ -22,7 +23,7 @@ class PersonTable(tables.Table):
     email = tables.Column(verbose_name=_("E-mail"))
     role = tables.Column(verbose_name=_("Role"), accessor="pk", orderable=False)
     works_for = tables.Column(verbose_name=_("Organisation or trainer"), accessor="pk", orderable=False)
-    last_login = tables.DateTimeColumn(verbose_name=_("Last login"), default="—")
+    last_login = DateTimeColumn(verbose_name=_("Last login"), default="—")
     is_active = tables.Column(verbose_name=_("Active"))
 
     class Meta:

@@ -5,6 +5,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import QuickSelect
+
 from .models import Agreement, Module, Organisation, TrainingRound
 from .selectors import organisations_visible_to
 
@@ -26,6 +28,9 @@ class PortalFilterSet(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.setup_filters()
         for field in self.form.fields.values():
+            if type(field.widget) is forms.Select:  # the same HTML, written without a template per option
+                field.widget = QuickSelect(attrs=field.widget.attrs)
+                field.widget.choices = field.choices
             if hasattr(field, "empty_label"):
                 field.empty_label = _("Any")
             if isinstance(field.widget, forms.NullBooleanSelect):  # its empty choice reads "Unknown"

@@ -4,6 +4,8 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.tables import DateColumn
+
 from .models import Organisation, TrainingRound
 
 TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
@@ -21,8 +23,8 @@ class RoundTable(tables.Table):
     )
     kind = tables.Column(verbose_name=_("Kind"), attrs=WIDE_ONLY)
     organiser = tables.Column(verbose_name=_("Organiser"), order_by=("organiser__name",))
-    start = tables.DateColumn(verbose_name=_("Start"), attrs=WIDE_ONLY)
-    end = tables.DateColumn(verbose_name=_("End"), attrs=WIDE_ONLY)
+    start = DateColumn(verbose_name=_("Start"), attrs=WIDE_ONLY)
+    end = DateColumn(verbose_name=_("End"), attrs=WIDE_ONLY)
     status = tables.Column(verbose_name=_("Status"))
     n_enterprises = tables.Column(verbose_name=_("Enterprises"), attrs={"td": {"class": "text-end"}})
     n_participants = tables.Column(verbose_name=_("Participants"), attrs={"td": {"class": "text-end"}})
@@ -69,7 +71,7 @@ class OrganisationTable(tables.Table):
     province = tables.Column(verbose_name=_("Province"))
     city = tables.Column(verbose_name=_("City"))
     n_agreements = tables.Column(verbose_name=_("Agreements"), attrs={"td": {"class": "text-end"}})
-    licence_until = tables.DateColumn(verbose_name=_("Licence until"), attrs={"td": {"class": "text-nowrap"}})
+    licence_until = DateColumn(verbose_name=_("Licence until"), attrs={"td": {"class": "text-nowrap"}})
     n_rounds = tables.Column(verbose_name=_("Rounds organised"), attrs={"td": {"class": "text-end"}})
 
     class Meta:

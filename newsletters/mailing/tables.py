@@ -3,6 +3,7 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from core.tables import DateTimeColumn
 from programmes.tables import TABLE_ATTRS, WIDE_ONLY, status_badge
 
 from .models import Subscriber
@@ -12,12 +13,12 @@ class SubscriberTable(tables.Table):
     email = tables.Column(verbose_name=_("E-mail"))
     language = tables.Column(verbose_name=_("Language"))
     status = tables.Column(verbose_name=_("Status"))
-    consented_at = tables.DateTimeColumn(verbose_name=_("Consent given at"), format="Y-m-d H:i")
+    consented_at = DateTimeColumn(verbose_name=_("Consent given at"), format="Y-m-d H:i")
     consent_source = tables.Column(verbose_name=_("Consent given through"), attrs=WIDE_ONLY)
     consent_note = tables.Column(verbose_name=_("Consent details"), attrs=WIDE_ONLY)
     consent_text = tables.Column(verbose_name=_("Consent text"), visible=False)
-    confirmed_at = tables.DateTimeColumn(verbose_name=_("Confirmed at"), format="Y-m-d H:i", attrs=WIDE_ONLY)
-    unsubscribed_at = tables.DateTimeColumn(verbose_name=_("Unsubscribed at"), format="Y-m-d H:i", visible=False)
+    confirmed_at = DateTimeColumn(verbose_name=_("Confirmed at"), format="Y-m-d H:i", attrs=WIDE_ONLY)
+    unsubscribed_at = DateTimeColumn(verbose_name=_("Unsubscribed at"), format="Y-m-d H:i", visible=False)
     stopped_reason = tables.Column(verbose_name=_("Why sending stopped"), visible=False)
 
     class Meta:
