@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core import datacache
 from core.widgets import QuickSelect
 
 from .models import Agreement, Module, Organisation, TrainingRound
@@ -14,8 +15,13 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 
 def distinct_values(queryset, field: str) -> list[tuple[str, str]]:
+    """The values a column takes in the queryset, as choices; kept until the data changes (core.datacache):
+    at 100,000 enterprises the DISTINCT reads the whole table, for a list that changes a few times a year.
+    The key is the query itself, so each user's scope keeps its own."""
     values = queryset.order_by(field).values_list(field, flat=True).distinct()
-    return [(v, v) for v in values if v]
+    if queryset.model._meta.app_label not in datacache.WATCHED_APPS:
+        return [(v, v) for v in values if v]
+    return datacache.cached(f"distinct:{values.query}", lambda: [(v, v) for v in values if v])
 
 
 class PortalFilterSet(django_filters.FilterSet):

@@ -28,6 +28,7 @@ from core import roles
 from core.access import can_read_programme, service_values
 from core.editing import EditConflict, conflict_message, edit_conflict
 from core.http import attachment
+from enterprises.figures import figures_kept
 from enterprises.models import (
     KPI,
     Enterprise,
@@ -683,7 +684,13 @@ HOME_LIMIT = 20
 
 
 def partner_home_context(user) -> dict:
-    """The partner's rounds, the completed modules still missing a result, and results returned to them."""
+    """The partner's rounds, the completed modules still missing a result, and results returned to them; kept
+    for the partner's organisation until the data changes (core.datacache: the completed modules without a
+    result are an anti-join over every participation of the organisation's rounds)."""
+    return figures_kept(user, "partner-home", (), lambda: _partner_home_context(user))
+
+
+def _partner_home_context(user) -> dict:
     org_id = roles.partner_organisation_id(user)
     rounds = rounds_visible_to(user)
     missing = (

@@ -131,3 +131,15 @@ def test_a_lost_cache_never_brings_an_old_answer_back(db):
     cache.delete(datacache.VERSION_KEY)  # the cache lost the version (restart, eviction)
     assert datacache.data_version() != version
     assert datacache.cached("answer", lambda: "new") == "new"
+
+
+def test_a_filters_province_choices_follow_a_new_enterprise(client, officer, make_partner, two_partners):
+    cec, _bsci = two_partners
+    client.force_login(officer)
+    assert 'value="Hainan"' not in client.get("/enterprises/").content.decode()
+    EnterpriseFactory(province="Hainan")
+    # the choices kept for the list are counted again after the save
+    assert 'value="Hainan"' in client.get("/enterprises/").content.decode()
+    # and a partner's choices are its own enterprises' provinces only
+    client.force_login(make_partner(cec))
+    assert 'value="Hainan"' not in client.get("/enterprises/").content.decode()

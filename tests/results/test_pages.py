@@ -150,6 +150,22 @@ def test_partner_home_lists_missing_results_rounds_and_returned_results(client, 
     assert "Guangzhou" not in flat  # BSCI's round and enterprise are not CEC's
 
 
+def test_partner_home_is_kept_per_organisation_and_follows_a_new_result(client, side_a, side_b):
+    # given both partners have opened their home (each kept for its organisation, core.datacache)
+    client.force_login(side_b.partner)
+    assert "Guangzhou Toy Factory · M1" in text(client.get("/"))
+    client.force_login(side_a.partner)
+    assert "Yucheng Futong Electric · M1" in text(client.get("/"))
+    assert "Guangzhou" not in text(client.get("/"))  # the other organisation's kept home is not this one's
+    # when CEC enters the missing result, the module is no longer missing on its next visit
+    draft(side_a)
+    flat = text(client.get("/"))
+    assert "Yucheng Futong Electric · M1" not in flat  # its only missing module now has a result
+    assert "Defects down from 4.13 % to 0.61 %" in flat  # its draft is listed at once
+    client.force_login(side_b.partner)
+    assert "Guangzhou Toy Factory · M1" in text(client.get("/"))
+
+
 def test_kpi_catalogue_is_maintained_by_officers(client, officer, side_a):
     client.force_login(officer)
     response = client.post(
