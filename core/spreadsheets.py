@@ -30,12 +30,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from xml.parsers import expat
 
+import xlsxwriter
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import to_excel
 
 from core.http import attachment
 
@@ -113,10 +112,11 @@ def row_append(ws, values) -> None:
 # --- A values-only workbook, written fast ----------------------------------------------------------------
 #
 # openpyxl serialises every cell through a pure-Python XML writer (without lxml, ~20 µs a cell): 0.9 s for the
-# 45,000 cells of a 5,000-row marked copy, on an idle machine. ``XlsxWriter`` writes the sheet XML itself, for
-# workbooks of values and a few styles only: a text cell is always an inline string and no cell ever has a
-# formula element, so "never a formula" holds by construction (and text is still made safe for when the
-# partner edits the cell).
+# 45,000 cells of a 5,000-row marked copy, on an idle machine. ``XlsxWriter`` writes workbooks of values and a
+# few styles through the XlsxWriter library in its constant_memory mode (rows written in order, each row to a
+# temporary file as soon as the next one starts; text as inline strings): text only through ``write_string``
+# after ``safe_value``, so no cell ever has a formula element (and text is still made safe for when the partner
+# edits the cell).
 
 
 @dataclass(frozen=True)
@@ -132,186 +132,135 @@ class Styled:
     style: Style
 
 
-# (U+FFFE and U+FFFF, which a CSV may hold, are not XML characters: dropped, like ILLEGAL_CHARACTERS_RE's)
-_XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;", "\ufffe": None, "\uffff": None})
-_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_PACKAGE_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-_XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-_DATE, _DATETIME, _TIME = 164, 165, 166
-_NUMBER_FORMATS = {_DATE: "yyyy-mm-dd", _DATETIME: "yyyy-mm-dd hh:mm:ss", _TIME: "hh:mm:ss"}
 _PLAIN = Style()
+_DATE, _DATETIME, _TIME = "yyyy-mm-dd", "yyyy-mm-dd hh:mm:ss", "hh:mm:ss"
+# U+FFFE and U+FFFF, which a CSV may hold, are not characters (XlsxWriter would write them as _xFFFE_): dropped,
+# like ILLEGAL_CHARACTERS_RE's
+_NON_CHARACTERS = str.maketrans("", "", "\ufffe\uffff")
+_CELL_UNITS = 32_767  # what a cell holds, in UTF-16 code units
 
 
-def _attr(text: str) -> str:
-    return text.translate(_XML_ESCAPES).replace('"', "&quot;")
+def _utf16_cut(text: str, units: int) -> str:
+    """``text`` cut to at most ``units`` UTF-16 code units (Excel's measure), never in the middle of a pair."""
+    if len(text) <= units // 2:
+        return text
+    encoded = text.encode("utf-16-le")
+    return encoded[: 2 * units].decode("utf-16-le", "ignore") if len(encoded) > 2 * units else text
+
+
+def _number(value) -> float | None:
+    """The value as a number a cell can hold (finite), or None if it is not one."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        return None
+    try:
+        number = float(value)
+    except (OverflowError, ValueError):  # an int beyond a float, a signalling NaN
+        return None
+    return number if math.isfinite(number) else None
 
 
 class XlsxWriter:
     """A streaming .xlsx writer for values and a few styles (bold, a fill, wrapped text), one sheet after the
-    other: ``sheet()`` writes a sheet's rows into the zip as they come, ``getvalue()`` adds the workbook's
-    parts and returns the file. Text goes through ``safe_value``; numbers, booleans, dates and times are
+    other, on the XlsxWriter library: ``sheet()`` writes a sheet's rows as they come, ``getvalue()`` closes the
+    workbook and returns the file. Text goes through ``safe_value``; numbers, booleans, dates and times are
     written as such (dates before 1900, which Excel cannot show, as text)."""
 
     def __init__(self):
         self._out = io.BytesIO()
-        self._zip = zipfile.ZipFile(self._out, "w", zipfile.ZIP_DEFLATED)
-        self._sheets: list[tuple[str, bool]] = []
-        self._active = 0
-        self._xfs: dict[tuple[Style, int], int] = {(_PLAIN, 0): 0}
+        self._book = xlsxwriter.Workbook(
+            self._out,
+            {
+                "constant_memory": True,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+                "remove_timezone": True,  # a datetime's wall-clock time, as the portal shows it
+            },
+        )
+        self._formats: dict[tuple[Style, str], xlsxwriter.format.Format | None] = {(_PLAIN, ""): None}
+        self._names: set[str] = set()
+        self._font = self._book.add_format()  # the default font, for a rich string's run in a plain cell
 
-    def _xf(self, style: Style, number_format: int = 0) -> int:
+    def _format(self, style: Style, number_format: str = ""):
         key = (style, number_format)
-        if key not in self._xfs:
-            self._xfs[key] = len(self._xfs)
-        return self._xfs[key]
+        if key not in self._formats:
+            properties = {"num_format": number_format} if number_format else {}
+            if style.bold:
+                properties["bold"] = True
+            if style.fill:
+                properties |= {"pattern": 1, "bg_color": f"#{style.fill}"}
+            if style.wrap:
+                properties |= {"text_wrap": True, "valign": "top"}
+            self._formats[key] = self._book.add_format(properties)
+        return self._formats[key]
 
-    def _cell(self, ref: str, value, style: Style) -> str:
-        number_format, kind = 0, "n"
-        if isinstance(value, bool):
-            kind, text = "b", "1" if value else "0"
-        elif (
-            isinstance(value, int)
-            or (isinstance(value, float) and math.isfinite(value))
-            or (isinstance(value, Decimal) and value.is_finite())
-        ):
-            text = f"{value:f}" if isinstance(value, Decimal) else repr(value)
-        elif isinstance(value, (dt.datetime, dt.date)) and value.year >= 1900:
-            if isinstance(value, dt.datetime):
-                value = value.replace(tzinfo=None)
-                number_format = _DATE if value.time() == dt.time() else _DATETIME
-            else:
-                number_format = _DATE
-            text = repr(to_excel(value))
-        elif isinstance(value, dt.time):
-            number_format, text = _TIME, repr(to_excel(value.replace(tzinfo=None)))
-        elif value is None:
-            kind, text = "", ""
+    def _name(self, title: str) -> str:
+        """A sheet name Excel (and XlsxWriter) accepts, unique in the workbook whatever its case."""
+        name = _utf16_cut(safe_sheet_title(title), 31).strip("'") or "Sheet"
+        base, n = name, 1
+        while name.lower() in self._names:
+            n += 1
+            suffix = f" ({n})"
+            name = _utf16_cut(base, 31 - len(suffix)) + suffix
+        self._names.add(name.lower())
+        return name
+
+    def _text(self, ws, r: int, c: int, text: str, cell_format) -> None:
+        text = _utf16_cut(safe_value(text).translate(_NON_CHARACTERS), _CELL_UNITS)
+        if text.startswith("<r>") and text.endswith("</r>"):
+            # XlsxWriter (3.3.1) takes a string that looks like this for the XML of a rich string and writes it
+            # unescaped, so text such as "<r><t>x</t></r></is></c><c><f>…</f></c>…</r>" would become markup,
+            # a formula even. Such text goes in as a rich string of two runs, which the library escapes; the
+            # second run in the cell's font.
+            runs = [text[:1], cell_format or self._font, text[1:]]
+            ws.write_rich_string(r, c, *runs, *([cell_format] if cell_format else []))
         else:
-            kind, text = "inlineStr", safe_value(value if isinstance(value, str) else str(value))
-        xf = self._xf(style, number_format) if (number_format or style is not _PLAIN) else 0
-        s = f' s="{xf}"' if xf else ""
-        if kind == "inlineStr":
-            text = text.translate(_XML_ESCAPES)
-            return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
-        if kind == "b":
-            return f'<c r="{ref}"{s} t="b"><v>{text}</v></c>'
-        if kind == "n":
-            return f'<c r="{ref}"{s}><v>{text}</v></c>'
-        return f'<c r="{ref}"{s}/>' if xf else ""
+            ws.write_string(r, c, text, cell_format)
+
+    def _cell(self, ws, r: int, c: int, value, style: Style) -> None:
+        cell_format = None if style is _PLAIN else self._format(style)
+        if isinstance(value, str):
+            self._text(ws, r, c, value, cell_format)
+        elif isinstance(value, bool):
+            ws.write_boolean(r, c, value, cell_format)
+        elif (number := _number(value)) is not None:
+            ws.write_number(r, c, number, cell_format)
+        elif isinstance(value, (dt.datetime, dt.date)) and value.year >= 1900:
+            moment = isinstance(value, dt.datetime) and value.time() != dt.time()
+            ws.write_datetime(r, c, value, self._format(style, _DATETIME if moment else _DATE))
+        elif isinstance(value, dt.time):
+            ws.write_datetime(r, c, value, self._format(style, _TIME))
+        elif value is None:
+            if cell_format is not None:
+                ws.write_blank(r, c, None, cell_format)
+        else:
+            self._text(ws, r, c, str(value), cell_format)
 
     def sheet(self, title: str, rows, *, hidden=False, active=False, freeze_rows=0, widths=None) -> None:
-        """Write a sheet whose rows (lists of values or ``Styled``; an empty list is a blank row) are ``rows``."""
-        number = len(self._sheets) + 1
-        self._sheets.append((safe_sheet_title(title), hidden))
+        """Write a sheet whose rows (lists of values or ``Styled``; an empty list is a blank row) are ``rows``.
+        ``widths`` ({1-based column: width}) are column widths as the file stores them (and openpyxl reads)."""
+        ws = self._book.add_worksheet(self._name(title))
+        if hidden:
+            ws.hide()
         if active:
-            self._active = number - 1
-        head = [_XML_HEAD, f'<worksheet xmlns="{_MAIN_NS}"><sheetViews><sheetView workbookViewId="0"']
-        head.append(' tabSelected="1">' if active else ">")
+            ws.activate()
         if freeze_rows:
-            pane = f'ySplit="{freeze_rows}" topLeftCell="A{freeze_rows + 1}" activePane="bottomLeft" state="frozen"'
-            head.append(f"<pane {pane}/>")
-        head.append('</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>')
-        if widths:
-            head.append("<cols>")
-            head += [f'<col min="{c}" max="{c}" width="{w}" customWidth="1"/>' for c, w in sorted(widths.items())]
-            head.append("</cols>")
-        head.append("<sheetData>")
-        with self._zip.open(f"xl/worksheets/sheet{number}.xml", "w", force_zip64=True) as part:
-            part.write("".join(head).encode())
-            chunk = []
-            for r, cells in enumerate(rows, start=1):
-                if not cells:
-                    continue
-                row = [f'<row r="{r}">']
-                for c, value in enumerate(cells, start=1):
-                    if value is None:
-                        continue
-                    if isinstance(value, Styled):
-                        row.append(self._cell(f"{get_column_letter(c)}{r}", value.value, value.style))
-                    else:
-                        row.append(self._cell(f"{get_column_letter(c)}{r}", value, _PLAIN))
-                row.append("</row>")
-                chunk.append("".join(row))
-                if len(chunk) >= 500:
-                    part.write("".join(chunk).encode())
-                    chunk = []
-            chunk.append("</sheetData></worksheet>")
-            part.write("".join(chunk).encode())
-
-    def _styles(self) -> str:
-        fills = ["", *sorted({style.fill for style, _n in self._xfs if style.fill})]
-        xfs = []
-        for (style, number_format), _index in sorted(self._xfs.items(), key=lambda item: item[1]):
-            fill = fills.index(style.fill) + 1 if style.fill else 0
-            xf = (
-                f'<xf numFmtId="{number_format}" fontId="{int(style.bold)}" fillId="{fill}" borderId="0" xfId="0"'
-                f' applyNumberFormat="1" applyFont="1" applyFill="1"'
-            )
-            if style.wrap:
-                xfs.append(f'{xf} applyAlignment="1"><alignment wrapText="1" vertical="top"/></xf>')
-            else:
-                xfs.append(f"{xf}/>")
-        formats = "".join(f'<numFmt numFmtId="{n}" formatCode="{code}"/>' for n, code in _NUMBER_FORMATS.items())
-        solid = "".join(
-            f'<fill><patternFill patternType="solid"><fgColor rgb="FF{c}"/><bgColor rgb="FF{c}"/></patternFill></fill>'
-            for c in fills[1:]
-        )
-        font = '<sz val="11"/><name val="Calibri"/><family val="2"/>'
-        return (
-            f'{_XML_HEAD}<styleSheet xmlns="{_MAIN_NS}"><numFmts count="{len(_NUMBER_FORMATS)}">{formats}</numFmts>'
-            f'<fonts count="2"><font>{font}</font><font><b/>{font}</font></fonts>'
-            f'<fills count="{len(fills) + 1}"><fill><patternFill patternType="none"/></fill>'
-            f'<fill><patternFill patternType="gray125"/></fill>{solid}</fills>'
-            '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
-            '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-            f'<cellXfs count="{len(xfs)}">{"".join(xfs)}</cellXfs>'
-            '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
-        )
+            ws.freeze_panes(freeze_rows, 0)
+        for column, width in (widths or {}).items():
+            # XlsxWriter's set_column adds Excel's 5 pixels of padding to a width; in pixels (7 a character of
+            # the default font) it is the width as stored
+            ws.set_column_pixels(column - 1, column - 1, width * 7)
+        for r, cells in enumerate(rows):
+            for c, value in enumerate(cells):
+                if isinstance(value, Styled):
+                    self._cell(ws, r, c, value.value, value.style)
+                elif value is not None:
+                    self._cell(ws, r, c, value, _PLAIN)
 
     def getvalue(self) -> bytes:
-        if not self._sheets:
+        if not self._book.worksheets():
             self.sheet("Sheet", [])
-        n = len(self._sheets)
-        sheet_type = "application/vnd.openxmlformats-officedocument.spreadsheetml"
-        overrides = "".join(
-            f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="{sheet_type}.worksheet+xml"/>'
-            for i in range(1, n + 1)
-        )
-        self._zip.writestr(
-            "[Content_Types].xml",
-            f'{_XML_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-            '<Default Extension="xml" ContentType="application/xml"/>'
-            f'<Override PartName="/xl/workbook.xml" ContentType="{sheet_type}.sheet.main+xml"/>'
-            f'<Override PartName="/xl/styles.xml" ContentType="{sheet_type}.styles+xml"/>{overrides}</Types>',
-        )
-        self._zip.writestr(
-            "_rels/.rels",
-            f'{_XML_HEAD}<Relationships xmlns="{_PACKAGE_REL_NS}"><Relationship Id="rId1" '
-            f'Type="{_REL_NS}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
-        )
-        hidden_state = ' state="hidden"'
-        sheets = "".join(
-            f'<sheet name="{_attr(title)}" sheetId="{i}"{hidden_state if hidden else ""} r:id="rId{i}"/>'
-            for i, (title, hidden) in enumerate(self._sheets, start=1)
-        )
-        self._zip.writestr(
-            "xl/workbook.xml",
-            f'{_XML_HEAD}<workbook xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}"><bookViews>'
-            f'<workbookView activeTab="{self._active}"/></bookViews><sheets>{sheets}</sheets></workbook>',
-        )
-        rels = "".join(
-            f'<Relationship Id="rId{i}" Type="{_REL_NS}/worksheet" Target="worksheets/sheet{i}.xml"/>'
-            for i in range(1, n + 1)
-        )
-        self._zip.writestr(
-            "xl/_rels/workbook.xml.rels",
-            f'{_XML_HEAD}<Relationships xmlns="{_PACKAGE_REL_NS}">{rels}'
-            f'<Relationship Id="rId{n + 1}" Type="{_REL_NS}/styles" Target="styles.xml"/></Relationships>',
-        )
-        self._zip.writestr("xl/styles.xml", self._styles())
-        self._zip.close()
+        self._book.close()
         return self._out.getvalue()
 
 

@@ -277,3 +277,49 @@ def test_the_fast_writer_keeps_values_as_values_and_text_as_text():
     assert ws["A3"].fill.fgColor.rgb == "FFFFC7CE" and ws["B3"].value == 'a & b <c>\n"d"'
     assert ws["C3"].value == dt.time(9, 30) and ws["D3"].value == "1850-01-01" and ws["E3"].value == "no XML "
     assert ws.freeze_panes == "A2" and ws.column_dimensions["B"].width == 40
+
+
+# XlsxWriter writes a string that starts with "<r>" and ends with "</r>" as rich-string XML, unescaped
+MARKUP = '<r><t>x</t></r></is></c><c r="Z1"><f>HYPERLINK("http://evil.example","x")</f></c><c><is><r><t>y</t></r>'
+
+
+def test_text_shaped_like_cell_markup_stays_text_in_the_checked_copy(client, side_a):
+    import zipfile
+
+    # given an upload whose note and other sheet hold text that is the XML of a formula cell
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Results"
+    ws.append(HEADER)
+    ws.append(["Yucheng Futong Electric", "M2", "Accidents", "three", "2014-08-01", 1, "2014-11-30", MARKUP])
+    wb.create_sheet("Notes").append([MARKUP, "<r>" + "x" * 40_000 + "</r>"])
+    out = io.BytesIO()
+    wb.save(out)
+    client.force_login(side_a.partner)
+    record = _import(client, out.getvalue(), "results.xlsx")
+
+    # when the partner downloads the file with the problems marked
+    checked = client.get(f"/results/import/{record.pk}/checked.xlsx").content
+
+    # then the text is the cell's text, and no sheet holds a formula element
+    assert_no_formula(checked)
+    with zipfile.ZipFile(io.BytesIO(checked)) as zf:
+        sheets = [zf.read(n).decode() for n in zf.namelist() if n.startswith("xl/worksheets/sheet")]
+    assert sheets and not any("<f>" in xml or "<f " in xml for xml in sheets)
+    marked = load_workbook(io.BytesIO(checked))
+    assert marked["Results"]["H2"].value == MARKUP and marked["Results"]["D2"].fill.fgColor.rgb.endswith("FFC7CE")
+    assert marked["Notes"]["A1"].value == MARKUP
+
+
+def test_the_fast_writer_writes_markup_shaped_text_as_text_even_when_cut_to_a_cells_size():
+    from core import spreadsheets
+
+    out = spreadsheets.XlsxWriter()
+    bold = spreadsheets.Style(bold=True)
+    # cut to Excel's 32,767 characters, this one ends in "</r>" too
+    cut = "<r>" + "x" * (32_767 - 7) + "</r>" + "tail"
+    out.sheet("S", [[spreadsheets.Styled(MARKUP, bold), MARKUP, cut]])
+    ws = load_workbook(io.BytesIO(out.getvalue()))["S"]
+    assert [c.data_type for c in ws[1]] == ["s", "s", "s"]
+    assert ws["A1"].value == MARKUP and ws["A1"].font.b and ws["B1"].value == MARKUP
+    assert ws["C1"].value == cut[:32_767]
