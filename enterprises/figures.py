@@ -143,6 +143,12 @@ class Cell:
         return self.text
 
 
+def _described(rows: list[list], sentence: str, columns: dict[str, int], empty: str) -> str:
+    """A figure's text alternative: ``sentence`` for each row, its placeholders filled from the row's
+    ``columns`` (placeholder -> index), joined by "; "; ``empty`` when there is no row."""
+    return "; ".join(sentence % {name: row[i] for name, i in columns.items()} for row in rows) or empty
+
+
 def _display(row: list, columns: list[Column]) -> list[Cell]:
     out = []
     for value, column in zip(row, columns, strict=True):
@@ -531,13 +537,14 @@ def _attendance_figure(key, title, grouped: dict, *, labels, order, first: str, 
             "series": [(columns[4 + i].label, [r[4 + i] for r in rows]) for i in range(4)],
             "stacked": True,
         }
-        description = "; ".join(
+        description = _described(
+            rows,
             _(
                 "%(group)s: %(n)s participants; managers %(mw)s women and %(mm)s men, "
                 "workers %(ww)s women and %(wm)s men"
-            )
-            % {"group": r[0], "n": r[3], "mw": r[4], "mm": r[5], "ww": r[6], "wm": r[7]}
-            for r in rows
+            ),
+            {"group": 0, "n": 3, "mw": 4, "mm": 5, "ww": 6, "wm": 7},
+            "",
         )
     elif chart == "sex":
         spec = {
@@ -552,8 +559,8 @@ def _attendance_figure(key, title, grouped: dict, *, labels, order, first: str, 
         )
     else:
         spec = {"categories": categories, "series": [(_("Enterprises"), [r[2] for r in rows])]}
-        description = "; ".join(
-            _("%(group)s: %(e)s enterprises, %(n)s participants") % {"group": r[0], "e": r[2], "n": r[3]} for r in rows
+        description = _described(
+            rows, _("%(group)s: %(e)s enterprises, %(n)s participants"), {"group": 0, "e": 2, "n": 3}, ""
         )
     return Figure(
         key=key,
@@ -577,13 +584,12 @@ def _participants_figure(totals: dict) -> Figure:
     return Figure(
         key="participants",
         title=_("Participants by role and sex"),
-        description="; ".join(
-            _("%(group)s: %(n)s participants, %(w)s women and %(m)s men")
-            % {"group": r[0], "n": r[3], "w": r[1], "m": r[2]}
-            for r in rows
-        )
-        if women + men
-        else _("No rounds in this selection."),
+        description=_described(
+            rows if women + men else [],
+            _("%(group)s: %(n)s participants, %(w)s women and %(m)s men"),
+            {"group": 0, "n": 3, "w": 1, "m": 2},
+            _("No rounds in this selection."),
+        ),
         columns=[
             Column(_("Role"), "text"),
             Column(_("Women")),
@@ -627,11 +633,12 @@ def _trainers_figure(delivered: QuerySet[RoundTrainer], modules) -> Figure:
     return Figure(
         key="trainers",
         title=_("Trainers who delivered the rounds, by module and sex"),
-        description="; ".join(
-            _("%(group)s: %(n)s trainers, %(w)s women and %(m)s men") % {"group": r[0], "n": r[4], "w": r[1], "m": r[2]}
-            for r in rows
-        )
-        or _("No trainers in this selection."),
+        description=_described(
+            rows,
+            _("%(group)s: %(n)s trainers, %(w)s women and %(m)s men"),
+            {"group": 0, "n": 4, "w": 1, "m": 2},
+            _("No trainers in this selection."),
+        ),
         columns=[
             Column(_("Module"), "text"),
             Column(_("Women")),
@@ -664,12 +671,12 @@ def _certifications_figure(user, filters: FigureFilters, modules, today: dt.date
     return Figure(
         key="certifications",
         title=_("Certified trainers by module"),
-        description="; ".join(
-            _("%(group)s: %(n)s certified trainers, %(w)s women and %(m)s men")
-            % {"group": r[0], "n": r[4], "w": r[1], "m": r[2]}
-            for r in rows
-        )
-        or _("No certified trainers in this selection."),
+        description=_described(
+            rows,
+            _("%(group)s: %(n)s certified trainers, %(w)s women and %(m)s men"),
+            {"group": 0, "n": 4, "w": 1, "m": 2},
+            _("No certified trainers in this selection."),
+        ),
         columns=[
             Column(_("Module"), "text"),
             Column(_("Women")),
@@ -722,11 +729,12 @@ def _kpi_figure(results) -> Figure:
     return Figure(
         key="kpi_outcomes",
         title=_("KPI outcomes: enterprises that improved"),
-        description="; ".join(
-            _("%(kpi)s: %(improved)s of %(n)s enterprises improved") % {"kpi": r[0], "improved": r[4], "n": r[3]}
-            for r in rows
-        )
-        or _("No approved results in this selection."),
+        description=_described(
+            rows,
+            _("%(kpi)s: %(improved)s of %(n)s enterprises improved"),
+            {"kpi": 0, "improved": 4, "n": 3},
+            _("No approved results in this selection."),
+        ),
         columns=[
             Column(_("KPI"), "text"),
             Column(_("Unit"), "text"),
@@ -777,12 +785,12 @@ def _results_missing_figure(participations: QuerySet[Participation], modules) ->
     return Figure(
         key="results_missing",
         title=_("Results reported for completed modules"),
-        description="; ".join(
-            _("%(group)s: %(n)s enterprises completed the module, %(a)s results approved, %(m)s still missing")
-            % {"group": r[0], "n": r[1], "a": r[3], "m": r[4]}
-            for r in rows
-        )
-        or _("No completed rounds in this selection."),
+        description=_described(
+            rows,
+            _("%(group)s: %(n)s enterprises completed the module, %(a)s results approved, %(m)s still missing"),
+            {"group": 0, "n": 1, "a": 3, "m": 4},
+            _("No completed rounds in this selection."),
+        ),
         columns=[
             Column(_("Module"), "text"),
             Column(_("Enterprises that completed it")),
