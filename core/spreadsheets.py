@@ -60,10 +60,15 @@ def unescaped(text: str) -> str:
     return text
 
 
+# U+FFFE and U+FFFF, which a CSV or a form may hold, are not characters: XML cannot hold them (openpyxl would
+# write a file Excel refuses, XlsxWriter _xFFFE_). Dropped, like ILLEGAL_CHARACTERS_RE's control characters.
+_NON_CHARACTERS = str.maketrans("", "", "\ufffe\uffff")
+
+
 def safe_value(value):
     """A value for a cell: text made safe (and free of characters XLSX cannot hold); anything else as is."""
     if isinstance(value, str):
-        return safe_text(ILLEGAL_CHARACTERS_RE.sub("", value))
+        return safe_text(ILLEGAL_CHARACTERS_RE.sub("", value).translate(_NON_CHARACTERS))
     return value
 
 
@@ -134,9 +139,6 @@ class Styled:
 
 _PLAIN = Style()
 _DATE, _DATETIME, _TIME = "yyyy-mm-dd", "yyyy-mm-dd hh:mm:ss", "hh:mm:ss"
-# U+FFFE and U+FFFF, which a CSV may hold, are not characters (XlsxWriter would write them as _xFFFE_): dropped,
-# like ILLEGAL_CHARACTERS_RE's
-_NON_CHARACTERS = str.maketrans("", "", "\ufffe\uffff")
 _CELL_UNITS = 32_767  # what a cell holds, in UTF-16 code units
 
 
@@ -206,7 +208,7 @@ class XlsxWriter:
         return name
 
     def _text(self, ws, r: int, c: int, text: str, cell_format) -> None:
-        text = _utf16_cut(safe_value(text).translate(_NON_CHARACTERS), _CELL_UNITS)
+        text = _utf16_cut(safe_value(text), _CELL_UNITS)
         if text.startswith("<r>") and text.endswith("</r>"):
             # XlsxWriter (3.3.1) takes a string that looks like this for the XML of a rich string and writes it
             # unescaped, so text such as "<r><t>x</t></r></is></c><c><f>…</f></c>…</r>" would become markup,

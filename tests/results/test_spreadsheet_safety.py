@@ -323,3 +323,14 @@ def test_the_fast_writer_writes_markup_shaped_text_as_text_even_when_cut_to_a_ce
     assert [c.data_type for c in ws[1]] == ["s", "s", "s"]
     assert ws["A1"].value == MARKUP and ws["A1"].font.b and ws["B1"].value == MARKUP
     assert ws["C1"].value == cut[:32_767]
+
+
+def test_a_name_holding_a_non_character_still_exports_as_a_workbook_excel_opens(client, officer, side_a):
+    # U+FFFE and U+FFFF are not characters: XML cannot hold them, a workbook carrying one is refused by Excel
+    side_a.enterprise.name = "Yucheng\ufffe Futong\uffff Electric"
+    side_a.enterprise.save()
+    client.force_login(officer)
+    xlsx = body(client.get("/enterprises/", {"_export": "xlsx"}))
+    ws = load_workbook(io.BytesIO(xlsx)).active
+    header = [c.value for c in ws[1]]
+    assert ws.cell(row=2, column=header.index("Name") + 1).value == "Yucheng Futong Electric"
