@@ -74,6 +74,8 @@ def safe_value(value):
 
 def csv_text(value) -> str:
     """The text of a CSV cell: numbers and dates as they are, text made safe."""
+    if type(value) is str:  # most cells of an export, checked first (an export makes millions of cells)
+        return safe_text(value) if value.startswith(FORMULA_STARTS) else value
     if value is None:
         return ""
     if isinstance(value, bool):

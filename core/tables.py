@@ -10,14 +10,26 @@ its prefetches per chunk), each row is written as soon as it is made, and the fi
 last row is read. An XLSX export is written the same way, row by row, by openpyxl's write-only workbook
 into a temporary file (a zip cannot be sent before it is finished), which is then sent as a file: memory
 stays flat and the time grows with the rows, where a normal workbook re-read its rows for every row added.
+
+At programme scale (100,000 enterprises) building a model instance per record, prefetching its relations
+with an ``IN`` list of 2,000 ids and calling django-tables2's cell machinery for every cell took most of
+a minute. A table may therefore declare a fast export (``ValuesExport``): ``export_values``, the names its
+rows are read with (``QuerySet.values``: plain dicts, no model instances), and ``export_chunk``, which turns
+one chunk of those rows into each row's exported values by column name, fetching what it needs of related
+tables in one query per chunk keyed by the chunk's ids. The headings and their order stay the table's; a
+table without it keeps the generic path.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
+import itertools
+import operator
 import tempfile
 import weakref
+from collections.abc import Iterable, Iterator
 
 import django_tables2 as tables
 from django.core.exceptions import FieldDoesNotExist
@@ -29,7 +41,7 @@ from django.utils.encoding import force_str
 from django.utils.timezone import template_localtime
 
 from core.http import attachment
-from core.spreadsheets import CONTENT_TYPE_XLSX, csv_text, safe_sheet_title, safe_value
+from core.spreadsheets import CONTENT_TYPE_XLSX, FORMULA_STARTS, csv_text, safe_sheet_title, safe_value
 
 CHUNK = 2000
 
@@ -90,13 +102,6 @@ def cache_cell_signatures() -> None:
     utils.signature = signature
 
 
-class _Echo:
-    """A file-like object whose write returns what it was given (csv.writer then yields lines)."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 _MISSING = object()
 
 
@@ -151,17 +156,57 @@ class _Cell:
         return self.value(**kwargs)
 
 
+class ValuesExport:
+    """A table's fast export (mixed into a django-tables2 Table): its rows read as ``values()`` dicts in
+    chunks, each chunk turned into exported values by ``export_chunk``. Each value must be what the generic
+    path exports for that cell (``value_<name>``, a choice's label, a date as ISO text, None when empty)."""
+
+    export_values: tuple[str, ...] = ()  # the names read with QuerySet.values(), "pk" included when needed
+
+    def export_chunk(self, rows: list[dict]) -> Iterable[dict]:
+        """One dict {column name: exported value} for each of the rows (one chunk of ``export_values``)."""
+        raise NotImplementedError
+
+
+def chunks(iterable, size: int = CHUNK) -> Iterator[list]:
+    iterator = iter(iterable)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+def labels(choices) -> dict:
+    """{stored value: label} of a field's choices, translated now (once per export, not once per cell)."""
+    return {value: force_str(label) for value, label in choices}
+
+
+def empty(value):
+    """None for what django-tables2 treats as an empty cell (None, ""), else the value."""
+    return None if value is None or value == "" else value
+
+
+def iso(day) -> str | None:
+    """A date as the generic path exports a DateColumn's value: ISO text."""
+    return None if day is None else day.isoformat()
+
+
 def table_rows(table, exclude_columns=()):
     """The table's headings, then each of its records' exported values (``value_*``/``render_*`` as in
-    django-tables2's own export), reading a queryset in chunks."""
+    django-tables2's own export), reading a queryset in chunks: through the table's ``ValuesExport`` when
+    it has one, else a model instance per record."""
     columns = [
         column
         for column in table.columns.iterall()
         if not (column.column.exclude_from_export or column.name in exclude_columns)
     ]
     yield [force_str(column.header, strings_only=True) for column in columns]
-    cells = [_Cell(table, column) for column in columns]
     data = table.data.data
+    if isinstance(table, ValuesExport) and isinstance(data, QuerySet):
+        cells = operator.itemgetter(*[column.name for column in columns])
+        rows = data.prefetch_related(None).values(*table.export_values).iterator(chunk_size=CHUNK)
+        for chunk in chunks(rows):
+            yield from map(cells, table.export_chunk(chunk))
+        return
+    cells = [_Cell(table, column) for column in columns]
     records = data.iterator(chunk_size=CHUNK) if isinstance(data, QuerySet) else iter(data)
     for record in records:
         yield [force_str(cell(record), strings_only=True) for cell in cells]
@@ -170,10 +215,41 @@ def table_rows(table, exclude_columns=()):
 def streamed_csv(rows, filename: str, cell=csv_text) -> StreamingHttpResponse:
     """A CSV download written row by row; ``cell`` turns each value into the text of its cell (by default
     core.spreadsheets' rule: user text that looks like a formula is neutralised)."""
-    writer = csv.writer(_Echo())
-    lines = (writer.writerow([cell(value) for value in row]) for row in rows)
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(csv_chunks(rows, cell), content_type="text/csv; charset=utf-8")
     return attachment(response, filename)
+
+
+def _csv_cells(row) -> list:
+    """``csv_text`` of each value, inlined for the values it leaves as they are (the csv module writes an
+    int and None the way csv_text does: "5", "")."""
+    return [
+        value
+        if value is None or (kind := type(value)) is int or (kind is str and not value.startswith(FORMULA_STARTS))
+        else csv_text(value)
+        for value in row
+    ]
+
+
+def csv_chunks(rows, cell=csv_text, *, bom: bool = False, size: int = CHUNK) -> Iterator[bytes]:
+    """The rows as UTF-8 CSV, ``size`` rows a piece (one piece a row costs the server a write each)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    if bom:
+        out.write("\ufeff")
+    if cell is csv_text:  # the same cells, without a call for the commonest: text that is safe, numbers, None
+        cells = _csv_cells
+    else:
+
+        def cells(row):
+            return [cell(value) for value in row]
+
+    for chunk in chunks(rows, size):
+        writer.writerows(map(cells, chunk))
+        yield out.getvalue().encode()
+        out.seek(0)
+        out.truncate()
+    if out.tell():  # the byte-order mark of an empty file
+        yield out.getvalue().encode()
 
 
 def streamed_xlsx(rows, filename: str, *, title: str = "Export") -> FileResponse:

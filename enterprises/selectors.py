@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from core import roles
+from programmes.models import TrainingRound
 from programmes.selectors import rounds_visible_to
 
 from .models import Enterprise, EnterpriseReach, Participation
@@ -18,6 +19,14 @@ def enterprise_ids_of_organisation(org_id: int) -> QuerySet:
 def enterprises_of_organisation(org_id: int) -> QuerySet[Enterprise]:
     """The enterprises an organisation brought in or trained in its rounds."""
     return Enterprise.objects.filter(pk__in=enterprise_ids_of_organisation(org_id))
+
+
+def modules_taken_visible_to(user) -> QuerySet[Participation]:
+    """The participations that count as a module taken in the enterprises list: in the rounds the user may
+    see, not cancelled."""
+    return Participation.objects.filter(training_round__in=rounds_visible_to(user)).exclude(
+        training_round__status=TrainingRound.Status.CANCELLED
+    )
 
 
 def enterprises_visible_to(user) -> QuerySet[Enterprise]:

@@ -32,7 +32,7 @@ from .filters import EnterpriseFilter
 from .forms import EnterpriseForm, FactoryVisitForm, ParticipationEditForm, ParticipationForm
 from .models import Enterprise, FactoryVisit, Participation
 from .results.selectors import results_visible_to
-from .selectors import enterprises_visible_to
+from .selectors import enterprises_visible_to, modules_taken_visible_to
 from .tables import EnterpriseTable
 
 
@@ -45,9 +45,7 @@ class EnterpriseListView(ReaderRequiredMixin, PortalListView):
     export_name = "enterprises"
 
     def get_queryset(self):
-        taken = Participation.objects.filter(training_round__in=rounds_visible_to(self.request.user)).exclude(
-            training_round__status=TrainingRound.Status.CANCELLED
-        )
+        taken = modules_taken_visible_to(self.request.user)
         return (
             enterprises_visible_to(self.request.user)
             .order_by("name")

@@ -4,7 +4,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.tables import DateColumn
+from core.tables import DateColumn, ValuesExport, iso, labels
 
 from .models import Organisation, TrainingRound
 
@@ -16,7 +16,7 @@ def status_badge(status: str, label: str) -> str:
     return format_html('<span class="badge status-{}">{}</span>', status, label)
 
 
-class RoundTable(tables.Table):
+class RoundTable(ValuesExport, tables.Table):
     place = tables.Column(verbose_name=_("Place"), accessor="city", order_by=("city", "province"))
     module = tables.Column(
         verbose_name=_("Module"), accessor="module__code", order_by=("module__order",), attrs=WIDE_ONLY
@@ -61,6 +61,38 @@ class RoundTable(tables.Table):
 
     def value_status(self, record):
         return str(TrainingRound.Status(record.status).label)
+
+    # The export, read as values (core.tables.ValuesExport): the same cells as value_*/render_* above.
+    export_values = (
+        "city",
+        "province",
+        "module__code",
+        "kind",
+        "organiser__name",
+        "organiser__short_name",
+        "start",
+        "end",
+        "status",
+        "n_enterprises",
+        "n_participants",
+    )
+
+    def export_chunk(self, rows):
+        kinds = {"tot": "ToT", "toe": "ToE", "both": "ToT/ToE"}  # TrainingRound.get_kind_short
+        statuses = labels(TrainingRound.Status.choices)
+        for row in rows:
+            city, province = row["city"], row["province"]
+            yield {
+                "place": (f"{city}, {province}" if province not in city else city) if city else None,
+                "module": row["module__code"] or None,
+                "kind": kinds[row["kind"]],
+                "organiser": row["organiser__short_name"] or row["organiser__name"] or None,
+                "start": iso(row["start"]),
+                "end": iso(row["end"]),
+                "status": statuses[row["status"]],
+                "n_enterprises": row["n_enterprises"],
+                "n_participants": row["n_participants"],
+            }
 
 
 class OrganisationTable(tables.Table):

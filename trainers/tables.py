@@ -5,12 +5,14 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from core.tables import ValuesExport, labels
+from programmes.models import Module
 from programmes.tables import TABLE_ATTRS
 
-from .models import Trainer
+from .models import Qualification, Sex, Trainer
 
 
-class TrainerTable(tables.Table):
+class TrainerTable(ValuesExport, tables.Table):
     name = tables.Column(verbose_name=_("Name"), linkify=True)
     sex = tables.Column(verbose_name=_("Sex"))
     role = tables.Column(verbose_name=_("Role"))
@@ -45,3 +47,41 @@ class TrainerTable(tables.Table):
 
     def value_active(self, value):
         return _("yes") if value else _("no")
+
+    # The export, read as values (core.tables.ValuesExport): the same cells as value_* above; the modules
+    # each trainer is qualified for today are read once, for every trainer, in one query.
+    export_values = (
+        "pk",
+        "name",
+        "sex",
+        "role",
+        "organisation__name",
+        "organisation__short_name",
+        "n_rounds",
+        "active",
+    )
+
+    def _export_lookups(self):
+        codes = dict(Module.objects.values_list("pk", "code"))
+        qualified: dict[int, set] = {}
+        valid = Qualification.objects.valid_on(timezone.localdate()).values_list("trainer_id", "module_id")
+        for trainer_id, module_id in valid.order_by():
+            qualified.setdefault(trainer_id, set()).add(codes[module_id])
+        qualified = {pk: " ".join(sorted(found)) for pk, found in qualified.items()}
+        yes, no = str(_("yes")), str(_("no"))
+        return labels(Sex.choices), labels(Trainer.Role.choices), qualified, yes, no
+
+    def export_chunk(self, rows):
+        if not hasattr(self, "_export"):
+            self._export = self._export_lookups()
+        sexes, roles, qualified, yes, no = self._export
+        for row in rows:
+            yield {
+                "name": row["name"] or None,
+                "sex": sexes.get(row["sex"], row["sex"]) or None,
+                "role": roles.get(row["role"], row["role"]) or None,
+                "organisation": row["organisation__short_name"] or row["organisation__name"] or None,
+                "qualified_for": qualified.get(row["pk"], ""),
+                "n_rounds": row["n_rounds"],
+                "active": yes if row["active"] else no,
+            }
