@@ -231,12 +231,16 @@ def _csv_cells(row) -> list:
 
 
 def csv_chunks(rows, cell=csv_text, *, bom: bool = False, size: int = CHUNK) -> Iterator[bytes]:
-    """The rows as UTF-8 CSV, ``size`` rows a piece (one piece a row costs the server a write each)."""
+    """The rows as UTF-8 CSV, ``size`` rows a piece (one piece a row costs the server a write each), each
+    value through ``cell`` (core.spreadsheets' ``csv_text``: text that looks like a formula neutralised);
+    ``cell=None`` writes rows that are CSV cells already."""
     out = io.StringIO()
     writer = csv.writer(out)
     if bom:
         out.write("\ufeff")
-    if cell is csv_text:  # the same cells, without a call for the commonest: text that is safe, numbers, None
+    if cell is None:  # the rows are cells already (their text made safe by whoever made them)
+        cells = list
+    elif cell is csv_text:  # the same cells, without a call for the commonest: text that is safe, numbers, None
         cells = _csv_cells
     else:
 

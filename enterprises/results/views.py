@@ -16,7 +16,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -44,7 +44,7 @@ from enterprises.selectors import enterprises_visible_to
 from programmes.models import Module, Organisation, TrainingRound
 from programmes.selectors import rounds_visible_to
 
-from . import imports, services
+from . import exports, imports, services
 from .forms import (
     ImportForm,
     KPIForm,
@@ -117,14 +117,10 @@ def result_list(request):
 
 
 def _export_response(results, fmt: str, name: str) -> HttpResponse:
-    results = results.prefetch_related(Prefetch("kpi_lines", queryset=KPILine.objects.select_related("kpi")))
+    """The results' KPI lines as a file, written as they are read (results.exports)."""
     if fmt == "xlsx":
-        response = HttpResponse(imports.export_xlsx(results), content_type=imports.CONTENT_TYPE_XLSX)
-        attachment(response, f"{name}.xlsx")
-    else:
-        response = HttpResponse(imports.export_csv(results), content_type="text/csv; charset=utf-8")
-        attachment(response, f"{name}.csv")
-    return response
+        return exports.export_xlsx_response(results, f"{name}.xlsx")
+    return exports.export_csv_response(results, f"{name}.csv")
 
 
 @login_required
