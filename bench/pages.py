@@ -22,7 +22,8 @@ number but the organisations is multiplied by the scale. VACUUM ANALYZE runs aft
 Each page is requested once to warm up, then ``--repeat`` times (5); the table gives the median and the
 slowest, the queries of one request (session and user included), the median time spent executing SQL (the
 rest is Python: views, forms, templates) and the response size. Exports are timed to their last byte
-(median of ``--export-repeat`` downloads, no warm-up; ``--no-exports`` skips them). The
+(median of ``--export-repeat`` downloads, no warm-up; ``--no-exports`` skips them, ``--only-exports`` times
+them alone, after one request of the home page, with the process's peak memory after each). The
 load run (skip it with ``--no-load``) serves the portal with gunicorn (2 workers, DEBUG off) and runs
 ``wrk -t1 -c2`` for ``--load-seconds`` (4) per page, after a warm-up request per worker (Debian's package
 ``wrk``; ``apt-get install wrk``),
@@ -42,6 +43,7 @@ import datetime as dt
 import io
 import os
 import random
+import resource
 import shutil
 import signal
 import socket
@@ -593,9 +595,11 @@ EXPORTS = [
     "/rounds/?_export=csv",
     "/rounds/?_export=xlsx",
     "/enterprises/?_export=csv",
+    "/enterprises/?_export=xlsx",
     "/trainers/?_export=csv",
     "/organisations/?_export=csv",
     "/results/export/?format=csv",
+    "/results/export/?format=xlsx",
     "/figures/export.xlsx",
 ]
 
@@ -757,6 +761,9 @@ def main() -> None:
     parser.add_argument("--no-load", action="store_true", help="skip the wrk load run")
     parser.add_argument("--export-repeat", type=int, default=2, help="times each export is downloaded")
     parser.add_argument("--no-exports", action="store_true", help="skip the exports (pages and load run only)")
+    parser.add_argument(
+        "--only-exports", action="store_true", help="time the exports only (no pages, no load run; implies --no-load)"
+    )
     parser.add_argument("--load-seconds", type=int, default=4, help="seconds of wrk per page")
     parser.add_argument("--load-connections", type=int, default=2, help="wrk's open connections")
     args = parser.parse_args()
@@ -803,10 +810,15 @@ def main() -> None:
         clients[role] = Client()
         clients[role].force_login(user)
     rows, failed = [], []
-    changelist = measure(clients["admin"], ADMIN_CHANGELIST, args.repeat)
-    changelist["changed"] = measure(clients["admin"], ADMIN_CHANGELIST, args.repeat, warm=False, changed=True)["median"]
-    rows.append((ADMIN_CHANGELIST, "admin", changelist))
-    for url, partner_may in pages(partner_org):
+    if args.only_exports:
+        args.no_load = True
+        _body(clients["officer"].get("/"))  # imports, URLconf and templates loaded before the first export
+    else:
+        changelist = measure(clients["admin"], ADMIN_CHANGELIST, args.repeat)
+        changed = measure(clients["admin"], ADMIN_CHANGELIST, args.repeat, warm=False, changed=True)
+        changelist["changed"] = changed["median"]
+        rows.append((ADMIN_CHANGELIST, "admin", changelist))
+    for url, partner_may in [] if args.only_exports else pages(partner_org):
         for role in ("officer", "partner") if partner_may else ("officer",):
             m = measure(clients[role], url, args.repeat)
             m["changed"] = measure(clients[role], url, args.repeat, warm=False, changed=True)["median"]
@@ -817,28 +829,31 @@ def main() -> None:
     exports = []
     for url in [] if args.no_exports else EXPORTS:
         m = measure(clients["officer"], url, args.export_repeat, warm=False)
+        m["rss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # the process's peak so far
         print(f"  officer {url}: {m['median'] / 1000:.2f} s", file=sys.stderr, flush=True)
         exports.append((url, m))
         if m["status"] != 200:
             failed.append(f"officer {url}: {m['status']}")
 
-    base = changelist["median"]
+    if rows:
+        base = changelist["median"]
+        print()
+        print(
+            "| page | role | status | queries | median ms | max ms | of which SQL ms | KiB | vs changelist "
+            "| after a change ms | vs changelist |"
+        )
+        print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for url, role, m in rows:
+            figures = f"{m['status']} | {m['queries']} | {m['median']:.0f} | {m['max']:.0f} | {m['sql']:.0f}"
+            figures += f" | {m['kib']:.0f} | {m['median'] / base:.2f}×"
+            figures += f" | {m['changed']:.0f} | {m['changed'] / changelist['changed']:.2f}×"
+            print(f"| `{url}` | {role} | {figures} |")
     print()
-    print(
-        "| page | role | status | queries | median ms | max ms | of which SQL ms | KiB | vs changelist "
-        "| after a change ms | vs changelist |"
-    )
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for url, role, m in rows:
-        figures = f"{m['status']} | {m['queries']} | {m['median']:.0f} | {m['max']:.0f} | {m['sql']:.0f}"
-        figures += f" | {m['kib']:.0f} | {m['median'] / base:.2f}×"
-        figures += f" | {m['changed']:.0f} | {m['changed'] / changelist['changed']:.2f}×"
-        print(f"| `{url}` | {role} | {figures} |")
-    print()
-    print("| export (officer) | status | queries | median s | lines | KiB |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print("| export (officer) | status | queries | median s | of which SQL s | lines | KiB | peak RSS MB |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for url, m in exports:
-        figures = f"{m['status']} | {m['queries']} | {m['median'] / 1000:.2f} | {m['lines']:,} | {m['kib']:,.0f}"
+        figures = f"{m['status']} | {m['queries']} | {m['median'] / 1000:.2f} | {m['sql'] / 1000:.2f}"
+        figures += f" | {m['lines']:,} | {m['kib']:,.0f} | {m['rss']:,.0f}"
         print(f"| `{url}` | {figures} |")
 
     if not args.no_load:
@@ -860,6 +875,8 @@ def main() -> None:
         print("\nnot 200: " + "; ".join(failed))
         sys.exit(1)
     page_rows = [(url, role, m) for url, role, m in rows if role != "admin"]
+    if not page_rows:
+        return
     url, role, slowest = max(page_rows, key=lambda r: r[2]["changed"])
     print()
     print(

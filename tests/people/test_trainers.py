@@ -84,7 +84,7 @@ def test_trainer_cannot_reach_another_round_enterprise_or_result(client, world):
         reverse("results:photo_file", args=[pair.before.pk, "web"]),
     ):
         assert client.get(url).status_code == 404, url
-    export = client.get(reverse("results:result_export"), {"format": "csv"}).content.decode()
+    export = b"".join(client.get(reverse("results:result_export"), {"format": "csv"}).streaming_content).decode()
     assert "Teho Metal" in export and "Deyang Boilers" not in export
     found = client.get(reverse("results:enterprise_autocomplete"), {"q": "e"}).json()["results"]
     assert [r["label"].split(",")[0] for r in found] == ["Teho Metal"]

@@ -310,7 +310,7 @@ def test_import_adds_to_and_updates_a_draft(client, side_a):
 def test_export_gives_the_same_columns_back_and_reimports(client, side_a):
     draft(side_a, lines=3)
     client.force_login(side_a.partner)
-    exported = client.get("/results/export/", {"format": "xlsx"}).content
+    exported = b"".join(client.get("/results/export/", {"format": "xlsx"}).streaming_content)
     ws = load_workbook(io.BytesIO(exported)).active
     assert [c.value for c in ws[1]] == [*HEADER, "Status"]
     assert ws.max_row == 4

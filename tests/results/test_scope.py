@@ -107,9 +107,9 @@ def test_search_export_and_autocomplete_show_only_the_partners_own(client, side_
     assert "Guangzhou Toy Factory" not in listing
     listing = client.get("/results/").content.decode()
     assert "Yucheng Futong Electric" in listing and "Guangzhou Toy Factory" not in listing
-    csv_export = client.get("/results/export/", {"format": "csv"}).content.decode("utf-8-sig")
+    csv_export = b"".join(client.get("/results/export/", {"format": "csv"}).streaming_content).decode("utf-8-sig")
     assert "Yucheng Futong Electric" in csv_export and "Guangzhou" not in csv_export
-    xlsx = client.get("/results/export/", {"format": "xlsx", "q": "Toy"}).content
+    xlsx = b"".join(client.get("/results/export/", {"format": "xlsx", "q": "Toy"}).streaming_content)
     table = imports.read_table(xlsx)
     assert table.rows == []
     auto = client.get("/results/enterprises/autocomplete/", {"q": "Factory"}).json()

@@ -118,8 +118,8 @@ def test_a_partners_imported_note_is_text_in_the_officers_result_export_and_impo
 
     # when the officer exports the results
     client.force_login(officer)
-    xlsx = client.get("/results/export/", {"format": "xlsx"}).content
-    csv_file = client.get("/results/export/", {"format": "csv"}).content
+    xlsx = body(client.get("/results/export/", {"format": "xlsx"}))
+    csv_file = body(client.get("/results/export/", {"format": "csv"}))
 
     # then every note is text, shown with an apostrophe, and the values are numbers
     assert_no_formula(xlsx)
@@ -136,7 +136,7 @@ def test_a_partners_imported_note_is_text_in_the_officers_result_export_and_impo
 
     # and the partner's own export imports back to the very same notes
     client.force_login(side_a.partner)
-    exported = client.get("/results/export/", {"format": "xlsx"}).content
+    exported = body(client.get("/results/export/", {"format": "xlsx"}))
     record = _import(client, exported, "export.xlsx")
     page = client.get(f"/results/import/{record.pk}/").content.decode()
     assert "All 4 rows are ready to import" in page
