@@ -167,10 +167,11 @@ class XlsxWriter:
     """A streaming .xlsx writer for values and a few styles (bold, a fill, wrapped text), one sheet after the
     other, on the XlsxWriter library: ``sheet()`` writes a sheet's rows as they come, ``getvalue()`` closes the
     workbook and returns the file. Text goes through ``safe_value``; numbers, booleans, dates and times are
-    written as such (dates before 1900, which Excel cannot show, as text)."""
+    written as such (dates before 1900, which Excel cannot show, as text). Given a binary file ``out`` (a list
+    export's temporary file), the workbook is written there instead of into memory: ``close()`` finishes it."""
 
-    def __init__(self):
-        self._out = io.BytesIO()
+    def __init__(self, out=None):
+        self._out = io.BytesIO() if out is None else out
         self._book = xlsxwriter.Workbook(
             self._out,
             {
@@ -262,10 +263,13 @@ class XlsxWriter:
                     self._cell(ws, r, c, value, _PLAIN)
 
     def getvalue(self) -> bytes:
+        self.close()
+        return self._out.getvalue()
+
+    def close(self) -> None:
         if not self._book.worksheets():
             self.sheet("Sheet", [])
         self._book.close()
-        return self._out.getvalue()
 
 
 def sheet_values(source):

@@ -7,9 +7,9 @@ the app is ready).
 
 A CSV export of a whole list is streamed (``StreamingHttpResponse``): the queryset is read in chunks (with
 its prefetches per chunk), each row is written as soon as it is made, and the first bytes leave before the
-last row is read. An XLSX export is written the same way, row by row, by core.xlsx into a temporary file
-(a zip cannot be sent before it is finished), which is then sent as a file: memory stays flat and the time
-grows with the rows.
+last row is read. An XLSX export is written the same way, row by row, by core.spreadsheets' ``XlsxWriter``
+into a temporary file (a zip cannot be sent before it is finished), which is then sent as a file: memory
+stays flat and the time grows with the rows (openpyxl's write-only workbook took 14 µs a cell).
 
 At programme scale (100,000 enterprises) building a model instance per record, prefetching its relations
 with an ``IN`` list of 2,000 ids and calling django-tables2's cell machinery for every cell took most of
@@ -27,6 +27,7 @@ import datetime as dt
 import io
 import itertools
 import operator
+import tempfile
 import weakref
 from collections.abc import Iterable, Iterator
 
@@ -40,8 +41,7 @@ from django.utils.encoding import force_str
 from django.utils.timezone import template_localtime
 
 from core.http import attachment
-from core.spreadsheets import CONTENT_TYPE_XLSX, FORMULA_STARTS, csv_text
-from core.xlsx import xlsx_file
+from core.spreadsheets import CONTENT_TYPE_XLSX, FORMULA_STARTS, Style, Styled, XlsxWriter, csv_text
 
 CHUNK = 2000
 
@@ -256,9 +256,24 @@ def csv_chunks(rows, cell=csv_text, *, bom: bool = False, size: int = CHUNK) -> 
         yield out.getvalue().encode()
 
 
-def streamed_xlsx(rows, filename: str, *, title: str = "Export", **options) -> FileResponse:
-    """An XLSX download of the rows (the first one the headings, in bold, frozen above the others),
-    written row by row by core.xlsx into a temporary file, every value through core.spreadsheets'
-    ``safe_value``: user text is text, never a formula."""
-    response = FileResponse(xlsx_file(rows, title=title, **options), content_type=CONTENT_TYPE_XLSX)
-    return attachment(response, filename)
+def streamed_xlsx(
+    rows, filename: str, *, title: str = "Export", widths: dict[int, float] | None = None
+) -> FileResponse:
+    """An XLSX download of the rows (the first one the headings, in bold, frozen above the others), written
+    row by row by core.spreadsheets' ``XlsxWriter`` into a temporary file (memory stays flat), every value
+    through ``safe_value``: user text is text, never a formula. ``widths``: {column number: width}."""
+    out = tempfile.TemporaryFile()  # noqa: SIM115 - the response closes it, which removes it
+    workbook = XlsxWriter(out)
+    workbook.sheet(title, _bold_headings(rows), freeze_rows=1, widths=widths)
+    workbook.close()
+    out.seek(0)
+    return attachment(FileResponse(out, content_type=CONTENT_TYPE_XLSX), filename)
+
+
+def _bold_headings(rows):
+    rows = iter(rows)
+    bold = Style(bold=True)
+    for headings in rows:
+        yield [Styled(heading, bold) for heading in headings]
+        break
+    yield from rows
