@@ -24,9 +24,10 @@ def enterprises_of_organisation(org_id: int) -> QuerySet[Enterprise]:
 def modules_taken_visible_to(user) -> QuerySet[Participation]:
     """The participations that count as a module taken in the enterprises list: in the rounds the user may
     see, not cancelled."""
-    return Participation.objects.filter(training_round__in=rounds_visible_to(user)).exclude(
-        training_round__status=TrainingRound.Status.CANCELLED
-    )
+    taken = Participation.objects.exclude(training_round__status=TrainingRound.Status.CANCELLED)
+    if roles.is_officer(user):  # every round: no semi-join with all of them (half the time of the export's read)
+        return taken
+    return taken.filter(training_round__in=rounds_visible_to(user))
 
 
 def enterprises_visible_to(user) -> QuerySet[Enterprise]:
