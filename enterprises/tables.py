@@ -4,7 +4,7 @@ import django_tables2 as tables
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from core.tables import ValuesExport, labels
+from core.tables import CHUNK, ValuesExport, labels
 from programmes.models import Module, Organisation
 from programmes.tables import TABLE_ATTRS
 
@@ -69,6 +69,7 @@ class EnterpriseTable(ValuesExport, tables.Table):
             modules_taken_visible_to(self.request.user)
             .values_list("enterprise_id", "training_round__module_id")
             .order_by()
+            .iterator(chunk_size=CHUNK)  # read in pieces, not kept as a list of every pair
         )
         for enterprise_id, module_id in pairs:
             taken[enterprise_id] = taken.get(enterprise_id, 0) | bit[module_id]
@@ -80,9 +81,8 @@ class EnterpriseTable(ValuesExport, tables.Table):
             for pk, name, short in Organisation.objects.values_list("pk", "name", "short_name")
         }
         brought: dict[int, list] = {}
-        for enterprise_id, organisation_id in Enterprise.organisations.through.objects.values_list(
-            "enterprise_id", "organisation_id"
-        ).order_by():
+        through = Enterprise.organisations.through.objects.values_list("enterprise_id", "organisation_id")
+        for enterprise_id, organisation_id in through.order_by().iterator(chunk_size=CHUNK):
             brought.setdefault(enterprise_id, []).append(organisation_id)
         labels_of = {}
         for enterprise_id, ids in brought.items():

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from core.tables import ValuesExport, labels
+from core.tables import CHUNK, ValuesExport, labels
 from programmes.models import Module
 from programmes.tables import TABLE_ATTRS
 
@@ -65,7 +65,7 @@ class TrainerTable(ValuesExport, tables.Table):
         codes = dict(Module.objects.values_list("pk", "code"))
         qualified: dict[int, set] = {}
         valid = Qualification.objects.valid_on(timezone.localdate()).values_list("trainer_id", "module_id")
-        for trainer_id, module_id in valid.order_by():
+        for trainer_id, module_id in valid.order_by().iterator(chunk_size=CHUNK):
             qualified.setdefault(trainer_id, set()).add(codes[module_id])
         qualified = {pk: " ".join(sorted(found)) for pk, found in qualified.items()}
         yes, no = str(_("yes")), str(_("no"))
