@@ -202,3 +202,31 @@ def test_the_results_export_holds_the_import_modules_rows(client, officer, make_
     client.force_login(make_partner(cec))
     partner = csv_rows(body(client.get("/results/export/?format=csv")))
     assert {row[0].split(",")[0] for row in partner[1:]} == {"'" + EVIL.split(",")[0], "Yucheng Futong Electric"}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/rounds/?sort=-n_enterprises&_export=csv",
+        "/rounds/?sort=organiser&status=planned&_export=csv",
+        "/enterprises/?sort=-workforce_total&_export=csv",
+        "/enterprises/?sort=city&q=yucheng&_export=csv",
+        "/trainers/?sort=-n_rounds&_export=csv",
+    ],
+)
+def test_a_sorted_or_filtered_list_export_holds_the_generic_cells_in_the_lists_order(
+    client, officer, world, monkeypatch, url
+):
+    client.force_login(officer)
+    fast = body(client.get(url))
+    assert fast == generic(client, url, TABLES[url.split("?")[0]], monkeypatch)
+    assert len(csv_rows(fast)) >= 2
+
+
+def test_one_results_export_holds_its_lines(client, officer, world):
+    client.force_login(officer)
+    result = Result.objects.get(enterprise__name=EVIL)
+    rows = csv_rows(body(client.get(f"/results/{result.pk}/export/?format=csv")))
+    assert [row[2] for row in rows[1:]] == ["Accidents per year", "On-time delivery rate"]
+    sheet = xlsx_rows(body(client.get(f"/results/{result.pk}/export/?format=xlsx")))
+    assert [row[2] for row in sheet[1:]] == ["Accidents per year", "On-time delivery rate"]
