@@ -85,7 +85,10 @@ def _filtered_results(request):
     if q:
         # each side of the OR on its own table, so PostgreSQL answers both from their trigram indexes
         named = Enterprise.objects.filter(Q(name__icontains=q) | Q(city__icontains=q)).values("pk")
-        qs = qs.filter(Q(enterprise__in=named) | Q(title__icontains=q))
+        # and the title through its own subquery too: in the outer OR, UPPER(title) LIKE would be worked out for
+        # every result the scope holds (a hashed subquery is a look-up per row)
+        titled = Result.objects.filter(title__icontains=q).values("pk")
+        qs = qs.filter(Q(enterprise__in=named) | Q(pk__in=titled))
     status = request.GET.get("status", "")
     if status in Result.Status.values:
         qs = qs.filter(status=status)

@@ -165,3 +165,15 @@ def test_admin_lists_start_from_the_same_scope(client, side_a, side_b, officer, 
     page = client.get("/admin/enterprises/result/").content.decode()
     assert "Yucheng Futong Electric" in page and "Guangzhou Toy Factory" in page
     assert mine.pk
+
+
+def test_search_finds_a_result_by_its_title_or_its_enterprise_within_the_partners_own(client, side_a, side_b):
+    mine, theirs = draft(side_a), draft(side_b)
+    mine.title, theirs.title = "Rework halved on the welding line", "Rework halved at the toy factory"
+    mine.save()
+    theirs.save()
+    client.force_login(side_a.partner)
+    found = client.get("/results/", {"q": "rework"}).content.decode()
+    assert "Yucheng Futong Electric" in found and "Guangzhou Toy Factory" not in found
+    assert "Yucheng Futong Electric" in client.get("/results/", {"q": "futong"}).content.decode()
+    assert "Yucheng Futong Electric" not in client.get("/results/", {"q": "nothing-like-it"}).content.decode()
