@@ -21,7 +21,31 @@ class ChineseFieldsMixin:
                 field.widget.attrs["lang"] = "zh-Hans"
 
 
-class SearchSelect(forms.Select):
+class QuickSelect(forms.Select):
+    """``forms.Select`` written out in Python: the HTML of Django's own templates (``select.html``,
+    ``select_option.html``, ``attrs.html``) without an included template per option and per attribute, which
+    made a list page's filters (a select of every organisation, every province) a fifth of its time. The
+    options, groups, selection and attributes come from Django's ``get_context``, as for the template."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [format_html('<select name="{}"{}>', widget["name"], _attrs(widget["attrs"]))]
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(format_html('<optgroup label="{}">', group_name))
+            parts.extend(
+                format_html(
+                    '<option value="{}"{}>{}</option>', str(option["value"]), _attrs(option["attrs"]), option["label"]
+                )
+                for option in options
+            )
+            if group_name:
+                parts.append("</optgroup>")
+        parts.append("</select>")
+        return mark_safe("".join(parts))  # noqa: S308 - every part is escaped by format_html
+
+
+class SearchSelect(QuickSelect):
     """Renders at most ``limit`` options (and the selected ones); in the browser, Tom Select fetches
     ``{"results": [{"id": ..., "label": ...}]}`` from ``search_url?q=...`` as the person types and offers what
     the server finds (the search and its scoping stay on the server, in the autocomplete views).
@@ -51,30 +75,6 @@ class SearchSelect(forms.Select):
             return super().get_context(name, value, attrs)
         finally:
             self.choices = full
-
-
-class QuickSelect(forms.Select):
-    """``forms.Select`` written out in Python: the HTML of Django's own templates (``select.html``,
-    ``select_option.html``, ``attrs.html``) without an included template per option and per attribute, which
-    made a list page's filters (a select of every organisation, every province) a fifth of its time. The
-    options, groups, selection and attributes come from Django's ``get_context``, as for the template."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [format_html('<select name="{}"{}>', widget["name"], _attrs(widget["attrs"]))]
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(format_html('<optgroup label="{}">', group_name))
-            parts.extend(
-                format_html(
-                    '<option value="{}"{}>{}</option>', str(option["value"]), _attrs(option["attrs"]), option["label"]
-                )
-                for option in options
-            )
-            if group_name:
-                parts.append("</optgroup>")
-        parts.append("</select>")
-        return mark_safe("".join(parts))  # noqa: S308 - every part is escaped by format_html
 
 
 def _attrs(attrs: dict) -> str:

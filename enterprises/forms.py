@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from core import roles
 from core.access import add_service_errors
 from core.editing import EditVersionMixin
-from core.widgets import SearchSelect
+from core.widgets import QuickSelect, SearchSelect
 from programmes.forms import DateInput
 from programmes.models import TrainingRound
 from trainers.models import Trainer
@@ -145,7 +145,12 @@ class FactoryVisitForm(forms.ModelForm):
     class Meta:
         model = FactoryVisit
         fields = ["enterprise", "trainer", "visited_on", "notes"]
-        widgets = {"visited_on": DateInput(), "notes": forms.TextInput()}
+        widgets = {
+            "enterprise": QuickSelect,  # every enterprise of the round: written without a template per option
+            "trainer": QuickSelect,
+            "visited_on": DateInput(),
+            "notes": forms.TextInput(),
+        }
 
     def __init__(self, *args, training_round: TrainingRound, **kwargs):
         super().__init__(*args, **kwargs)
