@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django import forms
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape as escape
 from django.utils.safestring import mark_safe
 
 
@@ -29,20 +29,18 @@ class QuickSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
-        parts = [format_html('<select name="{}"{}>', widget["name"], _attrs(widget["attrs"]))]
+        parts = [f'<select name="{escape(widget["name"])}"{_attrs(widget["attrs"])}>']
         for group_name, options, _index in widget["optgroups"]:
             if group_name:
-                parts.append(format_html('<optgroup label="{}">', group_name))
+                parts.append(f'<optgroup label="{escape(group_name)}">')
             parts.extend(
-                format_html(
-                    '<option value="{}"{}>{}</option>', str(option["value"]), _attrs(option["attrs"]), option["label"]
-                )
+                f'<option value="{escape(option["value"])}"{_attrs(option["attrs"])}>{escape(option["label"])}</option>'
                 for option in options
             )
             if group_name:
                 parts.append("</optgroup>")
         parts.append("</select>")
-        return mark_safe("".join(parts))  # noqa: S308 - every part is escaped by format_html
+        return mark_safe("".join(parts))  # noqa: S308 - every value is escaped (conditional_escape)
 
 
 class SearchSelect(QuickSelect):
@@ -79,12 +77,8 @@ class SearchSelect(QuickSelect):
 
 def _attrs(attrs: dict) -> str:
     """Django's ``attrs.html``: ``name="value"``, a bare name for True, nothing for False or None."""
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (format_html(' {}="{}"', k, v) if v is not True else format_html(" {}", k),)
-            for k, v in attrs.items()
-            if v is not False and v is not None
-        ),
+    return "".join(
+        f" {escape(k)}" if v is True else f' {escape(k)}="{escape(v)}"'
+        for k, v in attrs.items()
+        if v is not False and v is not None
     )
