@@ -50,7 +50,7 @@ class PortalFilterSet(django_filters.FilterSet):
         up on its own table (``organiser__in=...``): an OR over a join makes PostgreSQL read every row, where
         each side of the OR alone is answered from its trigram index."""
         model = queryset.model
-        query = Q()
+        query, joined = Q(), False
         for term in value.split():
             term_query = Q()
             related: dict[str, Q] = {}
@@ -59,12 +59,17 @@ class PortalFilterSet(django_filters.FilterSet):
                 if rest and "__" not in rest and model._meta.get_field(relation).many_to_one:
                     related[relation] = related.get(relation, Q()) | Q(**{f"{rest}__icontains": term})
                 else:
+                    joined = joined or bool(rest)
                     term_query |= Q(**{f"{field}__icontains": term})
             for relation, found in related.items():
                 target = model._meta.get_field(relation).related_model
                 term_query |= Q(**{f"{relation}__in": target._default_manager.filter(found).values("pk")})
             query &= term_query
-        return queryset.filter(pk__in=model.objects.filter(query).values("pk")) if query else queryset
+        if not query:
+            return queryset
+        if not joined:  # every condition on the row itself: no join can repeat a row
+            return queryset.filter(query)
+        return queryset.filter(pk__in=model.objects.filter(query).values("pk"))
 
 
 class RoundFilter(PortalFilterSet):

@@ -274,6 +274,19 @@ def test_round_list_filters_search_and_sort(officer_client, programme):
     assert officer_client.get("/rounds/?start_from=2015-01-01").context["table"].paginator.count == 0
 
 
+def test_round_search_finds_by_organiser_and_module_and_needs_every_word(officer_client, programme):
+    def places(query):
+        return [r.record.city for r in officer_client.get("/rounds/", {"q": query}).context["table"].page.object_list]
+
+    # the organiser's name or short name (another table), the module's name, the city: any of them
+    assert places("confederation") == ["Taixing"]
+    assert places("BSCI") == ["Guangzhou"]
+    assert set(places(module("M3").name.split()[0])) >= {"Guangzhou"}
+    # every word must be found, each in any of the fields
+    assert places("CEC taixing") == ["Taixing"]
+    assert places("CEC guangzhou") == []
+
+
 def test_csv_export_holds_exactly_the_filtered_rows(officer_client, programme):
     response = officer_client.get("/rounds/?q=taixing&_export=csv")
     assert response["Content-Type"].startswith("text/csv")
