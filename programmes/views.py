@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import DateField, F, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -34,7 +35,7 @@ from core.access import (
 )
 from core.editing import EditConflict, edit_conflict
 from core.pages import section_page
-from core.queries import count_of, max_of, sum_of
+from core.queries import count_of, max_of
 from core.spreadsheets import SafeTableExport
 from core.tables import streamed_csv, streamed_xlsx, table_rows
 from enterprises.forms import FactoryVisitForm, ParticipationForm
@@ -112,17 +113,14 @@ class RoundListView(ReaderRequiredMixin, PortalListView):
     export_name = "training-rounds"
 
     def get_queryset(self):
-        # Counted per round shown (subqueries on the page's rows), not by joining every participation.
-        attendance = Participation.objects.filter(training_round=OuterRef("pk"))
+        # Each round's counts are kept with it (enterprises.tally): one join, also when the list is sorted by them.
         return (
             rounds_visible_to(self.request.user)
             .select_related("module", "organiser")
             .order_by("-start", "city")
             .annotate(
-                n_enterprises=count_of(attendance),
-                n_participants=sum_of(
-                    attendance, F("managers_women") + F("managers_men") + F("workers_women") + F("workers_men")
-                ),
+                n_enterprises=Coalesce(F("tally__enterprises"), 0),
+                n_participants=Coalesce(F("tally__participants"), 0),
             )
         )
 
