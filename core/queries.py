@@ -17,12 +17,6 @@ def count_of(queryset: QuerySet) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def sum_of(queryset: QuerySet, expression) -> Coalesce:
-    """``SUM(expression)`` over a queryset filtered on ``OuterRef(...)`` (0 when it is empty)."""
-    summed = queryset.order_by().annotate(_s=Func(expression, function="SUM")).values("_s")
-    return Coalesce(Subquery(summed, output_field=IntegerField()), 0)
-
-
 def max_of(queryset: QuerySet, field: str, output_field):
     """``MAX(field)`` over a queryset filtered on ``OuterRef(...)`` (None when it is empty)."""
     return Subquery(queryset.order_by(f"-{field}").values(field)[:1], output_field=output_field)
