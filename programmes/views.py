@@ -187,8 +187,15 @@ def round_page_context(request, training_round: TrainingRound, **forms) -> dict:
             50,
             "visits",
         ),
-        "results": list(
-            results_visible_to(user).filter(training_round=training_round).select_related("enterprise", "module")
+        "results": section_page(
+            request,
+            results_visible_to(user)
+            .filter(training_round=training_round)
+            .select_related("enterprise", "module")
+            .order_by("enterprise__name", "module__order", "pk"),
+            "results_page",
+            25,
+            "results",
         ),
         "life": _life(training_round),
         "transitions": services.allowed_transitions(training_round) if is_officer else [],

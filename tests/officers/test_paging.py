@@ -6,7 +6,14 @@ import re
 
 import pytest
 
-from tests.factories import EnterpriseFactory, ParticipationFactory, TrainerFactory, TrainingRoundFactory
+from enterprises.models import Result
+from tests.factories import (
+    EnterpriseFactory,
+    ParticipationFactory,
+    ResultFactory,
+    TrainerFactory,
+    TrainingRoundFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +68,22 @@ def test_a_rounds_attendance_is_paged_and_its_totals_count_every_page(officer_cl
     html = officer_client.get(url, {"enterprises_page": 2}).content.decode()
     table = html.split('id="participations"', 1)[1].split("</table>", 1)[0]
     assert len(re.findall(r'<a href="/enterprises/\d+/">', table)) == 11 and "Works 59" in table
+
+
+def test_a_rounds_results_are_paged_in_the_order_of_their_enterprises(officer_client, programme):
+    for i in range(30):
+        enterprise = EnterpriseFactory(name=f"Aardvark Works {i:02}")  # before the programme's own enterprises
+        ResultFactory(enterprise=enterprise, training_round=programme.round, title=f"Headline {i:02}")
+    url = f"/rounds/{programme.round.pk}/"
+    html = officer_client.get(url).content.decode()
+    section = html.split('id="results"', 1)[1].split("</section>", 1)[0]
+    headlines = re.findall(r'<a href="/results/\d+/">Headline (\d+)</a>', section)
+    assert headlines == [f"{i:02}" for i in range(25)]
+    total = Result.objects.filter(training_round=programme.round).count()
+    assert total == 31  # the programme's own and these 30
+    assert "31 results" in section and "Page 1 of 2" in section
+    second = officer_client.get(url, {"results_page": 2}).content.decode()
+    section = second.split('id="results"', 1)[1].split("</section>", 1)[0]
+    assert re.findall(r'<a href="/results/\d+/">Headline (\d+)</a>', section) == ["25", "26", "27", "28", "29"]
+    assert len(re.findall(r'<a href="/results/\d+/">', section)) == 6
+    assert 'href="?results_page=1#results"' in section
