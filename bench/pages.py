@@ -89,6 +89,7 @@ from enterprises.models import (  # noqa: E402
     Sector,
 )
 from enterprises.scope import reach_rebuild  # noqa: E402
+from enterprises.taken import taken_rebuild  # noqa: E402
 from enterprises.tally import tally_rebuild  # noqa: E402
 from programmes.models import Agreement, Module, Organisation, PartnerMembership, TrainingRound  # noqa: E402
 from trainers.models import Qualification, RoundTrainer, Trainer  # noqa: E402
@@ -527,6 +528,7 @@ def create_data(rng: random.Random, scale: float) -> None:
     )
     reach_rebuild()  # COPY sends no signals: which organisations reach which enterprises, from the rows
     tally_rebuild()  # and each round's enterprises and participants
+    taken_rebuild()  # and which modules each enterprise has taken
     Organisation.objects.create(
         name=MARKER, kind=Organisation.Kind.OTHER, notes=f"bench/pages.py made this data; scale={scale:g}"
     )

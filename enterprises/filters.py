@@ -7,7 +7,7 @@ from programmes.filters import DATE, PortalFilterSet, distinct_values
 from programmes.models import Module, Organisation, TrainingRound
 from programmes.selectors import organisations_visible_to
 
-from .models import Enterprise, Participation, Sector
+from .models import Enterprise, EnterpriseModule, Participation, Sector
 
 
 class EnterpriseFilter(PortalFilterSet):
@@ -40,9 +40,8 @@ class EnterpriseFilter(PortalFilterSet):
         return Participation.objects.exclude(training_round__status=TrainingRound.Status.CANCELLED)
 
     def by_module(self, queryset, name, value):
-        return queryset.filter(
-            pk__in=self._participations().filter(training_round__module=value).values("enterprise_id")
-        )
+        # Kept by enterprises.taken (a participation in a round of the module that was not cancelled).
+        return queryset.filter(pk__in=EnterpriseModule.objects.filter(module=value).values("enterprise_id"))
 
     def by_round_start(self, queryset, name, value):
         lookup = "training_round__start__gte" if name == "trained_from" else "training_round__start__lte"

@@ -161,6 +161,28 @@ class EnterpriseReach(models.Model):
         return f"{self.organisation_id} reaches {self.enterprise_id}"
 
 
+class EnterpriseModule(models.Model):
+    """A module an enterprise has taken: it takes part in a round of that module that was not cancelled.
+    Derived, never edited: ``enterprises.taken`` works it out again in the transaction of every participation
+    saved or deleted and every round saved, so the enterprises list filters by module through one index
+    instead of joining every participation of the programme to its round (at 100,000 enterprises the module
+    filter's count joined 170,000 participations). No foreign-key constraints: a row outliving its enterprise
+    or module matches nothing."""
+
+    module = models.ForeignKey(  # indexed by the unique constraint, which it leads
+        "programmes.Module", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["module", "enterprise"], name="enterprise_module_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} took {self.module_id}"
+
+
 class RoundTally(models.Model):
     """How many enterprises and participants a round has: derived from its participations, never edited.
     ``enterprises.tally`` works it out again in the transaction of every participation saved or deleted, so the
@@ -184,6 +206,7 @@ from .results.models import KPI, KPILine, Photo, PhotoPair, Result, ResultImport
 __all__ = [
     "KPI",
     "Enterprise",
+    "EnterpriseModule",
     "EnterpriseReach",
     "FactoryVisit",
     "KPILine",

@@ -6,11 +6,13 @@ round it organised or co-organised. Counting that on every request is a union ov
 all the organisation's rounds (at 100,000 enterprises most of a partner's page). The rows are worked out
 again, from those sources, for every enterprise a change touches, in the transaction of the change:
 
-- a participation saved or deleted: its enterprise;
+- a participation saved or deleted: its enterprise (and the one it had, when the admin moved it);
 - an enterprise's organisations changed (either side of the relation): those enterprises;
 - a round saved (its organiser may have changed) or its co-organisers changed: the round's enterprises.
 
-``QuerySet.update()``, ``bulk_create`` and raw SQL send no signals: code that changes those tables in bulk
+Each enterprise's row is locked while its organisations are worked out (``enterprises.derived``), so two
+changes to one enterprise at once do not lose one another. ``QuerySet.update()``, ``bulk_create`` and raw SQL
+send no signals: code that changes those tables in bulk
 calls ``reach_refresh(enterprise_ids=...)`` or ``reach_rebuild()`` itself (bench/pages.py does).
 """
 
@@ -22,6 +24,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from programmes.models import TrainingRound
 
+from .derived import refresh_pairs, stored_links
 from .models import Enterprise, EnterpriseReach, Participation
 
 
@@ -46,21 +49,7 @@ def reach_pairs(enterprise_ids: Iterable[int] | None = None) -> set[tuple[int, i
 
 def reach_refresh(*, enterprise_ids: Iterable[int]) -> None:
     """Work out again which organisations reach these enterprises."""
-    ids = set(enterprise_ids)
-    if not ids:
-        return
-    existing = set(Enterprise.objects.filter(pk__in=ids).values_list("pk", flat=True))
-    wanted = {(o, e) for o, e in reach_pairs(ids) if e in existing}
-    kept = set(EnterpriseReach.objects.filter(enterprise_id__in=ids).values_list("organisation_id", "enterprise_id"))
-    if kept - wanted:
-        gone = kept - wanted
-        for org_id in {o for o, _e in gone}:
-            EnterpriseReach.objects.filter(
-                organisation_id=org_id, enterprise_id__in=[e for o, e in gone if o == org_id]
-            ).delete()
-    EnterpriseReach.objects.bulk_create(
-        [EnterpriseReach(organisation_id=o, enterprise_id=e) for o, e in wanted - kept], ignore_conflicts=True
-    )
+    refresh_pairs(EnterpriseReach, "organisation", enterprise_ids=enterprise_ids, pairs_for=reach_pairs)
 
 
 def reach_rebuild() -> None:
@@ -76,7 +65,7 @@ def _round_enterprises(round_ids) -> set[int]:
 
 
 def _participation_changed(sender, instance, **kwargs) -> None:
-    reach_refresh(enterprise_ids=[instance.enterprise_id])
+    reach_refresh(enterprise_ids=stored_links(instance)[0])
 
 
 def _round_saved(sender, instance, created, raw=False, **kwargs) -> None:

@@ -2,8 +2,9 @@
 and sorts by them in one join instead of counting participations for every round.
 
 The row of a round is worked out again from its participations in the transaction of every participation saved
-or deleted (signals). Two transactions adding to one round at once take the row's lock in turn, and the second
-counts after the first has committed, so neither count misses the other's. ``QuerySet.update()``,
+or deleted (signals), and so is the row of the round it had when the admin moved it to another. Two transactions
+adding to one round at once take the row's lock in turn, and the second counts after the first has committed,
+so neither count misses the other's. ``QuerySet.update()``,
 ``bulk_create`` and raw SQL send no signals: code that changes participations in bulk calls
 ``tally_refresh(round_ids=...)`` or ``tally_rebuild()`` itself (bench/pages.py does).
 """
@@ -18,6 +19,7 @@ from django.db.models.signals import post_delete, post_save
 
 from programmes.models import TrainingRound
 
+from .derived import stored_links
 from .models import Participation, RoundTally
 
 ATTENDANCE = F("managers_women") + F("managers_men") + F("workers_women") + F("workers_men")
@@ -62,7 +64,7 @@ def tally_rebuild(batch: int = 2000) -> None:
 
 
 def _participation_changed(sender, instance, **kwargs) -> None:
-    tally_refresh(round_ids=[instance.training_round_id])
+    tally_refresh(round_ids=stored_links(instance)[1])
 
 
 def connect() -> None:
