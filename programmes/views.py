@@ -34,7 +34,7 @@ from core.access import (
     service_values,
 )
 from core.editing import EditConflict, edit_conflict
-from core.pages import section_page
+from core.pages import section_page, url_maker
 from core.queries import count_of, max_of
 from core.spreadsheets import SafeTableExport
 from core.tables import streamed_csv, streamed_xlsx, table_rows
@@ -150,6 +150,18 @@ class OrganisationListView(OfficerRequiredMixin, PortalListView):
 # --- Training rounds ---------------------------------------------------------------------------------------
 
 
+def _row_links(training_round: TrainingRound, participations, visits) -> None:
+    """Each row's links, each URL reversed once for the whole section (core.pages.url_maker)."""
+    enterprise = url_maker("enterprises:enterprise_detail")
+    edit = url_maker("enterprises:participation_update", training_round.pk)
+    remove = url_maker("enterprises:participation_remove", training_round.pk)
+    for p in participations:
+        p.enterprise_url, p.edit_url, p.remove_url = enterprise(p.enterprise_id), edit(p.pk), remove(p.pk)
+    remove_visit = url_maker("enterprises:factory_visit_remove", training_round.pk)
+    for v in visits:
+        v.enterprise_url, v.remove_url = enterprise(v.enterprise_id), remove_visit(v.pk)
+
+
 def round_page_context(request, training_round: TrainingRound, **forms) -> dict:
     """Everything a round's page shows; ``forms`` carries bound forms that came back with errors."""
     user = request.user
@@ -203,6 +215,7 @@ def round_page_context(request, training_round: TrainingRound, **forms) -> dict:
         # attendance and factory visits: officers, and the trainers of the round (the page is theirs only)
         "recordable": can_record_in_rounds(user) and training_round.status != TrainingRound.Status.CANCELLED,
     }
+    _row_links(training_round, participations, context["visits"])
     if context["editable"]:
         context["participation_form"] = forms.get("participation_form") or ParticipationForm(
             training_round=training_round, by=user, prefix="p"

@@ -257,7 +257,7 @@ NEWSLETTER_RENDER_DELAY = env.float("NEWSLETTER_RENDER_DELAY", default=0.0)
 # --- Forms and tables -----------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+DJANGO_TABLES2_TEMPLATE = "django_tables2/portal.html"  # rows written in Python (core/templatetags/portal_tables.py)
 
 # The currency of the rounds' costs (cost recovery in the figures pages).
 PROGRAMME_CURRENCY = env.str("PROGRAMME_CURRENCY", default="RMB")

@@ -63,8 +63,12 @@ class Result(EditVersioned):
         RETURNED = "returned", _("Returned for correction")
         APPROVED = "approved", _("Approved")
 
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="results"
+    enterprise = models.ForeignKey(  # indexed with the id below
+        "enterprises.Enterprise",
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="results",
+        db_index=False,
     )
     module = models.ForeignKey(Module, verbose_name=_("module"), on_delete=models.PROTECT, related_name="+")
     training_round = models.ForeignKey(
@@ -105,7 +109,11 @@ class Result(EditVersioned):
         verbose_name = _("improvement result")
         verbose_name_plural = _("improvement results")
         ordering = ["-updated_at"]
-        indexes = [models.Index(fields=["-updated_at", "-id"], name="result_list_order")]  # the list's order
+        indexes = [
+            models.Index(fields=["-updated_at", "-id"], name="result_list_order"),  # the list's order
+            # a search or a scope over the enterprises reads these two from the index alone, not the rows
+            models.Index(fields=["enterprise", "id"], name="result_enterprise_id"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["enterprise", "module"],
