@@ -26,8 +26,13 @@ class RoundTable(ValuesExport, tables.Table):
     start = DateColumn(verbose_name=_("Start"), attrs=WIDE_ONLY)
     end = DateColumn(verbose_name=_("End"), attrs=WIDE_ONLY)
     status = tables.Column(verbose_name=_("Status"))
-    n_enterprises = tables.Column(verbose_name=_("Enterprises"), attrs={"td": {"class": "text-end"}})
-    n_participants = tables.Column(verbose_name=_("Participants"), attrs={"td": {"class": "text-end"}})
+    # the id after the count: rounds with the same count keep one order from page to page
+    n_enterprises = tables.Column(
+        verbose_name=_("Enterprises"), attrs={"td": {"class": "text-end"}}, order_by=("n_enterprises", "pk")
+    )
+    n_participants = tables.Column(
+        verbose_name=_("Participants"), attrs={"td": {"class": "text-end"}}, order_by=("n_participants", "pk")
+    )
 
     class Meta:
         model = TrainingRound

@@ -116,7 +116,7 @@ class RoundListView(ReaderRequiredMixin, PortalListView):
         # Each round's counts are kept with it (enterprises.tally): one join, also when the list is sorted by them.
         return (
             rounds_visible_to(self.request.user)
-            .select_related("module", "organiser")
+            .prefetch_related("module", "organiser")  # joined after the LIMIT, not to every round before the sort
             .order_by("-start", "city")
             .annotate(
                 n_enterprises=Coalesce(F("tally__enterprises"), 0),

@@ -85,3 +85,15 @@ def test_participations_added_at_the_same_moment_are_all_counted(officer):
     assert not errors
     tally = RoundTally.objects.get(pk=rnd.pk)
     assert (tally.enterprises, tally.participants) == (8, 8)
+
+
+@pytest.mark.django_db
+def test_rounds_with_the_same_count_keep_one_order_on_every_page(officer_client):
+    org = OrganisationFactory()
+    rounds = [TrainingRoundFactory(organiser=org, city=f"City {i:02d}") for i in range(30)]
+    for rnd in rounds[::3]:
+        ParticipationFactory(training_round=rnd)
+    seen = [row for page in (1, 2) for row in listed(officer_client, f"?sort=-n_enterprises&page={page}")]
+    ones = [f"City {i:02d}" for i in range(30)][::3]
+    zeros = [f"City {i:02d}" for i in range(30) if i % 3]
+    assert [city for city, _n, _p in seen] == ones[::-1] + zeros[::-1]  # most enterprises first, then newest id
