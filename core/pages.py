@@ -7,10 +7,17 @@ paging one section leaves the others where they were. ``core/section_pager.html`
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
+from django.apps import apps
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.functional import cached_property
+
+from core import datacache
 
 
 def section_page(request, queryset, param: str, per_page: int = 25, anchor: str = "") -> Page:
@@ -35,3 +42,38 @@ def url_maker(viewname: str, *args) -> Callable[[int], str]:
     round's page). The URL pattern must take that argument as ``<int:...>``, last in its path."""
     head, _sep, tail = reverse(viewname, args=[*args, _LAST]).rpartition(str(_LAST))
     return lambda n: f"{head}{int(n)}{tail}"
+
+
+_TABLES = re.compile(r'(?:FROM|JOIN) "([^"]+)"')
+
+
+def _watched_tables() -> frozenset[str]:
+    return frozenset(
+        model._meta.db_table for model in apps.get_models() if model._meta.app_label in datacache.WATCHED_APPS
+    )
+
+
+class KeptCountPaginator(Paginator):
+    """A list's paginator whose count is kept until the data under it changes (``core.datacache``).
+
+    At 100,000 enterprises the count of a filtered list is most of its SQL (the enterprises that took Module 1
+    in one sector: a join of two 100,000-row sets, 17 ms), while the rows of its page are an index read. The
+    count is kept under the list's own SQL and parameters (its filters, its search, the user's scope and the
+    day are all in them), and only when every table that SQL reads belongs to a watched app, whose every
+    change replaces the data version; any other list is counted each time."""
+
+    @cached_property
+    def count(self) -> int:
+        data = getattr(self.object_list, "data", None)  # django-tables2: BoundRows -> TableQuerysetData
+        queryset = getattr(data, "data", None)
+        pinned = getattr(self.object_list, "pinned_data", None) or {}
+        if not isinstance(queryset, QuerySet) or any(pinned.values()):
+            return super().count
+        try:
+            sql, params = queryset.query.sql_with_params()
+        except EmptyResultSet:  # a queryset that can match nothing (.none()): nothing to ask the database
+            return super().count
+        if not set(_TABLES.findall(sql)) <= _watched_tables():
+            return super().count
+        data._length = datacache.cached(f"list-count:{sql}:{params!r}", queryset.count)  # what len() reads
+        return data._length

@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterable
 
 from django.db import models, transaction
 
+from core import datacache
+
 from .models import Enterprise, Participation
 
 
@@ -44,6 +46,7 @@ def refresh_pairs(
         model.objects.bulk_create(
             [model(**{f"{key}_id": k, "enterprise_id": e}) for k, e in wanted - kept], ignore_conflicts=True
         )
+        datacache.data_changed()  # bulk_create sends no signal: what was counted from these rows is dropped
 
 
 def remember_stored(sender, instance, raw=False, **kwargs) -> None:

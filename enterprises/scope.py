@@ -22,6 +22,7 @@ from collections.abc import Iterable
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from core import datacache
 from programmes.models import TrainingRound
 
 from .derived import refresh_pairs, stored_links
@@ -58,6 +59,7 @@ def reach_rebuild() -> None:
     EnterpriseReach.objects.bulk_create(
         [EnterpriseReach(organisation_id=o, enterprise_id=e) for o, e in reach_pairs()], batch_size=5000
     )
+    datacache.data_changed()  # bulk_create sends no signal
 
 
 def _round_enterprises(round_ids) -> set[int]:

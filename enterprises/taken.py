@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 
+from core import datacache
 from programmes.models import TrainingRound
 
 from .derived import refresh_pairs, remember_stored, stored_links
@@ -47,6 +48,7 @@ def taken_rebuild() -> None:
         EnterpriseModule.objects.bulk_create(
             [EnterpriseModule(module_id=m, enterprise_id=e) for m, e in taken_pairs()], batch_size=5000
         )
+        datacache.data_changed()  # bulk_create sends no signal
 
 
 def _participation_changed(sender, instance, **kwargs) -> None:

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Count, F, Sum
 from django.db.models.signals import post_delete, post_save
 
+from core import datacache
 from programmes.models import TrainingRound
 
 from .derived import stored_links
@@ -48,6 +49,7 @@ def tally_refresh(*, round_ids: Iterable[int]) -> None:
         for pk in existing:
             enterprises, participants = counts.get(pk, (0, 0))
             RoundTally.objects.filter(pk=pk).update(enterprises=enterprises, participants=participants)
+        datacache.data_changed()  # update() sends no signal: what was counted from these rows is dropped
 
 
 def tally_rebuild(batch: int = 2000) -> None:
@@ -61,6 +63,7 @@ def tally_rebuild(batch: int = 2000) -> None:
             RoundTally.objects.bulk_create(
                 [RoundTally(training_round_id=pk, enterprises=n[0], participants=n[1]) for pk, n in counts.items()]
             )
+        datacache.data_changed()  # bulk_create sends no signal
 
 
 def _participation_changed(sender, instance, **kwargs) -> None:

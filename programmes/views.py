@@ -34,7 +34,7 @@ from core.access import (
     service_values,
 )
 from core.editing import EditConflict, edit_conflict
-from core.pages import section_page, url_maker
+from core.pages import KeptCountPaginator, section_page, url_maker
 from core.queries import count_of, max_of
 from core.spreadsheets import SafeTableExport
 from core.tables import streamed_csv, streamed_xlsx, table_rows
@@ -62,6 +62,7 @@ class PortalListView(ExportMixin, SingleTableMixin, FilterView):
 
     template_name = "programmes/list.html"
     table_pagination = {"per_page": 25}  # the table paginates; the ListView must not do it a second time
+    paginator_class = KeptCountPaginator  # the count kept until the data changes (core.datacache)
     title = ""
     create_url_name = ""
     create_label = ""
