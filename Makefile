@@ -6,7 +6,7 @@ export DEBUG ?= 1
 
 MO := locale/zh_Hans/LC_MESSAGES/django.mo
 
-.PHONY: run test lint format venv venv-dev messages serve-worker assets
+.PHONY: run test lint format venv venv-dev messages serve-worker assets bench
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -56,6 +56,15 @@ test: venv-dev
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest -n $${PYTEST_WORKERS:-2} $(PYTEST_ARGS)
+
+## bench: the pages at 100,000 enterprises beside the admin changelist, with the load run and the exports, and the
+## bulk import beside its floor (README, "Measured"); BENCH_DATABASE_URL names the PostgreSQL database to fill
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sp_perf_bench
+bench: venv-dev
+	bash scripts/system-packages.sh bench
+	$(MAKE) --no-print-directory $(MO)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/pages.py --scale 10 --repeat 7
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/import_results.py  # in a transaction it rolls back
 
 format: venv-dev
 	$(VENV)/bin/ruff check --fix .

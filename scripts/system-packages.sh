@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the portal (`run`) or its tests (`test`) need, where they are missing and we may.
+# Installs the Debian packages the portal (`run`), its tests (`test`) or its benchmarks (`bench`) need, where they are missing and we may.
 #   libpango-1.0-0 libpangoft2-1.0-0  WeasyPrint
 #   fonts-noto-cjk     Chinese text in PDFs and pages
 #   libharfbuzz-subset0  WeasyPrint's font subsetting
@@ -9,6 +9,8 @@
 #   poppler-utils      pdftoppm and pdftotext, to look at rendered newsletters
 #   npm                the front-end test tools (axe-core, vnu-jar) from the npm registry (`make assets`)
 #   default-jre-headless  the Nu HTML checker (vnu-jar) runs on Java
+# and for the benchmarks (`bench`):
+#   wrk                bench/pages.py's load run against gunicorn
 set -euo pipefail
 purpose=${1:-test}
 need=()
@@ -18,6 +20,9 @@ if [ "$purpose" = test ]; then
   command -v pdftoppm >/dev/null || need+=(poppler-utils)
   command -v npm >/dev/null || need+=(npm)
   command -v java >/dev/null || need+=(default-jre-headless)
+fi
+if [ "$purpose" = bench ]; then
+  command -v wrk >/dev/null || need+=(wrk)
 fi
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
 ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || need+=(libharfbuzz-subset0)

@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
@@ -28,6 +27,7 @@ from core import roles
 from core.access import can_read_programme, service_values
 from core.editing import EditConflict, conflict_message, edit_conflict
 from core.http import attachment
+from core.pages import KeptCountPaginator
 from enterprises.figures import figures_kept
 from enterprises.models import (
     KPI,
@@ -101,7 +101,7 @@ def _filtered_results(request):
 @login_required
 def result_list(request):
     qs, filters = _filtered_results(request)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = KeptCountPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))  # the count kept (core.datacache)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

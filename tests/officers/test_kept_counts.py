@@ -11,7 +11,13 @@ from django.test.utils import CaptureQueriesContext
 from core import datacache
 from enterprises.models import Enterprise, EnterpriseModule
 from enterprises.selectors import enterprises_visible_to
-from tests.factories import EnterpriseFactory, ParticipationFactory, TrainingRoundFactory, module
+from tests.factories import (
+    EnterpriseFactory,
+    ParticipationFactory,
+    ResultFactory,
+    TrainingRoundFactory,
+    module,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +61,18 @@ def test_a_list_of_unwatched_tables_is_counted_every_time(client, officer):
     assert counts_queried(client, "/people/") == 1
     assert counts_queried(client, "/enterprises/") == 1
     assert counts_queried(client, "/enterprises/") == 0
+
+
+def test_a_sections_count_and_the_results_count_follow_each_change(client, officer, programme):
+    client.force_login(officer)
+    page = f"/organisations/{programme.other.pk}/"
+    rounds_before = client.get(page).context["rounds"].paginator.count
+    assert counts_queried(client, page) == 1  # kept: its sections; only its number of enterprises is counted
+    shared = TrainingRoundFactory(organiser=programme.cec)
+    assert client.get(page).context["rounds"].paginator.count == rounds_before
+    shared.co_organisers.add(programme.other)  # a many-to-many change: the section counts it
+    assert client.get(page).context["rounds"].paginator.count == rounds_before + 1
+
+    results_before = client.get("/results/").context["page_obj"].paginator.count
+    ResultFactory(enterprise=EnterpriseFactory(), organisation=programme.cec, author=officer)
+    assert client.get("/results/").context["page_obj"].paginator.count == results_before + 1
