@@ -141,6 +141,7 @@ LIST_PAGES = [
     ("/rounds/?q=city", build_rounds),
     ("/rounds/?sort=-n_enterprises", build_rounds),
     ("/enterprises/?q=enterprise", build_rounds),
+    ("/enterprises/?module=1&sector=machinery", build_rounds),
     ("/trainers/?q=a", build_rounds),
     ("/results/", build_results),
     ("/results/?q=enterprise", build_results),
