@@ -38,15 +38,21 @@ def refresh_pairs(
         )
         wanted = pairs_for(existing) if existing else set()
         kept = set(model.objects.filter(enterprise_id__in=ids).values_list(f"{key}_id", "enterprise_id"))
-        gone = kept - wanted
+        gone, new = kept - wanted, wanted - kept
         for value in {k for k, _e in gone}:
             model.objects.filter(
                 **{f"{key}_id": value, "enterprise_id__in": [e for k, e in gone if k == value]}
             ).delete()
         model.objects.bulk_create(
-            [model(**{f"{key}_id": k, "enterprise_id": e}) for k, e in wanted - kept], ignore_conflicts=True
+            [model(**{f"{key}_id": k, "enterprise_id": e}) for k, e in new], ignore_conflicts=True
         )
-        datacache.data_changed()  # bulk_create sends no signal: what was counted from these rows is dropped
+        if gone or new:  # bulk_create sends no signal: what was counted from these rows is dropped
+            datacache.data_changed()
+
+
+def round_enterprises(round_ids) -> set[int]:
+    """The enterprises taking part in these rounds."""
+    return set(Participation.objects.filter(training_round_id__in=round_ids).values_list("enterprise_id", flat=True))
 
 
 def remember_stored(sender, instance, raw=False, **kwargs) -> None:

@@ -25,7 +25,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from core import datacache
 from programmes.models import TrainingRound
 
-from .derived import refresh_pairs, stored_links
+from .derived import refresh_pairs, round_enterprises, stored_links
 from .models import Enterprise, EnterpriseReach, Participation
 
 
@@ -62,17 +62,13 @@ def reach_rebuild() -> None:
     datacache.data_changed()  # bulk_create sends no signal
 
 
-def _round_enterprises(round_ids) -> set[int]:
-    return set(Participation.objects.filter(training_round_id__in=round_ids).values_list("enterprise_id", flat=True))
-
-
 def _participation_changed(sender, instance, **kwargs) -> None:
     reach_refresh(enterprise_ids=stored_links(instance)[0])
 
 
 def _round_saved(sender, instance, created, raw=False, **kwargs) -> None:
     if not created and not raw:  # a new round has no participants yet
-        reach_refresh(enterprise_ids=_round_enterprises([instance.pk]))
+        reach_refresh(enterprise_ids=round_enterprises([instance.pk]))
 
 
 def _organisations_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
@@ -93,7 +89,7 @@ def _co_organisers_changed(sender, instance, action, reverse, pk_set, **kwargs) 
         return
     if not reverse:  # training_round.co_organisers.add/remove/set/clear
         if action != "pre_clear":
-            reach_refresh(enterprise_ids=_round_enterprises([instance.pk]))
+            reach_refresh(enterprise_ids=round_enterprises([instance.pk]))
     elif action == "pre_clear":  # organisation.co_organised_rounds.clear()
         instance._reach_cleared = list(
             TrainingRound.co_organisers.through.objects.filter(organisation_id=instance.pk).values_list(
@@ -102,7 +98,7 @@ def _co_organisers_changed(sender, instance, action, reverse, pk_set, **kwargs) 
         )
     else:
         rounds = pk_set if action != "post_clear" else getattr(instance, "_reach_cleared", [])
-        reach_refresh(enterprise_ids=_round_enterprises(rounds or []))
+        reach_refresh(enterprise_ids=round_enterprises(rounds or []))
 
 
 def connect() -> None:

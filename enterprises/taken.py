@@ -24,7 +24,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from core import datacache
 from programmes.models import TrainingRound
 
-from .derived import refresh_pairs, remember_stored, stored_links
+from .derived import refresh_pairs, remember_stored, round_enterprises, stored_links
 from .models import EnterpriseModule, Participation
 
 
@@ -57,11 +57,7 @@ def _participation_changed(sender, instance, **kwargs) -> None:
 
 def _round_saved(sender, instance, created, raw=False, **kwargs) -> None:
     if not created and not raw:  # a new round has no participants yet
-        taken_refresh(
-            enterprise_ids=Participation.objects.filter(training_round_id=instance.pk).values_list(
-                "enterprise_id", flat=True
-            )
-        )
+        taken_refresh(enterprise_ids=round_enterprises([instance.pk]))
 
 
 def connect() -> None:
