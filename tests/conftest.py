@@ -27,6 +27,17 @@ def service_missing(reason: str):
     pytest.skip(reason)
 
 
+# --- A fast password hasher ---------------------------------------------------------------------------
+# Django's default (PBKDF2, hundreds of thousands of rounds) is most of a login's cost; the tests log in often.
+# MD5 is what cookiecutter-django's test settings use: fine for throwaway test accounts, never for real ones.
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hasher():
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 # --- The clock: date-sensitive tests run at two fixed clocks ---------------------------------------------
 # The portal counts days in its TIME_ZONE (Asia/Shanghai, UTC+8). Between 16:00 and 24:00 UTC the portal's
 # date is one day ahead of UTC, so a test that derives "today" in UTC fails only in the evening. Tests marked

@@ -12,12 +12,6 @@ LOGIN = "/accounts/login/"
 ADMIN_LOGIN = "/admin/login/"
 
 
-@pytest.fixture(autouse=True)
-def _quick_password_hashing(settings):
-    """Dozens of logins a test: a fast hasher (the default one takes a second a login on this machine)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _login(client, username: str, password: str, *, url: str = LOGIN, **extra):
     return client.post(url, {"username": username, "password": password}, **extra)
 
