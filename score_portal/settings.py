@@ -27,6 +27,7 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "score_portal.views.csrf_failure"  # the portal's page, not Django's bare one
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -70,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "core.middleware.MethodNotAllowedPageMiddleware",  # a 405 in the portal's shell, not an empty body
     # Last: turns a refused login (too many failures) into the lockout page, on the portal's and the admin's login.
     "axes.middleware.AxesMiddleware",
 ]

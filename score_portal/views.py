@@ -34,6 +34,12 @@ def home(request):
     return render(request, template, context)
 
 
+def csrf_failure(request, reason=""):
+    """A form refused for a missing or stale CSRF token (CSRF_FAILURE_VIEW): the portal's 403 page saying what to
+    do, not Django's bare one. The technical reason is not shown."""
+    return render(request, "403_csrf.html", status=403)
+
+
 class PortalLoginView(auth_views.LoginView):
     """Django's login page; in debug mode it lists the demo accounts that exist, so a newcomer can try each role."""
 

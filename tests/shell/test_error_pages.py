@@ -88,3 +88,23 @@ def test_no_template_carries_inline_script_style_or_event_handlers():
         if pattern.search(line)
     ]
     assert found == []
+
+
+def test_a_form_refused_for_its_csrf_token_is_explained_in_the_portals_shell():
+    client = Client(enforce_csrf_checks=True)
+    for language, heading in (("en", "The form could not be sent"), ("zh-hans", "表单未能提交")):
+        response = client.post("/accounts/login/", {"username": "a", "password": "b"}, HTTP_ACCEPT_LANGUAGE=language)
+        html = response.content.decode()
+        assert response.status_code == 403
+        assert heading in html and 'class="navbar-brand' in html  # in the portal's shell
+        assert "CSRF verification failed" not in html and "CSRF token" not in html
+
+
+def test_an_address_opened_with_the_wrong_method_gets_the_portals_page(client, officer):
+    client.force_login(officer)
+    response = client.get("/accounts/lockouts/lift/")
+    html = response.content.decode()
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    assert "This address does not work this way" in html and 'aria-label="Main navigation"' in html
+    response = client.get("/accounts/lockouts/lift/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "此地址不能这样使用" in response.content.decode()
