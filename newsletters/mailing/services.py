@@ -26,6 +26,8 @@ from .models import Delivery, Mailing, Subscriber
 from .selectors import subscribers_for_edition
 
 STOPPED = (Subscriber.Status.UNSUBSCRIBED, Subscriber.Status.BOUNCED, Subscriber.Status.COMPLAINED)
+# Nothing is sent to these from the public form: confirmed (nothing to ask), bounced, complained.
+NEVER_ASKED_AGAIN = (Subscriber.Status.CONFIRMED, Subscriber.Status.BOUNCED, Subscriber.Status.COMPLAINED)
 
 
 def _enqueue_confirmation(subscriber_id: int) -> None:
@@ -73,7 +75,8 @@ def subscriber_subscribe(
         pass
     with transaction.atomic():
         subscriber = Subscriber.objects.select_for_update().get(email=email)
-        if subscriber.status == Subscriber.Status.CONFIRMED:
+        if subscriber.status in NEVER_ASKED_AGAIN:
+            # the mailbox bounced or its owner marked us as spam: a stranger's form must not mail it again
             return
         now = timezone.now()
         recently = subscriber.confirmation_sent_at and (
@@ -103,12 +106,15 @@ def confirmation_send(*, subscriber_id: int) -> int:
 
 @transaction.atomic
 def subscriber_confirm(*, token: str) -> Subscriber:
-    """Confirm from the signed link; raises tokens.LinkExpired / LinkInvalid."""
+    """Confirm from the signed link; raises tokens.LinkExpired / LinkInvalid, and LinkStopped for a reader who
+    unsubscribed, bounced or complained since: a link still young enough never subscribes them again."""
     key = tokens.confirm_key(token)
     subscriber = Subscriber.objects.select_for_update().filter(key=key).first()
     if subscriber is None:
         raise tokens.LinkInvalid
-    if subscriber.status != Subscriber.Status.CONFIRMED:
+    if subscriber.status in STOPPED:
+        raise tokens.LinkStopped
+    if subscriber.status == Subscriber.Status.PENDING:
         subscriber.status = Subscriber.Status.CONFIRMED
         subscriber.confirmed_at = timezone.now()
         subscriber.stopped_reason = ""
@@ -123,6 +129,8 @@ def subscriber_confirmation_resend(*, token: str) -> None:
         key = tokens.confirm_key(token)
     except tokens.LinkExpired as expired:
         key = expired.key
+    except tokens.LinkInvalid:
+        return  # not a link the portal signed: nothing to send, and the same answer as for any other
     subscriber = Subscriber.objects.select_for_update().filter(key=key).first()
     if subscriber is None or subscriber.status != Subscriber.Status.PENDING:
         return

@@ -27,6 +27,10 @@ class LinkInvalid(Exception):
     """Not a link the portal signed (tampered, truncated or made up)."""
 
 
+class LinkStopped(Exception):
+    """A confirmation link of a reader who has unsubscribed, bounced or complained since it was sent."""
+
+
 def confirm_token(key: str) -> str:
     return signing.TimestampSigner(salt=CONFIRM_SALT).sign(key)
 

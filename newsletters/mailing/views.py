@@ -3,12 +3,15 @@ subscriber pages."""
 
 from __future__ import annotations
 
+import json
+import logging
+
 from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -29,6 +32,8 @@ from .forms import CONSENT_TEXT, ImportForm, PreferencesForm, SubscribeForm
 from .models import Mailing, Subscriber
 from .selectors import subscribers_visible_to
 from .tables import SubscriberTable
+
+logger = logging.getLogger(__name__)
 
 
 def _client(request) -> str:
@@ -88,10 +93,16 @@ def confirm(request, token):
         return render(request, "mailing/confirm.html", {"state": "expired", "token": token}, status=410)
     except tokens.LinkInvalid:
         return render(request, "mailing/confirm.html", {"state": "invalid"}, status=404)
-    if not Subscriber.objects.filter(key=key).exists():
+    subscriber = Subscriber.objects.filter(key=key).first()
+    if subscriber is None:
         return render(request, "mailing/confirm.html", {"state": "invalid"}, status=404)
+    if subscriber.status in services.STOPPED:
+        return render(request, "mailing/confirm.html", {"state": "stopped"}, status=410)
     if request.method == "POST":
-        subscriber = services.subscriber_confirm(token=token)
+        try:
+            subscriber = services.subscriber_confirm(token=token)
+        except tokens.LinkStopped:
+            return render(request, "mailing/confirm.html", {"state": "stopped"}, status=410)
         return render(
             request,
             "mailing/confirm.html",
@@ -103,6 +114,7 @@ def confirm(request, token):
 
 @require_POST
 def confirm_resend(request, token):
+    """A new link for an expired one; any other token (forged, cut short) gets the same answer and no e-mail."""
     services.subscriber_confirmation_resend(token=token)
     return redirect("mailing:subscribe_sent")
 
@@ -282,4 +294,16 @@ def postmark_tracking(request):
 
     if not settings.ANYMAIL.get("WEBHOOK_SECRET"):
         raise Http404
-    return PostmarkTrackingWebhookView.as_view()(request)
+    # anymail reads the body as a JSON object with Postmark's fields and answers 500 to anything else: whatever
+    # is not one is refused here as a bad request (400, which Postmark does not retry on forever)
+    try:
+        payload = json.loads(request.body)
+    except (ValueError, RecursionError):
+        return HttpResponseBadRequest("The body is not JSON.")
+    if not isinstance(payload, dict) or not isinstance(payload.get("RecordType"), str):
+        return HttpResponseBadRequest("The body is not a Postmark event.")
+    try:
+        return PostmarkTrackingWebhookView.as_view()(request)
+    except (KeyError, TypeError, ValueError):
+        logger.warning("Postmark webhook: an event anymail cannot read", exc_info=True)
+        return HttpResponseBadRequest("The body is not a Postmark event.")

@@ -219,3 +219,20 @@ def test_two_senders_at_once_on_postgresql_send_each_message_once(published_issu
     smtp_inbox.wait_for(60)
     assert len(smtp_inbox.messages) == 60 == len(set(_recipients(smtp_inbox)))
     assert Delivery.objects.filter(status=Delivery.Status.SENT).count() == 60
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["{not json", "[1, 2]", '"a string"', "null", '{"RecordType": 5}', "\ud800"],
+)
+def test_a_malformed_body_with_valid_credentials_is_a_bad_request_not_an_error(settings, body):
+    settings.ANYMAIL = {"WEBHOOK_SECRET": "postmark:s3cret"}
+    client = Client(raise_request_exception=False)
+    auth = base64.b64encode(b"postmark:s3cret").decode()
+    response = client.post(
+        "/newsletter/webhooks/postmark/",
+        body.encode("utf-8", "surrogatepass"),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Basic {auth}",
+    )
+    assert response.status_code == 400

@@ -206,3 +206,56 @@ def test_each_web_edition_offers_the_form_in_its_language(client, published_issu
         client.post("/newsletter/subscribe/", {**FORM, "source": "web_edition", "issue": "7"})
     subscriber = Subscriber.objects.get()
     assert subscriber.consent_source == Subscriber.Source.WEB_EDITION and subscriber.consent_note == "Issue No. 7"
+
+
+def test_a_made_up_token_posted_to_new_link_gets_the_same_answer_and_no_mail(client, smtp_inbox):
+    with _capture(execute=True):
+        for token in ("nonsense", "abc:def:ghi", "x" * 300):
+            response = client.post(f"/newsletter/subscribe/confirm/{token}/new-link/")
+            assert response.status_code == 302 and response["Location"] == "/newsletter/subscribe/sent/"
+    time.sleep(0.3)
+    assert smtp_inbox.messages == []
+
+
+@pytest.mark.parametrize(
+    ("leave", "status"),
+    [
+        ("unsubscribe", Subscriber.Status.UNSUBSCRIBED),
+        ("complain", Subscriber.Status.COMPLAINED),
+        ("bounce", Subscriber.Status.BOUNCED),
+    ],
+)
+def test_a_young_confirmation_link_never_subscribes_a_reader_who_left_since(client, smtp_inbox, leave, status):
+    from newsletters.mailing import services
+
+    # given a reader who subscribed and confirmed, then left the list (or bounced, or complained)
+    _subscribe(client)
+    [link] = links(parts(smtp_inbox.wait_for(1)[0])[0])
+    client.post(path_of(link))
+    subscriber = Subscriber.objects.get()
+    if leave == "unsubscribe":
+        services.subscriber_unsubscribe(subscriber=subscriber)
+    else:
+        event = {"complain": "complained", "bounce": "bounced"}[leave]
+        services.tracking_event_record(event_type=event, recipient=subscriber.email)
+    assert Subscriber.objects.get().status == status
+    # when the confirmation link (two days old) is used again
+    with time_machine.travel(timezone.now() + dt.timedelta(days=2)):
+        assert client.get(path_of(link)).status_code == 410
+        response = client.post(path_of(link))
+    # then they stay out
+    assert response.status_code == 410
+    assert "This address has left the list since this link was sent" in response.content.decode()
+    assert Subscriber.objects.get().status == status
+
+
+@pytest.mark.parametrize("status", [Subscriber.Status.BOUNCED, Subscriber.Status.COMPLAINED])
+def test_a_stranger_cannot_make_the_portal_mail_a_bounced_or_complained_address(
+    client, smtp_inbox, make_subscriber, status
+):
+    make_subscriber(FORM["email"], status=status)
+    response = _subscribe(client)
+    assert "Check your inbox" in response.content.decode()  # the page says what it says to anyone
+    time.sleep(0.3)
+    assert smtp_inbox.messages == []
+    assert Subscriber.objects.get().status == status
