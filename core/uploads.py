@@ -15,6 +15,14 @@ What is stored carries no metadata: ``image_cleaned`` turns a picture upright (i
 its EXIF, GPS location, XMP and comments, for a result's photos (enterprises/results/photos.py) and for every
 portrait (``BoundedImageField`` stores the cleaned picture, encoded again in its format).
 
+A JPEG's cost also grows with its structure, not only its pixels: a progressive JPEG is decoded once per scan
+(a 40-megapixel picture repeating one 83-byte scan 5,000 times took 16 s), and every metadata segment becomes a
+Python object. ``jpeg_structure_check`` walks its markers (no decoding) and refuses more scans or segments than a
+real photo has before Pillow opens it. A JPEG cut short and given its end marker back decodes without an error
+in Pillow (libjpeg only warns, and fills the rest grey), so a JPEG is also decoded strictly by libjpeg-turbo
+through simplejpeg (at 1/8 scale, greyscale: the same entropy decoding, little memory), which refuses on
+libjpeg's warnings. A 16-bit picture (a greyscale PNG) is scaled to 8 bits, not clipped to white.
+
 The spreadsheet side of the same rule (rows, columns, cells, zip bombs) is in ``core/spreadsheets.py``.
 """
 
@@ -29,6 +37,7 @@ import warnings
 from collections.abc import Collection
 from contextlib import contextmanager
 
+import simplejpeg
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -45,6 +54,12 @@ MAX_STORED_IMAGE_BYTES = 100 * 1024 * 1024  # a file stored before these checks,
 PHOTO_MAX_PIXELS = {"JPEG": 40_000_000, "PNG": 16_000_000, "WEBP": 16_000_000}
 PORTRAIT_MAX_PIXELS = {"JPEG": 16_000_000, "PNG": 16_000_000, "WEBP": 16_000_000}
 Budget = int | dict[str, int]
+# A JPEG's structure, walked before it is opened: a baseline JPEG has 1 scan, libjpeg's progressive script 10 (6 in
+# grey), mozjpeg's up to about 20; each costs a pass over the picture's coefficients (3 ms at 40 megapixels, so
+# the bound costs at most 0.3 s). A phone photo has a dozen segments (APPn, DQT, DHT, SOF...); Pillow keeps
+# each APPn and COM as a Python object, so a file of millions of empty ones would cost gigabytes.
+JPEG_MAX_SCANS = 100
+JPEG_MAX_SEGMENTS = 1_000
 
 # Pillow's own guard, for every Image.open in the process (WeasyPrint's too): it warns above this and
 # refuses above twice this. Our checks below refuse at the budget before Pillow's guard matters.
@@ -109,6 +124,85 @@ def damaged() -> ValidationError:
     )
 
 
+def too_many_scans(scans: int) -> ValidationError:
+    return ValidationError(
+        _(
+            "The photo is a progressive JPEG stored in %(scans)s passes; a photo may have at most %(max)s. "
+            "Save it again as a normal JPEG."
+        )
+        % {"scans": f"{scans:,}", "max": JPEG_MAX_SCANS},
+        code="too_many_scans",
+    )
+
+
+def too_many_segments() -> ValidationError:
+    return ValidationError(
+        _("The photo holds more than %(max)s blocks of metadata; save it again as a normal JPEG.")
+        % {"max": f"{JPEG_MAX_SEGMENTS:,}"},
+        code="too_many_segments",
+    )
+
+
+# The next marker after a scan's entropy-coded data: 0xFF then anything but a stuffed zero, a restart marker
+# (RST0-7, part of the scan) or a fill byte.
+_JPEG_MARKER_RE = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")
+
+
+def jpeg_structure_check(data: bytes) -> None:
+    """Refuse a JPEG with more scans or segments than a photo has, by walking its markers (nothing decoded).
+    A file that stops making sense is left to the decoder, which refuses it."""
+    pos, scans, segments, end = 2, 0, 0, len(data)
+    while pos + 4 <= end and data[pos] == 0xFF:
+        marker = data[pos + 1]
+        if marker == 0xFF:  # fill byte before a marker
+            pos += 1
+            continue
+        if marker == 0xD9:  # EOI
+            return
+        if marker == 0x01 or 0xD0 <= marker <= 0xD7:  # standalone markers
+            pos += 2
+            continue
+        pos += 2 + int.from_bytes(data[pos + 2 : pos + 4], "big")
+        if marker == 0xDA:  # SOS: its entropy-coded data runs to the next marker
+            scans += 1
+            if scans > JPEG_MAX_SCANS:
+                raise too_many_scans(scans + data.count(b"\xff\xda", pos))
+            found = _JPEG_MARKER_RE.search(data, pos)
+            if found is None:
+                return
+            pos = found.start()
+        else:
+            segments += 1
+            if segments > JPEG_MAX_SEGMENTS:
+                raise too_many_segments()
+
+
+def _jpeg_strictly_decodable(data: bytes, mode: str) -> bool:
+    """Whether libjpeg-turbo decodes the JPEG without a warning: a file cut short (with or without its end marker)
+    or with corrupt data warns, where Pillow fills the missing part grey without a word. Decoded at 1/8 scale in
+    grey (CMYK as itself): every coefficient is still read, the pixels cost 1/64 of the picture."""
+    try:
+        simplejpeg.decode_jpeg(
+            data, colorspace="CMYK" if mode == "CMYK" else "GRAY", fastdct=True, min_height=1, min_width=1, min_factor=8
+        )
+    except ValueError:
+        return False
+    return True
+
+
+def image_8_bit(image: Image.Image) -> Image.Image:
+    """The picture in a mode of 8 bits a channel: a 16-bit greyscale one (a PNG opens as "I;16") scaled down to
+    "L", where Pillow's ``convert`` would clip every value over 255 to white. Others are returned as they are."""
+    if image.mode.startswith("I;16") or image.mode == "I":
+        scaled = image.point(lambda v: v / 257)  # 65,535 -> 255: the look kept, every shade in proportion
+        converted = scaled.convert("L")
+        scaled.close()
+        converted.format, converted.info = image.format, dict(image.info)
+        image.close()
+        return converted
+    return image
+
+
 def _size_of(upload) -> int:
     size = getattr(upload, "size", None)
     if size is None:
@@ -140,6 +234,8 @@ def image_opened(
     # Pillow reads from its own in-memory copy (at most max_bytes), so the caller's upload stays open and unread.
     data = io.BytesIO(upload.read())
     upload.seek(0)
+    if data.getvalue()[:3] == b"\xff\xd8\xff":
+        jpeg_structure_check(data.getvalue())
     try:
         with warnings.catch_warnings():
             # Between Pillow's limit and twice it Pillow only warns; our own budget below decides.
@@ -178,6 +274,9 @@ def image_decoded(
     box, so a big phone photo costs a fraction of its full size. ``format`` stays that of the file."""
     image = image_opened(upload, max_pixels=max_pixels, max_bytes=max_bytes, formats=formats)
     fmt = image.format
+    if fmt == "JPEG" and not _jpeg_strictly_decodable(image.fp.getvalue(), image.mode):  # image_opened's BytesIO
+        image.close()
+        raise damaged()
     try:
         with strict_decoding():
             if fit is not None and fmt == "JPEG":
@@ -189,6 +288,7 @@ def image_decoded(
     except (UnidentifiedImageError, SyntaxError, OSError, ValueError, Image.DecompressionBombError) as exc:
         image.close()
         raise damaged() from exc
+    image = image_8_bit(image)
     image.format = fmt
     return image
 
