@@ -464,7 +464,7 @@ def image(request, name):
     newsletter (see selectors.newsletter_photos_visible_to), a trainer's portrait or a quoted person's photo."""
     photos = selectors.newsletter_photos_visible_to(request.user)
     known = (
-        photos.filter(Q(image=name) | Q(print=name)).exists()
+        photos.filter(Q(image=name) | Q(print=name) | Q(print_half=name)).exists()
         or Trainer.objects.filter(photo=name).exists()
         or QuotedPerson.objects.filter(photo=name).exists()
     )

@@ -110,7 +110,14 @@ def _shorten(text: str) -> tuple[str, bool]:
 
 
 def _entries(part, image_url) -> list[Entry]:
-    from newsletters.templatetags.newsletter_tags import eventdates, headline, kpi_change, kpi_value, recorddate
+    from newsletters.templatetags.newsletter_tags import (
+        eventdates,
+        headline,
+        kpi_change,
+        kpi_value,
+        photo_alt,
+        recorddate,
+    )
 
     section, entries = part.section, []
     for item in part.items:
@@ -165,6 +172,7 @@ def _entries(part, image_url) -> list[Entry]:
                     {
                         "name": line.kpi.local_name,
                         "unit": line.kpi.local_unit,
+                        "period": line.get_period_display() if line.period else "",
                         "baseline": kpi_value(line.baseline_value),
                         "followup": kpi_value(line.followup_value),
                         "change": kpi_change(line),
@@ -177,8 +185,8 @@ def _entries(part, image_url) -> list[Entry]:
                         {
                             "before": image_url(photo_name(pair.before, item.photo_width)),
                             "after": image_url(photo_name(pair.after, item.photo_width)),
-                            "before_alt": pair.before.local_caption or pair.local_caption,
-                            "after_alt": pair.after.local_caption or pair.local_caption,
+                            "before_alt": photo_alt(pair.before, pair, after=False),
+                            "after_alt": photo_alt(pair.after, pair, after=True),
                             "caption": pair.local_caption,
                         }
                     )

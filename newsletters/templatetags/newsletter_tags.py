@@ -6,6 +6,7 @@ from decimal import Decimal
 from django import template
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
 
 from enterprises.figures import figure_chart
 from enterprises.results.photos import PRINT_BOX, PRINT_HALF_BOX
@@ -30,6 +31,25 @@ def print_src(photo, width: str = "half") -> str:
 def pair_beside_text(placement, pairs) -> bool:
     """A result's only pair, printed at half width, goes beside its text rather than alone on a half-empty row."""
     return bool(placement.prints_story and placement.photo_width == "half" and len(pairs) == 1)
+
+
+def photo_alt(photo, pair, *, after: bool) -> str:
+    """A photo's alternative text, as the page shows it: 'Before: Storage area', 'After: Storage area', or
+    'Before' alone when neither the photo nor its pair has a caption."""
+    caption = photo.local_caption or pair.local_caption
+    if after:
+        return _("After: %(caption)s") % {"caption": caption} if caption else _("After")
+    return _("Before: %(caption)s") % {"caption": caption} if caption else _("Before")
+
+
+@register.filter
+def before_alt(pair) -> str:
+    return photo_alt(pair.before, pair, after=False)
+
+
+@register.filter
+def after_alt(pair) -> str:
+    return photo_alt(pair.after, pair, after=True)
 
 
 @register.filter

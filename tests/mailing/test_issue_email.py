@@ -94,3 +94,22 @@ def test_editors_preview_the_email_and_send_themselves_a_test(client, editor, no
     assert "A test e-mail was sent to editor1@example.org." in page
     [message] = smtp_inbox.wait_for(1)
     assert message["To"] == "editor1@example.org" and Issue.objects.get(pk=issue.pk).status == Issue.Status.DRAFT
+
+
+def test_the_email_says_what_the_pdf_says_kpi_period_footer_and_photo_descriptions(published_issue, smtp_inbox):
+    # given issue 7, its KPI counted per year, published
+    from enterprises.models import KPILine
+
+    issue = published_issue()
+    KPILine.objects.filter(result__enterprise__name="Teho Metal").update(period="year")
+    # when the operator sends themselves a test
+    call_command("send_newsletter", str(issue.number), "--to", "editor@example.org")
+    [message] = smtp_inbox.wait_for(1)
+    text, html = parts(message)
+    # then the KPI's period, the footer's fax and web address are in both parts, as in the PDF
+    for part in (text, html):
+        assert re.search(r"Material recovery rate \([^)]*, per year\)", part), part
+        assert "Fax +86 10 6532 1420" in part and "www.ilo.org/score" in part
+    # and each photo's alternative text says which photo it is
+    assert 'alt="Before: Moving oil barrels needed two workers"' in html
+    assert 'alt="After: Using a handling cart"' in html

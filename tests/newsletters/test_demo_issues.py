@@ -139,3 +139,29 @@ def test_load_demo_publishes_issues_1_2_and_5_with_their_sections_in_order(setti
     call_command("load_demo", stdout=out)
     assert "nothing changed" in out.getvalue()
     assert list(IssueVersion.objects.values_list("pk", "pdf")) == versions
+
+
+def _image_sources(html: str) -> list[str]:
+    return re.findall(r'<img[^>]* src="([^"]+)"', html)
+
+
+def test_the_editors_previews_of_every_demo_issue_load_every_image(client, editor, settings):
+    # given the demo's issues (issue 2's result prints its pairs at half width, issue 5's at half and full)
+    settings.DEBUG = True
+    call_command("load_demo", stdout=io.StringIO())
+    client.force_login(editor)
+    seen = 0
+    for issue in Issue.objects.all():
+        # when the editor opens the web preview and the e-mail preview
+        for url in (f"/newsletters/issues/{issue.pk}/preview/", f"/newsletters/issues/{issue.pk}/email/"):
+            page = client.get(url)
+            assert page.status_code == 200, url
+            sources = _image_sources(page.content.decode())
+            # then every photo answers with an image
+            for src in sources:
+                assert src and src.startswith("/newsletters/images/"), (url, src)
+                response = client.get(src)
+                assert response.status_code == 200, (url, src)
+                assert response["Content-Type"].startswith("image/"), (url, src, response["Content-Type"])
+            seen += len(sources)
+    assert seen >= 16  # the demo: 3 pairs (6 photos) in the web previews and in the e-mail previews, and portraits
