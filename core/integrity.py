@@ -27,7 +27,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext
 
-UNIQUE_VIOLATION = "23505"  # PostgreSQL's SQLSTATE for unique_violation
+UNIQUE_VIOLATION = "23505"  # PostgreSQL's SQLSTATE for unique_violation (SQLite says it in words)
 _KEY = re.compile(r"Key \((?P<columns>.+?)\)=")
 
 Messages = dict[str, Callable[[], ValidationError] | ValidationError | str]
@@ -55,8 +55,42 @@ def _constraint_fields(model: type[models.Model], constraint: str, detail: str) 
     ]
 
 
+# SQLite names the columns ("UNIQUE constraint failed: table.a, table.b") or, for a constraint on expressions,
+# its index ("UNIQUE constraint failed: index 'name'"), never the constraint of a list of columns.
+_SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (?:index '(?P<index>[^']+)'|(?P<columns>.+))")
+
+
+def _sqlite_unique_violation(exc: IntegrityError) -> tuple[str, type[models.Model] | None, list[str]] | None:
+    found = _SQLITE_UNIQUE.match(str(exc))
+    if not found:
+        return None
+    if found["index"]:
+        for model in apps.get_models(include_auto_created=True):
+            constraint = _unique_constraint(model, found["index"])
+            if constraint is not None:
+                return constraint.name, model, list(constraint.fields)
+        return found["index"], None, []
+    pairs = [part.strip().rsplit(".", 1) for part in found["columns"].split(",")]
+    model = _model_of_table(pairs[0][0])
+    if model is None:
+        return "", None, []
+    by_column = {f.column: f.name for f in model._meta.concrete_fields}
+    fields = [by_column.get(column, column) for _table, column in pairs]
+    constraint = next(
+        (
+            c
+            for c in model._meta.constraints
+            if isinstance(c, models.UniqueConstraint) and c.fields and set(c.fields) == set(fields)
+        ),
+        None,
+    )
+    return (constraint.name if constraint else ""), model, list(constraint.fields) if constraint else fields
+
+
 def unique_violation(exc: IntegrityError) -> tuple[str, type[models.Model] | None, list[str]] | None:
     """(constraint name, model, field names) of a unique violation, or None for any other integrity error."""
+    if exc.__cause__ is not None and type(exc.__cause__).__module__ == "sqlite3":
+        return _sqlite_unique_violation(exc)
     cause = exc.__cause__
     # psycopg 3 says sqlstate, psycopg2 pgcode
     if (getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)) != UNIQUE_VIOLATION:

@@ -120,6 +120,20 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     options = DATABASES["default"].setdefault("OPTIONS", {})
     work_mem = env.str("DATABASE_WORK_MEM", default="32MB")
     options["options"] = " ".join(filter(None, [options.get("options", ""), "-c jit=off", f"-c work_mem={work_mem}"]))
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The quick start's embedded database, set up for a web server as Django 5.1+ allows: write-ahead logging
+    # (readers never wait for the writer), a busy timeout (a second writer waits instead of failing with
+    # "database is locked"), and IMMEDIATE transactions (a transaction takes the write lock when it begins, so two
+    # requests that read then write cannot both read and then deadlock on the upgrade). Two clicks at once queue.
+    # https://docs.djangoproject.com/en/5.2/ref/databases/#sqlite-notes
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options.setdefault("transaction_mode", "IMMEDIATE")
+    options.setdefault("timeout", env.int("SQLITE_BUSY_TIMEOUT", default=20))
+    options.setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+    # The tests' database is a file like the quick start's, not Django's default in-memory one: a shared in-memory
+    # database locks whole tables between connections ("database table is locked", which no busy timeout waits
+    # out), so concurrent requests would be tested on a database unlike the one the portal serves from.
+    DATABASES["default"].setdefault("TEST", {}).setdefault("NAME", str(VAR_DIR / "test_score_portal.sqlite3"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
