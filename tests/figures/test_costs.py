@@ -82,10 +82,10 @@ def test_editing_a_round_keeps_the_same_rules(officer_client):
 
 def test_the_services_refuse_what_the_form_refuses():
     r = TrainingRoundFactory()
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(ValidationError, match="more than the total cost of 100.00") as refused:
         services.round_update(training_round=r, cost_total=Decimal(100), paid_by_ilo=Decimal(150))
     assert "cost_total" in refused.value.error_dict
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(ValidationError, match="Enter an amount of zero or more") as refused:
         services.round_update(training_round=r, cost_total=Decimal(100), paid_by_sponsors=Decimal(-1))
     assert "paid_by_sponsors" in refused.value.error_dict
     saved = services.round_update(training_round=r, cost_total=Decimal(100), paid_by_ilo=Decimal(100))

@@ -265,7 +265,7 @@ def test_the_service_refuses_unknown_figures_and_records_in_a_figures_block(issu
     services.issue_section_add(issue=issue, kind="figures", heading="Trainers in figures")
     assert issue.sections.filter(kind="figures").count() == 2
     news = services.issue_section_add(issue=issue, kind="feature", heading="News")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Only a “Programme in figures” section prints figures"):
         services.issue_section_set_figures(section=news, figures=["participants"])
 
 

@@ -137,7 +137,7 @@ def test_qualification_must_be_valid_on_the_start_date(programme):
     trainer = TrainerFactory(name="Lapsed trainer")
     QualificationFactory(trainer=trainer, qualified_on=dt.date(2010, 1, 1), expires_on=dt.date(2015, 1, 1))
     training_round = new_round(programme, start=dt.date(2015, 3, 1))
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Lapsed trainer is not qualified for M1"):
         trainer_services.round_trainer_add(training_round=training_round, trainer=trainer, role="lead")
     earlier = new_round(programme, start=dt.date(2014, 12, 1), end=dt.date(2014, 12, 31))
     assert trainer_services.round_trainer_add(training_round=earlier, trainer=trainer, role="lead").pk
@@ -197,7 +197,7 @@ def test_module_1_in_a_cancelled_round_does_not_count(programme):
     enterprise = EnterpriseFactory(name="Cancelled once")
     ParticipationFactory(training_round=cancelled, enterprise=enterprise)
     m2 = new_round(programme, module=module("M2"))
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Cancelled once has not taken Module 1 by"):
         enterprise_services.participation_add(training_round=m2, enterprise=enterprise, by=None)
 
 
