@@ -50,6 +50,7 @@ def _locked_deliveries() -> bool:
         return True
 
 
+@pytest.mark.other_processes
 def test_a_worker_killed_mid_send_resumes_without_duplicates_or_gaps(
     redis_broker_url, published_issue, make_subscriber, settings
 ):

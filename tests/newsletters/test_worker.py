@@ -83,6 +83,7 @@ def _pdfs_in_storage() -> list[str]:
     return sorted(p.name for p in folder.glob("*.pdf")) if folder.exists() else []
 
 
+@pytest.mark.other_processes
 def test_a_worker_killed_as_a_group_mid_render_is_rendered_again_without_anyone_pressing_a_button(
     redis_broker_url, make_issue, settings
 ):
