@@ -40,7 +40,12 @@ assets: node_modules/.installed
 	   dist/css/tom-select.bootstrap5.min.css dist/css/tom-select.bootstrap5.min.css.map ../../$(VENDOR)/tom-select/
 
 ## run: set up this machine and serve the portal with the demo programme at http://127.0.0.1:8000
-run: venv
+# The first run writes .env from .env.example (DEBUG on), so a command run by hand in this checkout
+# (`.venv/bin/python manage.py load_demo`, `createsuperuser`, ...) runs as `make run` does.
+.env:
+	cp .env.example .env
+
+run: venv .env
 	bash scripts/system-packages.sh run
 	$(MAKE) --no-print-directory $(MO)
 	mkdir -p var

@@ -14,7 +14,11 @@
 set -euo pipefail
 purpose=${1:-test}
 need=()
-ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+# Read each listing whole before searching it: `grep -q` stops at the first match, and under `pipefail` the listing
+# command it leaves writing into a closed pipe dies of SIGPIPE, which reads as "missing" (and apt-get on every run).
+libraries=$(ldconfig -p 2>/dev/null || true)
+fonts=$(fc-list 2>/dev/null || true)
+grep -q libpangoft2-1.0 <<<"$libraries" || need+=(libpango-1.0-0 libpangoft2-1.0-0)
 if [ "$purpose" = test ]; then
   [ -x /usr/bin/chromium ] || need+=(chromium)
   command -v pdftoppm >/dev/null || need+=(poppler-utils)
@@ -24,8 +28,8 @@ fi
 if [ "$purpose" = bench ]; then
   command -v wrk >/dev/null || need+=(wrk)
 fi
-fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
-ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || need+=(libharfbuzz-subset0)
+grep -qi "Noto Sans CJK" <<<"$fonts" || need+=(fonts-noto-cjk)
+grep -q libharfbuzz-subset <<<"$libraries" || need+=(libharfbuzz-subset0)
 command -v msgfmt >/dev/null || need+=(gettext)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
