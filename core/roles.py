@@ -111,7 +111,7 @@ def role_of(user: User | AnonymousUser) -> str:
 
 # Django model permissions each role's group holds (for the admin; the portal's own pages check roles).
 GROUP_APPS = {
-    OFFICERS: ("programmes", "trainers", "enterprises", "newsletters", "django_celery_beat"),
+    OFFICERS: ("programmes", "trainers", "enterprises", "newsletters"),  # beat schedules: superusers (core/admin.py)
     EDITORS: ("newsletters",),
     PARTNERS: (),
     TRAINERS: (),

@@ -223,13 +223,15 @@ def participation_update(
     return participation
 
 
-@transaction.atomic
-def participation_remove(*, participation: Participation, by: User | None = None) -> None:
-    _refuse_if_cancelled(participation.training_round)
+def participation_remove_check(*, participation: Participation) -> str | None:
+    """Why this participation may not be removed (a cancelled round, factory visits, later modules relying on
+    this Module 1 round), or None."""
+    if participation.training_round.status == TrainingRound.Status.CANCELLED:
+        return _("This round is cancelled: it cannot be changed.")
     if FactoryVisit.objects.filter(
         training_round=participation.training_round_id, enterprise=participation.enterprise_id
     ).exists():
-        raise ValidationError(_("This enterprise has factory visits in this round: remove those visits first."))
+        return _("This enterprise has factory visits in this round: remove those visits first.")
     if participation.training_round.module.is_foundation:
         later = (
             Participation.objects.filter(enterprise=participation.enterprise_id, module_order_exception="")
@@ -247,10 +249,17 @@ def participation_remove(*, participation: Participation, by: User | None = None
             )
         ]
         if orphans:
-            raise ValidationError(
-                _("Later modules of this enterprise rely on this Module 1 round: %(rounds)s.")
-                % {"rounds": ", ".join(str(r) for r in orphans)}
-            )
+            return _("Later modules of this enterprise rely on this Module 1 round: %(rounds)s.") % {
+                "rounds": ", ".join(str(r) for r in orphans)
+            }
+    return None
+
+
+@transaction.atomic
+def participation_remove(*, participation: Participation, by: User | None = None) -> None:
+    reason = participation_remove_check(participation=participation)
+    if reason:
+        raise ValidationError(reason)
     participation.delete()
 
 
@@ -297,6 +306,13 @@ def factory_visit_add(
     visit.full_clean()
     visit.save()
     return visit
+
+
+def factory_visit_remove_check(*, visit: FactoryVisit) -> str | None:
+    """Why this visit may not be removed (its round is cancelled), or None."""
+    if visit.training_round.status == TrainingRound.Status.CANCELLED:
+        return _("This round is cancelled: it cannot be changed.")
+    return None
 
 
 @transaction.atomic

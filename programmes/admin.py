@@ -1,42 +1,49 @@
-from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+"""The admin of programme records: every write through programmes.services (core/admin_guards.py)."""
 
-from core.admin_guards import guarded_delete_formset
+from django.contrib import admin
+
+from core.admin_guards import ReadOnlyInline, ServiceHistoryAdmin, ServiceModelAdmin
 
 from . import services
 from .forms import AgreementAdminForm, TrainingRoundAdminForm
 from .models import Agreement, Module, Organisation, PartnerMembership, TrainingRound
 
 
-class AgreementDeleteGuard:
-    """An agreement that rounds were run under (as a licence) cannot be deleted, here as in the portal."""
-
-    def has_delete_permission(self, request, obj=None):
-        if isinstance(obj, Agreement) and services.agreement_delete_check(agreement=obj):
-            return False
-        return super().has_delete_permission(request, obj)
+def _fields(data: dict, names) -> dict:
+    return {name: data[name] for name in names if name in data}
 
 
-class AgreementInline(admin.TabularInline):
+class AgreementInline(ReadOnlyInline, admin.TabularInline):
+    """An organisation's agreements, to read: each is added, changed or deleted on its own page (licence rule)."""
+
     model = Agreement
-    form = AgreementAdminForm
-    formset = guarded_delete_formset(lambda agreement: services.agreement_delete_check(agreement=agreement))
-    extra = 0
+    fields = ["kind", "signed_on", "start", "end", "territory"]
+    readonly_fields = fields
+    show_change_link = True
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ServiceModelAdmin):
+    """No delete: the services keep an organisation's rounds, results and members (no organisation_delete)."""
+
     list_display = ["name", "short_name", "kind", "province", "city"]
     list_filter = ["kind", "province"]
     search_fields = ["name", "short_name", "city"]
     autocomplete_fields = ["parent"]
     inlines = [AgreementInline]
 
+    def service_add(self, request, obj, data):
+        return services.organisation_save(by=request.user, **_fields(data, services.ORGANISATION_FIELDS))
+
+    def service_change(self, request, obj, data, edit_version):
+        return services.organisation_save(
+            organisation=obj, by=request.user, edit_version=edit_version, **_fields(data, services.ORGANISATION_FIELDS)
+        )
+
 
 @admin.register(Agreement)
-class AgreementAdmin(AgreementDeleteGuard, admin.ModelAdmin):
+class AgreementAdmin(ServiceModelAdmin):
     form = AgreementAdminForm
-    actions = None  # bulk delete would skip the guard
     list_display = ["organisation", "kind", "signed_on", "start", "end", "territory"]
     list_filter = ["kind"]
     search_fields = ["organisation__name", "organisation__short_name", "territory"]
@@ -44,28 +51,73 @@ class AgreementAdmin(AgreementDeleteGuard, admin.ModelAdmin):
     date_hierarchy = "start"
     list_select_related = ["organisation"]
 
+    def get_readonly_fields(self, request, obj=None):
+        return ["organisation"] if obj is not None else []  # an agreement stays with the organisation it is of
+
+    def service_add(self, request, obj, data):
+        return services.agreement_save(
+            organisation=data["organisation"], by=request.user, **_fields(data, services.AGREEMENT_FIELDS)
+        )
+
+    def service_change(self, request, obj, data, edit_version):
+        return services.agreement_save(
+            organisation=obj.organisation,
+            agreement=obj,
+            by=request.user,
+            edit_version=edit_version,
+            **_fields(data, services.AGREEMENT_FIELDS),
+        )
+
+    def delete_refusal(self, obj):
+        return services.agreement_delete_check(agreement=obj)
+
+    def service_delete(self, request, obj):
+        services.agreement_delete(agreement=obj, by=request.user)
+
 
 @admin.register(Module)
-class ModuleAdmin(admin.ModelAdmin):
+class ModuleAdmin(ServiceModelAdmin):
+    """Read-only: the modules are the programme's fixed catalogue (data migrations), with no service to change it."""
+
     list_display = ["code", "name", "short_name", "order"]
     search_fields = ["code", "name", "short_name"]
     ordering = ["order"]
 
 
 @admin.register(TrainingRound)
-class TrainingRoundAdmin(SimpleHistoryAdmin):
-    form = TrainingRoundAdminForm  # the programme rules and the round's life, as in the portal
+class TrainingRoundAdmin(ServiceHistoryAdmin):
+    """A round's status moves along its life on the round's page (round_transition); no delete (no service)."""
+
+    form = TrainingRoundAdminForm  # the programme rules, as in the portal
     list_display = ["__str__", "module", "kind", "organiser", "province", "city", "start", "end", "status"]
     list_filter = ["status", "kind", "module", "province"]
     search_fields = ["city", "province", "organiser__name", "organiser__short_name", "notes"]
     autocomplete_fields = ["module", "organiser", "co_organisers"]
     date_hierarchy = "start"
     list_select_related = ["module", "organiser"]
+    readonly_fields = ["status"]
+
+    def service_add(self, request, obj, data):
+        return services.round_create(
+            by=request.user,
+            co_organisers=data.get("co_organisers") or (),
+            **_fields(data, services.ROUND_FIELDS),
+        )
+
+    def service_change(self, request, obj, data, edit_version):
+        return services.round_update(
+            training_round=obj,
+            by=request.user,
+            co_organisers=data.get("co_organisers"),
+            edit_version=edit_version,
+            **_fields(data, services.ROUND_FIELDS),
+        )
 
 
 @admin.register(PartnerMembership)
-class PartnerMembershipAdmin(admin.ModelAdmin):
+class PartnerMembershipAdmin(ServiceModelAdmin):
+    """Read-only: a partner user's organisation is their role, given on the people pages (people.services)."""
+
     list_display = ["user", "organisation"]
     search_fields = ["user__username", "user__email", "organisation__name"]
-    autocomplete_fields = ["user", "organisation"]
     list_select_related = ["user", "organisation"]

@@ -1,7 +1,10 @@
+"""The admin of trainers, their qualifications and who delivers a round: every write through trainers.services
+(core/admin_guards.py)."""
+
 from django.contrib import admin
 from django.db import models
 
-from core.admin_guards import guarded_delete_formset
+from core.admin_guards import ReadOnlyInline, ServiceModelAdmin
 from core.uploads import BoundedImageField
 
 from . import services
@@ -9,25 +12,20 @@ from .forms import RoundTrainerAdminForm
 from .models import Qualification, RoundTrainer, Trainer
 
 
-class QualificationDeleteGuard:
-    """A qualification a round relies on cannot be deleted, here as in the portal."""
+class QualificationInline(ReadOnlyInline, admin.TabularInline):
+    """A trainer's qualifications, to read: each is added or removed on its own page (rounds rely on them)."""
 
-    def has_delete_permission(self, request, obj=None):
-        if isinstance(obj, Qualification) and services.qualification_remove_check(qualification=obj):
-            return False
-        return super().has_delete_permission(request, obj)
-
-
-class QualificationInline(admin.TabularInline):
     model = Qualification
     fk_name = "trainer"
-    formset = guarded_delete_formset(lambda q: services.qualification_remove_check(qualification=q))
-    extra = 0
-    autocomplete_fields = ["module", "tot_round"]
+    fields = ["module", "qualified_on", "expires_on", "tot_round"]
+    readonly_fields = fields
+    show_change_link = True
 
 
 @admin.register(Trainer)
-class TrainerAdmin(admin.ModelAdmin):
+class TrainerAdmin(ServiceModelAdmin):
+    """No delete: a trainer's rounds, visits and comments stay (no trainer_delete); a trainer is made inactive."""
+
     list_display = ["name", "sex", "role", "organisation", "active"]
     list_filter = ["role", "sex", "active"]
     search_fields = ["name", "position", "organisation__name", "organisation__short_name"]
@@ -36,22 +34,61 @@ class TrainerAdmin(admin.ModelAdmin):
     list_select_related = ["organisation"]
     inlines = [QualificationInline]
 
+    def _fields(self, data):
+        return {name: data[name] for name in services.TRAINER_FIELDS if name in data}
+
+    def service_add(self, request, obj, data):
+        return services.trainer_save(by=request.user, **self._fields(data))
+
+    def service_change(self, request, obj, data, edit_version):
+        return services.trainer_save(trainer=obj, by=request.user, edit_version=edit_version, **self._fields(data))
+
 
 @admin.register(Qualification)
-class QualificationAdmin(QualificationDeleteGuard, admin.ModelAdmin):
-    actions = None  # bulk delete would skip the guard
+class QualificationAdmin(ServiceModelAdmin):
+    """Added and removed (no service changes a qualification): a wrong one is removed and added again."""
+
     list_display = ["trainer", "module", "qualified_on", "expires_on"]
     list_filter = ["module"]
     search_fields = ["trainer__name"]
     autocomplete_fields = ["trainer", "module", "tot_round"]
     list_select_related = ["trainer", "module"]
 
+    def service_add(self, request, obj, data):
+        return services.qualification_add(
+            trainer=data["trainer"],
+            module=data["module"],
+            qualified_on=data["qualified_on"],
+            expires_on=data.get("expires_on"),
+            tot_round=data.get("tot_round"),
+            by=request.user,
+        )
+
+    def delete_refusal(self, obj):
+        return services.qualification_remove_check(qualification=obj)
+
+    def service_delete(self, request, obj):
+        services.qualification_remove(qualification=obj, by=request.user)
+
 
 @admin.register(RoundTrainer)
-class RoundTrainerAdmin(admin.ModelAdmin):
+class RoundTrainerAdmin(ServiceModelAdmin):
+    """Added and removed (no service changes an assignment)."""
+
     form = RoundTrainerAdminForm  # a ToE round's trainers are qualified, as in the portal
     list_display = ["trainer", "training_round", "role"]
     list_filter = ["role"]
     search_fields = ["trainer__name", "training_round__city"]
     autocomplete_fields = ["trainer", "training_round"]
     list_select_related = ["trainer", "training_round__module"]
+
+    def service_add(self, request, obj, data):
+        return services.round_trainer_add(
+            training_round=data["training_round"], trainer=data["trainer"], role=data["role"], by=request.user
+        )
+
+    def delete_refusal(self, obj):
+        return services.round_trainer_remove_check(round_trainer=obj)
+
+    def service_delete(self, request, obj):
+        services.round_trainer_remove(round_trainer=obj, by=request.user)

@@ -180,6 +180,13 @@ def round_trainer_add(
     return rt
 
 
+def round_trainer_remove_check(*, round_trainer: RoundTrainer) -> str | None:
+    """Why this trainer may not be taken off the round (the round is cancelled), or None."""
+    if round_trainer.training_round.status == TrainingRound.Status.CANCELLED:
+        return _("This round is cancelled: it cannot be changed.")
+    return None
+
+
 @transaction.atomic
 def round_trainer_remove(*, round_trainer: RoundTrainer, by: User | None = None) -> None:
     _refuse_if_cancelled(round_trainer.training_round)

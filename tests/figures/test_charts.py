@@ -65,3 +65,22 @@ def test_a_text_that_looks_like_markup_stays_text():
     svg = chart(title="<script>alert(1)</script>", categories=["A & B <b>"], series=[("x", [1])])
     assert "<script>" not in svg and "&lt;script&gt;" in svg
     ET.fromstring(svg)  # still well-formed
+
+
+def _glyphs(svg: str) -> set[str]:
+    return set(re.findall(r'id="by-module-([A-Za-z]+(?:-[A-Za-z]+)*-\d+)"', svg))
+
+
+def test_dollar_signs_in_a_label_are_text_not_mathematics():
+    # "CEC $#$" made matplotlib's mathtext parser fail (every page with the chart answered 500)
+    svg = chart(categories=["CEC $#$", "$10 to $20"], series=[("Paid", [1, 2])], stacked=False)
+    one = {"series": [("Paid", [1])], "stacked": False}
+    dollar = _glyphs(chart(categories=["$ 1"], **one)) - _glyphs(chart(categories=[" 1"], **one))
+    assert dollar and dollar <= _glyphs(svg)  # the dollar sign is drawn ...
+    assert all(g.startswith("DejaVuSans-") and "Oblique" not in g for g in _glyphs(svg))  # ... and nothing italic
+
+
+def test_odd_characters_in_labels_draw_a_chart():
+    for text in ("\x00\x1f\x7f", "%s %(x)s {x}", "<b>&amp;</b>", "\u202e\u200b\ufeff", "\\frac{1}{2}", "_^", "\ud800"):
+        svg = chart(categories=[text, "M2"], series=[(text, [1, 2])], stacked=False, title=text, description=text)
+        assert ET.fromstring(svg).tag == f"{SVG}svg"

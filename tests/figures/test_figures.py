@@ -295,3 +295,13 @@ def test_a_trainer_without_a_trainer_record_sees_no_figures(client, django_user_
     client.force_login(user)
     assert client.get("/figures/").status_code == 403
     assert client.get("/figures/export.xlsx").status_code == 403
+
+
+def test_an_organisation_named_with_dollar_signs_does_not_break_the_figures(client, officer, make_partner):
+    odd = OrganisationFactory(name="CEC $#$ and $10 to $20", short_name="CEC $#$")
+    build_programme(1, odd)
+    for user in (officer, make_partner(odd)):
+        client.force_login(user)
+        response = client.get("/figures/?year=2014")
+        assert response.status_code == 200
+        assert "CEC $#$" in response.content.decode()  # in the charts' text alternatives and the tables
