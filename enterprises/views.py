@@ -9,9 +9,10 @@ from django.db.models.functions import Coalesce
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_http_methods, require_POST
 
 from core.access import (
     ReaderRequiredMixin,
@@ -22,6 +23,7 @@ from core.access import (
     service_form_page,
     service_values,
 )
+from core.confirm import Confirmation, ask_first
 from core.editing import EditConflict, edit_conflict
 from programmes.models import TrainingRound
 from programmes.selectors import rounds_visible_to
@@ -184,10 +186,33 @@ def participation_update(request, pk, participation_pk):
     )
 
 
+def _participation_remove_confirmation(participation: Participation) -> Confirmation:
+    training_round = participation.training_round
+    women = participation.managers_women + participation.workers_women
+    return Confirmation(
+        question=_("Remove %(enterprise)s from the round %(round)s?")
+        % {"enterprise": participation.enterprise.name, "round": training_round},
+        consequences=[
+            ngettext(
+                "Its attendance is deleted: %(count)d participant, %(women)s of them women.",
+                "Its attendance is deleted: %(count)d participants, %(women)s of them women.",
+                participation.participants,
+            )
+            % {"count": participation.participants, "women": women},
+            _("The enterprise itself and its other rounds are kept."),
+        ],
+        undo=_("It can be added again from the round's page (Add an enterprise), with its attendance typed again."),
+        button=_("Remove the enterprise"),
+        back_url=f"{training_round.get_absolute_url()}#enterprises",
+    )
+
+
 @officer_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def participation_remove(request, pk, participation_pk):
     participation = _round_participation(request, pk, participation_pk)
+    if page := ask_first(request, lambda: _participation_remove_confirmation(participation)):
+        return page
     try:
         services.participation_remove(participation=participation, by=request.user)
     except ValidationError as e:
@@ -195,7 +220,9 @@ def participation_remove(request, pk, participation_pk):
             messages.error(request, message)
     else:
         messages.success(
-            request, _("%(enterprise)s removed from the round.") % {"enterprise": participation.enterprise.name}
+            request,
+            _("%(enterprise)s removed from the round. It can be added again with “Add an enterprise”.")
+            % {"enterprise": participation.enterprise.name},
         )
     return redirect(f"{participation.training_round.get_absolute_url()}#enterprises")
 
@@ -217,16 +244,33 @@ def factory_visit_add(request, pk):
 
 
 @round_recorder_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def factory_visit_remove(request, pk, visit_pk):
     training_round = _visible_round(request, pk)
-    visit = get_object_or_404(FactoryVisit, pk=visit_pk, training_round=training_round)
+    visit = get_object_or_404(
+        FactoryVisit.objects.select_related("enterprise", "trainer"), pk=visit_pk, training_round=training_round
+    )
     visit.training_round = training_round
+
+    def describe() -> Confirmation:
+        return Confirmation(
+            question=_("Remove the factory visit to %(enterprise)s on %(date)s?")
+            % {"enterprise": visit.enterprise.name, "date": date_format(visit.visited_on, "DATE_FORMAT")},
+            consequences=[
+                _("The visit by %(trainer)s is deleted with its notes.") % {"trainer": visit.trainer.name},
+            ],
+            undo=_("It can be recorded again from the round's page (Record a factory visit)."),
+            button=_("Remove the visit"),
+            back_url=f"{training_round.get_absolute_url()}#visits",
+        )
+
+    if page := ask_first(request, describe):
+        return page
     try:
         services.factory_visit_remove(visit=visit, by=request.user)
     except ValidationError as e:
         for message in e.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _("Factory visit removed."))
+        messages.success(request, _("Factory visit removed. It can be recorded again with “Record a factory visit”."))
     return redirect(f"{training_round.get_absolute_url()}#visits")

@@ -18,14 +18,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from core import roles
 from core.access import add_service_errors, service_values
+from core.confirm import Confirmation, ask_first
 from core.editing import EditConflict, edit_conflict
 from core.http import attachment
 from enterprises.figures import PUBLISHABLE_FIGURES
@@ -371,8 +373,38 @@ def issue_publish(request, pk):
 
 
 @editor_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def issue_reopen(request, pk):
+    issue = _issue_for(request, pk)
+
+    def describe() -> Confirmation:
+        latest = issue.versions.order_by("-version").first()
+        consequences = [
+            _("Issue No. %(number)s (%(language)s) goes back to draft, so that it can be corrected and rendered again.")
+            % {"number": issue.number, "language": issue.language_label},
+        ]
+        if latest is not None:
+            consequences.append(
+                _(
+                    "The archive keeps version %(version)s, published on %(date)s, until you publish again; "
+                    "publishing again makes version %(next)s."
+                )
+                % {
+                    "version": latest.version,
+                    "date": date_format(timezone.localtime(latest.published_at), "DATE_FORMAT"),
+                    "next": latest.version + 1,
+                }
+            )
+        return Confirmation(
+            question=_("Reopen issue No. %(number)s for a correction?") % {"number": issue.number},
+            consequences=consequences,
+            button=_("Reopen for a correction"),
+            back_url=issue.get_absolute_url(),
+        )
+
+    if page := ask_first(request, describe):
+        return page
+
     def act(issue):
         services.issue_reopen(issue=issue)
         return _("The issue is open for corrections; the archive keeps the published version until you publish again.")

@@ -11,10 +11,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from core import roles
 from core.access import OfficerRequiredMixin, add_service_errors, officer_required
+from core.confirm import Confirmation, ask_first
 from programmes.views import PortalListView
 
 from . import services
@@ -162,10 +163,33 @@ def invitation_resend(request, pk: int):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @officer_required
 def person_deactivate(request, pk: int):
-    return _action(request, pk, services.person_deactivate, _("%(name)s can no longer log in."))
+    person = _person(request, pk)
+
+    def describe() -> Confirmation:
+        name = person.get_full_name() or person.username
+        return Confirmation(
+            question=_("Deactivate %(name)s?") % {"name": name},
+            consequences=[
+                _("%(name)s can no longer log in; a session open now ends at its next page.") % {"name": name},
+                _("Their role (%(role)s) and everything they recorded are kept, with their name in every history.")
+                % {"role": services.person_role_label(person)},
+            ],
+            undo=_("An officer can reactivate the account from this person's page (Reactivate)."),
+            button=_("Deactivate"),
+            back_url=reverse("people:person_detail", args=[person.pk]),
+        )
+
+    if page := ask_first(request, describe):
+        return page
+    return _action(
+        request,
+        pk,
+        services.person_deactivate,
+        _("%(name)s can no longer log in. “Reactivate” on this page gives the access back."),
+    )
 
 
 @require_POST

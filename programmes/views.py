@@ -15,9 +15,10 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_http_methods
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
@@ -33,6 +34,7 @@ from core.access import (
     service_form_page,
     service_values,
 )
+from core.confirm import Confirmation, ask_first
 from core.editing import EditConflict, edit_conflict
 from core.pages import KeptCountPaginator, section_page, url_maker
 from core.queries import count_of, max_of
@@ -212,6 +214,8 @@ def round_page_context(request, training_round: TrainingRound, **forms) -> dict:
         ),
         "life": _life(training_round),
         "transitions": services.allowed_transitions(training_round) if is_officer else [],
+        "can_cancel": is_officer
+        and TrainingRound.Status.CANCELLED in dict(services.allowed_transitions(training_round)),
         "editable": is_officer and training_round.status != TrainingRound.Status.CANCELLED,
         # attendance and factory visits: officers, and the trainers of the round (the page is theirs only)
         "recordable": can_record_in_rounds(user) and training_round.status != TrainingRound.Status.CANCELLED,
@@ -310,11 +314,71 @@ def round_update(request, pk):
     )
 
 
+def _round_final_confirmation(training_round: TrainingRound, to_status: str) -> Confirmation:
+    """What cancelling or completing the round means, with its counts, for the confirmation page."""
+    attendance = Participation.objects.filter(training_round=training_round)
+    n_enterprises = attendance.count()
+    n_participants = sum(
+        n or 0
+        for n in attendance.aggregate(
+            *(Sum(f) for f in ("managers_women", "managers_men", "workers_women", "workers_men"))
+        ).values()
+    )
+    n_trainers = RoundTrainer.objects.filter(training_round=training_round).count()
+    n_visits = FactoryVisit.objects.filter(training_round=training_round).count()
+    kept = [
+        ngettext(
+            "%(count)d enterprise keeps its attendance (%(participants)s participants in all).",
+            "%(count)d enterprises keep their attendance (%(participants)s participants in all).",
+            n_enterprises,
+        )
+        % {"count": n_enterprises, "participants": n_participants},
+        ngettext(
+            "%(count)d trainer and %(visits)s factory visits stay recorded.",
+            "%(count)d trainers and %(visits)s factory visits stay recorded.",
+            n_trainers,
+        )
+        % {"count": n_trainers, "visits": n_visits},
+    ]
+    if to_status == TrainingRound.Status.CANCELLED:
+        return Confirmation(
+            question=_("Cancel the round %(round)s?") % {"round": training_round},
+            consequences=[
+                _(
+                    "A cancelled round cannot be reopened: no enterprise, trainer or factory visit can be added "
+                    "to it or removed from it any more."
+                ),
+                *kept,
+            ],
+            button=_("Cancel the round"),
+            back_url=training_round.get_absolute_url(),
+            keep={"to_status": to_status},
+        )
+    return Confirmation(
+        question=_("Complete the round %(round)s?") % {"round": training_round},
+        consequences=[
+            _("Completed is final: the round cannot move to another stage, nor be cancelled, afterwards."),
+            *kept,
+            _("Attendance and factory visits can still be corrected after completion."),
+        ],
+        button=_("Complete the round"),
+        back_url=training_round.get_absolute_url(),
+        keep={"to_status": to_status},
+    )
+
+
 @officer_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def round_transition(request, pk):
+    """Move the round on; the final moves (completed, cancelled) ask first (GET shows what they mean)."""
     training_round = _visible_round(request, pk)
-    to_status = request.POST.get("to_status", "")
+    data = request.POST if request.method == "POST" else request.GET
+    to_status = data.get("to_status", "")
+    final = to_status in services.FINAL_STATUSES and to_status in dict(services.allowed_transitions(training_round))
+    if not final and request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if final and (page := ask_first(request, lambda: _round_final_confirmation(training_round, to_status))):
+        return page
     try:
         services.round_transition(training_round=training_round, to_status=to_status, by=request.user)
     except ValidationError as e:
@@ -424,10 +488,37 @@ def _agreement_form(request, organisation: Organisation, agreement: Agreement | 
     )
 
 
+def _agreement_delete_confirmation(agreement: Agreement) -> Confirmation:
+    organisation = agreement.organisation
+    others = organisation.agreements.exclude(pk=agreement.pk).count()
+    return Confirmation(
+        question=_("Delete the %(kind)s of %(organisation)s signed on %(date)s?")
+        % {
+            "kind": agreement.get_kind_display().lower(),
+            "organisation": organisation.name,
+            "date": date_format(agreement.signed_on, "DATE_FORMAT"),
+        },
+        consequences=[
+            _("The agreement's dates, territory and notes are deleted; it cannot be restored."),
+            ngettext(
+                "%(count)d other agreement of %(organisation)s stays recorded.",
+                "%(count)d other agreements of %(organisation)s stay recorded.",
+                others,
+            )
+            % {"count": others, "organisation": organisation.name},
+        ],
+        refused=services.agreement_delete_check(agreement=agreement) or "",
+        button=_("Delete the agreement"),
+        back_url=f"{organisation.get_absolute_url()}#agreements",
+    )
+
+
 @officer_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def agreement_delete(request, pk):
     agreement = get_object_or_404(agreements_visible_to(request.user).select_related("organisation"), pk=pk)
+    if page := ask_first(request, lambda: _agreement_delete_confirmation(agreement)):
+        return page
     try:
         services.agreement_delete(agreement=agreement, by=request.user)
     except ValidationError as e:

@@ -9,10 +9,11 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_http_methods, require_POST
 
 from core.access import OfficerRequiredMixin, add_service_errors, officer_required, service_form_page
+from core.confirm import Confirmation, ask_first
 from core.pages import section_page
 from core.queries import count_of
 from enterprises.models import FactoryVisit
@@ -122,20 +123,45 @@ def qualification_add(request, pk):
     return _trainer_page(request, trainer, qualification_form=form, status=400)
 
 
+def _qualification_remove_confirmation(qualification: Qualification) -> Confirmation:
+    trainer = qualification.trainer
+    others = trainer.qualifications.exclude(pk=qualification.pk).count()
+    return Confirmation(
+        question=_("Remove the qualification %(module)s of %(trainer)s?")
+        % {"module": qualification.module, "trainer": trainer.name},
+        consequences=[
+            _("%(trainer)s can no longer be assigned to rounds of %(module)s on the strength of it.")
+            % {"trainer": trainer.name, "module": qualification.module.code},
+            ngettext(
+                "%(count)d other qualification stays recorded.",
+                "%(count)d other qualifications stay recorded.",
+                others,
+            )
+            % {"count": others},
+        ],
+        refused=services.qualification_remove_check(qualification=qualification) or "",
+        undo=_("It can be added again on the trainer's page (Add a qualification)."),
+        button=_("Remove the qualification"),
+        back_url=f"{trainer.get_absolute_url()}#qualifications",
+    )
+
+
 @officer_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def qualification_remove(request, pk):
     qualification = get_object_or_404(
         Qualification.objects.filter(trainer__in=trainers_visible_to(request.user)).select_related("trainer", "module"),
         pk=pk,
     )
+    if page := ask_first(request, lambda: _qualification_remove_confirmation(qualification)):
+        return page
     try:
         services.qualification_remove(qualification=qualification, by=request.user)
     except ValidationError as e:
         for message in e.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _("Qualification removed."))
+        messages.success(request, _("Qualification removed. It can be added again with “Add a qualification”."))
     return redirect(qualification.trainer)
 
 
@@ -159,18 +185,44 @@ def round_trainer_add(request, pk):
 
 
 @officer_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def round_trainer_remove(request, pk, rt_pk):
     training_round = _visible_round(request, pk)
     rt = get_object_or_404(RoundTrainer.objects.select_related("trainer"), pk=rt_pk, training_round=training_round)
     rt.training_round = training_round
+
+    def describe() -> Confirmation:
+        visits = FactoryVisit.objects.filter(training_round=training_round, trainer=rt.trainer_id).count()
+        return Confirmation(
+            question=_("Remove %(trainer)s (%(role)s) from the round %(round)s?")
+            % {"trainer": rt.trainer.name, "role": rt.get_role_display().lower(), "round": training_round},
+            consequences=[
+                ngettext(
+                    "%(count)d factory visit by this trainer in this round stays recorded.",
+                    "%(count)d factory visits by this trainer in this round stay recorded.",
+                    visits,
+                )
+                % {"count": visits},
+                _("The trainer's record and qualifications are kept."),
+            ],
+            undo=_("The trainer can be added again from the round's page (Add a trainer)."),
+            button=_("Remove the trainer"),
+            back_url=f"{training_round.get_absolute_url()}#trainers",
+        )
+
+    if page := ask_first(request, describe):
+        return page
     try:
         services.round_trainer_remove(round_trainer=rt, by=request.user)
     except ValidationError as e:
         for message in e.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _("%(trainer)s removed from the round.") % {"trainer": rt.trainer.name})
+        messages.success(
+            request,
+            _("%(trainer)s removed from the round. The trainer can be added again with “Add a trainer”.")
+            % {"trainer": rt.trainer.name},
+        )
     return redirect(f"{training_round.get_absolute_url()}#trainers")
 
 

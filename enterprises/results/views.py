@@ -21,10 +21,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
 
 from core import roles
 from core.access import can_read_programme, service_values
+from core.confirm import Confirmation, ask_first
 from core.editing import EditConflict, conflict_message, edit_conflict
 from core.http import attachment
 from core.pages import KeptCountPaginator
@@ -448,9 +450,38 @@ def result_edit(request, pk: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def result_delete(request, pk: int):
     result = _scoped_result(request, pk)
+
+    def describe() -> Confirmation:
+        lines = result.kpi_lines.count()
+        pairs = result.photo_pairs.count()
+        return Confirmation(
+            question=_("Delete the draft result of %(enterprise)s for %(module)s?")
+            % {"enterprise": result.enterprise.name, "module": result.module},
+            consequences=[
+                ngettext(
+                    "Its %(count)d KPI line is deleted with it.", "Its %(count)d KPI lines are deleted with it.", lines
+                )
+                % {"count": lines},
+                ngettext(
+                    "Its %(count)d photo pair (2 photos) is deleted with it.",
+                    "Its %(count)d photo pairs (%(photos)s photos) are deleted with it.",
+                    pairs,
+                )
+                % {"count": pairs, "photos": 2 * pairs},
+                _("The draft cannot be restored; only its history keeps a record of it."),
+            ],
+            refused=""
+            if services.result_can_delete(result=result, user=request.user)
+            else _("Only your organisation's drafts can be deleted."),
+            button=_("Delete the draft"),
+            back_url=reverse("results:result_detail", args=[result.pk]),
+        )
+
+    if page := ask_first(request, describe):
+        return page
     try:
         services.result_delete(result=result, by=request.user)
     except PermissionDenied as exc:
@@ -522,10 +553,28 @@ def photo_pair_add(request, pk: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def photo_pair_delete(request, pk: int, pair_pk: int):
     result = _scoped_result(request, pk)
     pair = get_object_or_404(result.photo_pairs.select_related("before", "after", "result"), pk=pair_pk)
+
+    def describe() -> Confirmation:
+        caption = pair.caption or pair.before.caption or pair.after.caption
+        return Confirmation(
+            question=_("Delete the photo pair “%(caption)s”?") % {"caption": caption}
+            if caption
+            else _("Delete this photo pair of %(enterprise)s?") % {"enterprise": result.enterprise.name},
+            consequences=[
+                _("Both photos, before and after, are deleted with their files; they cannot be restored."),
+                _("The result and its KPI lines are kept."),
+            ],
+            undo=_("The photos can be uploaded again on the result's page, while it is a draft or returned."),
+            button=_("Delete the photo pair"),
+            back_url=reverse("results:result_detail", args=[result.pk]) + "#photos",
+        )
+
+    if page := ask_first(request, describe):
+        return page
     try:
         services.photo_pair_delete(pair=pair, by=request.user)
     except PermissionDenied as exc:

@@ -19,9 +19,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from core.access import add_service_errors
+from core.confirm import Confirmation, is_confirmed, render_confirmation
 from newsletters.selectors import issues_visible_to
 from newsletters.views import editor_required
 from programmes.views import PortalListView
@@ -30,7 +31,7 @@ from . import edition, services, tokens
 from .filters import SubscriberFilter
 from .forms import CONSENT_TEXT, ImportForm, PreferencesForm, SubscribeForm
 from .models import Mailing, Subscriber
-from .selectors import subscribers_visible_to
+from .selectors import subscribers_for_edition, subscribers_visible_to
 from .tables import SubscriberTable
 
 logger = logging.getLogger(__name__)
@@ -267,9 +268,45 @@ def _mailing_action(request, pk, action, done: str):
     return redirect(issue.get_absolute_url() + "#email-edition")
 
 
+def _mailing_start_confirmation(issue) -> Confirmation:
+    audience = subscribers_for_edition(issue).count()
+    refused = ""
+    if issue.status != issue.Status.PUBLISHED:
+        refused = _("Publish the edition before sending it to subscribers.")
+    elif not audience:
+        refused = _("No confirmed subscriber reads the %(language)s edition: there is nobody to send it to.") % {
+            "language": issue.language_label
+        }
+    return Confirmation(
+        question=ngettext(
+            "Send issue No. %(number)s (%(language)s) to %(count)d subscriber?",
+            "Send issue No. %(number)s (%(language)s) to %(count)d subscribers?",
+            audience,
+        )
+        % {"number": issue.number, "language": issue.language_label, "count": audience},
+        consequences=[
+            _("Each confirmed subscriber of this language gets the e-mail edition once."),
+            _("A sent e-mail cannot be recalled: sending can be paused, not undone."),
+        ],
+        refused=refused,
+        button=ngettext("Send to %(count)d subscriber", "Send to %(count)d subscribers", audience)
+        % {"count": audience},
+        back_url=issue.get_absolute_url() + "#email-edition",
+    )
+
+
 @editor_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def mailing_start(request, pk):
+    """Sending asks first, with the number of readers; an edition nobody would receive is not sent."""
+    issue = get_object_or_404(issues_visible_to(request.user), pk=pk)
+    nobody = (
+        issue.status == issue.Status.PUBLISHED
+        and not Mailing.objects.filter(issue=issue).exists()
+        and not subscribers_for_edition(issue).exists()
+    )
+    if nobody or not is_confirmed(request):
+        return render_confirmation(request, _mailing_start_confirmation(issue))
     return _mailing_action(
         request, pk, lambda issue: services.mailing_start(issue=issue, by=request.user), _("Sending has started.")
     )

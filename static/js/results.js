@@ -35,10 +35,4 @@
   }
   document.querySelectorAll("#kpi-lines select[name$='-kpi']").forEach(bindHint);
 
-  // Ask before deleting.
-  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
-    form.addEventListener("submit", function (event) {
-      if (!window.confirm(form.dataset.confirm)) { event.preventDefault(); }
-    });
-  });
 })();

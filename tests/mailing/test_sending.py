@@ -45,7 +45,7 @@ def test_send_to_subscribers_reaches_each_reader_of_its_language_once(
     assert "Send to 3 subscribers" in page
     # when the editor sends the published edition
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/newsletters/issues/{issue.pk}/email/send/")
+        client.post(f"/newsletters/issues/{issue.pk}/email/send/", {"confirm": "yes"})
     smtp_inbox.wait_for(3)
     # then the confirmed readers of English (and of both) get it, nobody else
     assert _recipients(smtp_inbox) == sorted(audience)
@@ -63,7 +63,7 @@ def test_send_to_subscribers_reaches_each_reader_of_its_language_once(
     assert "3 sent, 0 failed, 0 left" in page and "Sent" in page
     # and sending again sends nobody a second copy
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/newsletters/issues/{issue.pk}/email/send/")
+        client.post(f"/newsletters/issues/{issue.pk}/email/send/", {"confirm": "yes"})
     assert len(smtp_inbox.messages) == 3 and Delivery.objects.count() == 3
     # and the one-click POST of the header's address, as a mail client makes it, unsubscribes
     reader = str(message["To"])

@@ -185,7 +185,7 @@ def test_a_trainer_record_has_one_account(client, officer, make_trainer_user):
 def test_deactivated_person_cannot_log_in_and_is_kept(client, officer, editor):
     client.force_login(officer)
 
-    client.post(reverse("people:person_deactivate", args=[editor.pk]))
+    client.post(reverse("people:person_deactivate", args=[editor.pk]), {"confirm": "yes"})
 
     editor.refresh_from_db()
     assert not editor.is_active
@@ -199,7 +199,9 @@ def test_deactivated_person_cannot_log_in_and_is_kept(client, officer, editor):
 def test_officer_cannot_deactivate_themselves_or_drop_their_own_role(client, officer):
     client.force_login(officer)
 
-    page = client.post(reverse("people:person_deactivate", args=[officer.pk]), follow=True).content.decode()
+    page = client.post(
+        reverse("people:person_deactivate", args=[officer.pk]), {"confirm": "yes"}, follow=True
+    ).content.decode()
     edit = client.post(
         reverse("people:person_edit", args=[officer.pk]),
         {"details-email": officer.email, "role-role": "editor"},
