@@ -78,12 +78,19 @@ def test_officer_runs_a_round_from_creation_to_completion(page, demo):
     assert page.locator("#round-trainers").get_by_role("link", name="Jia Hongwei").is_visible()
 
     # then they move it through its life
-    for step in ("Classroom", "Consulting", "Completed"):
+    for step in ("Classroom", "Consulting"):
         page.get_by_role("button", name=f"Move to {step}").click()
         page.wait_for_load_state()
         assert page.locator("#round-status").inner_text() == step
+    # completing is final: the confirmation page says so before anything changes
+    page.get_by_role("link", name="Complete the round…").click()
+    assert page.get_by_text("Completed is final").is_visible()
+    assert TrainingRound.objects.get(city="Changzhou").status == "consulting"
+    page.get_by_role("button", name="Complete the round").click()
+    page.wait_for_url("**/rounds/*/")
+    assert page.locator("#round-status").inner_text() == "Completed"
     screenshot(page, "officers-04-round-completed")
-    assert page.get_by_role("button", name="Cancel the round").count() == 0
+    assert page.get_by_role("link", name="Cancel the round…").count() == 0
 
     # and find it in the list's filter
     page.get_by_role("link", name="Rounds", exact=True).click()
@@ -156,4 +163,6 @@ def test_partner_sees_rounds_read_only(page, demo):
     assert page.get_by_role("heading", name="Enterprises and attendance").is_visible()
     assert page.get_by_text("Add an enterprise").count() == 0
     assert page.get_by_role("button", name="Move to Completed").count() == 0
+    assert page.get_by_role("link", name="Complete the round…").count() == 0
+    assert page.get_by_role("link", name="Cancel the round…").count() == 0
     screenshot(page, "officers-partner-round")
