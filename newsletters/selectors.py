@@ -7,14 +7,26 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.conf import settings
-from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db.models import Case, F, Max, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import ExtractDay, TruncMonth
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core import roles
 from enterprises.models import KPILine, Photo, PhotoPair, Result
 
-from .models import Event, ExpertComment, Issue, IssueItem, IssueSection, IssueVersion, Masthead, NewsItem, QuotedPerson
+from .models import (
+    DatePrecision,
+    Event,
+    ExpertComment,
+    Issue,
+    IssueItem,
+    IssueSection,
+    IssueVersion,
+    Masthead,
+    NewsItem,
+    QuotedPerson,
+)
 
 UPCOMING_MONTHS = 3
 
@@ -114,16 +126,27 @@ def results_approved_between(start: dt.date, end: dt.date) -> QuerySet[Result]:
     )
 
 
+def in_month_order(records: QuerySet, field: str) -> QuerySet:
+    """Records by month; within a month, those dated to the month first, in the order the editor entered them
+    (their day only says which month), then those dated to the day, by day and title."""
+    month_dated = Q(date_precision=DatePrecision.MONTH)
+    return records.annotate(
+        _month=TruncMonth(field),
+        _day=Case(When(month_dated, then=Value(0)), default=ExtractDay(field)),
+        _entered=Case(When(month_dated, then=F("pk")), default=Value(0)),
+    ).order_by("_month", "_day", "_entered", "title", "pk")
+
+
 def news_in_period(period_start: dt.date) -> QuerySet[NewsItem]:
     end = add_months(period_start, 2)
-    return NewsItem.objects.filter(date__gte=period_start, date__lt=end).order_by("date", "title")
+    return in_month_order(NewsItem.objects.filter(date__gte=period_start, date__lt=end), "date")
 
 
 def events_after_period(period_start: dt.date) -> QuerySet[Event]:
     """Events that start after the period, within the next three months."""
     end = add_months(period_start, 2)
-    return Event.objects.filter(starts_on__gte=end, starts_on__lt=add_months(end, UPCOMING_MONTHS)).order_by(
-        "starts_on", "title"
+    return in_month_order(
+        Event.objects.filter(starts_on__gte=end, starts_on__lt=add_months(end, UPCOMING_MONTHS)), "starts_on"
     )
 
 

@@ -128,7 +128,7 @@ def _entries(part, image_url) -> list[Entry]:
                 Entry(
                     "news",
                     heading=headline(record),
-                    dateline=recorddate(record) if section.show_dates else "",
+                    dateline=recorddate(record, section.issue) if section.show_dates else "",
                     text=text,
                     shortened=shortened,
                 )
@@ -136,7 +136,12 @@ def _entries(part, image_url) -> list[Entry]:
         elif item.event_id:
             record = item.event
             entries.append(
-                Entry("event", heading=headline(record), dateline=eventdates(record), text=record.local_body)
+                Entry(
+                    "event",
+                    heading=headline(record),
+                    dateline=eventdates(record, section.issue),
+                    text=record.local_body,
+                )
             )
         elif item.expert_comment_id:
             comment = item.expert_comment

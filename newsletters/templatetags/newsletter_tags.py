@@ -108,12 +108,17 @@ def headline(record) -> str:
     return f"{place}：{title}" if chinese_active() else f"{place}: {title}"
 
 
+def _year_of(issue) -> int | None:
+    return issue.period_start.year if getattr(issue, "period_start", None) else None
+
+
 @register.filter
-def recorddate(record) -> str:
-    """A news item's date line as the record is dated: '13 May 2014', or 'July 2014' when dated to the month."""
+def recorddate(record, issue=None) -> str:
+    """A news item's date line as the record is dated: '13 May 2014'; dated to the month, 'In July' in the year of
+    the issue (``issue``, when given) and 'July 2014' in any other."""
     value = getattr(record, "date", None) or getattr(record, "starts_on", None)
     if getattr(record, "date_precision", "day") == "month":
-        return monthdate(value)
+        return month_range(value, None, year=_year_of(issue))
     return longdate(value)
 
 
@@ -125,15 +130,54 @@ def monthdate(value) -> str:
     return formats.date_format(value, "Y年n月" if chinese_active() else "F Y")
 
 
+def month_range(start, end=None, *, year: int | None = None) -> str:
+    """Months as people write them: 'July 2014', 'July–August 2014', 'December 2014 – January 2015'; within
+    ``year`` (the issue's), 'In July', 'In July and August'. In Chinese '2014年7月', '2014年7月至8月', '7月'."""
+    if not start:
+        return ""
+    if end and (end.year, end.month) == (start.year, start.month):
+        end = None
+    if end and end.year != start.year:
+        return f"{monthdate(start)}至{monthdate(end)}" if chinese_active() else f"{monthdate(start)} – {monthdate(end)}"
+    month = formats.date_format(start, "F")
+    in_year = year is not None and start.year == year
+    if chinese_active():
+        prefix = "" if in_year else f"{start.year}年"
+        return f"{prefix}{start.month}月至{end.month}月" if end else f"{prefix}{start.month}月"
+    if in_year:
+        if end:
+            return _("In %(start)s and %(end)s") % {"start": month, "end": formats.date_format(end, "F")}
+        return _("In %(month)s") % {"month": month}
+    return f"{month}–{monthdate(end)}" if end else monthdate(start)
+
+
 @register.filter
-def eventdates(event) -> str:
-    """An event's dates: '2 March 2015', '2 – 3 March 2015' written in full, or 'March 2015' when dated to the month."""
+def daterange(start, end=None) -> str:
+    """Days as people write them, in the active language: '4 September 2014', '4–5 September 2014',
+    '30 June – 2 July 2014', '30 December 2014 – 2 January 2015'; '2014年9月4日', '2014年9月4日至5日',
+    '2014年6月30日至7月2日', '2014年12月30日至2015年1月2日'."""
+    if not start:
+        return ""
+    if not end or end == start:
+        return longdate(start)
+    chinese = chinese_active()
+    if start.year != end.year:
+        return f"{longdate(start)}至{longdate(end)}" if chinese else f"{longdate(start)} – {longdate(end)}"
+    if chinese:
+        tail = f"{end.day}日" if start.month == end.month else f"{end.month}月{end.day}日"
+        return f"{longdate(start)}至{tail}"
+    if start.month == end.month:
+        return f"{start.day}–{longdate(end)}"
+    return f"{formats.date_format(start, 'j F')} – {longdate(end)}"
+
+
+@register.filter
+def eventdates(event, issue=None) -> str:
+    """An event's dates: '2 March 2015', '4–5 September 2014', '30 June – 2 July 2014'; dated to the month,
+    'March 2015' (or 'In March' in the issue's year)."""
     if event.date_precision == "month":
-        start, end = monthdate(event.starts_on), monthdate(event.ends_on)
-        return f"{start} – {end}" if event.ends_on and end != start else start
-    if event.ends_on and event.ends_on != event.starts_on:
-        return f"{longdate(event.starts_on)} – {longdate(event.ends_on)}"
-    return longdate(event.starts_on)
+        return month_range(event.starts_on, event.ends_on, year=_year_of(issue))
+    return daterange(event.starts_on, event.ends_on)
 
 
 @register.filter

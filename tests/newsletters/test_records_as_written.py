@@ -1,11 +1,13 @@
 """Records as the programme writes them: dated to a month, a result as story or KPI table, captions, KPI periods."""
 
 import datetime as dt
+import re
 
 import pytest
 
 from newsletters import services
 from newsletters.models import Issue, IssueItem
+from tests.factories import EventFactory, NewsItemFactory
 
 from .conftest import in_order, stored_pdf_text
 
@@ -20,9 +22,9 @@ def test_a_month_dated_news_item_prints_its_month_and_a_day_dated_one_its_day(ma
     issue = services.issue_render(issue_id=issue.pk)
     text = stored_pdf_text(issue)
     in_order(
-        text, "Yunnan: Developing HR handbook", "November 2014", "Taixing, Jiangsu: ToE on Module 2", "11 December 2014"
+        text, "Yunnan: Developing HR handbook", "In November", "Taixing, Jiangsu: ToE on Module 2", "11 December 2014"
     )
-    assert "14 November 2014" not in text
+    assert "14 November 2014" not in text and "November 2014" not in text
 
 
 def test_a_result_prints_as_its_kpi_table_only_or_its_story_only(make_issue):
@@ -95,3 +97,56 @@ def test_an_older_issue_keeps_the_publication_date_the_editor_gave_it(client, ed
     services.issue_publish(issue=issue)
     archive = client.get("/newsletter/").content.decode()
     assert "Published on 20 December 2014" in archive
+
+
+def _html_text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_date_ranges_print_as_people_write_them_in_english_and_chinese(make_issue):
+    # given events of one day, of two days in a month, across a month's end and across a year's end
+    issue = make_issue()
+    events = issue.sections.get(kind="events")
+    for title, starts, ends in (
+        ("Two-day workshop", dt.date(2015, 3, 4), dt.date(2015, 3, 5)),
+        ("Across the month", dt.date(2015, 1, 30), dt.date(2015, 2, 2)),
+        ("Across the year", dt.date(2014, 12, 30), dt.date(2015, 1, 2)),
+    ):
+        services.issue_item_add(
+            issue=issue, section=events, record=EventFactory(title=title, starts_on=starts, ends_on=ends)
+        )
+    # when the English and the Chinese edition print
+    text = stored_pdf_text(services.issue_render(issue_id=issue.pk))
+    chinese = services.issue_edition_create(issue=issue, language="zh-hans")
+    zh = re.sub(r"\s+", "", _html_text(services.issue_html(chinese)))
+    # then each range is written once, its shared month and year not repeated
+    in_order(text, "Two-day workshop", "4–5 March 2015")
+    in_order(text, "Across the month", "30 January – 2 February 2015")
+    in_order(text, "Across the year", "30 December 2014 – 2 January 2015")
+    assert "4 March 2015 – 5 March 2015" not in text
+    for written in ("2015年3月4日至5日", "2015年1月30日至2月2日", "2014年12月30日至2015年1月2日"):
+        assert written in zh, written
+
+
+def test_month_dated_records_sort_by_month_in_the_order_they_were_entered(make_issue):
+    # given two news items dated to November, entered "second" then "first", their days saying nothing
+    NewsItemFactory(title="Entered first", date=dt.date(2014, 11, 28), date_precision="month")
+    NewsItemFactory(title="Entered second", date=dt.date(2014, 11, 2), date_precision="month")
+    NewsItemFactory(title="Dated December", date=dt.date(2014, 12, 1), date_precision="month")
+    # when the issue is assembled
+    issue = make_issue()
+    text = stored_pdf_text(services.issue_render(issue_id=issue.pk))
+    # then November's month-dated items come first, in the order entered, then its dated ones, then December's
+    in_order(
+        text,
+        "Entered first",
+        "In November",
+        "Entered second",
+        "In November",
+        "Yunnan: Developing HR handbook",
+        "14 November 2014",
+        "Dated December",
+        "In December",
+        "Taixing, Jiangsu: ToE on Module 2",
+        "11 December 2014",
+    )
