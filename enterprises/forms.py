@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from core import roles
 from core.access import add_service_errors
 from core.editing import EditVersionMixin
+from core.forms import SingleLineMixin
 from core.widgets import QuickSelect, SearchSelect
 from programmes.forms import DateInput
 from programmes.models import TrainingRound
@@ -40,7 +41,7 @@ def _counts_not_negative(form) -> None:
             form.fields[field].widget.attrs["min"] = 0
 
 
-class EnterpriseForm(EditVersionMixin, forms.ModelForm):
+class EnterpriseForm(SingleLineMixin, EditVersionMixin, forms.ModelForm):
     class Meta:
         model = Enterprise
         fields = ["name", "sector", "province", "city", "workers_women", "workers_men", "organisations", "notes"]
@@ -84,7 +85,7 @@ class _ParticipationRulesMixin:
             add_service_errors(self, e)
 
 
-class ParticipationForm(EditVersionMixin, _ParticipationRulesMixin, forms.ModelForm):
+class ParticipationForm(SingleLineMixin, EditVersionMixin, _ParticipationRulesMixin, forms.ModelForm):
     """Add an enterprise, with its attendance, from the round's page."""
 
     class Meta:
@@ -139,7 +140,7 @@ class ParticipationAdminForm(_ParticipationRulesMixin, forms.ModelForm):
         return cleaned
 
 
-class FactoryVisitForm(forms.ModelForm):
+class FactoryVisitForm(SingleLineMixin, forms.ModelForm):
     """Record a factory visit from the round's page: one of its enterprises, by one of its trainers."""
 
     class Meta:

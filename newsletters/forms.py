@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.editing import EditVersionMixin
+from core.forms import SingleLineMixin
 from core.uploads import BoundedImageField
 from core.widgets import ChineseFieldsMixin
 from programmes.models import TrainingRound
@@ -35,7 +36,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class ChineseTextForm(ChineseFieldsMixin, forms.ModelForm):
+class ChineseTextForm(SingleLineMixin, ChineseFieldsMixin, forms.ModelForm):
     """A record form whose `*_zh` fields stand apart, under a heading that says what they are for."""
 
     def __init__(self, *args, **kwargs):
@@ -162,7 +163,7 @@ class MonthInput(forms.TextInput):
     input_type = "month"
 
 
-class IssueCreateForm(forms.Form):
+class IssueCreateForm(SingleLineMixin, forms.Form):
     period_start = PeriodField(
         label=_("Period"),
         coerce=dt.date.fromisoformat,
@@ -227,7 +228,7 @@ class IssueCreateForm(forms.Form):
         return cleaned
 
 
-class IssueForm(EditVersionMixin, forms.ModelForm):
+class IssueForm(SingleLineMixin, EditVersionMixin, forms.ModelForm):
     class Meta:
         model = Issue
         fields = ["title", "introduction", "publication_date", "language"]
@@ -241,7 +242,7 @@ class IssueForm(EditVersionMixin, forms.ModelForm):
             del self.fields["language"]
 
 
-class SectionAddForm(ChineseFieldsMixin, forms.Form):
+class SectionAddForm(SingleLineMixin, ChineseFieldsMixin, forms.Form):
     """A section for the issue: a feature with its own heading, or a standard section it does not have."""
 
     kind = forms.ChoiceField(label=_("Kind"))
@@ -268,7 +269,7 @@ class SectionAddForm(ChineseFieldsMixin, forms.Form):
         return cleaned
 
 
-class MastheadForm(EditVersionMixin, forms.ModelForm):
+class MastheadForm(SingleLineMixin, EditVersionMixin, forms.ModelForm):
     """The masthead and footer of one language's editions."""
 
     def __init__(self, *args, **kwargs):

@@ -5,11 +5,12 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from core import roles
+from core.forms import SingleLineMixin
 from programmes.models import Organisation
 from trainers.models import Trainer
 
 
-class RoleForm(forms.Form):
+class RoleForm(SingleLineMixin, forms.Form):
     """A role, with the organisation (partner users) or the trainer record (trainers) it needs."""
 
     role = forms.ChoiceField(label=_("Role"), choices=[("", _("Choose a role")), *roles.Role.choices])
@@ -45,7 +46,7 @@ class InviteForm(RoleForm):
     field_order = ["email", "first_name", "last_name", "role", "organisation", "trainer"]
 
 
-class DetailsForm(forms.Form):
+class DetailsForm(SingleLineMixin, forms.Form):
     email = forms.EmailField(label=_("E-mail"))
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.access import add_service_errors
 from core.editing import EditVersionMixin
+from core.forms import SingleLineMixin
 
 from . import services
 from .models import Agreement, Organisation, TrainingRound
@@ -59,7 +60,7 @@ class RoundRulesMixin:
             add_service_errors(self, e)
 
 
-class RoundForm(EditVersionMixin, RoundRulesMixin, forms.ModelForm):
+class RoundForm(SingleLineMixin, EditVersionMixin, RoundRulesMixin, forms.ModelForm):
     class Meta:
         model = TrainingRound
         fields = [
@@ -109,7 +110,7 @@ class RoundForm(EditVersionMixin, RoundRulesMixin, forms.ModelForm):
         return cleaned
 
 
-class RoundTransitionForm(forms.Form):
+class RoundTransitionForm(SingleLineMixin, forms.Form):
     to_status = forms.ChoiceField(label=_("new status"), choices=TrainingRound.Status.choices)
 
 
@@ -137,7 +138,7 @@ class TrainingRoundAdminForm(RoundRulesMixin, forms.ModelForm):
         return cleaned
 
 
-class OrganisationForm(EditVersionMixin, forms.ModelForm):
+class OrganisationForm(SingleLineMixin, EditVersionMixin, forms.ModelForm):
     website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
 
     class Meta:
@@ -158,7 +159,7 @@ class OrganisationForm(EditVersionMixin, forms.ModelForm):
         )
 
 
-class AgreementForm(EditVersionMixin, forms.ModelForm):
+class AgreementForm(SingleLineMixin, EditVersionMixin, forms.ModelForm):
     class Meta:
         model = Agreement
         fields = ["kind", "signed_on", "start", "end", "territory", "notes"]

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.editing import EditVersionMixin
+from core.forms import SingleLineMixin
 from core.widgets import SearchSelect
 from programmes.forms import DateInput
 from programmes.models import TrainingRound
@@ -21,7 +22,7 @@ def _helper(*rows) -> FormHelper:
     return helper
 
 
-class TrainerForm(EditVersionMixin, forms.ModelForm):
+class TrainerForm(SingleLineMixin, EditVersionMixin, forms.ModelForm):
     class Meta:
         model = Trainer
         fields = ["name", "sex", "organisation", "role", "position", "email", "phone", "active", "notes"]
@@ -42,7 +43,7 @@ class TrainerForm(EditVersionMixin, forms.ModelForm):
         )
 
 
-class QualificationForm(forms.ModelForm):
+class QualificationForm(SingleLineMixin, forms.ModelForm):
     class Meta:
         model = Qualification
         fields = ["module", "qualified_on", "expires_on", "tot_round"]
@@ -75,7 +76,7 @@ class QualificationForm(forms.ModelForm):
         return cleaned
 
 
-class RoundTrainerForm(forms.ModelForm):
+class RoundTrainerForm(SingleLineMixin, forms.ModelForm):
     """Add a trainer to a round from the round's page."""
 
     class Meta:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import roles
 from core.editing import EditVersionMixin, edit_token
+from core.forms import SingleLineMixin
 from core.widgets import ChineseFieldsMixin, SearchSelect
 from enterprises.models import KPI, KPILine, Result
 from enterprises.selectors import enterprises_visible_to
@@ -28,7 +29,7 @@ class RoundChoiceField(forms.ModelChoiceField):
         return f"{obj.module.code} {obj.get_kind_short()} {obj.city}, {obj.start:%Y-%m-%d} – {obj.end:%Y-%m-%d}"
 
 
-class ResultForm(EditVersionMixin, ChineseFieldsMixin, forms.Form):
+class ResultForm(SingleLineMixin, EditVersionMixin, ChineseFieldsMixin, forms.Form):
     enterprise = forms.ModelChoiceField(queryset=None, label=_("Enterprise"))
     module = forms.ModelChoiceField(queryset=Module.objects.all(), label=_("Module"))
     training_round = RoundChoiceField(
@@ -84,7 +85,7 @@ class ResultForm(EditVersionMixin, ChineseFieldsMixin, forms.Form):
             self.fields["enterprise"].queryset = self.fields["enterprise"].queryset.filter(pk=result.enterprise_id)
 
 
-class KPILineForm(EditVersionMixin, forms.Form):
+class KPILineForm(SingleLineMixin, EditVersionMixin, forms.Form):
     line_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     kpi = forms.ModelChoiceField(
         queryset=KPI.objects.filter(active=True),
@@ -192,7 +193,7 @@ class PhotoField(forms.FileField):
         return upload
 
 
-class PhotoPairForm(ChineseFieldsMixin, forms.Form):
+class PhotoPairForm(SingleLineMixin, ChineseFieldsMixin, forms.Form):
     """A before/after pair: a caption per photo, one caption for the pair, or both (the pair's prints under
     the two photos); the pair needs one or the other."""
 
@@ -220,13 +221,13 @@ class PhotoPairForm(ChineseFieldsMixin, forms.Form):
         return data
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(SingleLineMixin, forms.Form):
     reason = forms.CharField(
         label=_("What should the partner correct?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
 
 
-class KPIForm(EditVersionMixin, forms.ModelForm):
+class KPIForm(SingleLineMixin, EditVersionMixin, forms.ModelForm):
     class Meta:
         model = KPI
         fields = [
@@ -243,7 +244,7 @@ class KPIForm(EditVersionMixin, forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
-class ImportForm(forms.Form):
+class ImportForm(SingleLineMixin, forms.Form):
     file = forms.FileField(
         label=_("Excel workbook (.xlsx) or CSV file"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),

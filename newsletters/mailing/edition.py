@@ -23,6 +23,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from PIL import Image
 
+from core.forms import one_line
 from newsletters import selectors as newsletter_selectors
 from newsletters.models import Issue, Masthead
 
@@ -97,8 +98,9 @@ class EditionEmail:
         }
         if message_id:
             extra["Message-ID"] = message_id
+        # a header never carries a line break (Django refuses to send one: the test e-mail answered 500)
         message = EmailMultiAlternatives(
-            subject=self.subject, body=links(self.text), from_email=from_address(), to=[to], headers=extra
+            subject=one_line(self.subject), body=links(self.text), from_email=from_address(), to=[to], headers=extra
         )
         message.attach_alternative(links(self.html), "text/html")
         return message

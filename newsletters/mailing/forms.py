@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import SingleLineMixin
+
 from .addresses import address_problem, normalised
 from .models import Subscriber
 
@@ -13,7 +15,7 @@ CONSENT_TEXT = _(
 )
 
 
-class SubscribeForm(forms.Form):
+class SubscribeForm(SingleLineMixin, forms.Form):
     email = forms.CharField(label=_("Your e-mail address"), max_length=254, widget=forms.EmailInput)
     language = forms.ChoiceField(
         label=_("Language"),
@@ -44,11 +46,11 @@ class SubscribeForm(forms.Form):
         return email
 
 
-class PreferencesForm(forms.Form):
+class PreferencesForm(SingleLineMixin, forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=Subscriber.Language.choices, widget=forms.RadioSelect)
 
 
-class ImportForm(forms.Form):
+class ImportForm(SingleLineMixin, forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
         help_text=_("Columns: email, and optionally language (en, zh-hans or both). UTF-8, first row the headings."),

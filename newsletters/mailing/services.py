@@ -444,7 +444,21 @@ def _still_sending(mailing: Mailing) -> bool:
 def mailing_send(*, mailing_id: int, max_messages: int | None = None, rate: float | None = None) -> bool:
     """Send pending deliveries of a mailing, at most ``max_messages`` at ``rate`` messages a second (by default
     this sender's share of MAILING_RATE; 0 for as fast as the server takes them). True when some are left (the
-    task goes on)."""
+    task goes on).
+
+    An error that is not transient (a template or data error: anything but an OSError, which the task retries)
+    pauses the sending before it is raised: the editor sees "Paused" and resumes once the edition is fixed,
+    instead of a mailing left "sending" with no sender behind it."""
+    try:
+        return _mailing_send(mailing_id=mailing_id, max_messages=max_messages, rate=rate)
+    except OSError:
+        raise
+    except Exception:
+        Mailing.objects.filter(pk=mailing_id, status=Mailing.Status.SENDING).update(status=Mailing.Status.PAUSED)
+        raise
+
+
+def _mailing_send(*, mailing_id: int, max_messages: int | None, rate: float | None) -> bool:
     mailing = Mailing.objects.select_related("issue").get(pk=mailing_id)
     if mailing.status != Mailing.Status.SENDING:
         return False
