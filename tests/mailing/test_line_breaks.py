@@ -35,7 +35,7 @@ def test_a_stored_title_with_a_line_break_still_mails_on_one_line(
     response = client.post(f"/newsletters/issues/{issue.pk}/email/test/", follow=True)
     assert response.status_code == 200 and "A test e-mail was sent to" in response.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        assert client.post(f"/newsletters/issues/{issue.pk}/email/send/").status_code == 302
+        assert client.post(f"/newsletters/issues/{issue.pk}/email/send/", {"confirm": "yes"}).status_code == 302
     # then both went out, the subject on one line and no header smuggled in
     messages = smtp_inbox.wait_for(2)
     for message in messages:
