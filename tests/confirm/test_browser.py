@@ -14,6 +14,7 @@ from newsletters.models import Issue
 from programmes.models import Agreement, TrainingRound
 from tests.conftest import browser_login, screenshot
 from tests.factories import EnterpriseFactory, ParticipationFactory, QualificationFactory, module
+from tests.foundation.test_every_page import CSP_LISTENER, axe_source, check_page
 from tests.results.conftest import draft, pair_add
 from trainers.models import Qualification, RoundTrainer
 
@@ -127,11 +128,14 @@ def test_deactivating_a_person_asks_first_in_english_and_chinese(page, officer, 
 
     # the same page in Chinese, on a phone
     page.context.add_cookies([{"name": "django_language", "value": "zh-hans", "url": live_server.url}])
+    page.context.add_init_script(CSP_LISTENER)
     page.get_by_role("button", name="Reactivate").click()
     page.set_viewport_size(PHONE)
     page.goto(f"/people/{editor.pk}/deactivate/")
     assert "停用 editor1？" in page.get_by_test_id("confirmation").inner_text()
     screenshot(page, "confirm-deactivate-zh-phone")
+    # the confirmation page passes the every-page check: no sideways scrolling, no axe violation, no CSP one
+    assert check_page(page, f"/people/{editor.pk}/deactivate/", axe_source(), sideways=True) == []
     assert type(editor).objects.get(pk=editor.pk).is_active
 
 
