@@ -317,6 +317,14 @@ class ReadLimits:
     cells: int = 300_000  # in the whole workbook, every sheet
     cell_chars: int = 32_767  # Excel's own limit for a cell
     unpacked_bytes: int = 64 * 1024 * 1024  # what the .xlsx unpacks to, every part together
+    # What a workbook's parts hold, whatever their bytes (openpyxl builds every element of the shared strings,
+    # the styles and the workbook part as Python objects): a million formats cost 14.5 s and 620 MB, a million
+    # defined names 20 s, one cell of four million rich-text runs 30 s and 2 GB (bench/limits.py).
+    parts: int = 1_000  # files in the zip (a workbook of one sheet has about ten)
+    part_elements: int = 1_000_000  # XML elements in any one part (a cell of inline text is three)
+    runs: int = 1_000  # rich-text runs of one cell's text (a run is a stretch of text in one font)
+    style_elements: int = 30_000  # elements of the styles part (cell formats, fonts, fills, borders...)
+    names: int = 10_000  # defined names (Formulas > Name Manager)
 
 
 def _n(number: int) -> str:
@@ -385,6 +393,94 @@ def not_a_workbook() -> ValidationError:
     return ValidationError(gettext("This file is not an Excel workbook (.xlsx) or a CSV file."), code="not_table")
 
 
+def too_many_parts(parts: int, limits: ReadLimits) -> ValidationError:
+    return ValidationError(
+        gettext(
+            "The workbook is made of %(parts)s files; a workbook may be made of at most %(max)s "
+            "(save it again from Excel, or split it)."
+        )
+        % {"parts": _n(parts), "max": _n(limits.parts)},
+        code="too_many_parts",
+    )
+
+
+def too_many_elements(part: str, limits: ReadLimits) -> ValidationError:
+    return ValidationError(
+        gettext(
+            "The workbook's part “%(part)s” holds more than %(max)s XML elements; "
+            "save a copy with values only, or split it."
+        )
+        % {"part": part, "max": _n(limits.part_elements)},
+        code="too_many_elements",
+    )
+
+
+def too_many_runs(limits: ReadLimits) -> ValidationError:
+    return ValidationError(
+        gettext(
+            "A cell's text is made of more than %(max)s differently formatted pieces; clear the cells' "
+            "formatting, or save a copy with values only."
+        )
+        % {"max": _n(limits.runs)},
+        code="too_many_runs",
+    )
+
+
+def too_many_styles(limits: ReadLimits) -> ValidationError:
+    return ValidationError(
+        gettext(
+            "The workbook defines more than %(max)s cell formats, fonts, fills and borders; clear the "
+            "formats it does not need, or save a copy with values only."
+        )
+        % {"max": _n(limits.style_elements)},
+        code="too_many_styles",
+    )
+
+
+def too_many_names(limits: ReadLimits) -> ValidationError:
+    return ValidationError(
+        gettext(
+            "The workbook defines more than %(max)s names (Formulas > Name Manager); delete the ones it does not need."
+        )
+        % {"max": _n(limits.names)},
+        code="too_many_names",
+    )
+
+
+def missing_shared_string(sheet: str, row: int, column: int, index: str, count: int) -> ValidationError:
+    return ValidationError(
+        gettext(
+            "Row %(row)s, column %(column)s of the sheet “%(sheet)s” refers to text number %(index)s, but the "
+            "workbook holds %(count)s texts: the file is damaged. Save it again from Excel."
+        )
+        % {"row": _n(row), "column": _n(column), "sheet": sheet, "index": index[:20], "count": _n(count)},
+        code="missing_shared_string",
+    )
+
+
+def workbook_damaged(part: str, line: int | None = None) -> ValidationError:
+    if line is None:
+        message = gettext("The workbook is damaged: its part “%(part)s” cannot be read. Save it again from Excel.")
+    else:
+        message = gettext(
+            "The workbook is damaged: its part “%(part)s” is not well-formed XML (line %(line)s). "
+            "Save it again from Excel."
+        )
+    return ValidationError(message % {"part": part, "line": _n(line or 0)}, code="damaged")
+
+
+def sheet_damaged(sheet: str, row: int) -> ValidationError:
+    """A row openpyxl could not read although the workbook passed ``xlsx_check`` (a value that is not what its
+    cell's type says, say): the partner's answer, never a server error."""
+    return ValidationError(
+        gettext(
+            "The workbook is damaged: row %(row)s of the sheet “%(sheet)s” cannot be read. Save it again from Excel."
+        )
+        % {"row": _n(row), "sheet": sheet},
+        code="damaged",
+    )
+
+
 _CELL_REF_RE = re.compile(r"^\$?([A-Za-z]{1,7})\$?(\d{1,9})$")
 
 
@@ -405,17 +501,35 @@ class _Stop(Exception):
 
 
 class _Scan:
-    """Counts what one XML part of a workbook holds, refusing at the first thing over a limit. (A cell's
-    characters are checked as the cells are read: the unpacked size already bounds what they cost.)"""
+    """Counts what one XML part of a workbook holds, refusing at the first thing over a limit: elements in the
+    part, rows, columns and cells of a sheet, runs of a text, entries of the styles, names of the workbook, and
+    that every shared-string cell refers to a string the workbook has. (A cell's characters are checked as the
+    cells are read: the unpacked size already bounds what they cost.)"""
 
-    def __init__(self, limits: ReadLimits, counter: list[int], sheet: str | None, strings: bool):
-        # counter: [cells of every sheet so far, shared strings so far]
-        self.limits, self.counter, self.sheet, self.strings = limits, counter, sheet, strings
+    def __init__(self, limits: ReadLimits, counter: list[int], part: str, kind: str, sheet: str | None = None):
+        # counter: [cells of every sheet so far, shared strings so far]; kind: what the part is to openpyxl
+        self.limits, self.counter, self.part, self.kind, self.sheet = limits, counter, part, kind, sheet
         self.row = self.column = 0
+        self.elements = self.runs = self.names = 0
+        self.max_elements = limits.style_elements if kind == STYLES else limits.part_elements
+        self.shared = False  # in a cell of type "s" (a shared string), whose <v> is its index
+        self.value: list[str] | None = None  # the text of that <v>, while it is read
 
     def start(self, tag: str, attrs: dict) -> None:
+        self.elements += 1
+        if self.elements > self.max_elements:
+            raise _Stop(
+                too_many_styles(self.limits) if self.kind == STYLES else too_many_elements(self.part, self.limits)
+            )
         tag = tag.rpartition(":")[2]
-        if self.sheet is not None:
+        if self.kind in (SHEET, STRINGS):
+            if tag == "r":  # a run of rich text, in a shared string or a cell's inline string
+                self.runs += 1
+                if self.runs > self.limits.runs:
+                    raise _Stop(too_many_runs(self.limits))
+            elif tag in ("si", "is"):
+                self.runs = 0
+        if self.kind == SHEET:
             if tag == "c":
                 ref = _ref(attrs.get("r", ""))
                 self.column = ref[0] if ref else self.column + 1
@@ -424,6 +538,9 @@ class _Scan:
                 self.counter[0] += 1
                 if self.counter[0] > self.limits.cells:
                     raise _Stop(too_many_cells(self.limits))
+                self.shared = attrs.get("t") == "s"
+            elif tag == "v" and self.shared:
+                self.value = []
             elif tag == "row":
                 number = attrs.get("r", "")
                 self.row = int(number) if number.isdigit() else self.row + 1
@@ -436,10 +553,25 @@ class _Scan:
                     raise _Stop(too_many_rows(self.sheet, last[1], self.limits))
                 if last and last[0] > self.limits.columns:
                     raise _Stop(too_many_columns(self.sheet, 1, self.limits))
-        elif self.strings and tag == "si":
+        elif self.kind == STRINGS and tag == "si":
             self.counter[1] += 1
             if self.counter[1] > self.limits.cells:
                 raise _Stop(too_many_cells(self.limits))
+        elif self.kind == WORKBOOK and tag == "definedName":
+            self.names += 1
+            if self.names > self.limits.names:
+                raise _Stop(too_many_names(self.limits))
+
+    def text(self, data: str) -> None:
+        if self.value is not None:
+            self.value.append(data)
+
+    def end(self, tag: str) -> None:
+        if self.value is not None and tag.rpartition(":")[2] == "v":
+            index = "".join(self.value).strip()
+            self.value, self.shared = None, False
+            if not index.isdigit() or int(index) >= self.counter[1]:  # openpyxl would raise IndexError: a 500
+                raise _Stop(missing_shared_string(self.sheet, self.row, self.column, index, self.counter[1]))
 
 
 def _no_dtd(*_args) -> None:
@@ -447,72 +579,170 @@ def _no_dtd(*_args) -> None:
     raise _Stop(not_a_workbook())
 
 
-def _sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
-    """{part name: sheet name}, from the workbook and its relationships (both tiny, and scanned first)."""
+# What a part is to openpyxl, found as openpyxl finds it: the workbook and the shared strings by their content
+# type ([Content_Types].xml), the sheets by the workbook's relationships, the styles by their fixed name.
+SHEET, STRINGS, STYLES, WORKBOOK, OTHER = "sheet", "strings", "styles", "workbook", "other"
+_STRINGS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+_WORKBOOK_TYPES = (  # in the order openpyxl looks for them (reader.excel._find_workbook_part)
+    "application/vnd.ms-excel.template.macroEnabled.main+xml",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
+    "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+)
+_KINDS = {
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml": SHEET,
+    _STRINGS_TYPE: STRINGS,
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml": STYLES,
+} | dict.fromkeys(_WORKBOOK_TYPES, WORKBOOK)
+_STYLES_PART = "xl/styles.xml"  # openpyxl reads the styles from this name, whatever the relationships say
+# No tag of a workbook is this long (a cell's text is at most 32,767 characters): a longer stretch without a ">"
+# is a start tag of millions of attributes, which expat would build into one dict before any handler sees it.
+_MAX_TAG_BYTES = 1024 * 1024
+# How a part that is XML starts (after a UTF-8 byte-order mark and blanks): "<", or UTF-16 (with a byte-order
+# mark, or "<" and a zero byte either way round), which expat and openpyxl read as well.
+_XML_STARTS = (b"<", b"\xff\xfe", b"\xfe\xff", b"\x00<", b"<\x00")
+
+
+def _content_types(zf: zipfile.ZipFile) -> dict[str, str]:
+    """{part name: content type} of the overrides of [Content_Types].xml (scanned first, so within the limits)."""
     import xml.etree.ElementTree as ET
 
     try:
-        workbook = ET.fromstring(zf.read("xl/workbook.xml"))
-        rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+        types = ET.fromstring(zf.read("[Content_Types].xml"))
     except (KeyError, ET.ParseError):
         return {}
+    found = {}
+    for override in types:
+        if override.tag.rpartition("}")[2] == "Override":
+            found.setdefault(override.get("PartName", "").lstrip("/"), override.get("ContentType", ""))
+    return found
+
+
+def _workbook_part(types: dict[str, str]) -> str:
+    for content_type in _WORKBOOK_TYPES:
+        for part, found in types.items():
+            if found == content_type:
+                return part
+    return "xl/workbook.xml"
+
+
+def _rels_part(part: str) -> str:
+    folder, name = posixpath.split(part)
+    return posixpath.join(folder, "_rels", f"{name}.rels")
+
+
+def _sheet_names(zf: zipfile.ZipFile, workbook: str) -> dict[str, str]:
+    """{part name: sheet name}, from the workbook and its relationships (both scanned first). Two sheets that
+    name the same part are refused: Excel never writes it, and each would be read in full (a 60,000-cell part
+    named by a thousand sheets is 60 million cells)."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        book = ET.fromstring(zf.read(workbook))
+        rels = ET.fromstring(zf.read(_rels_part(workbook)))
+    except KeyError:
+        return {}
+    except ET.ParseError as exc:
+        raise _Stop(workbook_damaged(workbook)) from exc
+    folder = posixpath.dirname(workbook)
     targets = {}
     for rel in rels:
         target = rel.get("Target", "")
-        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
         targets[rel.get("Id")] = part
     names = {}
-    for sheet in workbook.iter():
+    for sheet in book.iter():
         if sheet.tag.rpartition("}")[2] == "sheet":
             rid = next((v for k, v in sheet.attrib.items() if k.rpartition("}")[2] == "id"), None)
             if rid in targets:
+                if targets[rid] in names:
+                    raise _Stop(workbook_damaged(targets[rid]))
                 names[targets[rid]] = sheet.get("name", "")
     return names
 
 
 def xlsx_check(data: bytes, limits: ReadLimits) -> None:
     """Refuse (ValidationError) a workbook beyond ``limits``, before openpyxl parses it: first from the zip's
-    directory (what it unpacks to), then streaming each XML part through expat in 64 KB pieces."""
+    directory (how many parts, what they unpack to), then streaming each XML part through expat in 64 KB pieces:
+    the list of parts, the workbook and its relationships first, then the shared strings (so that the sheets'
+    references to them are checked), then the sheets and every other part that is XML, whatever its name."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise not_a_workbook() from exc
+    if len(infos) > limits.parts:
+        raise too_many_parts(len(infos), limits)
     declared = sum(info.file_size for info in infos)
     if declared > limits.unpacked_bytes:
         raise unpacks_too_big(declared, limits)
-    xml_parts = [i for i in infos if i.filename.endswith((".xml", ".rels")) and not i.is_dir()]
-    first = [i for i in xml_parts if i.filename in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")]
-    counter, unpacked = [0, 0], [0]
+    parts = {info.filename: info for info in infos if not info.is_dir()}
+    counter, unpacked, done = [0, 0], [0], set()
+    current = ""
+
+    def scan(name: str, kind: str, sheet: str | None = None) -> None:
+        nonlocal current
+        if name in parts and name not in done:
+            done.add(name)
+            current = name
+            _scan_part(zf, parts[name], _Scan(limits, counter, name, kind, sheet), limits, unpacked)
+
     try:
-        for info in first:
-            _scan_part(zf, info, _Scan(limits, counter, None, strings=False), limits, unpacked)
-        names = _sheet_names(zf)
-        for info in xml_parts:
-            if info in first:
-                continue
-            name = info.filename
-            is_sheet = name.startswith("xl/worksheets/") and name.count("/") == 2
-            sheet = (names.get(name) or posixpath.basename(name)) if is_sheet else None
-            scan = _Scan(limits, counter, sheet, strings=name == "xl/sharedStrings.xml")
-            _scan_part(zf, info, scan, limits, unpacked)
+        scan("[Content_Types].xml", OTHER)
+        types = _content_types(zf)
+        workbook = _workbook_part(types)
+        scan(workbook, WORKBOOK)
+        scan(_rels_part(workbook), OTHER)
+        sheets = _sheet_names(zf, workbook)
+        for name, content_type in types.items():
+            if content_type == _STRINGS_TYPE:
+                scan(name, STRINGS)
+        for name in parts:
+            if name == _STYLES_PART:
+                scan(name, STYLES)
+            elif name in sheets:
+                scan(name, SHEET, sheets[name])
+            else:
+                kind = _KINDS.get(types.get(name, ""), OTHER)
+                scan(name, kind, posixpath.basename(name) if kind == SHEET else None)
     except _Stop as stop:
         raise stop.error from None
-    except (expat.ExpatError, zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise not_a_workbook() from exc
+    except expat.ExpatError as exc:
+        raise workbook_damaged(current, exc.lineno) from exc
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
+        raise workbook_damaged(current) from exc
 
 
 def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, scan: _Scan, limits: ReadLimits, unpacked: list[int]):
+    """Stream one part through expat. A part that does not start like XML (a picture, a macro project) is not
+    something openpyxl parses, and is only counted in the unpacked size."""
     parser = expat.ParserCreate()
     parser.buffer_text = True
     parser.StartDoctypeDeclHandler = _no_dtd
     parser.EntityDeclHandler = _no_dtd
     parser.StartElementHandler = scan.start
+    if scan.kind == SHEET:
+        parser.CharacterDataHandler = scan.text
+        parser.EndElementHandler = scan.end
+    since_tag = 0  # bytes since the last ">"
     with zf.open(info) as part:
+        first = True
         while chunk := part.read(64 * 1024):
             unpacked[0] += len(chunk)
             if unpacked[0] > limits.unpacked_bytes:  # in case a part unpacks to more than it declares
                 raise _Stop(unpacks_too_big(unpacked[0], limits))
+            if first:
+                first = False
+                if not chunk.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(_XML_STARTS):
+                    for _rest in iter(lambda: part.read(64 * 1024), b""):  # counted, not parsed
+                        unpacked[0] += len(_rest)
+                        if unpacked[0] > limits.unpacked_bytes:
+                            raise _Stop(unpacks_too_big(unpacked[0], limits))
+                    return
+            last = chunk.rfind(b">")
+            since_tag = since_tag + len(chunk) if last < 0 else len(chunk) - last - 1
+            if since_tag > _MAX_TAG_BYTES:
+                raise _Stop(workbook_damaged(info.filename))
             parser.Parse(chunk, False)
     parser.Parse(b"", True)
 
@@ -536,6 +766,16 @@ def csv_records(text: str, limits: ReadLimits, *, delimiter: str = ",") -> Itera
                 )
             yield line
 
+    if "\x00" in text:  # a text file never holds a NUL, and PostgreSQL refuses one in text: refused here, whole
+        at = text.index("\x00")
+        raise ValidationError(
+            gettext(
+                "Row %(row)s holds a NUL character (a zero byte), which a text file cannot hold: the file is "
+                "damaged or not a CSV file. Save it again as CSV UTF-8."
+            )
+            % {"row": _n(text.count("\n", 0, at) + 1)},
+            code="nul",
+        )
     number = 0
     reader = csv.reader(lines(), delimiter=delimiter)
     try:

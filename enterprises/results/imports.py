@@ -56,8 +56,21 @@ TEMPLATE_ROWS = 1000
 # template's columns with room to spare, and a workbook's cells, characters and unpacked size to match. 5,000
 # rows (bench/import_results.py's size) keep the largest file's upload, preview and marked copy within 10 s
 # (bench/limits.py); a bigger programme imports in several files.
+# Each part's XML elements to match: a sheet of 60,000 cells of inline text has about 185,000 (a cell, its text
+# and the text's run), and openpyxl builds every element of the shared strings, the styles and the workbook
+# as Python objects (a million style entries cost 14.5 s and 620 MB; at load 7 on two cores 100,000 took 7 s,
+# 250,000 elements of rich-text runs 3 s and 10,000 defined names 0.5 s: bench/limits.py).
 MAX_ROWS = 5_000
-LIMITS = spreadsheets.ReadLimits(rows=MAX_ROWS + 1, columns=30, cells=60_000)
+LIMITS = spreadsheets.ReadLimits(
+    rows=MAX_ROWS + 1,
+    columns=30,
+    cells=60_000,
+    parts=200,
+    part_elements=250_000,
+    runs=1_000,
+    style_elements=30_000,
+    names=10_000,
+)
 CONTENT_TYPE_XLSX = spreadsheets.CONTENT_TYPE_XLSX
 
 BAD_COLOUR = "FFC7CE"  # the marked copy's bad cells
@@ -170,18 +183,52 @@ def read_table(data: bytes) -> Table:
     return _read_csv(data)
 
 
-def _read_xlsx(data: bytes) -> Table:
-    spreadsheets.xlsx_check(data, LIMITS)  # rows, columns, cells, unpacked size: refused before openpyxl parses
+# What openpyxl raises on a workbook it cannot make sense of (a part missing, a value that is not what its cell's
+# type says, XML it does not expect): the partner is told the file is damaged, never shown a server error.
+OPENPYXL_ERRORS = (
+    zipfile.BadZipFile,
+    KeyError,
+    IndexError,
+    OSError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    SyntaxError,  # ElementTree's ParseError
+    EOFError,
+    NotImplementedError,
+)
+
+
+def _workbook_opened(data: bytes):
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise ValidationError(_("This file is not an Excel workbook (.xlsx) or a CSV file."), code="not_table") from exc
+    except OPENPYXL_ERRORS as exc:
+        raise spreadsheets.not_a_workbook() from exc
+    if not wb.worksheets:
+        raise spreadsheets.not_a_workbook()
+    return wb
+
+
+def _read_xlsx(data: bytes) -> Table:
+    # parts, elements, rows, columns, cells, runs, styles, names, shared strings, unpacked size: refused before
+    # openpyxl parses anything
+    spreadsheets.xlsx_check(data, LIMITS)
+    wb = _workbook_opened(data)
     ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
     ws.reset_dimensions()  # the rows as they are, not padded to what the sheet says it spans
     it = ws.iter_rows(values_only=True)
     headers = None
     rows = []
-    for number, values in enumerate(it, start=1):
+    number = 0
+    while True:
+        try:
+            values = next(it, None)
+        except OPENPYXL_ERRORS as exc:
+            wb.close()
+            raise spreadsheets.sheet_damaged(ws.title, number + 1) from exc
+        if values is None:
+            break
+        number += 1
         spreadsheets.cells_check(values, row=number, sheet=ws.title, limits=LIMITS)
         values = [_cell(v) for v in values]
         if headers is None:
@@ -581,17 +628,17 @@ def marked_workbook(data: bytes, result_preview: Preview) -> bytes:
         return out.getvalue()
     if table.checked != hashlib.sha256(data).digest():  # read_table checked these very bytes, or check them now
         spreadsheets.xlsx_check(data, LIMITS)
-    try:
-        source = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise spreadsheets.not_a_workbook() from exc
+    source = _workbook_opened(data)
     try:
         for title in table.sheets:
             if title == table.sheet:
                 out.sheet(title, _marked_rows(result_preview), **_marked_layout(table), active=True)
             elif title in source.sheetnames:
                 sheet = source[title]
-                out.sheet(title, spreadsheets.sheet_values(sheet), hidden=sheet.sheet_state != "visible")
+                try:
+                    out.sheet(title, spreadsheets.sheet_values(sheet), hidden=sheet.sheet_state != "visible")
+                except OPENPYXL_ERRORS as exc:  # another sheet of the file is damaged: said, not a server error
+                    raise spreadsheets.workbook_damaged(title) from exc
     finally:
         source.close()
     return out.getvalue()

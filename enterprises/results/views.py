@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import DataError, transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -710,6 +710,17 @@ def import_confirm(request, pk: int):
             record.save(update_fields=["status", "rows_imported", "imported_at"])
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+        return redirect("results:import_preview", pk=record.pk)
+    except (DataError, ValueError):
+        # a value the database refuses that the preview let through (psycopg2 raises ValueError for a NUL): the
+        # transaction is rolled back and the partner is told, rather than a server error at every try
+        messages.error(
+            request,
+            _(
+                "The file holds a value that cannot be stored; nothing was imported. "
+                "Correct the file and upload it again."
+            ),
+        )
         return redirect("results:import_preview", pk=record.pk)
     messages.success(request, _("%(count)s KPI lines imported as drafts. Check them, then submit.") % {"count": count})
     return redirect(reverse("results:result_list") + "?status=draft")
