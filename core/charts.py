@@ -20,7 +20,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from functools import lru_cache
 
-from matplotlib import font_manager, rcParams
+from matplotlib import font_manager, rc_context
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
@@ -85,6 +85,15 @@ def _number(value: float, percent: bool) -> str:
     return f"{value:,.1f}"
 
 
+# What XML 1.0 cannot carry (control characters but tab and newline, lone surrogates, U+FFFE/FFFF): a name typed
+# with one would make the SVG unreadable.
+_NOT_XML = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def _text(value) -> str:
+    return _NOT_XML.sub("", str(value))
+
+
 def bar_chart(
     *,
     chart_id: str,
@@ -103,10 +112,10 @@ def bar_chart(
     """
     return _bar_chart(
         chart_id=re.sub(r"[^A-Za-z0-9_-]", "-", chart_id),
-        title=str(title),
-        description=str(description),
-        categories=tuple(str(c) for c in categories),
-        series=tuple((str(label), tuple(float(v or 0) for v in values)) for label, values in series),
+        title=_text(title),
+        description=_text(description),
+        categories=tuple(_text(c) for c in categories),
+        series=tuple((_text(label), tuple(float(v or 0) for v in values)) for label, values in series),
         stacked=stacked,
         percent=percent,
     )
@@ -130,7 +139,7 @@ def _bar_chart(*, chart_id, title, description, categories, series, stacked, per
     bottom = 0.34
     height = top + bottom + n * row_height
 
-    with rcParams_context():
+    with _chart_rc():
         fig = Figure(figsize=(width, height), dpi=72)
         FigureCanvasSVG(fig)
         fig.subplots_adjust(left=left / width, right=1 - right / width, top=1 - top / height, bottom=bottom / height)
@@ -209,27 +218,23 @@ def _legend_layout(labels: list[str], axes_left: float, width: float) -> tuple[f
     return 0.01, columns
 
 
-class rcParams_context:  # noqa: N801 - reads as the context it is
-    """The chart settings, applied only while a chart is drawn (matplotlib keeps them process-wide)."""
+def _chart_rc():
+    """The chart settings, applied only while a chart is drawn (matplotlib's own rc_context restores them after).
 
-    SETTINGS = {
-        "svg.fonttype": "path",
-        "svg.hashsalt": "score-portal",
-        "font.size": 10,
-        "axes.edgecolor": "#6c757d",
-        "axes.labelcolor": TEXT,
-        "text.color": TEXT,
-    }
+    ``text.parse_math`` off: a label is the user's text, never mathtext (``CEC $#$`` failed to parse and every
+    page with the chart answered 500; ``$10 to $20`` came out in italics)."""
+    return rc_context({**CHART_SETTINGS, "font.family": _font_families()})  # a list: glyph-by-glyph fallback
 
-    def __enter__(self):
-        self.saved = {k: rcParams[k] for k in (*self.SETTINGS, "font.family")}
-        rcParams.update(self.SETTINGS)
-        rcParams["font.family"] = _font_families()  # a list: matplotlib falls back glyph by glyph
-        return self
 
-    def __exit__(self, *exc):
-        rcParams.update(self.saved)
-        return False
+CHART_SETTINGS = {
+    "svg.fonttype": "path",
+    "svg.hashsalt": "score-portal",
+    "font.size": 10,
+    "axes.edgecolor": "#6c757d",
+    "axes.labelcolor": TEXT,
+    "text.color": TEXT,
+    "text.parse_math": False,
+}
 
 
 def _for_html(svg: str, *, chart_id: str, title: str, description: str) -> str:
