@@ -25,6 +25,7 @@ from core.access import (
 )
 from core.confirm import Confirmation, ask_first
 from core.editing import EditConflict, edit_conflict
+from core.once import once_per_submission
 from programmes.models import TrainingRound
 from programmes.selectors import rounds_visible_to
 from programmes.views import PortalListView, _visible_round, render_round_page
@@ -100,6 +101,7 @@ def enterprise_detail(request, pk):
 
 
 @officer_required
+@once_per_submission
 def enterprise_create(request):
     return _enterprise_form(request, None)
 
@@ -135,6 +137,7 @@ def _enterprise_form(request, enterprise: Enterprise | None):
 
 @officer_required
 @require_POST
+@once_per_submission
 def participation_add(request, pk):
     training_round = _visible_round(request, pk)
     form = ParticipationForm(request.POST, training_round=training_round, by=request.user, prefix="p")
@@ -229,6 +232,7 @@ def participation_remove(request, pk, participation_pk):
 
 @round_recorder_required
 @require_POST
+@once_per_submission
 def factory_visit_add(request, pk):
     training_round = _visible_round(request, pk)
     form = FactoryVisitForm(request.POST, training_round=training_round, prefix="v")

@@ -30,6 +30,7 @@ from core.access import add_service_errors, service_values
 from core.confirm import Confirmation, ask_first
 from core.editing import EditConflict, edit_conflict
 from core.http import attachment
+from core.once import once_per_submission
 from enterprises.figures import PUBLISHABLE_FIGURES
 from trainers.models import Trainer
 
@@ -69,6 +70,7 @@ def dashboard(request):
 
 
 @editor_required
+@once_per_submission
 def issue_create(request):
     form = forms.IssueCreateForm(
         request.POST or None,
@@ -165,6 +167,7 @@ def issue_update(request, pk):
 
 @editor_required
 @require_POST
+@once_per_submission
 def issue_edition_create(request, pk):
     issue = _issue_for(request, pk)
     language = request.POST.get("language", "")
@@ -233,6 +236,7 @@ def issue_item_action(request, pk, item_pk):
 
 @editor_required
 @require_POST
+@once_per_submission
 def issue_section_add(request, pk):
     issue = _issue_for(request, pk)
     form = forms.SectionAddForm(request.POST, issue=issue)
@@ -288,6 +292,7 @@ RECORD_KINDS = {
 
 
 @editor_required
+@once_per_submission
 def issue_add_records(request, pk):
     """Search the records of any date (news items, events, expert comments, approved results) and place any of
     them in any section of the issue."""
@@ -625,6 +630,7 @@ def record_list(request, kind):
 
 
 @editor_required
+@once_per_submission
 def record_edit(request, kind, pk=None):
     spec = _spec(kind)
     instance = get_object_or_404(spec["selector"](request.user), pk=pk) if pk else None

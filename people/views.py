@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core import roles
 from core.access import OfficerRequiredMixin, add_service_errors, officer_required
 from core.confirm import Confirmation, ask_first
+from core.once import once_per_submission
 from programmes.views import PortalListView
 
 from . import services
@@ -51,6 +52,7 @@ class PersonListView(OfficerRequiredMixin, PortalListView):
 
 
 @officer_required
+@once_per_submission
 def person_invite(request):
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -36,6 +36,7 @@ from core.access import (
 )
 from core.confirm import Confirmation, ask_first
 from core.editing import EditConflict, edit_conflict
+from core.once import once_per_submission
 from core.pages import KeptCountPaginator, section_page, url_maker
 from core.queries import count_of, max_of
 from core.spreadsheets import SafeTableExport
@@ -269,6 +270,7 @@ def _round_form_values(form) -> dict:
 
 
 @officer_required
+@once_per_submission
 def round_create(request):
     form = RoundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -423,6 +425,7 @@ def organisation_detail(request, pk):
 
 
 @officer_required
+@once_per_submission
 def organisation_create(request):
     return _organisation_form(request, None)
 
@@ -448,6 +451,7 @@ def _organisation_form(request, organisation: Organisation | None):
 
 
 @officer_required
+@once_per_submission
 def agreement_create(request, pk):
     organisation = _visible_organisation(request, pk)
     return _agreement_form(request, organisation, None)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.access import OfficerRequiredMixin, add_service_errors, officer_required, service_form_page
 from core.confirm import Confirmation, ask_first
+from core.once import once_per_submission
 from core.pages import section_page
 from core.queries import count_of
 from enterprises.models import FactoryVisit
@@ -85,6 +86,7 @@ def trainer_detail(request, pk):
 
 
 @officer_required
+@once_per_submission
 def trainer_create(request):
     return _trainer_form(request, None)
 
@@ -109,6 +111,7 @@ def _trainer_form(request, trainer: Trainer | None):
 
 @officer_required
 @require_POST
+@once_per_submission
 def qualification_add(request, pk):
     trainer = _visible_trainer(request, pk)
     form = QualificationForm(request.POST, prefix="q")
@@ -170,6 +173,7 @@ def qualification_remove(request, pk):
 
 @officer_required
 @require_POST
+@once_per_submission
 def round_trainer_add(request, pk):
     training_round = _visible_round(request, pk)
     form = RoundTrainerForm(request.POST, training_round=training_round, prefix="t")

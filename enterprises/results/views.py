@@ -29,6 +29,7 @@ from core.access import can_read_programme, service_values
 from core.confirm import Confirmation, ask_first
 from core.editing import EditConflict, conflict_message, edit_conflict
 from core.http import attachment
+from core.once import once_per_submission
 from core.pages import KeptCountPaginator
 from enterprises.figures import figures_kept
 from enterprises.models import (
@@ -434,6 +435,7 @@ def _result_form_page(request, result: Result | None):
 
 
 @login_required
+@once_per_submission
 def result_create(request):
     if not services.result_can_create(user=request.user):
         raise PermissionDenied(_("Only partner users, trainers and project officers enter results."))
@@ -619,6 +621,7 @@ def kpi_list(request):
 
 
 @login_required
+@once_per_submission
 def kpi_edit(request, pk: int | None = None):
     if not roles.is_officer(request.user):
         raise Http404
