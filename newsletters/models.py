@@ -120,8 +120,13 @@ class QuotedPerson(EditVersioned):
     """Someone a quote in the newsletter is from: a module expert, a manager, an official. Editors enter them;
     a link to a trainer of the portal is optional (the trainer's photo is used when the person has none)."""
 
-    name = models.CharField(_("name"), max_length=200)
-    role = models.CharField(_("role"), max_length=200, blank=True, help_text=_("E.g. 'SCORE Module Expert'."))
+    name = models.CharField(
+        _("name"),
+        max_length=200,
+        blank=True,
+        help_text=_("Leave empty to attribute the quote to the role alone (printed without a portrait)."),
+    )
+    role = models.CharField(_("role"), max_length=200, blank=True, help_text=_("E.g. 'SCORE Module Expert on OSH'."))
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     photo = models.ImageField(_("photo"), upload_to="newsletters/people/", blank=True)
     trainer = models.ForeignKey(
@@ -140,10 +145,17 @@ class QuotedPerson(EditVersioned):
     class Meta:
         verbose_name = _("quoted person")
         verbose_name_plural = _("quoted people")
-        ordering = ["name"]
+        ordering = ["name", "role"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(name="") | ~Q(role=""),
+                name="quoted_person_has_name_or_role",
+                violation_error_message=_("Give a name, or a role the quote is attributed to."),
+            )
+        ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.name or self.role
 
     local_name = property(lambda self: localised(self, "name"))
     local_role = property(lambda self: localised(self, "role"))
@@ -192,7 +204,7 @@ class ExpertComment(EditVersioned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.person_name}: {self.quote[:50]}"
+        return f"{self.person_name or ', '.join(self.person_lines)}: {self.quote[:50]}"
 
     local_heading = property(lambda self: localised(self, "heading"))
     local_quote = property(lambda self: localised(self, "quote"))

@@ -197,6 +197,24 @@ class SectionContent:
     def records(self, kind: str) -> list:
         return [getattr(i, kind) for i in self.items if getattr(i, kind + "_id")]
 
+    @property
+    def heading_is_the_record_title(self) -> bool:
+        """A section that holds one news item or event titled as the section's heading (a feature "Gender
+        Strategy" holding the article "Gender Strategy") prints the heading once: the record's title is left out.
+        Read in the language the issue prints in (the titles and heading are its own)."""
+        if len(self.items) != 1:
+            return False
+        record = self.items[0].news_item or self.items[0].event
+        if record is None:
+            return False
+        heading = _comparable(self.section.local_heading)
+        return heading in (_comparable(record.local_title), _comparable(f"{record.local_place} {record.local_title}"))
+
+
+def _comparable(text: str) -> str:
+    """A heading without case, spacing and punctuation: 'Gender strategy:' and 'GENDER STRATEGY' are one."""
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
 
 @dataclass
 class IssueContent:

@@ -129,7 +129,7 @@ def _entries(part, image_url) -> list[Entry]:
             entries.append(
                 Entry(
                     "news",
-                    heading=headline(record),
+                    heading="" if part.heading_is_the_record_title else headline(record),
                     dateline=recorddate(record, section.issue) if section.show_dates else "",
                     text=text,
                     shortened=shortened,
@@ -140,7 +140,7 @@ def _entries(part, image_url) -> list[Entry]:
             entries.append(
                 Entry(
                     "event",
-                    heading=headline(record),
+                    heading="" if part.heading_is_the_record_title else headline(record),
                     dateline=eventdates(record, section.issue),
                     text=record.local_body,
                 )

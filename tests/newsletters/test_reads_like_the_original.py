@@ -1,0 +1,75 @@
+"""The newsletter reads like the real one (the 2014 SCORE China issues): a quote attributed to a role alone, a
+feature's heading printed once, in the PDF, the web edition and the e-mail."""
+
+import re
+
+import pytest
+
+from newsletters import services
+from newsletters.mailing.edition import edition_email
+from newsletters.models import QuotedPerson
+from tests.factories import ExpertCommentFactory, NewsItemFactory
+
+from .conftest import in_order, pdftotext
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def issue(make_issue):
+    return make_issue()
+
+
+def _pdf(issue) -> str:
+    issue = services.issue_render(issue_id=issue.pk)
+    with issue.pdf.open("rb") as fh:
+        return pdftotext(fh.read())
+
+
+def _preview(client, issue) -> str:
+    html = client.get(f"/newsletters/issues/{issue.pk}/preview/").content.decode()
+    return html[html.index("<main") : html.index("</main>")]
+
+
+def test_a_quote_is_attributed_to_a_role_alone_without_a_name_or_portrait(client, editor, issue):
+    # given an editor who enters a person quoted by role only
+    client.force_login(editor)
+    refused = client.post("/newsletters/people/new/", {"name": "", "role": "", "organisation": ""})
+    assert "Give a name, or a role the quote is attributed to." in refused.content.decode()
+    response = client.post(
+        "/newsletters/people/new/", {"name": "", "role": "SCORE module expert on OSH", "organisation": ""}
+    )
+    assert response.status_code == 302
+    person = QuotedPerson.objects.get(role="SCORE module expert on OSH")
+    comment = ExpertCommentFactory(trainer=None, person=person, quote="Safety pays for itself.")
+    services.issue_item_remove(item=issue.items.get(section__kind="comment"))
+    services.issue_item_add(issue=issue, section=issue.sections.get(kind="comment"), record=comment)
+    # when the issue prints
+    text = _pdf(issue)
+    html = _preview(client, issue)
+    mail = edition_email(issue)
+    # then the quote is the role's, with no portrait and no initials, in the PDF, the web edition and the e-mail
+    assert "SCORE module expert on OSH" in text and "Safety pays for itself." in text
+    assert 'class="portrait' not in html and "SCORE module expert on OSH" in html
+    assert "— SCORE module expert on OSH" in mail.text and "— ," not in mail.text
+    assert "<strong></strong>" not in mail.html and "SCORE module expert on OSH" in mail.html
+
+
+def test_a_feature_holding_one_record_titled_as_its_heading_prints_the_heading_once(client, editor, issue):
+    # given a feature section "Gender Equality Strategy" holding one news item of that title
+    feature = services.issue_section_add(issue=issue, kind="feature", heading="Gender Equality Strategy")
+    record = NewsItemFactory(title="Gender equality strategy", place="", body="The ILO adopted a strategy.")
+    services.issue_item_add(issue=issue, section=feature, record=record)
+    # when it prints
+    client.force_login(editor)
+    text, html, mail = _pdf(issue), _preview(client, issue), edition_email(issue)
+    # then the heading prints once, followed by the record's text, in each
+    heading = re.compile("gender equality strategy", re.IGNORECASE)
+    assert len(heading.findall(text)) == 1, text
+    in_order(text, "Gender Equality Strategy", "The ILO adopted a strategy.")
+    assert len(heading.findall(html)) == 1
+    assert len(heading.findall(mail.html[mail.html.index("<body") :])) == 1
+    assert len(heading.findall(mail.text)) == 1
+    # and a second record in the section brings each record's own heading back
+    services.issue_item_add(issue=issue, section=feature, record=NewsItemFactory(title="Another story"))
+    assert len(heading.findall(_preview(client, issue))) == 2
