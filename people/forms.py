@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.forms import PasswordResetForm
+from django.conf import settings
+from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm
+from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from core import roles
@@ -53,11 +56,41 @@ class DetailsForm(SingleLineMixin, forms.Form):
 
 
 class ThrottledPasswordResetForm(PasswordResetForm):
-    """Django's password-reset form; the e-mail goes out only while its address is under the hourly limit.
-    The page that follows is the same whether it went out, was refused, or no account has the address."""
+    """Django's password-reset form; the request only queues the work (people.tasks.password_reset_send): the
+    task looks for the account, applies the hourly limit per account and sends. The request does the same
+    whether or not an account has the address, so neither its page nor its time tells (docs/lockouts.md)."""
 
-    def save(self, **kwargs):
-        from . import services
+    def save(self, *, request=None, use_https: bool = False, **kwargs):
+        from .tasks import password_reset_send
 
-        if services.password_reset_allowed(email=self.cleaned_data["email"]):
-            super().save(**kwargs)
+        email, domain = self.cleaned_data["email"], request.get_host()
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        transaction.on_commit(
+            lambda: password_reset_send.delay(email=email, domain=domain, use_https=use_https, language=language)
+        )
+
+
+class ThrottledPasswordChangeForm(PasswordChangeForm):
+    """Django's password-change form; a wrong current password counts as a failed login of the account
+    (django-axes' ``user_login_failed``), so it cannot be guessed without limit: after AXES_FAILURE_LIMIT failures
+    the account is locked out of this form and of the login for AXES_COOLOFF_TIME (docs/lockouts.md)."""
+
+    def __init__(self, user, *args, request=None, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self):
+        from axes.handlers.proxy import AxesProxyHandler
+        from django.contrib.auth.signals import user_login_failed
+
+        credentials = {"username": self.user.get_username()}
+        if not AxesProxyHandler.is_allowed(self.request, credentials):
+            raise forms.ValidationError(
+                _("Too many wrong passwords: this account is locked for a while. Try again later."),
+                code="locked_out",
+            )
+        try:
+            return super().clean_old_password()
+        except forms.ValidationError:
+            user_login_failed.send(sender=type(self), credentials=credentials, request=self.request)
+            raise

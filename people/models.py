@@ -11,6 +11,7 @@ class PersonChange(models.Model):
         INVITED = "invited", _("Invited")
         INVITATION_SENT = "invitation_sent", _("Invitation sent again")
         PASSWORD_SET = "password_set", _("Set a password from the invitation")
+        PASSWORD_RESET = "password_reset", _("Chose a new password from a reset e-mail")
         ROLE_CHANGED = "role_changed", _("Role changed")
         DETAILS_CHANGED = "details_changed", _("Name or e-mail changed")
         DEACTIVATED = "deactivated", _("Deactivated")
@@ -38,17 +39,29 @@ class PersonChange(models.Model):
 
 
 class PasswordResetRequest(models.Model):
-    """One request for a password-reset e-mail to an address, sent or refused (at most
-    PASSWORD_RESET_EMAILS_PER_HOUR are sent to one address in an hour: services.password_reset_allowed)."""
+    """One request for a password-reset e-mail, sent or refused (at most PASSWORD_RESET_EMAILS_PER_HOUR are sent
+    to one account in an hour, whatever spelling of its address was typed: services.password_reset_send). Counted
+    on the account when one has the address, else on the normalised address."""
 
     email = models.EmailField(_("e-mail"))
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     at = models.DateTimeField(_("at"), default=timezone.now)
     sent = models.BooleanField(_("sent"), default=False)
 
     class Meta:
         verbose_name = _("password-reset request")
         verbose_name_plural = _("password-reset requests")
-        indexes = [models.Index(fields=["email", "-at"])]
+        indexes = [
+            models.Index(fields=["email", "-at"]),
+            models.Index(fields=["account", "-at"], name="people_reset_account_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.email} {self.at:%Y-%m-%d %H:%M}"

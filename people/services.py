@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import unicodedata
 
 from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.models import Group, User
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -276,16 +278,63 @@ def lockout_lift(*, by: User, kind: str, value: str) -> int:
     return removed
 
 
+def reset_address(email: str) -> str:
+    """An address as Django's reset form compares them (NFKC, case-folded): every spelling Unicode case folding
+    maps to one mailbox is one address here."""
+    return unicodedata.normalize("NFKC", (email or "").strip()).casefold()[:254]
+
+
 @transaction.atomic
-def password_reset_allowed(*, email: str) -> bool:
-    """Whether a password-reset e-mail may go to this address now, recorded either way: at most
-    PASSWORD_RESET_EMAILS_PER_HOUR in the last hour, whether or not an account has the address."""
-    address = email.strip().lower()
+def password_reset_allowed(*, email: str, account: User | None) -> bool:
+    """Whether a password-reset e-mail may go out now, recorded either way: at most
+    PASSWORD_RESET_EMAILS_PER_HOUR in the last hour to one account (whatever spelling of its address was typed),
+    or to one normalised address that no account has."""
+    address = reset_address(email)
     now = timezone.now()
     PasswordResetRequest.objects.filter(at__lt=now - dt.timedelta(days=1)).delete()
-    sent = PasswordResetRequest.objects.filter(email=address, sent=True, at__gte=now - dt.timedelta(hours=1)).count()
+    recent = PasswordResetRequest.objects.filter(sent=True, at__gte=now - dt.timedelta(hours=1))
+    if account is not None:
+        account = User.objects.select_for_update().get(pk=account.pk)  # two requests at once count one by one
+        recent = recent.filter(account=account)
+    else:
+        recent = recent.filter(account=None, email=address)
+    sent = recent.count()
     allowed = sent < settings.PASSWORD_RESET_EMAILS_PER_HOUR
-    PasswordResetRequest.objects.create(email=address, at=now, sent=allowed)
+    PasswordResetRequest.objects.create(email=address, account=account, at=now, sent=allowed)
     if not allowed:
         logger.warning("Password-reset e-mail to %s refused: %s sent in the last hour", address, sent)
     return allowed
+
+
+class _ResetMail(PasswordResetForm):
+    """Django's reset form sending to the accounts given (those under the hourly limit) with Django's own mail."""
+
+    def __init__(self, email: str, users: list[User]):
+        super().__init__({"email": email})
+        self.is_valid()
+        self.users = users
+
+    def get_users(self, email):
+        return iter(self.users)
+
+
+def password_reset_send(*, email: str, domain: str, use_https: bool) -> int:
+    """The reset e-mail (a Celery task's work, never the request's, so the page answers in the same time whether
+    or not an account has the address): to each active account with a password at this address (Django's
+    matching), within the hourly limit per account. Returns how many went out."""
+    form = PasswordResetForm({"email": email})
+    if not form.is_valid():
+        return 0
+    users = list(form.get_users(form.cleaned_data["email"]))
+    if not users:
+        password_reset_allowed(email=email, account=None)  # counted, so the log shows a flood at a stranger
+        return 0
+    allowed = [user for user in users if password_reset_allowed(email=email, account=user)]
+    if allowed:
+        _ResetMail(form.cleaned_data["email"], allowed).save(domain_override=domain, use_https=use_https)
+    return len(allowed)
+
+
+def password_reset_done(*, person: User) -> None:
+    """The person chose a new password from a reset link (the view that checked the token calls this)."""
+    _record(person, person, PersonChange.Action.PASSWORD_RESET)

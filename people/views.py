@@ -21,7 +21,7 @@ from programmes.views import PortalListView
 
 from . import services
 from .filters import PersonFilter
-from .forms import DetailsForm, InviteForm, RoleForm, ThrottledPasswordResetForm
+from .forms import DetailsForm, InviteForm, RoleForm, ThrottledPasswordChangeForm, ThrottledPasswordResetForm
 from .selectors import lockouts_visible_to, people_visible_to, person_changes_visible_to
 from .tables import PersonTable
 
@@ -210,8 +210,9 @@ class InvitationAcceptView(auth_views.PasswordResetConfirmView):
     reset_url_token = "set-password"
 
     def get_user(self, uidb64):
+        # an invitation is for an active account that has no password yet (a reset link is not an invitation)
         user = super().get_user(uidb64)
-        return user if user is not None and user.is_active else None
+        return user if user is not None and services.invitation_pending(user) else None
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -221,9 +222,34 @@ class InvitationAcceptView(auth_views.PasswordResetConfirmView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
-    """Django's password-reset page, with at most PASSWORD_RESET_EMAILS_PER_HOUR e-mails to one address an hour."""
+    """Django's password-reset page, with at most PASSWORD_RESET_EMAILS_PER_HOUR e-mails to one account an hour,
+    sent by a task (the page answers alike whether or not an account has the address)."""
 
     form_class = ThrottledPasswordResetForm
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password-change page; a wrong current password counts as a failed login of the account."""
+
+    form_class = ThrottledPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's page for a reset link, for an active account that has a password: an invitation's link (the same
+    kind of token) does not work here, nor does any link of a deactivated account. The new password is recorded
+    in the person's history."""
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_active and user.has_usable_password() else None
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.password_reset_done(person=form.user)
+        return response
 
 
 @officer_required

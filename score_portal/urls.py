@@ -16,6 +16,12 @@ urlpatterns = [
     path("figures/export.xlsx", figures.figures_export, name="figures_export"),
     # before Django's own: the same page, with at most a few e-mails to one address an hour
     path("accounts/password_reset/", people_views.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/password_change/", people_views.PasswordChangeView.as_view(), name="password_change"),
+    path(  # before Django's own: only an active account with a password, recorded in the person's history
+        "accounts/reset/<uidb64>/<token>/",
+        people_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
