@@ -55,10 +55,11 @@ PHOTO_MAX_PIXELS = {"JPEG": 40_000_000, "PNG": 16_000_000, "WEBP": 16_000_000}
 PORTRAIT_MAX_PIXELS = {"JPEG": 16_000_000, "PNG": 16_000_000, "WEBP": 16_000_000}
 Budget = int | dict[str, int]
 # A JPEG's structure, walked before it is opened: a baseline JPEG has 1 scan, libjpeg's progressive script 10 (6 in
-# grey), mozjpeg's up to about 20; each costs a pass over the picture's coefficients (3 ms at 40 megapixels, so
-# the bound costs at most 0.3 s). A phone photo has a dozen segments (APPn, DQT, DHT, SOF...); Pillow keeps
-# each APPn and COM as a Python object, so a file of millions of empty ones would cost gigabytes.
-JPEG_MAX_SCANS = 100
+# grey), other encoders' scripts up to about 20; each scan costs a pass over the whole picture's coefficients, in
+# Pillow and again in the strict decode (bench/limits.py: 100 scans of a 40-megapixel picture took 16 s in each
+# at load 13 on two cores, 10 scans 1 s). A phone photo has a dozen segments (APPn, DQT, DHT, SOF...); Pillow
+# keeps each APPn and COM as a Python object, so a file of millions of empty ones would cost gigabytes.
+JPEG_MAX_SCANS = 40
 JPEG_MAX_SEGMENTS = 1_000
 
 # Pillow's own guard, for every Image.open in the process (WeasyPrint's too): it warns above this and

@@ -87,6 +87,13 @@ def test_a_cell_of_twenty_thousand_rich_text_runs_is_refused(client, side_a):
     )
 
 
+def test_thirty_texts_of_a_thousand_rich_text_runs_are_refused_together(client, side_a):
+    # each text within the 1,000 runs a cell may have, but 30,000 runs in all (openpyxl builds every one)
+    data = first_enterprise_as_shared_string([runs("Yucheng Futong Electric, Taixing", 1_000)] * 30)
+    page = refused_quickly(client, side_a, data)
+    assert "The workbook's texts are made of more than 20,000 differently formatted pieces" in html.unescape(page)
+
+
 def test_a_cell_of_a_few_rich_text_runs_still_imports(client, side_a):
     data = first_enterprise_as_shared_string([runs("Yucheng Futong Electric, Taixing", 10)])
     client.force_login(side_a.partner)
