@@ -41,3 +41,72 @@
   mark();
   window.addEventListener("resize", mark);
 })();
+
+/* Phones: a table's rows become cards (static/css/portal.css) whose cells show their column's heading from
+   data-label. The lists' rows carry it from the server; a table written by hand gets it here, from its
+   heading rows (a heading over several columns, e.g. "Managers" over "women" and "men", joined to theirs). */
+(function () {
+  "use strict";
+  function headings(table) {
+    var grid = [];
+    Array.prototype.forEach.call(table.tHead ? table.tHead.rows : [], function (row, r) {
+      grid[r] = grid[r] || [];
+      var c = 0;
+      Array.prototype.forEach.call(row.cells, function (cell) {
+        while (grid[r][c] !== undefined) { c += 1; }
+        var shown = cell.cloneNode(true);  // a heading read only by screen readers ("Actions") is not shown
+        shown.querySelectorAll(".visually-hidden").forEach(function (e) { e.remove(); });
+        var text = shown.textContent.replace(/\s+/g, " ").trim();
+        for (var dr = 0; dr < (cell.rowSpan || 1); dr += 1) {
+          grid[r + dr] = grid[r + dr] || [];
+          for (var dc = 0; dc < (cell.colSpan || 1); dc += 1) { grid[r + dr][c + dc] = dr ? null : text; }
+        }
+        c += cell.colSpan || 1;
+      });
+    });
+    var labels = [];
+    grid.forEach(function (row) {
+      row.forEach(function (text, c) {
+        if (text) { labels[c] = labels[c] && labels[c] !== text ? labels[c] + " · " + text : text; }
+      });
+    });
+    return labels;
+  }
+  document.querySelectorAll(".table-responsive > table").forEach(function (table) {
+    var labels = headings(table);
+    if (!labels.length) { return; }
+    Array.prototype.forEach.call(table.querySelectorAll(":scope > tbody > tr, :scope > tfoot > tr"), function (row) {
+      var c = 0;
+      Array.prototype.forEach.call(row.cells, function (cell) {
+        if (!cell.hasAttribute("data-label") && (cell.colSpan || 1) === 1 && labels[c]) {
+          cell.setAttribute("data-label", labels[c]);
+        }
+        c += cell.colSpan || 1;
+      });
+    });
+  });
+})();
+
+/* After an add or a removal the page comes back at the section that changed (a "#visits" in the address):
+   its success or error message is moved into that section, above what changed, and focused, rather than left
+   above the fold where nobody looks. Without JavaScript it stays at the top of the page. */
+(function () {
+  "use strict";
+  var messages = document.getElementById("messages");
+  var id = decodeURIComponent(window.location.hash.slice(1));
+  var section = id ? document.getElementById(id) : null;
+  if (!messages || !section || section.contains(messages) || !section.closest("main")) { return; }
+  if (/^(INPUT|SELECT|TEXTAREA|BUTTON|TABLE|THEAD|TBODY|TR|TD|TH)$/.test(section.tagName)) { return; }
+  var body = section.querySelector(":scope > .card-body");
+  var heading = section.querySelector(":scope > h2, :scope > h3, :scope > .card-header");
+  if (body) {
+    body.insertBefore(messages, body.firstChild);
+  } else if (heading) {
+    heading.insertAdjacentElement("afterend", messages);
+  } else {
+    section.insertBefore(messages, section.firstChild);
+  }
+  messages.classList.add("portal-messages-moved");
+  messages.focus({ preventScroll: true });
+  section.scrollIntoView({ block: "start" });
+})();
