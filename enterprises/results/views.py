@@ -530,6 +530,9 @@ def photo_pair_add(request, pk: int):
     if not services.result_can_edit(result=result, user=request.user):
         raise PermissionDenied
     form = PhotoPairForm(request.POST, request.FILES)
+    # static/js/uploads.js sends the form itself (to show its progress and keep the chosen files on a refusal)
+    # and asks for JSON: the errors by field, or where to go once added
+    sent_by_script = "application/json" in request.headers.get("Accept", "")
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -550,7 +553,13 @@ def photo_pair_add(request, pk: int):
             _form_errors(form, exc)
         else:
             messages.success(request, _("The photo pair is added."))
-            return redirect(reverse("results:result_detail", args=[result.pk]) + "#photos")
+            location = reverse("results:result_detail", args=[result.pk]) + "#photos"
+            return JsonResponse({"location": location}) if sent_by_script else redirect(location)
+    if sent_by_script:
+        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+    for name in ("before", "after"):
+        if name in request.FILES and name not in form.errors:  # a browser cannot put a chosen file back
+            form.add_error(name, _("This photo was fine, but the page cannot keep it: choose it again."))
     return render(request, "results/result_detail.html", _detail_context(request, result, form), status=400)
 
 
