@@ -273,6 +273,9 @@ class Issue(EditVersioned):
         default=timezone.localdate,
         help_text=_("The date the issue appears with in the archive; for an older issue entered now, its own date."),
     )
+    # The masthead and footer the issue prints (Masthead.snapshot), copied when the issue is made: changing the
+    # masthead changes the issues not yet published, never what an old issue prints when it is rendered again.
+    masthead = models.JSONField(_("masthead and footer"), default=dict, blank=True, editable=False)
     # Render bookkeeping: the hash of the content the stored PDF was made from, and the running task.
     content_hash = models.CharField(_("content hash of the PDF"), max_length=64, blank=True)
     rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
@@ -346,6 +349,14 @@ class Issue(EditVersioned):
     @property
     def period_label(self) -> str:
         return period_label(self.period_start)
+
+    @property
+    def printed_masthead(self) -> "Masthead":
+        """The masthead and footer this issue prints: its own copy (else, for a row made before copies, the
+        current one of its language)."""
+        if self.masthead:
+            return Masthead.from_snapshot(self.language, self.masthead)
+        return Masthead.for_language(self.language)
 
     @property
     def language_label(self) -> str:
@@ -614,6 +625,28 @@ class Masthead(EditVersioned):
 
     def __str__(self) -> str:
         return f"{self.newsletter_name} ({self.get_language_display()})"
+
+    SNAPSHOT_FIELDS = (
+        "newsletter_name",
+        "programme_line",
+        "publisher",
+        "team_signature",
+        "footer_heading",
+        "office_name",
+        "address",
+        "telephone",
+        "fax",
+        "email",
+        "web",
+    )
+
+    def snapshot(self) -> dict:
+        """What an issue keeps of this masthead (Issue.masthead)."""
+        return {name: getattr(self, name) for name in self.SNAPSHOT_FIELDS}
+
+    @classmethod
+    def from_snapshot(cls, language: str, data: dict) -> "Masthead":
+        return cls(language=language, **{name: data.get(name, "") for name in cls.SNAPSHOT_FIELDS})
 
     @classmethod
     def for_language(cls, language: str) -> "Masthead":

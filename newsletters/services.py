@@ -85,9 +85,15 @@ def expert_comment_save(*, expert_comment: ExpertComment, edit_version: int | No
 @unique_refused()
 @transaction.atomic
 def masthead_save(*, masthead: Masthead, edit_version: int | None = None) -> Masthead:
-    """The masthead and footer of one language. A rendered PDF no longer matches its issue's content hash then,
-    so its page asks for a new rendering before publishing."""
-    return _save(masthead, edit_version)
+    """The masthead and footer of one language, for the issues to come: those of that language never published
+    take it too (a rendered PDF no longer matches their content hash then, so their page asks for a new rendering
+    before publishing); an issue published once keeps the one it printed, reopened or rendered again."""
+    masthead = _save(masthead, edit_version)
+    coming = Issue.objects.filter(language=masthead.language, versions__isnull=True).exclude(
+        status=Issue.Status.PUBLISHED
+    )
+    coming.update(masthead=masthead.snapshot())
+    return masthead
 
 
 @unique_refused()
@@ -138,6 +144,7 @@ def issue_create(
         introduction=introduction,
         language=language,
         publication_date=publication_date or timezone.localdate(),
+        masthead=Masthead.for_language(language).snapshot(),
     )
     issue.full_clean()
     issue.save()
@@ -173,6 +180,7 @@ def issue_edition_create(*, issue: Issue, language: str) -> Issue:
         language=language,
         title=title,
         publication_date=issue.publication_date,
+        masthead=Masthead.for_language(language).snapshot(),
     )
     edition.full_clean()
     edition.save()
@@ -263,10 +271,11 @@ def issue_update(
     _refuse_if_frozen(issue)
     edit_version_claim(issue, edit_version)
     issue.title, issue.introduction = title, introduction
-    issue.language = language or issue.language
+    if language and language != issue.language:
+        issue.language, issue.masthead = language, Masthead.for_language(language).snapshot()
     issue.publication_date = publication_date or issue.publication_date
     issue.full_clean()
-    issue.save(update_fields=["title", "introduction", "language", "publication_date"])
+    issue.save(update_fields=["title", "introduction", "language", "publication_date", "masthead"])
     _content_changed(issue)
     return issue
 
@@ -519,7 +528,7 @@ def issue_document(issue: Issue) -> pdf.Document:
                 "issue": issue,
                 "content": content,
                 "month": formats.date_format(selectors.add_months(issue.period_start, 1), "YEAR_MONTH_FORMAT"),
-                "masthead": Masthead.for_language(issue.language),
+                "masthead": issue.printed_masthead,
                 "stylesheet": pdf.static_src(PRINT_STYLESHEET),
             },
         )

@@ -25,7 +25,7 @@ from PIL import Image
 
 from core.forms import one_line
 from newsletters import selectors as newsletter_selectors
-from newsletters.models import Issue, Masthead
+from newsletters.models import Issue
 
 from .emails import absolute, from_address
 
@@ -216,7 +216,7 @@ def edition_email(issue: Issue, *, image_url=None) -> EditionEmail:
     content = newsletter_selectors.issue_content(issue)
     web_url = edition_web_url(issue)
     with translation.override(issue.language):
-        masthead = Masthead.for_language(issue.language)
+        masthead = issue.printed_masthead
         month = formats.date_format(newsletter_selectors.add_months(issue.period_start, 1), "YEAR_MONTH_FORMAT")
         sections = [
             {

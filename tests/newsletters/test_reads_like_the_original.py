@@ -73,3 +73,39 @@ def test_a_feature_holding_one_record_titled_as_its_heading_prints_the_heading_o
     # and a second record in the section brings each record's own heading back
     services.issue_item_add(issue=issue, section=feature, record=NewsItemFactory(title="Another story"))
     assert len(heading.findall(_preview(client, issue))) == 2
+
+
+MASTHEAD = {
+    "language": "en",
+    "en-newsletter_name": "SCORE China e-newsletter",
+    "en-programme_line": "Sustaining Competitive and Responsible Enterprises",
+    "en-publisher": "International Labour Organization",
+    "en-team_signature": "The SCORE China team",
+    "en-footer_heading": "For more information on SCORE China",
+    "en-office_name": "ILO Country Office for China and Mongolia",
+    "en-address": "1-10 Tayuan Diplomatic Office Building, 14 Liangmahe Nanlu, Beijing 100600, China",
+    "en-telephone": "+86 10 9999 0000",
+    "en-fax": "+86 10 9999 0001",
+    "en-email": "beijing@ilo.org",
+    "en-web": "www.ilo.org/beijing",
+}
+
+
+def test_an_issue_keeps_the_masthead_and_footer_it_was_made_with(client, editor, issue, make_issue):
+    # given issue 7 published with the office's telephone of the time
+    issue = services.issue_render(issue_id=issue.pk)
+    services.issue_publish(issue=issue)
+    assert "+86 10 6532 5091" in _pdf(issue)
+    # when the editor changes the masthead's telephone and fax, then reopens issue 7 and renders it again
+    client.force_login(editor)
+    assert client.post("/newsletters/masthead/", MASTHEAD).status_code == 302
+    services.issue_reopen(issue=issue)
+    old = _pdf(issue)
+    # then issue 7 prints what it printed, in the PDF and in the e-mail
+    assert "+86 10 6532 5091" in old and "+86 10 9999 0000" not in old
+    mail = edition_email(issue)
+    assert "+86 10 6532 1420" in mail.text and "+86 10 9999 0001" not in mail.text
+    # and the next issue prints the new masthead and footer
+    nxt = services.issue_create(period_start=issue.period_start.replace(year=2015, month=1), number=8)
+    new = _pdf(nxt)
+    assert "+86 10 9999 0000" in new and "www.ilo.org/beijing" in new and "+86 10 6532 5091" not in new
