@@ -205,6 +205,7 @@ def _participation_remove_confirmation(participation: Participation) -> Confirma
             _("The enterprise itself and its other rounds are kept."),
         ],
         undo=_("It can be added again from the round's page (Add an enterprise), with its attendance typed again."),
+        refused=services.participation_remove_check(participation=participation) or "",
         button=_("Remove the enterprise"),
         back_url=f"{training_round.get_absolute_url()}#enterprises",
     )

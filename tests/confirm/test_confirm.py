@@ -134,6 +134,14 @@ def test_removing_an_enterprise_asks_first_with_its_attendance(officer_client, p
     assert "Teho Metal removed from the round. It can be added again with “Add an enterprise”." in page
 
 
+def test_an_enterprise_with_factory_visits_is_refused_before_the_click(officer_client, programme):
+    url = reverse("enterprises:participation_remove", args=[programme.round.pk, programme.participation.pk])
+    page = officer_client.post(url).content.decode()
+    assert "This enterprise has factory visits in this round: remove those visits first." in page
+    assert 'name="confirm"' not in page
+    assert Participation.objects.filter(pk=programme.participation.pk).exists()
+
+
 def test_removing_a_trainer_asks_first_and_says_how_to_add_them_again(officer_client, programme):
     rnd, rt = programme.round, programme.round_trainer
     url = reverse("trainers:round_trainer_remove", args=[rnd.pk, rt.pk])
