@@ -142,7 +142,7 @@ def service_form_page(
             return redirect(saved)
     title = _("Edit %(name)s") % {"name": instance.name} if instance else new_title
     cancel = instance.get_absolute_url() if instance else list_url
-    return render(request, "programmes/form.html", {"form": form, "title": title, "cancel_url": cancel}, status=status)
+    return render(request, "core/form.html", {"form": form, "title": title, "cancel_url": cancel}, status=status)
 
 
 def service_values(form) -> dict:

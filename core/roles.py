@@ -4,12 +4,19 @@ Roles are Django groups (created after every migrate by ``group_permissions_sync
 organisation is a ``PartnerMembership`` record (programmes), a trainer user's trainer record a
 ``TrainerAccount`` (trainers): the start of every partner and trainer access decision. Officers do
 everything, the editors' pages included.
+
+core imports no app: the app that owns a membership hands its lookup to ``memberships_provide`` when it is
+ready (programmes/apps.py, trainers/apps.py), and the checks below call it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 OFFICERS = "Project officers"
@@ -29,6 +36,33 @@ class Role(models.TextChoices):
 
 
 ROLE_GROUP = {Role.OFFICER: OFFICERS, Role.EDITOR: EDITORS, Role.PARTNER: PARTNERS, Role.TRAINER: TRAINERS}
+
+# The lookups of the membership records, each given by the app that owns the record (see memberships_provide).
+_lookups: dict[str, Callable] = {}
+
+
+def memberships_provide(
+    *,
+    partner_organisation_id: Callable[[User], int | None] | None = None,
+    trainer_id: Callable[[User], int | None] | None = None,
+    trainer_round_ids: Callable[[int | None], QuerySet] | None = None,
+) -> None:
+    """Called by an app's ``AppConfig.ready``: ``partner_organisation_id(user)`` the organisation a user is a member
+    of (programmes), ``trainer_id(user)`` the trainer record a user is and ``trainer_round_ids(trainer_id)`` the ids
+    of the rounds that trainer delivers, as a subquery, empty for ``None`` (trainers)."""
+    given = {
+        "partner_organisation_id": partner_organisation_id,
+        "trainer_id": trainer_id,
+        "trainer_round_ids": trainer_round_ids,
+    }
+    _lookups.update({name: lookup for name, lookup in given.items() if lookup is not None})
+
+
+def _lookup(name: str) -> Callable:
+    try:
+        return _lookups[name]
+    except KeyError:
+        raise ImproperlyConfigured(f"No app has provided the membership lookup {name!r} (core.roles)") from None
 
 
 def _groups(user) -> set[str]:
@@ -59,11 +93,7 @@ def partner_organisation_id(user: User | AnonymousUser) -> int | None:
     if not user.is_authenticated or PARTNERS not in _groups(user):
         return None
     if not hasattr(user, "_partner_org_id"):
-        from programmes.models import PartnerMembership
-
-        user._partner_org_id = (
-            PartnerMembership.objects.filter(user=user).values_list("organisation_id", flat=True).first()
-        )
+        user._partner_org_id = _lookup("partner_organisation_id")(user)
     return user._partner_org_id
 
 
@@ -76,9 +106,7 @@ def trainer_id(user: User | AnonymousUser) -> int | None:
     if not user.is_authenticated or TRAINERS not in _groups(user):
         return None
     if not hasattr(user, "_trainer_id"):
-        from trainers.models import TrainerAccount
-
-        user._trainer_id = TrainerAccount.objects.filter(user=user).values_list("trainer_id", flat=True).first()
+        user._trainer_id = _lookup("trainer_id")(user)
     return user._trainer_id
 
 
@@ -90,12 +118,7 @@ def trainer_round_ids(user: User | AnonymousUser):
     """The rounds a trainer user delivers, as a subquery of round ids (empty for anyone else).
 
     The selectors of every app start a trainer's scope from it, so the rule is written here once."""
-    from trainers.models import RoundTrainer
-
-    tid = trainer_id(user)
-    if tid is None:
-        return RoundTrainer.objects.none().values("training_round_id")
-    return RoundTrainer.objects.filter(trainer_id=tid).values("training_round_id")
+    return _lookup("trainer_round_ids")(trainer_id(user))
 
 
 def role_of(user: User | AnonymousUser) -> str:

@@ -38,10 +38,20 @@ from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 from django.template.defaultfilters import date as date_filter
 from django.utils.encoding import force_str
+from django.utils.html import format_html
 from django.utils.timezone import template_localtime
 
 from core.http import attachment
 from core.spreadsheets import CONTENT_TYPE_XLSX, FORMULA_STARTS, Style, Styled, XlsxWriter, csv_text
+
+# The look of every list page's table
+TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
+WIDE_ONLY = {"th": {"class": "d-none d-md-table-cell"}, "td": {"class": "d-none d-md-table-cell text-nowrap"}}
+
+
+def status_badge(status: str, label: str) -> str:
+    return format_html('<span class="badge status-{}">{}</span>', status, label)
+
 
 CHUNK = 2000
 

@@ -14,6 +14,13 @@ from django.utils.html import conditional_escape as escape
 from django.utils.safestring import mark_safe
 
 
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
 class ChineseFieldsMixin:
     """Marks every `*_zh` field of the form as Chinese text (`lang="zh-Hans"`), for input methods, fonts and
     screen readers."""

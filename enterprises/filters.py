@@ -3,7 +3,7 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from programmes.filters import DATE, PortalFilterSet, distinct_values
+from core.filters import DATE, PortalFilterSet, distinct_values
 from programmes.models import Module, Organisation, TrainingRound
 from programmes.selectors import organisations_visible_to
 

@@ -10,8 +10,7 @@ from core import roles
 from core.access import add_service_errors
 from core.editing import EditVersionMixin
 from core.forms import SingleLineMixin
-from core.widgets import QuickSelect, SearchSelect
-from programmes.forms import DateInput
+from core.widgets import DateInput, QuickSelect, SearchSelect
 from programmes.models import TrainingRound
 from trainers.models import Trainer
 

@@ -4,9 +4,8 @@ import django_tables2 as tables
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from core.tables import CHUNK, ValuesExport, labels
+from core.tables import CHUNK, TABLE_ATTRS, ValuesExport, labels
 from programmes.models import Module, Organisation
-from programmes.tables import TABLE_ATTRS
 
 from .models import Enterprise, Sector
 from .selectors import modules_taken_visible_to

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import round_page, trainer_page, views
 
 app_name = "enterprises"
 
@@ -22,4 +22,17 @@ urlpatterns = [
     ),
     path("rounds/<int:pk>/visits/add/", views.factory_visit_add, name="factory_visit_add"),
     path("rounds/<int:pk>/visits/<int:visit_pk>/remove/", views.factory_visit_remove, name="factory_visit_remove"),
+]
+
+# Pages that compose several apps live here, the highest app they read, and keep the names of the record they show:
+# score_portal/urls.py adds these to the programmes and trainers namespaces.
+ROUND_PAGE_URLS = [  # programmes:...
+    path("rounds/<int:pk>/", round_page.round_detail, name="round_detail"),
+    path("rounds/<int:pk>/status/", round_page.round_transition, name="round_transition"),
+]
+TRAINER_PAGE_URLS = [  # trainers:...
+    path("trainers/<int:pk>/", trainer_page.trainer_detail, name="trainer_detail"),
+    path("trainers/<int:pk>/qualifications/add/", trainer_page.qualification_add, name="qualification_add"),
+    path("rounds/<int:pk>/trainers/add/", round_page.round_trainer_add, name="round_trainer_add"),
+    path("rounds/<int:pk>/trainers/<int:rt_pk>/remove/", round_page.round_trainer_remove, name="round_trainer_remove"),
 ]

@@ -25,16 +25,17 @@ from core.access import (
 )
 from core.confirm import Confirmation, ask_first
 from core.editing import EditConflict, edit_conflict
+from core.lists import PortalListView
 from core.once import once_per_submission
 from programmes.models import TrainingRound
-from programmes.selectors import rounds_visible_to
-from programmes.views import PortalListView, _visible_round, render_round_page
+from programmes.selectors import rounds_visible_to, visible_round_or_404
 
 from . import services
 from .filters import EnterpriseFilter
 from .forms import EnterpriseForm, FactoryVisitForm, ParticipationEditForm, ParticipationForm
 from .models import Enterprise, FactoryVisit, Participation
 from .results.selectors import results_visible_to
+from .round_page import render_round_page
 from .selectors import enterprises_visible_to, modules_taken_visible_to
 from .tables import EnterpriseTable
 
@@ -139,7 +140,7 @@ def _enterprise_form(request, enterprise: Enterprise | None):
 @require_POST
 @once_per_submission
 def participation_add(request, pk):
-    training_round = _visible_round(request, pk)
+    training_round = visible_round_or_404(request.user, pk)
     form = ParticipationForm(request.POST, training_round=training_round, by=request.user, prefix="p")
     if form.is_valid():
         try:
@@ -153,7 +154,7 @@ def participation_add(request, pk):
 
 
 def _round_participation(request, pk, participation_pk) -> Participation:
-    training_round = _visible_round(request, pk)
+    training_round = visible_round_or_404(request.user, pk)
     participation = get_object_or_404(
         Participation.objects.select_related("enterprise"), pk=participation_pk, training_round=training_round
     )
@@ -183,7 +184,7 @@ def participation_update(request, pk, participation_pk):
     title = _("%(enterprise)s in %(round)s") % {"enterprise": participation.enterprise.name, "round": training_round}
     return render(
         request,
-        "programmes/form.html",
+        "core/form.html",
         {"form": form, "title": title, "cancel_url": training_round.get_absolute_url()},
         status=status,
     )
@@ -235,7 +236,7 @@ def participation_remove(request, pk, participation_pk):
 @require_POST
 @once_per_submission
 def factory_visit_add(request, pk):
-    training_round = _visible_round(request, pk)
+    training_round = visible_round_or_404(request.user, pk)
     form = FactoryVisitForm(request.POST, training_round=training_round, prefix="v")
     if form.is_valid():
         try:
@@ -251,7 +252,7 @@ def factory_visit_add(request, pk):
 @round_recorder_required
 @require_http_methods(["GET", "POST"])
 def factory_visit_remove(request, pk, visit_pk):
-    training_round = _visible_round(request, pk)
+    training_round = visible_round_or_404(request.user, pk)
     visit = get_object_or_404(
         FactoryVisit.objects.select_related("enterprise", "trainer"), pk=visit_pk, training_round=training_round
     )

@@ -9,7 +9,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.editing import EditVersioned
-from programmes.models import TrainingRound, chinese_active, localised, translated
+from core.translated import chinese_active, localised, translated
+from programmes.models import TrainingRound
 from trainers.models import Trainer
 
 

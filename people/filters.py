@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core import roles
-from programmes.filters import PortalFilterSet
+from core.filters import PortalFilterSet
 from programmes.models import Organisation
 
 

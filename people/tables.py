@@ -7,8 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core import roles
-from core.tables import DateTimeColumn
-from programmes.tables import TABLE_ATTRS
+from core.tables import TABLE_ATTRS, DateTimeColumn
 
 from .services import invitation_pending
 

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core import roles
 from core.access import OfficerRequiredMixin, add_service_errors, officer_required
 from core.confirm import Confirmation, ask_first
+from core.lists import PortalListView
 from core.once import once_per_submission
-from programmes.views import PortalListView
 
 from . import services
 from .filters import PersonFilter

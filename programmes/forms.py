@@ -14,16 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from core.access import add_service_errors
 from core.editing import EditVersionMixin
 from core.forms import SingleLineMixin
+from core.widgets import DateInput
 
 from . import services
 from .models import Agreement, Organisation, TrainingRound
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def _helper(*rows) -> FormHelper:

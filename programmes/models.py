@@ -5,11 +5,11 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.editing import EditVersioned
+from core.translated import chinese_active, localised
 
 
 class Organisation(EditVersioned):
@@ -91,21 +91,6 @@ class Agreement(EditVersioned):
     def covers(self, start, end) -> bool:
         """True when [start, end] lies inside the agreement's term."""
         return self.start <= start and (self.end is None or (end or start) <= self.end)
-
-
-def chinese_active() -> bool:
-    """Records with a name in each language show the Chinese one while the portal speaks Chinese."""
-    return (get_language() or "").startswith("zh")
-
-
-def localised(record, field: str) -> str:
-    """`record.<field>_zh` while Chinese is active and it is filled in, else `record.<field>`."""
-    return (getattr(record, f"{field}_zh") if chinese_active() else "") or getattr(record, field)
-
-
-def translated(record, *fields: str) -> bool:
-    """Each of `fields` that has an English text has its `<field>_zh` too (an empty field needs none)."""
-    return all(getattr(record, f"{field}_zh") or not getattr(record, field) for field in fields)
 
 
 class Module(models.Model):

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
 
 from core import roles
 
-from .models import Agreement, Organisation, TrainingRound
+from .models import Agreement, Organisation, PartnerMembership, TrainingRound
+
+
+def partner_organisation_id(user) -> int | None:
+    """The organisation a user is a member of, or None (read by core.roles.partner_organisation_id, which checks the
+    group and keeps the answer on the user)."""
+    return PartnerMembership.objects.filter(user=user).values_list("organisation_id", flat=True).first()
 
 
 def rounds_of_organisation(org_id: int) -> QuerySet[TrainingRound]:
@@ -27,6 +34,12 @@ def rounds_visible_to(user) -> QuerySet[TrainingRound]:
     if roles.is_trainer(user):
         return qs.filter(pk__in=roles.trainer_round_ids(user))
     return qs.none()
+
+
+def visible_round_or_404(user, pk) -> TrainingRound:
+    """The round ``pk`` if the user may see it (with its module and organiser), else a 404: the start of every page
+    and form of one round, in whichever app it lives."""
+    return get_object_or_404(rounds_visible_to(user).select_related("module", "organiser"), pk=pk)
 
 
 def organisations_visible_to(user) -> QuerySet[Organisation]:

@@ -4,16 +4,9 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.tables import DateColumn, ValuesExport, iso, labels
+from core.tables import TABLE_ATTRS, WIDE_ONLY, DateColumn, ValuesExport, iso, labels, status_badge
 
 from .models import Organisation, TrainingRound
-
-TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
-WIDE_ONLY = {"th": {"class": "d-none d-md-table-cell"}, "td": {"class": "d-none d-md-table-cell text-nowrap"}}
-
-
-def status_badge(status: str, label: str) -> str:
-    return format_html('<span class="badge status-{}">{}</span>', status, label)
 
 
 class RoundTable(ValuesExport, tables.Table):

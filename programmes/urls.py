@@ -4,12 +4,14 @@ from . import views
 
 app_name = "programmes"
 
+# The round's page (programmes:round_detail, rounds/<pk>/) and its moves (programmes:round_transition,
+# rounds/<pk>/status/, whose confirmation counts enterprises, trainers and visits) compose several apps: they live in
+# enterprises/round_page.py and score_portal/urls.py adds them to this namespace.
+
 urlpatterns = [
     path("rounds/", views.RoundListView.as_view(), name="round_list"),
     path("rounds/new/", views.round_create, name="round_create"),
-    path("rounds/<int:pk>/", views.round_detail, name="round_detail"),
     path("rounds/<int:pk>/edit/", views.round_update, name="round_update"),
-    path("rounds/<int:pk>/status/", views.round_transition, name="round_transition"),
     path("organisations/", views.OrganisationListView.as_view(), name="organisation_list"),
     path("organisations/new/", views.organisation_create, name="organisation_create"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),

@@ -2,7 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from enterprises.urls import ROUND_PAGE_URLS, TRAINER_PAGE_URLS
 from people import views as people_views
+from programmes.urls import urlpatterns as programmes_urls
+from trainers.urls import urlpatterns as trainers_urls
 
 from . import figures, views
 
@@ -25,8 +28,9 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("", include("programmes.urls")),
-    path("", include("trainers.urls")),
+    # a round's and a trainer's pages live in enterprises (they read it) under the names of their own apps
+    path("", include(([*programmes_urls, *ROUND_PAGE_URLS], "programmes"))),
+    path("", include(([*trainers_urls, *TRAINER_PAGE_URLS], "trainers"))),
     path("", include("enterprises.urls")),
     path("results/", include("enterprises.results.urls")),
     path("", include("newsletters.mailing.urls")),  # before newsletters: /newsletters/<kind>/ would take its paths

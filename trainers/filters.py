@@ -4,7 +4,7 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from programmes.filters import PortalFilterSet
+from core.filters import PortalFilterSet
 from programmes.models import Module, Organisation
 
 from .models import Qualification, Sex, Trainer

@@ -7,8 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.editing import EditVersionMixin
 from core.forms import SingleLineMixin
-from core.widgets import SearchSelect
-from programmes.forms import DateInput
+from core.widgets import DateInput, SearchSelect
 from programmes.models import TrainingRound
 
 from . import services

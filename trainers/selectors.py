@@ -1,11 +1,25 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
 
 from core import roles
 from programmes.selectors import rounds_visible_to
 
-from .models import Trainer
+from .models import RoundTrainer, Trainer, TrainerAccount
+
+
+def trainer_id(user) -> int | None:
+    """The trainer record a user is, or None (read by core.roles.trainer_id, which checks the group and keeps the
+    answer on the user)."""
+    return TrainerAccount.objects.filter(user=user).values_list("trainer_id", flat=True).first()
+
+
+def trainer_round_ids(trainer_pk: int | None) -> QuerySet:
+    """The ids of the rounds a trainer delivers, as a subquery (empty for None): core.roles.trainer_round_ids."""
+    if trainer_pk is None:
+        return RoundTrainer.objects.none().values("training_round_id")
+    return RoundTrainer.objects.filter(trainer_id=trainer_pk).values("training_round_id")
 
 
 def trainers_visible_to(user) -> QuerySet[Trainer]:
@@ -23,3 +37,8 @@ def trainers_visible_to(user) -> QuerySet[Trainer]:
         return qs.none()
     in_scope = Trainer.objects.filter(mine | Q(rounds__training_round__in=rounds_visible_to(user))).values("pk")
     return qs.filter(pk__in=in_scope)
+
+
+def visible_trainer_or_404(user, pk) -> Trainer:
+    """The trainer ``pk`` if the user may see them (with their organisation), else a 404."""
+    return get_object_or_404(trainers_visible_to(user).select_related("organisation"), pk=pk)

@@ -5,9 +5,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from core.tables import CHUNK, ValuesExport, labels
+from core.tables import CHUNK, TABLE_ATTRS, ValuesExport, labels
 from programmes.models import Module
-from programmes.tables import TABLE_ATTRS
 
 from .models import Qualification, Sex, Trainer
 

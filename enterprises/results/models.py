@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.editing import EditVersioned
-from programmes.models import Module, Organisation, TrainingRound, localised, translated
+from core.translated import localised, translated
+from programmes.models import Module, Organisation, TrainingRound
 
 
 class KPI(EditVersioned):

@@ -3,7 +3,7 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from programmes.filters import PortalFilterSet
+from core.filters import PortalFilterSet
 
 from .models import Subscriber
 

@@ -3,8 +3,7 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from core.tables import DateTimeColumn
-from programmes.tables import TABLE_ATTRS, WIDE_ONLY, status_badge
+from core.tables import TABLE_ATTRS, WIDE_ONLY, DateTimeColumn, status_badge
 
 from .models import Subscriber
 

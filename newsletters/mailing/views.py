@@ -23,9 +23,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.access import add_service_errors
 from core.confirm import Confirmation, is_confirmed, render_confirmation
+from core.lists import PortalListView
 from newsletters.selectors import issues_visible_to
 from newsletters.views import editor_required
-from programmes.views import PortalListView
 
 from . import edition, services, tokens
 from .filters import SubscriberFilter
