@@ -39,6 +39,7 @@ class Confirmation:
     undo: str = ""  # how to undo it, where it can be undone; empty when it cannot
     refused: str = ""  # why the action cannot be done now (then no button is offered)
     keep: Mapping[str, str] = field(default_factory=dict)  # fields the action needs posted again
+    form: object | None = None  # what the person fills in before confirming (a reason), with its errors
 
 
 def is_confirmed(request: HttpRequest) -> bool:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from core import roles
 from enterprises.figures import figures_kept
 from enterprises.models import Participation, Result
+from enterprises.results.selectors import results_awaiting_review, review_rows
 from programmes.models import Agreement, Module, TrainingRound
 from programmes.selectors import agreements_visible_to, rounds_visible_to
 from trainers.models import Qualification, Trainer
@@ -23,6 +24,7 @@ Status = TrainingRound.Status
 UPCOMING_DAYS = 30
 LICENCE_WARNING_DAYS = 90
 LIST_LIMIT = 15
+REVIEW_OLDEST = 5  # the longest-waiting results the officer's home lists
 
 
 def officer_dashboard(user, today: dt.date | None = None) -> dict:
@@ -64,7 +66,17 @@ def officer_dashboard(user, today: dt.date | None = None) -> dict:
         ],
         "participants": figures["participants"],
         "rounds_running": figures["rounds_running"],
+        "review_count": review_queue_count(user),
+        "review_oldest": review_rows(results_awaiting_review(user)[:REVIEW_OLDEST], today),
     }
+
+
+def review_queue_count(user) -> int:
+    """How many submitted results wait for the user's review (officers only). The navigation shows it on every
+    page, so it is kept until the data changes (core.datacache: two cache reads, no query, on most pages)."""
+    if not roles.is_officer(user):
+        return 0
+    return figures_kept(user, "review-queue", (), lambda: results_awaiting_review(user).count())
 
 
 def headline_figures(user, today: dt.date) -> dict:

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core import roles
+from score_portal.dashboard import review_queue_count
 
 
 @dataclass(frozen=True)
@@ -15,6 +16,7 @@ class NavLink:
     label: str
     url_name: str
     args: tuple = ()
+    counted: bool = False  # shows the number of results awaiting the user's review
 
     @property
     def url(self) -> str:
@@ -25,6 +27,7 @@ OFFICER = [
     NavLink(_("Rounds"), "programmes:round_list"),
     NavLink(_("Enterprises"), "enterprises:enterprise_list"),
     NavLink(_("Results"), "results:result_list"),
+    NavLink(_("To review"), "results:review_queue", counted=True),
     NavLink(_("Trainers"), "trainers:trainer_list"),
     NavLink(_("Organisations"), "programmes:organisation_list"),
     NavLink(_("KPI catalogue"), "results:kpi_list"),
@@ -71,7 +74,8 @@ def nav_links(user, path: str = "") -> list[dict]:
         url = link.url
         if url not in seen:
             seen.add(url)
-            out.append({"label": link.label, "url": url, "active": False})
+            count = review_queue_count(user) if link.counted else 0
+            out.append({"label": link.label, "url": url, "active": False, "count": count})
     # The current page belongs to the link with the longest matching prefix (/results/import/ is "Import").
     matching = [item for item in out if path.startswith(item["url"])]
     if matching:

@@ -227,6 +227,43 @@ class ReturnForm(SingleLineMixin, forms.Form):
     )
 
 
+class ReopenForm(SingleLineMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("What must be corrected?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("Recorded in the result's approval trail and sent to whoever entered it."),
+    )
+
+
+class ReviewForm(SingleLineMixin, forms.Form):
+    """The review queue's bulk action: approve or return the chosen results, with one reason for all returned."""
+
+    APPROVE, RETURN = "approve", "return"
+    action = forms.ChoiceField(choices=[(APPROVE, _("Approve")), (RETURN, _("Return for correction"))])
+    results = forms.ModelMultipleChoiceField(
+        queryset=Result.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one result.")},
+    )
+    reason = forms.CharField(
+        label=_("What should the partner correct? (one reason for every result returned)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+    )
+
+    def __init__(self, *args, results, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["results"].queryset = results
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == self.RETURN and not data.get("reason", "").strip():
+            self.add_error("reason", _("Say what the partner should correct."))
+        return data
+
+
 class KPIForm(SingleLineMixin, EditVersionMixin, forms.ModelForm):
     class Meta:
         model = KPI

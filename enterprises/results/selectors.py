@@ -2,14 +2,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from core import roles
 from enterprises.models import Participation
 from enterprises.selectors import enterprise_ids_of_organisation
 from programmes.selectors import rounds_visible_to
 
-from .models import Photo, Result, ResultImport
+from .models import Photo, Result, ResultImport, ResultStep
 
 
 def results_visible_to(user) -> QuerySet[Result]:
@@ -29,6 +31,30 @@ def results_visible_to(user) -> QuerySet[Result]:
         )
         return qs.filter(Exists(trained))
     return qs.none()
+
+
+def results_awaiting_review(user) -> QuerySet[Result]:
+    """The submitted results an officer may review, the longest waiting first, each with ``submitted_at`` (its
+    latest submission; the last change for a result that has no step, as one loaded outside the services).
+    Only officers review: anyone else gets none."""
+    if not roles.is_officer(user):
+        return Result.objects.none()
+    submitted = ResultStep.objects.filter(result=OuterRef("pk"), to_status=Result.Status.SUBMITTED).order_by(
+        "-at", "-pk"
+    )
+    return (
+        results_visible_to(user)
+        .filter(status=Result.Status.SUBMITTED)
+        .annotate(submitted_at=Coalesce(Subquery(submitted.values("at")[:1]), "updated_at"))
+        .order_by("submitted_at", "pk")
+    )
+
+
+def review_rows(results: QuerySet[Result], today: dt.date) -> list[tuple[Result, int]]:
+    """Results of the review queue with how many days each has waited, counted in local dates (submitted late
+    on Monday evening and looked at on Tuesday morning: one day)."""
+    results = results.select_related("enterprise", "module", "organisation", "author")
+    return [(r, (today - timezone.localdate(r.submitted_at)).days) for r in results]
 
 
 def results_approved_between(start: dt.date, end: dt.date) -> QuerySet[Result]:

@@ -60,7 +60,10 @@ def result_is_own(*, result: Result, user) -> bool:
     if org_id is not None:
         return result.organisation_id == org_id
     if roles.is_officer(user) or roles.is_trainer(user):
-        return result.author_id is not None and result.author_id == user.pk
+        if result.author_id is not None and result.author_id == user.pk:
+            return True
+        # the officer who reopened an approved result corrects it (and another officer approves it again)
+        return result.status in EDITABLE and roles.is_officer(user) and _reopened_by_id(result) == user.pk
     return False
 
 
@@ -75,6 +78,12 @@ def result_can_create(*, user) -> bool:
     return roles.is_partner(user) or roles.is_trainer(user) or roles.is_officer(user)
 
 
+def result_can_import(*, user) -> bool:
+    """Who may import results from a spreadsheet: partner users (the import enters drafts for their own
+    organisation). The import views check it, and the pages show the import button only to them."""
+    return roles.is_partner(user)
+
+
 def result_can_edit(*, result: Result, user) -> bool:
     return result.status in EDITABLE and result_is_own(result=result, user=user)
 
@@ -84,7 +93,45 @@ def result_can_delete(*, result: Result, user) -> bool:
 
 
 def result_can_review(*, result: Result, user) -> bool:
-    return result.status == Result.Status.SUBMITTED and roles.is_officer(user) and result.author_id != user.pk
+    return (
+        result.status == Result.Status.SUBMITTED and roles.is_officer(user) and _four_eyes_refusal(result, user) is None
+    )
+
+
+def result_can_reopen(*, result: Result, user) -> bool:
+    return result.status == Result.Status.APPROVED and roles.is_officer(user)
+
+
+def _reopened_by_id(result: Result) -> int | None:
+    """Who reopened the result in its current round of corrections. Only a reopening takes a result out of
+    'approved', so the latest one belongs to the present round whenever the result was ever approved."""
+    return (
+        ResultStep.objects.filter(result=result, from_status=Result.Status.APPROVED, to_status=Result.Status.RETURNED)
+        .order_by("-at", "-pk")
+        .values_list("by_id", flat=True)
+        .first()
+    )
+
+
+def _four_eyes_refusal(result: Result, by) -> str | None:
+    """Why ``by`` may not approve the result (None: they may). Whoever entered it, submitted it or reopened it for
+    a correction does not approve it: another officer does. One query."""
+    if result.author_id is not None and result.author_id == by.pk:
+        return gettext("You entered this result: another officer approves it.")
+    steps = ResultStep.objects.filter(result=result).filter(
+        Q(to_status=Result.Status.SUBMITTED) | Q(from_status=Result.Status.APPROVED, to_status=Result.Status.RETURNED)
+    )
+    submitted_by = reopened_by = None
+    for from_status, to_status, by_id in steps.order_by("-at", "-pk").values_list("from_status", "to_status", "by_id"):
+        if to_status == Result.Status.SUBMITTED and submitted_by is None:
+            submitted_by = by_id
+        if from_status == Result.Status.APPROVED and reopened_by is None:
+            reopened_by = by_id
+    if reopened_by == by.pk:
+        return gettext("You reopened this result: another officer approves it.")
+    if submitted_by == by.pk:
+        return gettext("You submitted this result: another officer approves it.")
+    return None
 
 
 def _require_edit(result: Result, by) -> None:
@@ -323,8 +370,8 @@ def result_transition(*, result: Result, by: User, to: str, reason: str = "") ->
         )
     if who == OFFICER and not roles.is_officer(by):
         raise ResultNotAllowed(gettext("Only SCORE project officers approve or return results."))
-    if to == Result.Status.APPROVED and result.author_id is not None and result.author_id == by.pk:
-        raise ResultNotAllowed(gettext("You entered this result: another officer approves it."))
+    if to == Result.Status.APPROVED and (refusal := _four_eyes_refusal(result, by)):
+        raise ResultNotAllowed(refusal)
     if who == AUTHOR_ORG and not result_is_own(result=result, user=by):
         raise ResultNotAllowed(gettext("Only the partner organisation that reported this result may submit it."))
     reason = reason.strip()
@@ -345,6 +392,62 @@ def result_transition(*, result: Result, by: User, to: str, reason: str = "") ->
     return result
 
 
+@transaction.atomic
+def result_reopen(*, result: Result, by: User, reason: str) -> Result:
+    """Take an approved result back to 'returned for correction' so that it can be corrected through the
+    portal (not the admin): by an officer, with the reason recorded in its approval trail and told to its
+    author. It no longer counts as approved (its approval date is cleared) until another officer than the
+    one who reopened it approves it again (``_four_eyes_refusal``)."""
+    locked = Result.objects.select_for_update(of=("self",)).select_related("enterprise", "module", "author")
+    result = locked.get(pk=result.pk)
+    if not roles.is_officer(by):
+        raise ResultNotAllowed(gettext("Only SCORE project officers reopen approved results."))
+    if result.status != Result.Status.APPROVED:
+        raise ResultNotAllowed(
+            gettext("This result is %(status)s; only approved results can be reopened.")
+            % {"status": result.get_status_display().lower()}
+        )
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": gettext("Say what must be corrected.")})
+    result.status, result.approved_at = Result.Status.RETURNED, None
+    result._history_user = by
+    result.save(update_fields=["status", "approved_at", "updated_at"])
+    _step(result, by, Result.Status.APPROVED, Result.Status.RETURNED, reason)
+    _notify(result, by, Result.Status.RETURNED, reason, reopened=True)
+    return result
+
+
+@dataclass
+class ReviewOutcome:
+    """What a bulk review did: the results moved, and those refused with the reason for each."""
+
+    done: list[Result]
+    refused: list[tuple[Result, str]]
+
+
+@transaction.atomic
+def results_review(*, results: list[Result], by: User, to: str, reason: str = "") -> ReviewOutcome:
+    """Approve or return many submitted results at once (the review queue), each through
+    ``result_transition`` with its rules (the four eyes included) and one reason for all the returned ones.
+    Each result is moved in its own savepoint: one that is refused (entered, submitted or reopened by ``by``,
+    no longer submitted) is left as it was and named in ``refused``; the others are moved."""
+    if to not in (Result.Status.APPROVED, Result.Status.RETURNED):
+        raise ValueError(to)
+    if to == Result.Status.RETURNED and not reason.strip():
+        raise ValidationError({"reason": gettext("Say what the partner should correct.")})
+    outcome = ReviewOutcome([], [])
+    for result in results:
+        try:
+            with transaction.atomic():
+                outcome.done.append(result_transition(result=result, by=by, to=to, reason=reason))
+        except ResultNotAllowed as exc:
+            outcome.refused.append((result, str(exc)))
+        except ValidationError as exc:
+            outcome.refused.append((result, " ".join(exc.messages)))
+    return outcome
+
+
 def result_submit(*, result: Result, by: User) -> Result:
     return result_transition(result=result, by=by, to=Result.Status.SUBMITTED)
 
@@ -362,7 +465,7 @@ def _officer_emails() -> list[str]:
     return sorted(set(officers.exclude(email="").values_list("email", flat=True)))
 
 
-def _notify(result: Result, by: User, to: str, reason: str) -> None:
+def _notify(result: Result, by: User, to: str, reason: str, *, reopened: bool = False) -> None:
     params = {
         "name": f"{result.enterprise.name} ({result.module.code})",
         "who": by.get_full_name() or by.username,
@@ -379,6 +482,12 @@ def _notify(result: Result, by: User, to: str, reason: str) -> None:
     if to == Result.Status.APPROVED:
         subject = gettext("Result approved: %(name)s") % params
         body = gettext("%(who)s approved the %(module)s result of %(enterprise)s.\n\n%(path)s")
+    elif reopened:
+        subject = gettext("Approved result reopened for correction: %(name)s") % params
+        body = gettext(
+            "%(who)s reopened the approved %(module)s result of %(enterprise)s for a correction:\n\n%(reason)s\n\n"
+            "It counts as approved again once another officer approves it: %(path)s"
+        )
     else:
         subject = gettext("Result returned for correction: %(name)s") % params
         body = gettext(

@@ -25,8 +25,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core import roles
-from core.access import can_read_programme, service_values
-from core.confirm import Confirmation, ask_first
+from core.access import can_read_programme, officer_required, service_values
+from core.confirm import Confirmation, ask_first, is_confirmed, render_confirmation
 from core.editing import EditConflict, conflict_message, edit_conflict
 from core.http import attachment
 from core.once import once_per_submission
@@ -53,12 +53,20 @@ from .forms import (
     KPIForm,
     KPILineFormSet,
     PhotoPairForm,
+    ReopenForm,
     ResultForm,
     ReturnForm,
+    ReviewForm,
     kpi_choices_for,
     kpi_line_initial,
 )
-from .selectors import photos_visible_to, result_imports_visible_to, results_visible_to
+from .selectors import (
+    photos_visible_to,
+    result_imports_visible_to,
+    results_awaiting_review,
+    results_visible_to,
+    review_rows,
+)
 
 PAGE_SIZE = 50
 
@@ -118,6 +126,7 @@ def result_list(request):
             "modules": Module.objects.all(),
             "query": query.urlencode(),
             "can_create": services.result_can_create(user=request.user),
+            "can_import": services.result_can_import(user=request.user),  # the import views' own check
         },
     )
 
@@ -283,6 +292,7 @@ def _detail_context(request, result: Result, photo_form=None) -> dict:
         "can_edit": can_edit,
         "can_delete": services.result_can_delete(result=result, user=request.user),
         "can_review": services.result_can_review(result=result, user=request.user),
+        "can_reopen": services.result_can_reopen(result=result, user=request.user),
         "entered_on_behalf": services.result_entered_on_behalf(result=result),
         "last_return": last_return if result.status == Result.Status.RETURNED else None,
         "photo_form": (photo_form or PhotoPairForm()) if can_edit else None,
@@ -520,6 +530,109 @@ def result_step(request, pk: int, step: str):
     return redirect(result)
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def result_reopen(request, pk: int):
+    """An officer takes an approved result back for a correction: the confirmation page (core.confirm) says what
+    follows and asks why; only its POST, with a reason, reaches the service; the reason goes into the trail."""
+    result = _scoped_result(request, pk)
+    if not roles.is_officer(request.user):
+        raise PermissionDenied(_("Only SCORE project officers reopen approved results."))
+    form = ReopenForm(request.POST if is_confirmed(request) else None)
+
+    def describe() -> Confirmation:
+        return Confirmation(
+            question=_("Reopen the approved %(module)s result of %(name)s?")
+            % {"module": result.module.code, "name": result.enterprise.name},
+            consequences=[
+                _(
+                    "It goes back to “Returned for correction”: you, and the partner organisation that reported it, "
+                    "can correct it and submit it again."
+                ),
+                _(
+                    "It stops counting as approved: dashboards, figures and newsletters leave it out until it is "
+                    "approved again."
+                ),
+                _("Your reason is recorded in its approval trail and e-mailed to whoever entered the result."),
+                _("Another officer approves it again: you cannot approve a result you reopened."),
+            ],
+            refused=""
+            if services.result_can_reopen(result=result, user=request.user)
+            else _("Only approved results can be reopened."),
+            button=_("Reopen for correction"),
+            back_url=reverse("results:result_detail", args=[result.pk]),
+            form=form,
+        )
+
+    if page := ask_first(request, describe):
+        return page
+    if not form.is_valid():
+        return render_confirmation(request, describe())
+    try:
+        services.result_reopen(result=result, by=request.user, reason=form.cleaned_data["reason"])
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        _form_errors(form, exc)
+        return render_confirmation(request, describe())
+    else:
+        messages.success(request, _("Reopened for correction. Another officer approves it once it is corrected."))
+    return redirect(result)
+
+
+# --- The review queue ------------------------------------------------------------------------------
+
+REVIEW_PAGE_SIZE = 25
+
+
+@officer_required
+def review_queue(request):
+    """The submitted results awaiting review, the longest waiting first, with bulk approve and return."""
+    queue = results_awaiting_review(request.user)
+    scope = results_visible_to(request.user).select_related("enterprise", "module", "author")
+    form = ReviewForm(request.POST or None, results=scope)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            _review_apply(request, form.cleaned_data)
+            return redirect(request.get_full_path())
+        status = 400
+    page = KeptCountPaginator(queue, REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    chosen = {str(pk) for pk in request.POST.getlist("results")}
+    return render(
+        request,
+        "results/review_queue.html",
+        {
+            "page_obj": page,
+            "rows": review_rows(page.object_list, timezone.localdate()),
+            "form": form,
+            "chosen": chosen,
+        },
+        status=status,
+    )
+
+
+def _review_apply(request, data) -> None:
+    approve = data["action"] == ReviewForm.APPROVE
+    results = sorted(data["results"], key=lambda r: r.pk)
+    outcome = services.results_review(
+        results=results,
+        by=request.user,
+        to=Result.Status.APPROVED if approve else Result.Status.RETURNED,
+        reason=data["reason"],
+    )
+    n = len(outcome.done)
+    if n:
+        if approve:
+            text = ngettext("%(n)s result approved.", "%(n)s results approved.", n)
+        else:
+            text = ngettext("%(n)s result returned for correction.", "%(n)s results returned for correction.", n)
+        messages.success(request, text % {"n": n})
+    refused = _("Not approved: %(result)s. %(why)s") if approve else _("Not returned: %(result)s. %(why)s")
+    for result, why in outcome.refused:
+        messages.error(request, refused % {"result": result, "why": why})
+
+
 # --- Photos ---------------------------------------------------------------------------------------
 
 
@@ -655,7 +768,7 @@ def kpi_edit(request, pk: int | None = None):
 
 
 def _require_partner(request) -> None:
-    if not roles.is_partner(request.user):
+    if not services.result_can_import(user=request.user):  # the result list shows its button with the same check
         raise PermissionDenied(_("Only partner users import results."))
 
 
