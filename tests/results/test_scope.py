@@ -42,6 +42,7 @@ def object_urls(objs) -> list[str]:
         "result_submit": [objs["result"].pk],
         "result_approve": [objs["result"].pk],
         "result_return": [objs["result"].pk],
+        "result_reopen": [objs["result"].pk],
         "photo_pair_add": [objs["result"].pk],
         "photo_pair_delete": [objs["result"].pk, objs["pair"].pk],
         "import_preview": [objs["import"].pk],
