@@ -203,16 +203,21 @@ def test_reopen_asks_first_and_says_what_follows(client, officer, side_a):
     assert reverse("results:result_reopen", args=[result.pk]) in detail
     page = page_text(response)
     assert "Reopen the approved M1 result of Yucheng Futong Electric?" in page
-    assert "dashboards, figures and newsletters stop counting it" in page
+    assert "dashboards, figures and newsletters leave it out until it is approved again" in page
     assert "you cannot approve a result you reopened" in page
+    assert 'name="reason"' in page and 'name="confirm" value="yes"' in page
+    # a GET, and a one-click POST without the confirmation, change nothing
+    one_click = client.post(reverse("results:result_reopen", args=[result.pk]), {"reason": REASON})
+    assert 'data-testid="confirmation"' in page_text(one_click)
     result.refresh_from_db()
-    assert result.status == Result.Status.APPROVED  # a GET changes nothing
+    assert result.status == Result.Status.APPROVED
+    assert not ResultStep.objects.filter(result=result, to_status="returned").exists()
 
 
 def test_reopen_needs_a_reason(client, officer, side_a):
     result = approved(side_a, officer)
     client.force_login(officer)
-    response = client.post(reverse("results:result_reopen", args=[result.pk]), {"reason": " "})
+    response = client.post(reverse("results:result_reopen", args=[result.pk]), {"reason": " ", "confirm": "yes"})
     assert response.status_code == 200
     assert "This field is required." in page_text(response)
     result.refresh_from_db()
@@ -230,7 +235,9 @@ def test_reopened_result_is_corrected_by_the_reopener_and_approved_by_another_of
 
     # when the first officer reopens it with a reason
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("results:result_reopen", args=[result.pk]), {"reason": REASON}, follow=True)
+        response = client.post(
+            reverse("results:result_reopen", args=[result.pk]), {"reason": REASON, "confirm": "yes"}, follow=True
+        )
 
     # then it is editable again, no longer counts as approved, the trail and the author's mail say why
     result.refresh_from_db()
@@ -281,7 +288,9 @@ def test_the_officer_who_resubmitted_a_reopened_result_cannot_approve_it(officer
 def test_only_approved_results_are_reopened(client, officer, side_a):
     result = submitted(side_a)
     client.force_login(officer)
-    response = client.post(reverse("results:result_reopen", args=[result.pk]), {"reason": REASON})
+    asked = page_text(client.get(reverse("results:result_reopen", args=[result.pk])))
+    assert "Only approved results can be reopened." in asked and 'name="reason"' not in asked  # no button
+    response = client.post(reverse("results:result_reopen", args=[result.pk]), {"reason": REASON, "confirm": "yes"})
     assert response.status_code == 302
     result.refresh_from_db()
     assert result.status == Result.Status.SUBMITTED
@@ -294,10 +303,10 @@ def test_partners_and_trainers_cannot_reopen(client, officer, side_a, side_b, tr
     url = reverse("results:result_reopen", args=[result.pk])
     client.force_login(side_a.partner)  # sees the result, may not reopen it
     assert client.get(url).status_code == 403
-    assert client.post(url, {"reason": REASON}).status_code == 403
+    assert client.post(url, {"reason": REASON, "confirm": "yes"}).status_code == 403
     assert reverse("results:result_reopen", args=[result.pk]) not in page_text(client.get(result.get_absolute_url()))
     client.force_login(side_b.partner)  # does not see it at all
-    assert client.post(url, {"reason": REASON}).status_code == 404
+    assert client.post(url, {"reason": REASON, "confirm": "yes"}).status_code == 404
     client.force_login(trainer)  # not one of their rounds
     assert client.get(url).status_code == 404
     with pytest.raises(PermissionDenied):

@@ -55,8 +55,8 @@ def test_officer_approves_from_the_queue_and_reopens_through_its_confirmation_pa
 
     # reopen the first: a page that says what follows, then the reason
     page.goto(f"/results/{results[0].pk}/")
-    page.get_by_role("link", name="Reopen for correction").click()
-    page.get_by_test_id("consequence").wait_for()
+    page.get_by_role("link", name="Reopen for correction…").click()
+    page.get_by_test_id("consequences").wait_for()
     screenshots(page, "review-reopen")
     page.get_by_label("What must be corrected?").fill("The follow-up value is a typing error.")
     page.get_by_role("button", name="Reopen for correction").click()
