@@ -107,6 +107,11 @@
     section.insertBefore(messages, section.firstChild);
   }
   messages.classList.add("portal-messages-moved");
-  messages.focus({ preventScroll: true });
-  section.scrollIntoView({ block: "start" });
+  function show() {
+    messages.focus({ preventScroll: true });
+    section.scrollIntoView({ block: "start" });
+  }
+  show();
+  // The browser scrolls to the address's fragment once the page has loaded, and may move focus then: again.
+  window.addEventListener("load", function () { window.setTimeout(show, 0); });
 })();
