@@ -51,6 +51,7 @@ NOT_POSTED_BY_A_PAGE = {
     "ThrottledPasswordChangeForm",  # passwords only: tests/people/test_password_change.py
     "ImportForm",  # a file upload with a note (results, subscribers): the uploads' own tests
     "ReturnForm",  # a reviewer's reason on a submitted result: its own tests
+    "ReopenForm",  # a reason asked on the confirmation page (core.confirm) of a reopening: test_review_queue.py
     "RoundTransitionForm",  # a status change, no free text
     "PreferencesForm",  # a choice of language, no free text
 }
@@ -155,6 +156,7 @@ CASES = [
     ("result_create", "officer", "/results/new/", None, None),
     ("result_edit", "partner", "/results/{result.pk}/edit/", None, None),
     ("photo_pair_add", "partner", "/results/{result.pk}/", ["photo_form"], "/results/{result.pk}/photos/add/"),
+    ("review_queue", "officer", "/results/review/", ["form"], None),
     ("kpi_create", "officer", "/results/kpis/new/", None, None),
     ("kpi_edit", "officer", "/results/kpis/{kpi.pk}/edit/", None, None),
     ("person_invite", "officer", "/people/invite/", None, None),
