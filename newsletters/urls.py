@@ -37,6 +37,7 @@ urlpatterns = [
     path("newsletters/issues/<int:pk>/preview/", views.issue_preview, name="issue_preview"),
     path("newsletters/issues/<int:pk>/pdf/", views.issue_pdf, name="issue_pdf"),
     path("newsletters/images/<path:name>", views.image, name="image"),
+    path("newsletter/fonts.css", views.fonts_css, name="fonts_css"),
     path("newsletters/masthead/", views.masthead_edit, name="masthead"),
     path("newsletters/<str:kind>/", views.record_list, name="record_list"),
     path("newsletters/<str:kind>/new/", views.record_edit, name="record_create"),

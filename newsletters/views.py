@@ -23,6 +23,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core import roles
@@ -36,6 +37,7 @@ from trainers.models import Trainer
 
 from . import forms, pdf, selectors, services
 from .models import Issue, IssueItem, IssueSection, IssueVersion, Masthead, QuotedPerson
+from .templatetags import newsletter_tags
 
 PAGE_SIZE = 25
 
@@ -445,6 +447,9 @@ def _web_page(html: str, *, media, media_url, links, charts=None) -> HttpRespons
     allows no inline style)."""
     page = pdf.html_for_web(html, media=media, media_url=media_url, static_url=static, charts=charts)
     page = _STYLE_RE.sub("", page)
+    # The shipped fonts' @font-face rules (an inline <style> in the document) as a stylesheet of our own.
+    fonts = f'<link rel="stylesheet" href="{reverse("newsletters:fonts_css")}">\n'
+    page = page.replace('<link rel="stylesheet"', fonts + '<link rel="stylesheet"', 1)
     if 'name="viewport"' not in page:
         page = page.replace('<meta charset="utf-8">', '<meta charset="utf-8">\n' + _VIEWPORT, 1)
     return HttpResponse(page.replace("<!--screen-bar-->", _screen_bar(links), 1))
@@ -462,6 +467,13 @@ def _other_editions(version: IssueVersion) -> list[tuple[str, str, str]]:
         url = reverse("newsletters:archive_edition", args=[issue.number, issue.language])
         links.append((url, text, issue.language))
     return links
+
+
+@cache_control(public=True, max_age=86400)
+def fonts_css(request):
+    """The @font-face rules of the newsletter's fonts for the web edition and the preview (the PDF's own are
+    inline), naming the same WOFF files in static/fonts."""
+    return HttpResponse(newsletter_tags.font_face_rules(static), content_type="text/css; charset=utf-8")
 
 
 @editor_required

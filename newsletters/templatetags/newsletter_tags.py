@@ -99,13 +99,19 @@ def longdate(value) -> str:
     return formats.date_format(value, "Y年n月j日" if chinese_active() else "j F Y")
 
 
+def has_han(text: str) -> bool:
+    """Whether the text holds Chinese characters (CJK ideographs)."""
+    return any("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
+
+
 @register.filter
 def headline(record) -> str:
-    """A record's heading as the newsletter writes it: 'Taixing, Jiangsu: ToE on Module 2', or '江苏泰兴：模块二…'."""
+    """A record's heading as the newsletter writes it: 'Taixing, Jiangsu: ToE on Module 2', or '江苏泰兴：模块二…'.
+    A full-width colon follows Chinese only: a record without Chinese text keeps ': ' in the Chinese edition."""
     place, title = record.local_place, record.local_title
     if not place:
         return title
-    return f"{place}：{title}" if chinese_active() else f"{place}: {title}"
+    return f"{place}：{title}" if chinese_active() and has_han(place) else f"{place}: {title}"
 
 
 def _year_of(issue) -> int | None:
@@ -213,17 +219,23 @@ FONT_FACES = (
 )
 
 
-@register.simple_tag
-def font_faces() -> str:
-    """The @font-face rules of the shipped fonts, each file registered as a resource of the document."""
-    rules = format_html_join(
+def font_face_rules(url) -> str:
+    """The @font-face rules of the shipped fonts, each file's address given by ``url(static path)``: the PDF's
+    registered resource names (font_faces), or the static URLs the web edition's stylesheet names
+    (views.fonts_css), so the web edition is set in the same fonts as the PDF."""
+    return format_html_join(
         "\n",
         '@font-face {{ font-family: "{}"; src: url("{}") format("woff"); font-weight: {}; font-style: {}; '
         "unicode-range: {}; }}",
         (
-            (family, pdf.static_src(f"fonts/{stem}-{subset}-{weight}-{style}.woff"), weight, style, ranges)
+            (family, url(f"fonts/{stem}-{subset}-{weight}-{style}.woff"), weight, style, ranges)
             for family, stem, weight, style in FONT_FACES
             for subset, ranges in UNICODE_RANGES.items()
         ),
     )
-    return format_html("<style>\n{}\n</style>", rules)
+
+
+@register.simple_tag
+def font_faces() -> str:
+    """The @font-face rules of the shipped fonts, each file registered as a resource of the document."""
+    return format_html("<style>\n{}\n</style>", font_face_rules(pdf.static_src))

@@ -10,7 +10,7 @@ from newsletters.mailing.edition import edition_email
 from newsletters.models import QuotedPerson
 from tests.factories import ExpertCommentFactory, NewsItemFactory
 
-from .conftest import in_order, pdftotext
+from .conftest import in_order, pdffonts, pdftotext
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +109,31 @@ def test_an_issue_keeps_the_masthead_and_footer_it_was_made_with(client, editor,
     nxt = services.issue_create(period_start=issue.period_start.replace(year=2015, month=1), number=8)
     new = _pdf(nxt)
     assert "+86 10 9999 0000" in new and "www.ilo.org/beijing" in new and "+86 10 6532 5091" not in new
+
+
+def test_the_chinese_edition_sets_latin_text_in_the_latin_font_and_the_web_edition_serves_the_same_fonts(
+    client, editor, issue
+):
+    # given the Chinese edition of issue 7, whose news items have no Chinese text
+    chinese = services.issue_edition_create(issue=issue, language="zh-hans")
+    # when it prints
+    chinese = services.issue_render(issue_id=chinese.pk)
+    with chinese.pdf.open("rb") as fh:
+        data = fh.read()
+    # then its Latin text is set in the shipped Noto Sans and its Chinese in the CJK font
+    fonts = pdffonts(data)
+    assert [f for f in fonts if "Noto-Sans" in f and "CJK" not in f], fonts
+    assert [f for f in fonts if "CJK" in f], fonts
+    # and English text keeps ASCII punctuation: no full-width colon after an English place
+    text = pdftotext(data)
+    assert "Taixing, Jiangsu: ToE on Module 2" in text and "Jiangsu：" not in text
+    # and the web edition names the same WOFF files as the PDF, in a stylesheet the page may load
+    printed = set(re.findall(r"score-static:(fonts/[\w.-]+\.woff)", services.issue_html(chinese)))
+    client.force_login(editor)
+    page = client.get(f"/newsletters/issues/{chinese.pk}/preview/").content.decode()
+    assert '<link rel="stylesheet" href="/newsletter/fonts.css">' in page
+    css = client.get("/newsletter/fonts.css")
+    assert css.status_code == 200 and css["Content-Type"].startswith("text/css")
+    served = set(re.findall(r"/static/(fonts/[\w.-]+\.woff)", css.content.decode()))
+    assert printed and served == printed
+    assert "unicode-range" in css.content.decode()
