@@ -324,7 +324,7 @@ class ReadLimits:
     part_elements: int = 1_000_000  # XML elements in any one part (a cell of inline text is three)
     runs: int = 1_000  # rich-text runs of one cell's text (a run is a stretch of text in one font)
     workbook_runs: int = 20_000  # rich-text runs of all the texts together (openpyxl builds each: 60 µs)
-    style_elements: int = 30_000  # elements of the styles part (cell formats, fonts, fills, borders...)
+    style_elements: int = 10_000  # elements of the styles part (cell formats, fonts, fills, borders...)
     names: int = 10_000  # defined names (Formulas > Name Manager)
 
 
@@ -760,10 +760,10 @@ def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, scan: _Scan, limits: 
                         if unpacked[0] > limits.unpacked_bytes:
                             raise _Stop(unpacks_too_big(unpacked[0], limits))
                     return
-            last = chunk.rfind(b">")
-            since_tag = since_tag + len(chunk) if last < 0 else len(chunk) - last - 1
-            if since_tag > _MAX_TAG_BYTES:
+            closing = chunk.find(b">")  # checked before expat sees the chunk, to the byte
+            if since_tag + (len(chunk) if closing < 0 else closing) > _MAX_TAG_BYTES:
                 raise _Stop(workbook_damaged(info.filename))
+            since_tag = since_tag + len(chunk) if closing < 0 else len(chunk) - chunk.rfind(b">") - 1
             parser.Parse(chunk, False)
     parser.Parse(b"", True)
 

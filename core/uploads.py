@@ -56,10 +56,14 @@ PORTRAIT_MAX_PIXELS = {"JPEG": 16_000_000, "PNG": 16_000_000, "WEBP": 16_000_000
 Budget = int | dict[str, int]
 # A JPEG's structure, walked before it is opened: a baseline JPEG has 1 scan, libjpeg's progressive script 10 (6 in
 # grey), other encoders' scripts up to about 20; each scan costs a pass over the whole picture's coefficients, in
-# Pillow and again in the strict decode (bench/limits.py: 100 scans of a 40-megapixel picture took 16 s in each
-# at load 13 on two cores, 10 scans 1 s). A phone photo has a dozen segments (APPn, DQT, DHT, SOF...); Pillow
-# keeps each APPn and COM as a Python object, so a file of millions of empty ones would cost gigabytes.
+# Pillow and again in the strict decode (bench/limits.py, at load 13 on two cores: 100 scans of a 40-megapixel
+# picture took 16 s in each, 40 scans 11 s in all, 10 scans 7 s in all). So a picture may have 40 scans, fewer
+# the larger it is (scans x pixels at most 12 scans of 40 megapixels), and never fewer than 12.
+# A phone photo has a dozen segments (APPn, DQT, DHT, SOF...); Pillow keeps each APPn and COM as a Python object,
+# so a file of millions of empty ones would cost gigabytes.
 JPEG_MAX_SCANS = 40
+JPEG_MIN_SCANS = 12
+JPEG_SCAN_PIXELS = 12 * 40_000_000
 JPEG_MAX_SEGMENTS = 1_000
 
 # Pillow's own guard, for every Image.open in the process (WeasyPrint's too): it warns above this and
@@ -125,13 +129,13 @@ def damaged() -> ValidationError:
     )
 
 
-def too_many_scans(scans: int) -> ValidationError:
+def too_many_scans(scans: int, most: int) -> ValidationError:
     return ValidationError(
         _(
             "The photo is a progressive JPEG stored in %(scans)s passes; a photo may have at most %(max)s. "
             "Save it again as a normal JPEG."
         )
-        % {"scans": f"{scans:,}", "max": JPEG_MAX_SCANS},
+        % {"scans": f"{scans:,}", "max": most},
         code="too_many_scans",
     )
 
@@ -146,6 +150,7 @@ def too_many_segments() -> ValidationError:
 
 # The next marker after a scan's entropy-coded data: 0xFF then anything but a stuffed zero, a restart marker
 # (RST0-7, part of the scan) or a fill byte.
+_JPEG_FRAMES = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
 _JPEG_MARKER_RE = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")
 
 
@@ -153,6 +158,7 @@ def jpeg_structure_check(data: bytes) -> None:
     """Refuse a JPEG with more scans or segments than a photo has, by walking its markers (nothing decoded).
     A file that stops making sense is left to the decoder, which refuses it."""
     pos, scans, segments, end = 2, 0, 0, len(data)
+    most = JPEG_MAX_SCANS
     while pos + 4 <= end and data[pos] == 0xFF:
         marker = data[pos + 1]
         if marker == 0xFF:  # fill byte before a marker
@@ -163,11 +169,14 @@ def jpeg_structure_check(data: bytes) -> None:
         if marker == 0x01 or 0xD0 <= marker <= 0xD7:  # standalone markers
             pos += 2
             continue
+        if marker in _JPEG_FRAMES and pos + 9 <= end:  # SOFn: the picture's height and width
+            pixels = int.from_bytes(data[pos + 5 : pos + 7], "big") * int.from_bytes(data[pos + 7 : pos + 9], "big")
+            most = max(JPEG_MIN_SCANS, min(JPEG_MAX_SCANS, JPEG_SCAN_PIXELS // max(pixels, 1)))
         pos += 2 + int.from_bytes(data[pos + 2 : pos + 4], "big")
         if marker == 0xDA:  # SOS: its entropy-coded data runs to the next marker
             scans += 1
-            if scans > JPEG_MAX_SCANS:
-                raise too_many_scans(scans + data.count(b"\xff\xda", pos))
+            if scans > most:
+                raise too_many_scans(scans + data.count(b"\xff\xda", pos), most)
             found = _JPEG_MARKER_RE.search(data, pos)
             if found is None:
                 return

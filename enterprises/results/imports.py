@@ -59,7 +59,7 @@ TEMPLATE_ROWS = 1000
 # Each part's XML elements to match: a sheet of 60,000 cells of inline text has about 185,000 (a cell, its text
 # and the text's run), and openpyxl builds every element of the shared strings, the styles and the workbook
 # as Python objects (a million style entries cost 14.5 s and 620 MB; at load 7 to 13 on two cores 100,000 took
-# 7 s, 124,000 rich-text runs 8.4 s and 10,000 defined names 0.5 to 0.9 s: bench/limits.py).
+# 7 s and 30,000 3.5 to 12 s, 124,000 rich-text runs 8.4 s and 10,000 defined names 0.5 to 1.9 s: bench/limits.py).
 MAX_ROWS = 5_000
 LIMITS = spreadsheets.ReadLimits(
     rows=MAX_ROWS + 1,
@@ -69,7 +69,7 @@ LIMITS = spreadsheets.ReadLimits(
     part_elements=250_000,
     runs=1_000,
     workbook_runs=20_000,
-    style_elements=30_000,
+    style_elements=10_000,
     names=10_000,
 )
 CONTENT_TYPE_XLSX = spreadsheets.CONTENT_TYPE_XLSX

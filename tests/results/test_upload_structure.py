@@ -65,7 +65,7 @@ def test_a_progressive_jpeg_of_thousands_of_scans_is_refused_before_decoding(cli
     # then it is refused at once, saying why, and nothing is saved
     assert response.status_code == 400
     html = response.content.decode()
-    assert "The photo is a progressive JPEG stored in 2,010 passes; a photo may have at most 40." in html
+    assert "The photo is a progressive JPEG stored in 2,010 passes; a photo may have at most 40." in html  # 3 MP
     assert elapsed < 2
     assert not Photo.objects.exists() and not PhotoPair.objects.exists()
     assert stored_files(settings) == set()
