@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
@@ -35,7 +37,19 @@ DISPOSABLE_DOMAINS = frozenset(
 
 
 def normalised(address: str) -> str:
-    return (address or "").strip().lower()
+    """The one form of an address, stored, compared and mailed: NFKC (a full-width ``ｌｉ`` is ``li``), lower
+    case, and the domain IDNA-encoded by Python's own ``encodings.idna`` (``bücher.example`` is
+    ``xn--bcher-kva.example``), so one mailbox has one spelling and subscribes once (the e-mail column is
+    unique). A domain IDNA cannot encode is left as typed, and ``address_problem`` refuses it."""
+    address = unicodedata.normalize("NFKC", address or "").strip().lower()
+    local, at, domain = address.rpartition("@")
+    if not at or not domain:
+        return address
+    try:
+        domain = domain.rstrip(".").encode("idna").decode("ascii")
+    except UnicodeError:
+        return address
+    return f"{local}@{domain}"
 
 
 def is_disposable(address: str) -> bool:
@@ -52,7 +66,9 @@ def address_problem(address: str) -> str:
         validate_email(address)
     except ValidationError:
         return _("“%(address)s” is not a valid e-mail address.") % {"address": address}
-    if "." not in address.rpartition("@")[2]:
+    domain = address.rpartition("@")[2]
+    if "." not in domain or not domain.isascii() or len(address) > 254 or len(address.rpartition("@")[0]) > 64:
+        # no dot, a domain IDNA cannot encode, or longer than SMTP carries (RFC 5321): it cannot be delivered
         return _("“%(address)s” is not a valid e-mail address.") % {"address": address}
     if is_disposable(address):
         return _("Addresses at %(domain)s are throw-away mailboxes; please use an address you keep.") % {

@@ -259,3 +259,41 @@ def test_a_stranger_cannot_make_the_portal_mail_a_bounced_or_complained_address(
     time.sleep(0.3)
     assert smtp_inbox.messages == []
     assert Subscriber.objects.get().status == status
+
+
+def test_one_mailbox_under_several_spellings_subscribes_once(client, smtp_inbox):
+    for spelling in (
+        "Li@Bücher.example",
+        "li@xn--bcher-kva.example",
+        "ｌｉ@ＢÜＣＨＥＲ.example",
+        " li@bücher.example. ",
+    ):
+        _subscribe(client, email=spelling)
+    assert list(Subscriber.objects.values_list("email", flat=True)) == ["li@xn--bcher-kva.example"]
+    [message] = smtp_inbox.wait_for(1)
+    assert message["To"] == "li@xn--bcher-kva.example"
+
+
+@pytest.mark.parametrize(
+    "email", ["a" * 65 + "@example.com", "li@" + "b" * 240 + ".example", "li@exa mple.com", "li@ex\u0000ample.com"]
+)
+def test_an_address_that_cannot_be_delivered_is_refused(client, email):
+    response = _subscribe(client, email=email)
+    assert response.status_code == 400 and response.context["form"].errors["email"]  # told next to the field
+    assert not Subscriber.objects.exists()
+
+
+def test_the_migration_merges_spellings_of_one_mailbox_and_keeps_an_opt_out(make_subscriber):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("newsletters.mailing.migrations.0003_subscriber_addresses_normalised")
+    kept = make_subscriber("li@xn--bcher-kva.example")
+    variant = make_subscriber("li@bücher.example", status=Subscriber.Status.UNSUBSCRIBED)
+    other = make_subscriber("wang@bücher.example")
+    migration.normalise(apps, None)
+    kept.refresh_from_db(), variant.refresh_from_db(), other.refresh_from_db()
+    assert kept.status == Subscriber.Status.UNSUBSCRIBED  # the mailbox had asked to stop: it stays stopped
+    assert variant.stopped_reason.startswith("Same mailbox as li@xn--bcher-kva.example")
+    assert other.email == "wang@xn--bcher-kva.example" and other.status == Subscriber.Status.CONFIRMED
