@@ -4,7 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export DEBUG ?= 1
 
-MO := locale/zh_Hans/LC_MESSAGES/django.mo
+# Every interface language's catalogue (locale/<xx>/LC_MESSAGES/django.po: zh_Hans, vi, ...), and its compiled copy.
+PO := $(wildcard locale/*/LC_MESSAGES/django.po)
+LOCALES := $(patsubst locale/%/LC_MESSAGES/django.po,%,$(PO))
+MO := $(PO:.po=.mo)
 
 .PHONY: run test lint format venv venv-dev messages serve-worker assets bench
 
@@ -21,8 +24,9 @@ venv: $(VENV)/.runtime
 venv-dev: $(VENV)/.dev
 
 # The compiled catalogue is made from the .po, never committed (it would conflict on every merge).
-$(MO): locale/zh_Hans/LC_MESSAGES/django.po $(VENV)/.runtime
-	$(PY) manage.py compilemessages --ignore=.venv -v 0
+# Each catalogue is compiled when its own .po changes.
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(VENV)/.runtime
+	$(PY) manage.py compilemessages --ignore=.venv -v 0 --locale $*
 
 # Front-end packages come from the npm registry (package.json, package-lock.json: exact versions).
 # The files the portal serves are copied into static/vendor/ and committed, so `make run` needs no npm;
@@ -75,9 +79,9 @@ format: venv-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-## messages: extract and compile the translations (English, Chinese)
+## messages: extract and compile the translations of every catalogue under locale/ (Chinese, Vietnamese, ...)
 messages: venv-dev
-	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var
+	$(PY) manage.py makemessages $(foreach l,$(LOCALES),-l $(l)) --ignore=.venv --ignore=var
 	$(PY) manage.py compilemessages --ignore=.venv
 
 ## fonts: refresh the newsletter's Latin fonts in static/fonts/ from the npm registry (the files are committed)

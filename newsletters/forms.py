@@ -179,7 +179,7 @@ class IssueCreateForm(SingleLineMixin, forms.Form):
     number = forms.IntegerField(label=_("Issue number"), min_value=1)
     language = forms.ChoiceField(
         label=_("Language"),
-        choices=settings.LANGUAGES,
+        choices=settings.NEWSLETTER_LANGUAGES,
         initial="en",
         help_text=_("Headings, dates and the masthead, and the Chinese text of the records where they have one."),
     )

@@ -257,7 +257,7 @@ class Issue(EditVersioned):
     language = models.CharField(
         _("language"),
         max_length=10,
-        choices=settings.LANGUAGES,
+        choices=settings.NEWSLETTER_LANGUAGES,
         default="en",
         help_text=_(
             "The language the issue is printed in: headings, dates, masthead, and the Chinese text of its records "
@@ -602,7 +602,7 @@ class Masthead(EditVersioned):
     """The newsletter's masthead and footer in one language, edited by the editors in the portal (no template
     holds any of it). Each edition prints the row of its language, else the English one."""
 
-    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, unique=True)
+    language = models.CharField(_("language"), max_length=10, choices=settings.NEWSLETTER_LANGUAGES, unique=True)
     newsletter_name = models.CharField(_("newsletter name"), max_length=200)
     programme_line = models.CharField(
         _("programme line"), max_length=300, help_text=_("The line above the name, and at the top of every page.")

@@ -90,8 +90,8 @@ def editor_home(user) -> dict:
 
 
 def language_rank(code: str) -> int:
-    """Where a language comes in settings.LANGUAGES (English first): editions are listed in that order."""
-    order = [c for c, _name in settings.LANGUAGES]
+    """Where a language comes in settings.NEWSLETTER_LANGUAGES (English first): editions are listed in that order."""
+    order = [c for c, _name in settings.NEWSLETTER_LANGUAGES]
     return order.index(code) if code in order else len(order)
 
 

@@ -128,7 +128,9 @@ def _issue_page(request, issue: Issue, form=None, status: int = 200):
             "chinese_issue": issue.language.startswith("zh"),
             "editions": (editions := selectors.issue_editions(issue)),
             "missing_languages": [
-                (code, name) for code, name in settings.LANGUAGES if code not in {e.language for e in editions}
+                (code, name)
+                for code, name in settings.NEWSLETTER_LANGUAGES
+                if code not in {e.language for e in editions}
             ],
             "refresh_seconds": 3 if issue.status == Issue.Status.RENDERING and not issue.render_is_stale else None,
         },
@@ -173,7 +175,7 @@ def issue_update(request, pk):
 def issue_edition_create(request, pk):
     issue = _issue_for(request, pk)
     language = request.POST.get("language", "")
-    if language not in dict(settings.LANGUAGES):
+    if language not in dict(settings.NEWSLETTER_LANGUAGES):
         messages.error(request, _("Choose a language for the new edition."))
         return redirect(issue)
     try:
@@ -536,7 +538,7 @@ def masthead_edit(request):
     posted = request.POST.get("language") if request.method == "POST" else None
     forms_by_language = []
     status = 200
-    for code, name in settings.LANGUAGES:
+    for code, name in settings.NEWSLETTER_LANGUAGES:
         instance = rows.get(code) or Masthead(language=code)
         data = request.POST if posted == code else None
         form = forms.MastheadForm(data, instance=instance, prefix=code)

@@ -179,9 +179,13 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# --- Languages: the programme works in English and Chinese ----------------------------------
+# --- Languages: the portal speaks English, Chinese and Vietnamese ---------------------------
+# The interface languages (README, "Adding an interface language"): the switcher names each in its own language.
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
+LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese")), ("vi", _("Vietnamese"))]
+# The languages the SCORE China newsletter is printed and mailed in: its editions, mastheads, and what a subscriber
+# to "both" receives. An interface language is not a newsletter edition.
+NEWSLETTER_LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["score_portal.formats"]
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Shanghai")

@@ -69,7 +69,7 @@ class Subscriber(models.Model):
     def languages(self) -> list[str]:
         """The editions this subscriber receives."""
         if self.language == self.Language.BOTH:
-            return [code for code, _name in settings.LANGUAGES]
+            return [code for code, _name in settings.NEWSLETTER_LANGUAGES]
         return [self.language]
 
 

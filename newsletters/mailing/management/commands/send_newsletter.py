@@ -17,7 +17,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("number", type=int)
-        parser.add_argument("--language", default=settings.LANGUAGE_CODE, choices=[c for c, _n in settings.LANGUAGES])
+        parser.add_argument(
+            "--language", default=settings.LANGUAGE_CODE, choices=[c for c, _n in settings.NEWSLETTER_LANGUAGES]
+        )
         parser.add_argument("--to", default="", help="send one test message to this address")
         parser.add_argument("--rate", type=float, default=None, help="messages per second (default MAILING_RATE)")
 
