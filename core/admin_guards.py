@@ -90,9 +90,9 @@ class _AdminEditForm(_RefusalForm, EditVersionMixin):
         record = self.edit_record
         if record is not None and hasattr(record, "edit_version"):
             current = type(record)._default_manager.filter(pk=record.pk).first()
-            if current is not None and (self.edit_version is None or self.edit_version != current.edit_version):
-                # a page opened before someone else's save, or posted without its token: never fresher than the
-                # record, so it cannot save over what it never saw
+            if current is not None and self.edit_version is not None and self.edit_version != current.edit_version:
+                # a page opened before someone else's save cannot save over what it never saw (a page posted
+                # without its token is refused by EditVersionMixin itself)
                 self.add_error(None, conflict_message(self.changes_since_start(current)))
                 self.restart_from(current)
         return cleaned

@@ -186,6 +186,12 @@ class EditVersionMixin:
             ):
                 raise ValidationError(gettext("This page belongs to another record. Open the record again."))
             self.edit_version, self.edit_started, self.edit_pk = payload["v"], payload["d"], payload["pk"]
+        elif self.edit_record is not None and self.is_bound:
+            # A post without its token cannot say which version it started from: stale, never fresh (saving it
+            # would write over whatever it never saw). The form comes back with the user's values and a token.
+            current = type(self.edit_record)._default_manager.filter(pk=self.edit_record.pk).first()
+            self.add_error(None, conflict_message([]))
+            self.restart_from(current if current is not None else self.edit_record)
         return cleaned
 
     def user_changed(self) -> bool:

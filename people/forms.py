@@ -53,6 +53,9 @@ class DetailsForm(SingleLineMixin, forms.Form):
     email = forms.EmailField(label=_("E-mail"))
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    # the person as the page showed them (people.services.person_state, signed): a save from a page that saw
+    # someone else's older state, or none, is refused
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
 class ThrottledPasswordResetForm(PasswordResetForm):

@@ -9,6 +9,7 @@ history records them too. Nobody is ever deleted: a person who leaves is deactiv
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import unicodedata
 
@@ -226,6 +227,60 @@ def person_details_set(*, by: User, person: User, first_name: str, last_name: st
         ]
         _record(person, by, PersonChange.Action.DETAILS_CHANGED, "; ".join(changed))
     return person
+
+
+def person_state(person: User) -> str:
+    """What the person edit page shows, as one value (role, its organisation or trainer record, name, e-mail,
+    active): the page keeps the one it was opened with, and a save from a page that saw another is stale."""
+    fresh = User.objects.get(pk=person.pk)
+    membership = getattr(fresh, "partner_membership", None)
+    account = getattr(fresh, "trainer_account", None)
+    seen = [
+        roles.role_of(fresh),
+        str(membership.organisation_id if membership else ""),
+        str(account.trainer_id if account else ""),
+        fresh.first_name,
+        fresh.last_name,
+        fresh.email,
+        str(fresh.is_active),
+    ]
+    return hashlib.sha256("\x1f".join(seen).encode()).hexdigest()[:24]
+
+
+class PersonChanged(ValidationError):
+    """Someone changed the person since the page was opened (or the page sent no state): nothing is saved."""
+
+
+@unique_refused()
+@transaction.atomic
+def person_update(
+    *,
+    by: User,
+    person: User,
+    seen: str | None,
+    first_name: str,
+    last_name: str,
+    email: str,
+    role: str,
+    organisation: Organisation | None = None,
+    trainer: Trainer | None = None,
+) -> User:
+    """The person edit page's save: name, e-mail and role at once, from the state the page was opened with.
+
+    ``seen`` is ``person_state`` as the page showed it; when it is not the state now (another officer took a
+    role away, or renamed the person, in between) or missing, nothing is saved: a stale page never gives back
+    access that was removed."""
+    _require_officer(by)
+    locked = User.objects.select_for_update().get(pk=person.pk)
+    if not seen or seen != person_state(locked):
+        raise PersonChanged(
+            _(
+                "Someone else changed this person while you were editing, so your changes are not saved. "
+                "The form below shows the person as they are now: make your changes again, then save."
+            )
+        )
+    person_details_set(by=by, person=locked, first_name=first_name, last_name=last_name, email=email)
+    return person_role_set(by=by, person=locked, role=role, organisation=organisation, trainer=trainer)
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.models import User
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -101,9 +102,11 @@ def person_detail(request, pk: int):
     )
 
 
-@officer_required
-def person_edit(request, pk: int):
-    person = _person(request, pk)
+_SEEN_SALT = "people.person_edit.seen"
+
+
+def _edit_forms(person: User, data=None) -> tuple[DetailsForm, RoleForm]:
+    """The person edit page's two forms, started from the person as they are now (and the state they saw)."""
     membership = getattr(person, "partner_membership", None)
     account = getattr(person, "trainer_account", None)
     initial = {
@@ -113,22 +116,47 @@ def person_edit(request, pk: int):
         "email": person.email,
         "first_name": person.first_name,
         "last_name": person.last_name,
+        "seen": signing.dumps(services.person_state(person), salt=_SEEN_SALT),
     }
-    details = DetailsForm(request.POST or None, initial=initial, prefix="details")
-    role_form = RoleForm(request.POST or None, initial=initial, prefix="role")
+    return DetailsForm(data, initial=initial, prefix="details"), RoleForm(data, initial=initial, prefix="role")
+
+
+def _seen(token: str) -> str | None:
+    try:
+        return signing.loads(token, salt=_SEEN_SALT) if token else None
+    except signing.BadSignature:
+        return None  # refused as stale by the service, like a missing one
+
+
+@officer_required
+def person_edit(request, pk: int):
+    person = _person(request, pk)
+    details, role_form = _edit_forms(person, request.POST or None)
+    status = 200
     if request.method == "POST" and details.is_valid() and role_form.is_valid():
+        values = {name: value for name, value in details.cleaned_data.items() if name != "seen"}
         try:
-            services.person_details_set(by=request.user, person=person, **details.cleaned_data)
+            services.person_update(
+                by=request.user,
+                person=person,
+                seen=_seen(details.cleaned_data["seen"]),
+                **values,
+                **role_form.cleaned_data,
+            )
+        except services.PersonChanged as exc:
+            # the page starts again from the person as they are now: saving is a choice made knowing what the
+            # other officer did
+            person = _person(request, pk)
+            details, role_form = _edit_forms(person)
+            for message in exc.messages:
+                messages.error(request, message)
+            status = 409
         except ValidationError as exc:
-            add_service_errors(details, exc)
+            role_fields = {"role", "organisation", "trainer"} & set(getattr(exc, "error_dict", {}))
+            add_service_errors(role_form if role_fields else details, exc)
         else:
-            try:
-                services.person_role_set(by=request.user, person=person, **role_form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(role_form, exc)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("people:person_detail", pk=person.pk)
+            messages.success(request, _("Saved."))
+            return redirect("people:person_detail", pk=person.pk)
     return render(
         request,
         "people/person_edit.html",
@@ -138,6 +166,7 @@ def person_edit(request, pk: int):
             "role_form": role_form,
             "title": _("Edit %(name)s") % {"name": person.get_full_name() or person.username},
         },
+        status=status,
     )
 
 

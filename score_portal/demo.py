@@ -2,6 +2,30 @@
 
 Every record is found by its natural key and updated in place, so loading twice changes nothing.
 The demo sits above the four apps: it is the one piece of the project that writes to all of them.
+
+It writes rows itself rather than through the services, because it loads a programme as it stood when it
+ended (rounds completed, results approved, issues published), idempotently by natural key, while the
+services model the live workflow from its start (a round is planned, then moves on; a result is a partner's
+draft, submitted, then approved, with e-mails to the people concerned). What it keeps on every row: the
+model's validation (``full_clean``) and every database constraint; photos go through the upload service
+(``photos.photo_create``: checked and cleaned) and issues through ``newsletters.services.issues_publish_demo``
+(assembled, rendered and published as newsletters does it). The rules it may skip, exactly, and why:
+
+- A round's life (``programmes.services.round_transition``): a round is stored with the status it ended with
+  in 2014; the steps in between are not walked (they happened before the portal).
+- The programme rules of ``round_validate`` (a licensed provider's rounds inside a licence, costs within the
+  total) at load time: the file is the programme's record; the database constraints on costs still hold.
+- The qualified-trainer rule (``trainers.services.round_trainer_check``) and 'Module 1 first'
+  (``enterprises.services.participation_validate``): the 2014 records are loaded as they were; where they
+  broke 'Module 1 first' the file gives the exception's reason (``module_order_exception``).
+- The result workflow (``enterprises.results.services.result_transition``): results are stored approved, and
+  their trail (submitted, approved) is written with the 2014 dates and people, without the e-mails a live
+  step sends (they would go to the demo's accounts about events long past).
+- The KPI catalogue's case-insensitive name check (``kpi_save``): the file's KPI names are distinct.
+- The edit-version claim (``core.editing.edit_version_claim``): a load is a command, not a page that someone
+  opened; it never writes over a page's save in the same request.
+- The people services (``people.services``): demo accounts (password 'demo', DEBUG only) get their group,
+  membership or trainer account directly, with no invitation e-mail and no ``PersonChange`` entry.
 """
 
 from __future__ import annotations

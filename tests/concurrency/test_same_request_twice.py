@@ -14,6 +14,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import FileField
+from django.test import Client
 from PIL import Image
 
 from enterprises.models import KPI, Enterprise, Participation, PhotoPair, Result
@@ -30,6 +31,7 @@ from tests.factories import (
     TrainingRoundFactory,
     module,
 )
+from tests.tokens import page_token
 from trainers.models import Qualification, RoundTrainer, Trainer
 
 from .conftest import post_at_once, refused_or_redirected
@@ -78,6 +80,9 @@ def test_new_kpi_line_posted_ten_times_at_once_makes_one_line(make_partner):
         "lines-0-followup_value": "92.58",
         "lines-0-followup_date": "2014-08-01",
     }
+    page = Client()
+    page.force_login(partner)
+    data.update(page_token(page, f"/results/{result.pk}/edit/"))
     responses = post_at_once(partner, f"/results/{result.pk}/edit/", lambda i: data)
     assert result.kpi_lines.count() == 1
     statuses = [r.status_code for r in responses]

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from programmes import services
 from programmes.models import TrainingRound
 from tests.factories import OrganisationFactory, TrainingRoundFactory, module
+from tests.tokens import page_token
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +75,10 @@ def test_shares_without_a_total_are_refused(officer_client):
 
 def test_editing_a_round_keeps_the_same_rules(officer_client):
     r = TrainingRoundFactory(city="Suzhou", start="2015-03-01", end="2015-04-30")
-    response = officer_client.post(f"/rounds/{r.pk}/edit/", form(r.organiser, paid_by_partners="99999"))
+    url = f"/rounds/{r.pk}/edit/"
+    response = officer_client.post(
+        url, {**form(r.organiser, paid_by_partners="99999"), **page_token(officer_client, url)}
+    )
     assert "cost_total" in response.context["form"].errors
     r.refresh_from_db()
     assert r.cost_total is None and r.paid_by_partners == 0

@@ -14,6 +14,7 @@ from enterprises.models import Result
 from newsletters import services
 from newsletters.models import Issue, IssueItem, IssueSection, Masthead, QuotedPerson
 from tests.factories import ExpertCommentFactory, NewsItemFactory, ResultFactory
+from tests.tokens import page_token
 
 from .conftest import in_order, stored_pdf_text
 
@@ -260,6 +261,7 @@ def test_the_masthead_and_footer_are_the_editors_settings_per_language(client, e
             "en-office_name": "ILO Country Office for China and Mongolia",
             "en-address": "1-10 Tayuan Diplomatic Office Building, 14 Liangmahe Nanlu, Beijing 100600, China",
             "en-telephone": "+86 10 6532 5091",
+            **page_token(client, "/newsletters/masthead/", "en"),
             "en-fax": "+86 10 6532 1420",
             "en-email": "beijing@ilo.org",
             "en-web": "www.ilo.org/beijing",

@@ -8,6 +8,7 @@ from django.urls import reverse
 from newsletters import services
 from newsletters.models import Issue, IssueItem
 from tests.factories import EventFactory, IssueFactory, NewsItemFactory
+from tests.tokens import page_token
 
 pytestmark = pytest.mark.django_db
 
@@ -243,6 +244,7 @@ def test_an_editor_gives_a_news_item_its_chinese_text_and_a_chinese_issue_shows_
             "place_zh": "江苏泰兴",
             "title_zh": "模块二企业培训",
             "body_zh": "贾宏伟先生讲授了培训课程。",
+            **page_token(client, f"/newsletters/news/{item.pk}/"),
         },
     )
     assert response.status_code == 302

@@ -8,6 +8,7 @@ import pytest
 from newsletters import services
 from newsletters.models import Issue, IssueItem
 from tests.factories import EventFactory, NewsItemFactory
+from tests.tokens import page_token
 
 from .conftest import in_order, stored_pdf_text
 
@@ -87,6 +88,7 @@ def test_an_older_issue_keeps_the_publication_date_the_editor_gave_it(client, ed
             "introduction": issue.introduction,
             "language": "en",
             "publication_date": "2014-12-20",
+            **page_token(client, f"/newsletters/issues/{issue.pk}/"),
         },
     )
     assert response.status_code == 302

@@ -21,6 +21,7 @@ from tests.factories import (
     TrainingRoundFactory,
     module,
 )
+from tests.tokens import page_token
 from trainers.models import RoundTrainer
 
 pytestmark = pytest.mark.django_db
@@ -74,9 +75,13 @@ def test_round_form_shows_end_before_start_next_to_end(officer_client, programme
 
 
 def test_officer_edits_a_round(officer_client, programme):
+    url = f"/rounds/{programme.round.pk}/edit/"
     response = officer_client.post(
-        f"/rounds/{programme.round.pk}/edit/",
-        round_form(programme, city="Taixing", start="2014-08-01", end="2014-12-15", notes="Extended"),
+        url,
+        {
+            **round_form(programme, city="Taixing", start="2014-08-01", end="2014-12-15", notes="Extended"),
+            **page_token(officer_client, url),
+        },
     )
     assert response.status_code == 302
     programme.round.refresh_from_db()
@@ -176,7 +181,7 @@ def test_factory_visit_from_the_round_page(officer_client, programme):
 def test_edit_attendance_page(officer_client, programme):
     url = f"/rounds/{programme.round.pk}/enterprises/{programme.participation.pk}/edit/"
     data = {"managers_women": 2, "managers_men": 2, "workers_women": 5, "workers_men": 4}
-    assert officer_client.post(url, data).status_code == 302
+    assert officer_client.post(url, {**data, **page_token(officer_client, url)}).status_code == 302
     programme.participation.refresh_from_db()
     assert programme.participation.participants == 13
 

@@ -3,15 +3,18 @@
 import re
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core import roles
+from people import services
 from people.models import PersonChange
 from programmes.models import PartnerMembership
 from tests.factories import EnterpriseFactory, OrganisationFactory, TrainerFactory
+from tests.tokens import page_token
 from trainers.models import TrainerAccount
 
 pytestmark = pytest.mark.django_db
@@ -149,9 +152,11 @@ def test_officer_changes_a_partner_into_a_trainer_and_it_is_recorded(client, off
     client.force_login(officer)
 
     # when the officer makes them the trainer Jia Hongwei
+    url = reverse("people:person_edit", args=[person.pk])
     response = client.post(
-        reverse("people:person_edit", args=[person.pk]),
+        url,
         {
+            **page_token(client, url, "details", name="seen"),
             "details-email": person.email,
             "details-first_name": "Hongwei",
             "details-last_name": "Jia",
@@ -202,9 +207,9 @@ def test_officer_cannot_deactivate_themselves_or_drop_their_own_role(client, off
     page = client.post(
         reverse("people:person_deactivate", args=[officer.pk]), {"confirm": "yes"}, follow=True
     ).content.decode()
+    url = reverse("people:person_edit", args=[officer.pk])
     edit = client.post(
-        reverse("people:person_edit", args=[officer.pk]),
-        {"details-email": officer.email, "role-role": "editor"},
+        url, {**page_token(client, url, "details", name="seen"), "details-email": officer.email, "role-role": "editor"}
     ).content.decode()
 
     officer.refresh_from_db()
@@ -260,3 +265,43 @@ def test_people_page_queries_do_not_grow_with_rows(client, officer, make_partner
     for _ in range(24):
         make_partner(org)
     assert count() == one
+
+
+def test_stale_people_page_cannot_give_back_a_role_another_officer_took_away(client, officer, make_partner):
+    # given officer A opens a partner user's page to correct their name
+    cec = OrganisationFactory(name="CEC", short_name="CEC")
+    person = make_partner(cec)
+    url = reverse("people:person_edit", args=[person.pk])
+    client.force_login(officer)
+    opened = page_token(client, url, "details", name="seen")
+    # and officer B then takes the partner role away (the person left CEC and is now only a newsletter editor)
+    other = User.objects.create_user("officer2", email="officer2@example.org", password="pw", is_staff=True)
+    other.groups.add(Group.objects.get(name=roles.OFFICERS))
+    services.person_role_set(by=other, person=person, role=roles.Role.EDITOR)
+    # when A saves the page as it was opened (partner of CEC) with the new name
+    stale = {
+        **opened,
+        "details-email": person.email,
+        "details-first_name": "Hongwei",
+        "details-last_name": "Jia",
+        "role-role": "partner",
+        "role-organisation": cec.pk,
+        "role-trainer": "",
+    }
+    response = client.post(url, stale)
+    # then nothing is saved: the person stays an editor without CEC's data, and A is told why
+    assert response.status_code == 409
+    assert "Someone else changed this person while you were editing" in response.content.decode()
+    person.refresh_from_db()
+    assert roles.role_of(User.objects.get(pk=person.pk)) == roles.Role.EDITOR
+    assert not PartnerMembership.objects.filter(user=person).exists()
+    assert person.first_name != "Hongwei"
+    # and the same post without the page's state is stale too
+    del stale["details-seen"]
+    assert client.post(url, stale).status_code == 409
+    assert not PartnerMembership.objects.filter(user=person).exists()
+    # while the page opened again saves
+    again = {**stale, **page_token(client, url, "details", name="seen"), "role-role": "editor", "role-organisation": ""}
+    assert client.post(url, again).status_code == 302
+    person.refresh_from_db()
+    assert person.first_name == "Hongwei"

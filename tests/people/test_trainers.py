@@ -21,6 +21,7 @@ from tests.factories import (
     TrainingRoundFactory,
     module,
 )
+from tests.tokens import page_token
 
 pytestmark = pytest.mark.django_db
 
@@ -101,9 +102,10 @@ def test_trainer_records_attendance_and_a_factory_visit_in_their_round(client, w
     participation = Participation.objects.get(training_round=world.mine)
     trainer = world.trainer_user.trainer_account.trainer
 
+    url = reverse("enterprises:participation_update", args=[world.mine.pk, participation.pk])
     saved = client.post(
-        reverse("enterprises:participation_update", args=[world.mine.pk, participation.pk]),
-        {"managers_women": 2, "managers_men": 3, "workers_women": 14, "workers_men": 21},
+        url,
+        {"managers_women": 2, "managers_men": 3, "workers_women": 14, "workers_men": 21, **page_token(client, url)},
     )
     visited = client.post(
         reverse("enterprises:factory_visit_add", args=[world.mine.pk]),
