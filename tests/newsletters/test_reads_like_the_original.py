@@ -9,6 +9,7 @@ from newsletters import services
 from newsletters.mailing.edition import edition_email
 from newsletters.models import QuotedPerson
 from tests.factories import ExpertCommentFactory, NewsItemFactory
+from tests.tokens import page_token
 
 from .conftest import in_order, pdffonts, pdftotext
 
@@ -98,7 +99,8 @@ def test_an_issue_keeps_the_masthead_and_footer_it_was_made_with(client, editor,
     assert "+86 10 6532 5091" in _pdf(issue)
     # when the editor changes the masthead's telephone and fax, then reopens issue 7 and renders it again
     client.force_login(editor)
-    assert client.post("/newsletters/masthead/", MASTHEAD).status_code == 302
+    page = page_token(client, "/newsletters/masthead/", "en")
+    assert client.post("/newsletters/masthead/", {**MASTHEAD, **page}).status_code == 302
     services.issue_reopen(issue=issue)
     old = _pdf(issue)
     # then issue 7 prints what it printed, in the PDF and in the e-mail
