@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -18,5 +19,8 @@ class CoreConfig(AppConfig):
         datacache.connect()  # answers kept until the programme's data changes (core/datacache.py)
         cache_cell_signatures()  # django-tables2 reads a method's signature for every cell otherwise
 
+        from .queries import sqlite_functions
+
+        connection_created.connect(sqlite_functions, dispatch_uid="core.sqlite_functions")  # Median on SQLite
         # Permissions exist only after migrate has run, so the groups get theirs then.
         post_migrate.connect(group_permissions_sync, dispatch_uid="core.group_permissions_sync")

@@ -26,7 +26,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Aggregate, Count, F, FilteredRelation, FloatField, Q, QuerySet, Sum
+from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Sum
 from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.utils import timezone, translation
 from django.utils.formats import number_format
@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy
 
 from core import datacache, roles
 from core.charts import bar_chart
+from core.queries import Median
 from programmes.models import Module, Organisation, TrainingRound
 from programmes.selectors import rounds_visible_to
 from trainers.models import Qualification, RoundTrainer, Sex, Trainer
@@ -46,19 +47,6 @@ from .results.selectors import results_visible_to
 Status = TrainingRound.Status
 STARTED = (Status.CLASSROOM, Status.CONSULTING, Status.COMPLETED)
 ATTENDANCE = ("managers_women", "managers_men", "workers_women", "workers_men")
-
-
-class Median(Aggregate):
-    """The median (PostgreSQL's percentile_cont). SQLite, the development fallback, has none: it gives NULL."""
-
-    function = "PERCENTILE_CONT"
-    name = "Median"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
-    allow_distinct = False
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return "NULL", []
 
 
 @dataclass(frozen=True)
