@@ -88,9 +88,7 @@ from enterprises.models import (  # noqa: E402
     ResultStep,
     Sector,
 )
-from enterprises.scope import reach_rebuild  # noqa: E402
-from enterprises.taken import taken_rebuild  # noqa: E402
-from enterprises.tally import tally_rebuild  # noqa: E402
+from enterprises.services import derived_rebuild  # noqa: E402
 from programmes.models import Agreement, Module, Organisation, PartnerMembership, TrainingRound  # noqa: E402
 from trainers.models import Qualification, RoundTrainer, Trainer  # noqa: E402
 
@@ -526,9 +524,7 @@ def create_data(rng: random.Random, scale: float) -> None:
     Result.objects.filter(approved_at__isnull=False).update(  # approved results were last changed when approved
         created_at=F("approved_at") - dt.timedelta(days=40), updated_at=F("approved_at")
     )
-    reach_rebuild()  # COPY sends no signals: which organisations reach which enterprises, from the rows
-    tally_rebuild()  # and each round's enterprises and participants
-    taken_rebuild()  # and which modules each enterprise has taken
+    derived_rebuild()  # COPY bypasses the services: scope, round counts and modules taken, from the rows
     Organisation.objects.create(
         name=MARKER, kind=Organisation.Kind.OTHER, notes=f"bench/pages.py made this data; scale={scale:g}"
     )

@@ -6,9 +6,6 @@ class EnterprisesConfig(AppConfig):
     name = "enterprises"
 
     def ready(self) -> None:
-        # Registers this app's rules about a round's module and dates with programmes.services.
-        from . import scope, services, taken, tally  # noqa: F401
-
-        scope.connect()  # which organisations reach which enterprises, kept current (enterprises.scope)
-        taken.connect()  # which modules each enterprise has taken, kept current (enterprises.taken)
-        tally.connect()  # each round's enterprises and participants, kept current (enterprises.tally)
+        # Registers this app's rules about a round's module and dates, and what it keeps from a saved round
+        # (which organisations reach its enterprises, which modules they have taken), with programmes.services.
+        from . import services  # noqa: F401

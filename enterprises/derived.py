@@ -1,12 +1,17 @@
-"""What the tables derived from an enterprise's participations share (``enterprises.scope``: the organisations
-that reach it, ``enterprises.taken``: the modules it has taken): working out one enterprise's rows again under
-its row lock, and the enterprise and round a participation had before the admin moved it."""
+"""What the tables derived from participations, rounds and organisation links share (``enterprises.scope``: the
+organisations that reach an enterprise, ``enterprises.taken``: the modules it has taken, ``enterprises.tally``: a
+round's counts): working out one enterprise's rows again under its row lock, and rebuilding a whole table in one
+transaction.
+
+Nothing here runs by itself: the services that change a source (enterprises.services, and programmes.services
+through ``register_round_saved``) call the refresh functions in their transaction, and ``manage.py
+rebuild_derived`` rebuilds every table from its sources."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 
 from core import datacache
 
@@ -55,21 +60,11 @@ def round_enterprises(round_ids) -> set[int]:
     return set(Participation.objects.filter(training_round_id__in=round_ids).values_list("enterprise_id", flat=True))
 
 
-def remember_stored(sender, instance, raw=False, **kwargs) -> None:
-    """Before a participation is changed, note the enterprise and round it had: the admin may move it to
-    another enterprise or round, and what is kept of those must be worked out again too (``stored_links``)."""
-    instance._stored_links = None
-    if not instance._state.adding and not raw:
-        instance._stored_links = (
-            Participation.objects.filter(pk=instance.pk).values_list("enterprise_id", "training_round_id").first()
-        )
-
-
-def stored_links(instance: Participation) -> tuple[set[int], set[int]]:
-    """The enterprises and rounds a participation saved or deleted touches: what it has, and what it had."""
-    enterprises, rounds = {instance.enterprise_id}, {instance.training_round_id}
-    stored = getattr(instance, "_stored_links", None)
-    if stored:
-        enterprises.add(stored[0])
-        rounds.add(stored[1])
-    return enterprises, rounds
+def lock_for_rebuild(model: type[models.Model]) -> None:
+    """Called first in a rebuild's transaction: the table's writers (a refresh in another transaction) wait until the
+    rebuild commits, its readers do not (``SHARE ROW EXCLUSIVE`` conflicts with the row locks of INSERT, UPDATE and
+    DELETE, not with SELECT). Readers see the old rows until the commit and the new ones after it, never an empty
+    table; a change committed before the lock is read by the rebuild, one made after it refreshes its rows after
+    the rebuild."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {connection.ops.quote_name(model._meta.db_table)} IN SHARE ROW EXCLUSIVE MODE")

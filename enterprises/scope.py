@@ -3,29 +3,30 @@ one indexed read.
 
 An organisation reaches an enterprise it brought in (``Enterprise.organisations``) or that takes part in a
 round it organised or co-organised. Counting that on every request is a union over the participations of
-all the organisation's rounds (at 100,000 enterprises most of a partner's page). The rows are worked out
-again, from those sources, for every enterprise a change touches, in the transaction of the change:
+all the organisation's rounds (at 100,000 enterprises most of a partner's page). The services that change
+those sources work the rows out again for every enterprise the change touches, in their transaction
+(``enterprises.services.derived_refresh``):
 
-- a participation saved or deleted: its enterprise (and the one it had, when the admin moved it);
-- an enterprise's organisations changed (either side of the relation): those enterprises;
-- a round saved (its organiser may have changed) or its co-organisers changed: the round's enterprises.
+- a participation added or removed (participation_add, participation_remove): its enterprise;
+- an enterprise's organisations changed (enterprise_save): that enterprise;
+- a round saved, its organiser or co-organisers changed (programmes.services, through ``register_round_saved``):
+  the round's enterprises.
 
 Each enterprise's row is locked while its organisations are worked out (``enterprises.derived``), so two
-changes to one enterprise at once do not lose one another. ``QuerySet.update()``, ``bulk_create`` and raw SQL
-send no signals: code that changes those tables in bulk
-calls ``reach_refresh(enterprise_ids=...)`` or ``reach_rebuild()`` itself (bench/pages.py does).
+changes to one enterprise at once do not lose one another. Code that writes those tables without the services
+(a bulk load, bench/pages.py) calls ``derived_refresh`` or ``manage.py rebuild_derived`` itself.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db import transaction
 
 from core import datacache
 from programmes.models import TrainingRound
 
-from .derived import refresh_pairs, round_enterprises, stored_links
+from .derived import lock_for_rebuild, refresh_pairs
 from .models import Enterprise, EnterpriseReach, Participation
 
 
@@ -54,60 +55,11 @@ def reach_refresh(*, enterprise_ids: Iterable[int]) -> None:
 
 
 def reach_rebuild() -> None:
-    """Every row again, from the sources (after a bulk load)."""
-    EnterpriseReach.objects.all().delete()
-    EnterpriseReach.objects.bulk_create(
-        [EnterpriseReach(organisation_id=o, enterprise_id=e) for o, e in reach_pairs()], batch_size=5000
-    )
-    datacache.data_changed()  # bulk_create sends no signal
-
-
-def _participation_changed(sender, instance, **kwargs) -> None:
-    reach_refresh(enterprise_ids=stored_links(instance)[0])
-
-
-def _round_saved(sender, instance, created, raw=False, **kwargs) -> None:
-    if not created and not raw:  # a new round has no participants yet
-        reach_refresh(enterprise_ids=round_enterprises([instance.pk]))
-
-
-def _organisations_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
-    if action not in ("post_add", "post_remove", "post_clear", "pre_clear"):
-        return
-    if not reverse:  # enterprise.organisations.add/remove/set/clear
-        if action != "pre_clear":
-            reach_refresh(enterprise_ids=[instance.pk])
-    elif action == "pre_clear":  # organisation.enterprises.clear(): who they were is only known before
-        instance._reach_cleared = list(instance.enterprises.values_list("pk", flat=True))
-    else:
-        ids = pk_set if action != "post_clear" else getattr(instance, "_reach_cleared", [])
-        reach_refresh(enterprise_ids=ids or [])
-
-
-def _co_organisers_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
-    if action not in ("post_add", "post_remove", "post_clear", "pre_clear"):
-        return
-    if not reverse:  # training_round.co_organisers.add/remove/set/clear
-        if action != "pre_clear":
-            reach_refresh(enterprise_ids=round_enterprises([instance.pk]))
-    elif action == "pre_clear":  # organisation.co_organised_rounds.clear()
-        instance._reach_cleared = list(
-            TrainingRound.co_organisers.through.objects.filter(organisation_id=instance.pk).values_list(
-                "traininground_id", flat=True
-            )
+    """Every row again, from the sources, in one transaction (readers see the old rows until it commits)."""
+    with transaction.atomic():
+        lock_for_rebuild(EnterpriseReach)
+        EnterpriseReach.objects.all().delete()
+        EnterpriseReach.objects.bulk_create(
+            [EnterpriseReach(organisation_id=o, enterprise_id=e) for o, e in reach_pairs()], batch_size=5000
         )
-    else:
-        rounds = pk_set if action != "post_clear" else getattr(instance, "_reach_cleared", [])
-        reach_refresh(enterprise_ids=round_enterprises(rounds or []))
-
-
-def connect() -> None:
-    post_save.connect(_participation_changed, sender=Participation, dispatch_uid="reach_participation_saved")
-    post_delete.connect(_participation_changed, sender=Participation, dispatch_uid="reach_participation_deleted")
-    post_save.connect(_round_saved, sender=TrainingRound, dispatch_uid="reach_round_saved")
-    m2m_changed.connect(
-        _organisations_changed, sender=Enterprise.organisations.through, dispatch_uid="reach_organisations"
-    )
-    m2m_changed.connect(
-        _co_organisers_changed, sender=TrainingRound.co_organisers.through, dispatch_uid="reach_co_organisers"
-    )
+        datacache.data_changed()  # bulk_create sends no signal

@@ -2,9 +2,16 @@
 
 The rule that lives here: an enterprise takes Module 1 before any other module, unless an officer records
 an exception with a reason (``Participation.module_order_exception``).
+
+What is kept from participations, rounds and organisation links (scope, modules taken, a round's counts) is
+worked out again by the service that changes them, in its transaction (``derived_refresh``); a round saved in
+programmes.services calls ``_round_saved`` here. ``derived_rebuild`` (``manage.py rebuild_derived``) rebuilds it
+all from the sources.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,10 +24,14 @@ from core.editing import edit_version_claim
 from core.integrity import unique_refused
 from programmes.models import TrainingRound
 from programmes.selectors import rounds_visible_to
-from programmes.services import register_round_check
+from programmes.services import register_round_check, register_round_saved
 from trainers.models import RoundTrainer, Trainer
 
+from .derived import round_enterprises
 from .models import Enterprise, FactoryVisit, Participation
+from .scope import reach_rebuild, reach_refresh
+from .taken import taken_rebuild, taken_refresh
+from .tally import tally_rebuild, tally_refresh
 
 ENTERPRISE_FIELDS = ("name", "sector", "province", "city", "workers_women", "workers_men", "notes")
 ATTENDANCE_FIELDS = ("managers_women", "managers_men", "workers_women", "workers_men")
@@ -104,6 +115,34 @@ def attendance_check(counts: dict) -> dict[str, list[str]]:
     return errors
 
 
+# --- What is kept from participations, rounds and organisation links -------------------------------------------
+
+
+def derived_refresh(*, enterprise_ids: Iterable[int] = (), round_ids: Iterable[int] = ()) -> None:
+    """Work out again, from their sources, which organisations reach these enterprises and which modules they have
+    taken, and these rounds' counts; in the caller's transaction. The services below call it; code that writes
+    participations, rounds or organisation links without them (a bulk load) calls it too."""
+    enterprise_ids = list(enterprise_ids)
+    reach_refresh(enterprise_ids=enterprise_ids)
+    taken_refresh(enterprise_ids=enterprise_ids)
+    tally_refresh(round_ids=round_ids)
+
+
+@register_round_saved
+def _round_saved(training_round: TrainingRound) -> None:
+    """A round's organiser, co-organisers, module or status may have changed: what its enterprises keep from it."""
+    ids = round_enterprises([training_round.pk])
+    reach_refresh(enterprise_ids=ids)
+    taken_refresh(enterprise_ids=ids)
+
+
+def derived_rebuild() -> None:
+    """Every derived table again from its sources, each in one transaction (``manage.py rebuild_derived``)."""
+    reach_rebuild()
+    taken_rebuild()
+    tally_rebuild()
+
+
 # --- Enterprises ----------------------------------------------------------------------------------------
 
 
@@ -132,6 +171,7 @@ def enterprise_save(
     e.save()
     if organisations is not None:
         e.organisations.set(list(organisations))
+        reach_refresh(enterprise_ids=[e.pk])
     return e
 
 
@@ -185,6 +225,7 @@ def participation_add(
     p.full_clean()
     with unique_refused({"participation_unique": lambda: _already_in_round(enterprise)}):
         p.save()
+    derived_refresh(enterprise_ids=[p.enterprise_id], round_ids=[p.training_round_id])
     return p
 
 
@@ -220,6 +261,7 @@ def participation_update(
     participation.full_clean()
     with unique_refused({"participation_unique": lambda: _already_in_round(participation.enterprise)}):
         participation.save()
+    tally_refresh(round_ids=[participation.training_round_id])  # the counts changed, not who takes part
     return participation
 
 
@@ -261,6 +303,7 @@ def participation_remove(*, participation: Participation, by: User | None = None
     if reason:
         raise ValidationError(reason)
     participation.delete()
+    derived_refresh(enterprise_ids=[participation.enterprise_id], round_ids=[participation.training_round_id])
 
 
 # --- Factory visits ----------------------------------------------------------------------------------------------

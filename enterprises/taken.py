@@ -2,16 +2,17 @@
 by module through one index instead of joining every participation of the programme to its round.
 
 An enterprise has taken a module when it takes part in a round of that module that was not cancelled. The
-rows are worked out again, from the participations, for every enterprise a change touches, in the
-transaction of the change:
+rows are worked out again, from the participations, for every enterprise a change touches, by the service
+that makes the change, in its transaction (``enterprises.services.derived_refresh``):
 
-- a participation saved or deleted: its enterprise (and the one it belonged to, when the admin moved it);
-- a round saved (its module or its status may have changed): the round's enterprises.
+- a participation added or removed (participation_add, participation_remove): its enterprise;
+- a round saved, its module or its status changed (programmes.services, through ``register_round_saved``): the
+  round's enterprises.
 
 Each enterprise's row is locked while its modules are worked out (``enterprises.derived``), so two changes
 to one enterprise's rounds at once are worked out one after the other and neither loses the other's.
-``QuerySet.update()``, ``bulk_create`` and raw SQL send no signals: code that changes those tables in bulk
-calls ``taken_refresh(enterprise_ids=...)`` or ``taken_rebuild()`` itself (bench/pages.py does).
+Code that writes those tables without the services (a bulk load, bench/pages.py) calls ``derived_refresh`` or
+``manage.py rebuild_derived`` itself.
 """
 
 from __future__ import annotations
@@ -19,12 +20,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save, pre_save
 
 from core import datacache
 from programmes.models import TrainingRound
 
-from .derived import refresh_pairs, remember_stored, round_enterprises, stored_links
+from .derived import lock_for_rebuild, refresh_pairs
 from .models import EnterpriseModule, Participation
 
 
@@ -42,26 +42,11 @@ def taken_refresh(*, enterprise_ids: Iterable[int]) -> None:
 
 
 def taken_rebuild() -> None:
-    """Every row again, from the participations (after a bulk load)."""
+    """Every row again, from the participations, in one transaction (readers see the old rows until it commits)."""
     with transaction.atomic():
+        lock_for_rebuild(EnterpriseModule)
         EnterpriseModule.objects.all().delete()
         EnterpriseModule.objects.bulk_create(
             [EnterpriseModule(module_id=m, enterprise_id=e) for m, e in taken_pairs()], batch_size=5000
         )
         datacache.data_changed()  # bulk_create sends no signal
-
-
-def _participation_changed(sender, instance, **kwargs) -> None:
-    taken_refresh(enterprise_ids=stored_links(instance)[0])
-
-
-def _round_saved(sender, instance, created, raw=False, **kwargs) -> None:
-    if not created and not raw:  # a new round has no participants yet
-        taken_refresh(enterprise_ids=round_enterprises([instance.pk]))
-
-
-def connect() -> None:
-    pre_save.connect(remember_stored, sender=Participation, dispatch_uid="participation_remember_stored")
-    post_save.connect(_participation_changed, sender=Participation, dispatch_uid="taken_participation_saved")
-    post_delete.connect(_participation_changed, sender=Participation, dispatch_uid="taken_participation_deleted")
-    post_save.connect(_round_saved, sender=TrainingRound, dispatch_uid="taken_round_saved")

@@ -1,12 +1,11 @@
 """How many enterprises and participants each round has, kept as rows (``RoundTally``) so the rounds list shows
 and sorts by them in one join instead of counting participations for every round.
 
-The row of a round is worked out again from its participations in the transaction of every participation saved
-or deleted (signals), and so is the row of the round it had when the admin moved it to another. Two transactions
-adding to one round at once take the row's lock in turn, and the second counts after the first has committed,
-so neither count misses the other's. ``QuerySet.update()``,
-``bulk_create`` and raw SQL send no signals: code that changes participations in bulk calls
-``tally_refresh(round_ids=...)`` or ``tally_rebuild()`` itself (bench/pages.py does).
+The row of a round is worked out again from its participations by every service that adds, changes or removes
+one, in its transaction (``enterprises.services.derived_refresh``). Two transactions adding to one round at once
+take the row's lock in turn, and the second counts after the first has committed, so neither count misses the
+other's. Code that writes participations without the services (a bulk load, bench/pages.py) calls
+``derived_refresh`` or ``manage.py rebuild_derived`` itself.
 """
 
 from __future__ import annotations
@@ -15,12 +14,11 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Count, F, Sum
-from django.db.models.signals import post_delete, post_save
 
 from core import datacache
 from programmes.models import TrainingRound
 
-from .derived import stored_links
+from .derived import lock_for_rebuild
 from .models import Participation, RoundTally
 
 ATTENDANCE = F("managers_women") + F("managers_men") + F("workers_women") + F("workers_men")
@@ -53,9 +51,11 @@ def tally_refresh(*, round_ids: Iterable[int]) -> None:
 
 
 def tally_rebuild(batch: int = 2000) -> None:
-    """Every round's row again, from the participations (after a bulk load)."""
-    ids = list(TrainingRound.objects.order_by("pk").values_list("pk", flat=True))
+    """Every round's row again, from the participations, in one transaction (readers see the old rows until it
+    commits)."""
     with transaction.atomic():
+        lock_for_rebuild(RoundTally)
+        ids = list(TrainingRound.objects.order_by("pk").values_list("pk", flat=True))
         RoundTally.objects.all().delete()
         for start in range(0, len(ids), batch):
             chunk = ids[start : start + batch]
@@ -64,12 +64,3 @@ def tally_rebuild(batch: int = 2000) -> None:
                 [RoundTally(training_round_id=pk, enterprises=n[0], participants=n[1]) for pk, n in counts.items()]
             )
         datacache.data_changed()  # bulk_create sends no signal
-
-
-def _participation_changed(sender, instance, **kwargs) -> None:
-    tally_refresh(round_ids=stored_links(instance)[1])
-
-
-def connect() -> None:
-    post_save.connect(_participation_changed, sender=Participation, dispatch_uid="tally_participation_saved")
-    post_delete.connect(_participation_changed, sender=Participation, dispatch_uid="tally_participation_deleted")

@@ -3,6 +3,9 @@
 Rules that need records from higher apps (a ToE round's trainers are qualified; Module 1 first) live in
 those apps and register here with ``register_round_check``, so changing a round's module or dates from any
 path (portal, admin, later API and imports) re-checks them without this app importing the ones above it.
+Rows that higher apps keep from a round (which organisations reach its enterprises, which modules they have
+taken: enterprises) are worked out again by the functions they register with ``register_round_saved``, called
+by the services below in the transaction that saved the round.
 """
 
 from __future__ import annotations
@@ -35,6 +38,9 @@ FINAL_STATUSES = (Status.COMPLETED, Status.CANCELLED)
 RoundCheck = Callable[[TrainingRound], dict[str, list[str]]]
 _round_checks: list[RoundCheck] = []
 
+RoundSaved = Callable[[TrainingRound], None]
+_round_saved: list[RoundSaved] = []
+
 COST_FIELDS = ("cost_total", *TrainingRound.COST_SHARES)
 ROUND_FIELDS = ("module", "kind", "organiser", "province", "city", "start", "end", "notes", *COST_FIELDS)
 
@@ -44,6 +50,19 @@ def register_round_check(check: RoundCheck) -> RoundCheck:
     if check not in _round_checks:
         _round_checks.append(check)
     return check
+
+
+def register_round_saved(refresh: RoundSaved) -> RoundSaved:
+    """Higher apps add what they keep from a round (``refresh(round)``), called after every round saved, in its
+    transaction."""
+    if refresh not in _round_saved:
+        _round_saved.append(refresh)
+    return refresh
+
+
+def _saved(training_round: TrainingRound) -> None:
+    for refresh in _round_saved:
+        refresh(training_round)
 
 
 def _d(day) -> str:
@@ -196,6 +215,7 @@ def round_create(
     training_round.full_clean()
     training_round.save()
     training_round.co_organisers.set(list(co_organisers))
+    _saved(training_round)
     return training_round
 
 
@@ -220,6 +240,7 @@ def round_update(
     locked.save()
     if co_organisers is not None:
         locked.co_organisers.set(list(co_organisers))
+    _saved(locked)
     return locked
 
 
@@ -231,6 +252,7 @@ def round_transition(*, training_round: TrainingRound, to_status: str, by: User 
     if locked.status != to_status:
         locked.status = to_status
         locked.save(update_fields=["status", "updated_at"])
+        _saved(locked)
     training_round.status = locked.status
     return locked
 

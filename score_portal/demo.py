@@ -44,6 +44,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import roles
+from enterprises import services as enterprise_services
+from enterprises.derived import round_enterprises
 from enterprises.models import KPI, Enterprise, KPILine, Participation, Photo, PhotoPair, Result, ResultStep
 from enterprises.results import photos
 from newsletters.models import Event, ExpertComment, Issue, NewsItem
@@ -431,6 +433,12 @@ def demo_load(*, path: Path = DEMO_FILE, with_accounts: bool = True) -> DemoRepo
     loader.training_rounds()
     loader.trainers()
     loader.enterprises()
+    # the loader writes rounds, links and participations as rows, not through the services: what is kept from them
+    enterprise_services.derived_refresh(
+        enterprise_ids={e.pk for e in loader.enterprise_by_name.values()}
+        | round_enterprises([r.pk for r in loader.rounds.values()]),
+        round_ids=[r.pk for r in loader.rounds.values()],
+    )
     users = loader.accounts() if with_accounts else {}
     loader.results(author=users.get("partner"), approver=users.get("officer"))
     loader.newsletter_records()

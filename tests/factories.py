@@ -1,4 +1,8 @@
-"""factory_boy factories for every model of the four apps."""
+"""factory_boy factories for every model of the four apps.
+
+Factories write rows directly, as a bulk load does, not through the services: what the portal keeps from
+participations and organisation links (enterprises.services.derived_refresh) is worked out after they write, as
+the services do, so a partner's scope, the modules taken and a round's counts follow the test's data."""
 
 import datetime as dt
 from decimal import Decimal
@@ -6,10 +10,31 @@ from decimal import Decimal
 import factory
 from factory.django import DjangoModelFactory
 
+from enterprises.derived import round_enterprises
 from enterprises.models import KPI, Enterprise, FactoryVisit, KPILine, Participation, Photo, PhotoPair, Result
 from newsletters.models import Event, ExpertComment, Issue, NewsItem
 from programmes.models import Agreement, Module, Organisation, TrainingRound
 from trainers.models import Qualification, RoundTrainer, Trainer
+
+
+def _derived_refresh(**ids) -> None:
+    from enterprises.services import derived_refresh  # imported when used: the services import the apps' rules
+
+    derived_refresh(**ids)
+
+
+def bring_in(enterprise: Enterprise, *organisations: Organisation) -> Enterprise:
+    """These organisations brought the enterprise in (``enterprise.organisations``), and so reach it."""
+    enterprise.organisations.add(*organisations)
+    _derived_refresh(enterprise_ids=[enterprise.pk])
+    return enterprise
+
+
+def co_organise(training_round: TrainingRound, *organisations: Organisation) -> TrainingRound:
+    """These organisations co-organise the round, and so reach its enterprises."""
+    training_round.co_organisers.add(*organisations)
+    _derived_refresh(enterprise_ids=round_enterprises([training_round.pk]))
+    return training_round
 
 
 def module(code: str = "M1") -> Module:
@@ -94,6 +119,12 @@ class EnterpriseFactory(DjangoModelFactory):
 class ParticipationFactory(DjangoModelFactory):
     class Meta:
         model = Participation
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        participation = super()._create(model_class, *args, **kwargs)
+        _derived_refresh(enterprise_ids=[participation.enterprise_id], round_ids=[participation.training_round_id])
+        return participation
 
     training_round = factory.SubFactory(TrainingRoundFactory)
     enterprise = factory.SubFactory(EnterpriseFactory)

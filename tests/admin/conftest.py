@@ -18,6 +18,7 @@ from tests.factories import (
     RoundTrainerFactory,
     TrainerFactory,
     TrainingRoundFactory,
+    bring_in,
     module,
 )
 
@@ -47,7 +48,7 @@ def programme(db):
     qualification = QualificationFactory(trainer=trainer, module=module("M1"), qualified_on=dt.date(2012, 1, 1))
     round_trainer = RoundTrainerFactory(training_round=round_m1, trainer=trainer)
     enterprise = EnterpriseFactory(name="Yucheng Futong Electric")
-    enterprise.organisations.add(cec)
+    bring_in(enterprise, cec)
     participation = ParticipationFactory(training_round=round_m1, enterprise=enterprise)
     visit = FactoryVisitFactory(
         training_round=round_m1, enterprise=enterprise, trainer=trainer, visited_on=dt.date(2014, 9, 15)

@@ -29,6 +29,7 @@ from tests.factories import (
     QualificationFactory,
     TrainerFactory,
     TrainingRoundFactory,
+    bring_in,
     module,
 )
 from tests.tokens import page_token
@@ -43,7 +44,7 @@ def _partner_world(make_partner):
     org = OrganisationFactory(name="China Enterprise Confederation", short_name="CEC")
     rnd = TrainingRoundFactory(organiser=org, city="Taixing")
     enterprise = EnterpriseFactory(name="Yucheng Futong Electric", city="Taixing")
-    enterprise.organisations.add(org)
+    bring_in(enterprise, org)
     ParticipationFactory(training_round=rnd, enterprise=enterprise)
     return make_partner(org, "partner-a"), rnd, enterprise
 

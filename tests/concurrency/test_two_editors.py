@@ -26,6 +26,7 @@ from tests.factories import (
     OrganisationFactory,
     ParticipationFactory,
     TrainingRoundFactory,
+    bring_in,
     module,
 )
 
@@ -62,7 +63,7 @@ def shared_result(make_partner):
     org = OrganisationFactory(name="China Enterprise Confederation", short_name="CEC")
     rnd = TrainingRoundFactory(organiser=org, city="Taixing")
     enterprise = EnterpriseFactory(name="Yucheng Futong Electric", city="Taixing")
-    enterprise.organisations.add(org)
+    bring_in(enterprise, org)
     ParticipationFactory(training_round=rnd, enterprise=enterprise)
     a, b = make_partner(org, "partner-a"), make_partner(org, "partner-b")
     result = result_services.result_create(

@@ -21,6 +21,7 @@ from tests.factories import (
     RoundTrainerFactory,
     TrainerFactory,
     TrainingRoundFactory,
+    bring_in,
     module,
 )
 
@@ -49,7 +50,7 @@ def build_programme(n: int, org, *, year: int = 2014, kpi=None, offset: int = 0)
             paid_by_ilo=Decimal(3000),
         )
         enterprise = EnterpriseFactory(province=r.province)
-        enterprise.organisations.add(org)
+        bring_in(enterprise, org)
         ParticipationFactory(
             training_round=r,
             enterprise=enterprise,

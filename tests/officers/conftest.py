@@ -19,6 +19,7 @@ from tests.factories import (
     RoundTrainerFactory,
     TrainerFactory,
     TrainingRoundFactory,
+    bring_in,
     module,
 )
 
@@ -42,7 +43,7 @@ def programme(db):
     QualificationFactory(trainer=trainer, module=module("M1"), qualified_on=dt.date(2012, 1, 1))
     RoundTrainerFactory(training_round=round_m1, trainer=trainer)
     enterprise = EnterpriseFactory(name="Yucheng Futong Electric")
-    enterprise.organisations.add(cec)
+    bring_in(enterprise, cec)
     participation = ParticipationFactory(training_round=round_m1, enterprise=enterprise)
     visit = FactoryVisitFactory(
         training_round=round_m1, enterprise=enterprise, trainer=trainer, visited_on=dt.date(2014, 9, 15)
@@ -50,7 +51,7 @@ def programme(db):
     result = ResultFactory(enterprise=enterprise, module=module("M1"), training_round=round_m1, title="307 suggestions")
     other_round = TrainingRoundFactory(organiser=other, city="Guangzhou", module=module("M3"))
     other_enterprise = EnterpriseFactory(name="BSCI supplier factory 1", city="Guangzhou")
-    other_enterprise.organisations.add(other)
+    bring_in(other_enterprise, other)
     return SimpleNamespace(
         cec=cec,
         other=other,

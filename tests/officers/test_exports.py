@@ -30,6 +30,7 @@ from tests.factories import (
     RoundTrainerFactory,
     TrainerFactory,
     TrainingRoundFactory,
+    bring_in,
     module,
 )
 from trainers.tables import TrainerTable
@@ -73,14 +74,14 @@ def world():
     )
     guangzhou = TrainingRoundFactory(organiser=bsci, city="Guangzhou", province="Guangdong", kind="tot")
     evil = EnterpriseFactory(name=EVIL, sector="garment", province="", workers_women=None, workers_men=None)
-    evil.organisations.add(cec, bsci)
+    bring_in(evil, cec, bsci)
     for r in (taixing, m3, cancelled):
         ParticipationFactory(training_round=r, enterprise=evil)
     yucheng = EnterpriseFactory(name="Yucheng Futong Electric", workers_women=100, workers_men=23)
-    yucheng.organisations.add(cec)
+    bring_in(yucheng, cec)
     ParticipationFactory(training_round=taixing, enterprise=yucheng)
     toys = EnterpriseFactory(name="Guangzhou Toy Factory", city="Guangzhou", province="Guangdong")
-    toys.organisations.add(bsci)
+    bring_in(toys, bsci)
     ParticipationFactory(training_round=guangzhou, enterprise=toys)
     jia = TrainerFactory(name="Jia Hongwei", organisation=cec, sex="m")
     QualificationFactory(trainer=jia, module=module("M1"), qualified_on=dt.date(2012, 1, 1))

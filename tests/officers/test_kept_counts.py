@@ -16,6 +16,7 @@ from tests.factories import (
     ParticipationFactory,
     ResultFactory,
     TrainingRoundFactory,
+    co_organise,
     module,
 )
 
@@ -71,7 +72,7 @@ def test_a_sections_count_and_the_results_count_follow_each_change(client, offic
     assert counts_queried(client, page) == 1  # kept: its sections; only its number of enterprises is counted
     shared = TrainingRoundFactory(organiser=programme.cec)
     assert client.get(page).context["rounds"].paginator.count == rounds_before
-    shared.co_organisers.add(programme.other)  # a many-to-many change: the section counts it
+    co_organise(shared, programme.other)  # a many-to-many change: the section counts it
     assert client.get(page).context["rounds"].paginator.count == rounds_before + 1
 
     results_before = client.get("/results/").context["page_obj"].paginator.count

@@ -19,6 +19,7 @@ from tests.factories import (
     ResultFactory,
     TrainerFactory,
     TrainingRoundFactory,
+    bring_in,
     module,
 )
 from tests.tokens import page_token
@@ -428,7 +429,7 @@ def test_round_page_stays_small_however_many_enterprises_and_trainers_exist(offi
 def test_an_enterprise_beyond_the_first_options_can_still_be_added(officer_client, programme):
     EnterpriseFactory.create_batch(60, city="Wuxi")
     late = EnterpriseFactory(name="Zhenjiang Zipper Works", city="Zhenjiang")
-    late.organisations.add(programme.cec)
+    bring_in(late, programme.cec)
     response = officer_client.post(
         f"/rounds/{programme.round.pk}/enterprises/add/",
         {"p-enterprise": late.pk, "p-managers_women": 1, "p-managers_men": 1, "p-workers_women": 1, "p-workers_men": 1},

@@ -19,6 +19,8 @@ from tests.factories import (
     RoundTrainerFactory,
     TrainerFactory,
     TrainingRoundFactory,
+    bring_in,
+    co_organise,
     module,
 )
 
@@ -41,9 +43,9 @@ def day(i: int) -> dt.date:
 def build_rounds(n, org):
     for i in range(n):
         r = TrainingRoundFactory(organiser=org, start=day(i), end=day(i + 30), city=f"City {i}")
-        r.co_organisers.add(OrganisationFactory())
+        co_organise(r, OrganisationFactory())
         e = EnterpriseFactory()
-        e.organisations.add(org)
+        bring_in(e, org)
         ParticipationFactory(training_round=r, enterprise=e)
         t = TrainerFactory(organisation=org)
         QualificationFactory(trainer=t)
@@ -66,7 +68,7 @@ def build_round_detail(n, org):
 
 def build_enterprise_detail(n, org):
     e = EnterpriseFactory()
-    e.organisations.add(org)
+    bring_in(e, org)
     t = TrainerFactory()
     for i in range(n):
         r = TrainingRoundFactory(organiser=org, start=day(i), end=day(i + 10), module=module(f"M{1 + i % 5}"))
@@ -109,7 +111,7 @@ def build_organisation_detail(n, org):
 def build_results(n, org):
     for i in range(n):
         e = EnterpriseFactory()
-        e.organisations.add(org)
+        bring_in(e, org)
         r = TrainingRoundFactory(organiser=org, start=day(i), end=day(i + 30))
         ParticipationFactory(training_round=r, enterprise=e)
         result = ResultFactory(enterprise=e, organisation=org, training_round=r, title=f"Fewer defects {i}")
@@ -118,7 +120,7 @@ def build_results(n, org):
 
 def build_result_detail(n, org):
     e = EnterpriseFactory()
-    e.organisations.add(org)
+    bring_in(e, org)
     result = ResultFactory(enterprise=e, organisation=org)
     for _ in range(n):
         line = KPILineFactory(result=result)

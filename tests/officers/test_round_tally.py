@@ -51,7 +51,7 @@ def test_the_list_shows_and_sorts_by_counts_that_follow_each_change(officer_clie
 def test_a_rebuild_counts_what_bulk_loads_left_uncounted(officer_client):
     rnd = TrainingRoundFactory(city="Loaded")
     ParticipationFactory(training_round=rnd, managers_women=1, managers_men=0, workers_women=0, workers_men=0)
-    RoundTally.objects.all().delete()  # as after a COPY, which sends no signals
+    RoundTally.objects.all().delete()  # as after a COPY, which bypasses the services
     assert listed(officer_client) == [("Loaded", 0, 0)]
     tally_rebuild()
     assert listed(officer_client) == [("Loaded", 1, 1)]

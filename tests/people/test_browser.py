@@ -5,7 +5,7 @@ import re
 import pytest
 
 from tests.conftest import browser_login, screenshot
-from tests.factories import EnterpriseFactory, OrganisationFactory
+from tests.factories import EnterpriseFactory, OrganisationFactory, bring_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -13,8 +13,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_officer_invites_a_partner_user_who_sets_a_password_and_sees_only_their_organisation(page, officer, smtp_inbox):
     # given SAWS with one enterprise, and an enterprise of another organisation
     saws = OrganisationFactory(name="Sichuan Administration of Work Safety", short_name="SAWS")
-    EnterpriseFactory(name="Deyang Heavy Machinery").organisations.add(saws)
-    EnterpriseFactory(name="Elsewhere Ltd").organisations.add(OrganisationFactory(short_name="CEC"))
+    bring_in(EnterpriseFactory(name="Deyang Heavy Machinery"), saws)
+    bring_in(EnterpriseFactory(name="Elsewhere Ltd"), OrganisationFactory(short_name="CEC"))
 
     # when the officer invites a partner user of SAWS from the people page
     browser_login(page, "officer1")

@@ -13,7 +13,7 @@ from core import roles
 from people import services
 from people.models import PersonChange
 from programmes.models import PartnerMembership
-from tests.factories import EnterpriseFactory, OrganisationFactory, TrainerFactory
+from tests.factories import EnterpriseFactory, OrganisationFactory, TrainerFactory, bring_in
 from tests.tokens import page_token
 from trainers.models import TrainerAccount
 
@@ -45,8 +45,8 @@ def test_officer_invites_a_partner_user_who_sets_a_password_and_sees_their_organ
 ):
     # given an organisation with an enterprise, and another one
     saws = OrganisationFactory(name="SAWS", short_name="SAWS")
-    EnterpriseFactory(name="Deyang Heavy").organisations.add(saws)
-    EnterpriseFactory(name="Elsewhere Ltd").organisations.add(OrganisationFactory(name="Other", short_name="Other"))
+    bring_in(EnterpriseFactory(name="Deyang Heavy"), saws)
+    bring_in(EnterpriseFactory(name="Elsewhere Ltd"), OrganisationFactory(name="Other", short_name="Other"))
     client.force_login(officer)
 
     # when the officer invites a partner user of SAWS

@@ -15,7 +15,14 @@ from PIL import Image
 from enterprises.models import KPI, Enterprise, Result
 from enterprises.results import services as result_services
 from programmes.models import Organisation, TrainingRound
-from tests.factories import EnterpriseFactory, OrganisationFactory, ParticipationFactory, TrainingRoundFactory, module
+from tests.factories import (
+    EnterpriseFactory,
+    OrganisationFactory,
+    ParticipationFactory,
+    TrainingRoundFactory,
+    bring_in,
+    module,
+)
 
 
 @dataclass
@@ -31,7 +38,7 @@ def side_a(make_partner) -> Side:
     org = OrganisationFactory(name="China Enterprise Confederation", short_name="CEC")
     rnd = TrainingRoundFactory(organiser=org, status=TrainingRound.Status.COMPLETED, city="Taixing")
     ent = EnterpriseFactory(name="Yucheng Futong Electric", city="Taixing")
-    ent.organisations.add(org)
+    bring_in(ent, org)
     ParticipationFactory(training_round=rnd, enterprise=ent)
     return Side(org, make_partner(org, "partner-a"), rnd, ent)
 
@@ -41,7 +48,7 @@ def side_b(make_partner) -> Side:
     org = OrganisationFactory(name="Business Social Compliance Initiative", short_name="BSCI")
     rnd = TrainingRoundFactory(organiser=org, status=TrainingRound.Status.COMPLETED, city="Guangzhou")
     ent = EnterpriseFactory(name="Guangzhou Toy Factory", city="Guangzhou")
-    ent.organisations.add(org)
+    bring_in(ent, org)
     ParticipationFactory(training_round=rnd, enterprise=ent)
     return Side(org, make_partner(org, "partner-b"), rnd, ent)
 

@@ -338,10 +338,12 @@ def _rows_for(enterprises, kpis=("Defect / reject rate", "On-time delivery")):
 
 
 def _own_enterprises(side, n, name="Import Works"):
+    from enterprises.services import derived_refresh
     from tests.factories import EnterpriseFactory
 
     made = [EnterpriseFactory(name=f"{name} {i:03}", city="Taixing") for i in range(n)]
     side.organisation.enterprises.add(*made)
+    derived_refresh(enterprise_ids=[e.pk for e in made])  # written as a bulk load does: the scope worked out after
     return made
 
 

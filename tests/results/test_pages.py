@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from enterprises.models import KPI, Result
 from enterprises.results import services as result_services
-from tests.factories import EnterpriseFactory, ParticipationFactory, module
+from tests.factories import EnterpriseFactory, ParticipationFactory, bring_in, module
 
 from .conftest import draft, jpeg_bytes, kpi, pair_add, upload
 
@@ -135,7 +135,7 @@ def test_returned_result_shows_the_reason_and_the_trail(client, side_a, officer)
 def test_partner_home_lists_missing_results_rounds_and_returned_results(client, side_a, side_b, officer):
     # given a second CEC enterprise in the completed round, with a result that was returned
     other = EnterpriseFactory(name="Teho Metal", city="Taixing")
-    other.organisations.add(side_a.organisation)
+    bring_in(other, side_a.organisation)
     ParticipationFactory(training_round=side_a.training_round, enterprise=other)
     returned = draft(side_a, enterprise=other)
     result_services.result_submit(result=returned, by=side_a.partner)
@@ -183,7 +183,7 @@ def test_kpi_catalogue_is_maintained_by_officers(client, officer, side_a):
 def _many_results(side, n):
     for i in range(n):
         ent = EnterpriseFactory(name=f"Enterprise {i:03}", city="Taixing")
-        ent.organisations.add(side.organisation)
+        bring_in(ent, side.organisation)
         draft(side, enterprise=ent, lines=2)
 
 
@@ -202,7 +202,7 @@ def test_list_pages_cost_the_same_queries_for_1_and_50_results(client, side_a, p
 def _many_results_offset(side, n):
     for i in range(100, 100 + n):
         ent = EnterpriseFactory(name=f"Enterprise {i:03}", city="Taixing")
-        ent.organisations.add(side.organisation)
+        bring_in(ent, side.organisation)
         draft(side, enterprise=ent, lines=2)
 
 
@@ -248,7 +248,7 @@ def test_partner_home_lists_the_latest_returned_results_and_counts_them_all(clie
     # given 22 returned results of CEC (a page of 20 is shown, the badge counts all)
     for i in range(22):
         enterprise = EnterpriseFactory(name=f"Returned Works {i:02}", city="Taixing")
-        enterprise.organisations.add(side_a.organisation)
+        bring_in(enterprise, side_a.organisation)
         ParticipationFactory(training_round=side_a.training_round, enterprise=enterprise)
         result = draft(side_a, enterprise=enterprise)
         result_services.result_submit(result=result, by=side_a.partner)

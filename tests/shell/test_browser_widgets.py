@@ -20,6 +20,7 @@ from tests.factories import (
     ParticipationFactory,
     ResultFactory,
     TrainingRoundFactory,
+    bring_in,
     module,
 )
 
@@ -74,9 +75,9 @@ def test_a_partner_finds_an_enterprise_beyond_the_first_options_by_typing(page, 
     cec = OrganisationFactory(short_name="CEC")
     partner = make_partner(cec)
     for n in range(55):
-        EnterpriseFactory(name=f"Alpha Works {n:02d}", city="Taixing").organisations.add(cec)
+        bring_in(EnterpriseFactory(name=f"Alpha Works {n:02d}", city="Taixing"), cec)
     late = EnterpriseFactory(name="Zhenjiang Zipper Works", city="Zhenjiang")
-    late.organisations.add(cec)
+    bring_in(late, cec)
     EnterpriseFactory(name="Zhenjiang Other Partner's Factory", city="Zhenjiang")  # not CEC's
     browser_login(page, partner.username)
     page.goto("/results/new/")
@@ -116,7 +117,7 @@ def test_the_result_form_and_key_pages_are_valid_html(page, make_partner, office
     partner = make_partner(cec)
     rnd = TrainingRoundFactory(organiser=cec, module=module("M1"))
     enterprise = EnterpriseFactory(name="Teho Metal", city="Taixing")
-    enterprise.organisations.add(cec)
+    bring_in(enterprise, cec)
     ParticipationFactory(training_round=rnd, enterprise=enterprise)
     result = ResultFactory(enterprise=enterprise, module=module("M1"), organisation=cec, training_round=rnd)
     documents = {}
