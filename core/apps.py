@@ -14,10 +14,8 @@ class CoreConfig(AppConfig):
             uploads,  # noqa: F401  Pillow's pixel guard, set for the whole process (core/uploads.py)
         )
         from .roles import group_permissions_sync
-        from .tables import cache_cell_signatures
 
         datacache.connect()  # answers kept until the programme's data changes (core/datacache.py)
-        cache_cell_signatures()  # django-tables2 reads a method's signature for every cell otherwise
 
         from .queries import sqlite_functions
 

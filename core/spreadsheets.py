@@ -33,10 +33,7 @@ from xml.parsers import expat
 import xlsxwriter
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
-from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-from core.http import attachment
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ESCAPE = "'"
@@ -277,22 +274,6 @@ def sheet_values(source):
     with ``data_only``), one row at a time, not padded to what the sheet says it spans."""
     source.reset_dimensions()
     yield from source.iter_rows(values_only=True)
-
-
-def xlsx_bytes(rows, *, title: str = "Sheet") -> bytes:
-    """Rows (the first one the headings, in bold) as a one-sheet workbook."""
-    from openpyxl.styles import Font
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = safe_sheet_title(title)
-    for i, row in enumerate(rows):
-        row_append(ws, row)
-        if i == 0:
-            for cell in ws[1]:
-                cell.font = Font(bold=True)
-            ws.freeze_panes = "A2"
-    return workbook_bytes(wb)
 
 
 def safe_sheet_title(title: str) -> str:
@@ -817,35 +798,3 @@ def csv_records(text: str, limits: ReadLimits, *, delimiter: str = ",") -> Itera
     except csv.Error as exc:  # a field over the csv module's own limit, or a stray NUL
         where = gettext("Row %(row)s") % {"row": _n(number + 1)}
         raise cell_too_long(where, limits) if "field larger" in str(exc) else not_a_workbook() from exc
-
-
-# --- django-tables2 list exports --------------------------------------------------------------------------
-
-try:
-    from django_tables2.export import TableExport as _TableExport
-except ImportError:  # pragma: no cover - django-tables2 is a requirement
-    _TableExport = object
-
-
-class SafeTableExport(_TableExport):
-    """django-tables2's export of a list, written by this module's CSV and XLSX writers (tablib would let
-    a formula through) with a Content-Disposition that survives a non-ASCII file name."""
-
-    def _rows(self):
-        yield list(self.dataset.headers or [])
-        yield from (list(row) for row in self.dataset)
-
-    def export(self):
-        if self.format == self.CSV:
-            return csv_bytes(self._rows(), bom=False)  # as tablib wrote them
-        if self.format == self.XLSX:
-            return xlsx_bytes(self._rows(), title=self.dataset.title or "Export")
-        raise TypeError(f'Export format "{self.format}" is not supported.')
-
-    def response(self, filename=None):
-        from django.http import HttpResponse
-
-        response = HttpResponse(self.export(), content_type=self.content_type())
-        if filename is not None:
-            attachment(response, filename)
-        return response

@@ -1,9 +1,8 @@
-"""django-tables2 lists at programme scale: cell calls without re-reading signatures, CSV streamed.
+"""django-tables2 lists at programme scale: exports that read each column's signature once, CSV streamed.
 
 django-tables2 reads the signature of a column's ``render``/``value`` method (``inspect.signature``) for
-every cell it renders or exports: a quarter of a list page's time, and most of an export's. The signature
-of a function does not change, so it is read once per function here (``cache_cell_signatures``, run when
-the app is ready).
+every cell it renders or exports. A page shows 25 rows and keeps the library's way (docs/performance.md gives
+what it costs); an export of every row reads each column's signature once (``_Cell``).
 
 A CSV export of a whole list is streamed (``StreamingHttpResponse``): the queryset is read in chunks (with
 its prefetches per chunk), each row is written as soon as it is made, and the first bytes leave before the
@@ -28,7 +27,6 @@ import io
 import itertools
 import operator
 import tempfile
-import weakref
 from collections.abc import Iterable, Iterator
 
 import django_tables2 as tables
@@ -84,32 +82,6 @@ class DateTimeColumn(DateColumn):
 
     def value(self, value):
         return value.isoformat(sep=" ") if isinstance(value, dt.datetime) else value
-
-
-_bound: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # method's function -> signature without self
-_plain: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # function or callable -> signature
-
-
-def cache_cell_signatures() -> None:
-    import django_tables2.utils as utils
-
-    if getattr(utils.signature, "cached", False):
-        return
-    read = utils.signature
-
-    def signature(fn):
-        func = getattr(fn, "__func__", None)
-        cache, key = (_bound, func) if func is not None else (_plain, fn)
-        try:
-            found = cache.get(key)
-            if found is None:
-                found = cache[key] = read(fn)
-        except TypeError:  # not weakly referenceable: read it every time, as django-tables2 does
-            return read(fn)
-        return found
-
-    signature.cached = True
-    utils.signature = signature
 
 
 _MISSING = object()

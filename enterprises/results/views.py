@@ -249,23 +249,24 @@ def result_history(result: Result) -> list[HistoryEntry]:
                 else:
                     what = _("Photo (%(side)s): %(caption)s") % {"side": side.get(rec.id, ""), "caption": rec.caption}
                 changes = []
-                for attname in TRACKED[model]:
-                    new = getattr(rec, attname)
-                    old = getattr(previous, attname) if previous is not None else None
-                    if rec.history_type == "-":
-                        continue
-                    if previous is None and new in (None, ""):
-                        continue
-                    if previous is not None and old == new:
-                        continue
-                    label = model._meta.get_field(attname.removesuffix("_id")).verbose_name
-                    changes.append(
-                        (
-                            str(label),
-                            _shown(attname, old, names) if previous else "",
-                            _shown(attname, new, names),
-                        )
-                    )
+                if rec.history_type != "-":
+                    if previous is None:  # created: the fields it was given
+                        given = {a: getattr(rec, a) for a in TRACKED[model] if getattr(rec, a) not in (None, "")}
+                        changed = {a: ("", _shown(a, v, names)) for a, v in given.items()}
+                    else:  # simple-history's own comparison of two versions
+                        fields = [a.removesuffix("_id") for a in TRACKED[model]]
+                        delta = rec.diff_against(previous, included_fields=fields)
+                        changed = {
+                            model._meta.get_field(c.field).attname: (
+                                _shown(model._meta.get_field(c.field).attname, c.old, names),
+                                _shown(model._meta.get_field(c.field).attname, c.new, names),
+                            )
+                            for c in delta.changes
+                        }
+                    for attname in TRACKED[model]:  # in the order the page lists them
+                        if attname in changed:
+                            label = model._meta.get_field(attname.removesuffix("_id")).verbose_name
+                            changes.append((str(label), *changed[attname]))
                 if rec.history_type == "~" and not changes:
                     previous = rec
                     continue
