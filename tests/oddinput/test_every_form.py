@@ -25,6 +25,7 @@ from tests.factories import (
     ResultFactory,
     TrainerFactory,
     TrainingRoundFactory,
+    bring_in,
 )
 
 pytestmark = pytest.mark.django_db
@@ -93,7 +94,7 @@ def world(officer, editor, make_partner):
     partner = make_partner(cec)
     training_round = TrainingRoundFactory(organiser=cec)
     enterprise = EnterpriseFactory(name="Teho Metal")
-    enterprise.organisations.add(cec)
+    bring_in(enterprise, cec)
     participation = ParticipationFactory(training_round=training_round, enterprise=enterprise)
     trainer = TrainerFactory()
     kpi = KPIFactory()

@@ -18,7 +18,7 @@ from django.urls import reverse
 from core import roles
 from enterprises.models import Result, ResultStep
 from enterprises.results import services as result_services
-from tests.factories import module
+from tests.factories import bring_in, module
 
 from .conftest import draft
 
@@ -361,7 +361,7 @@ def test_queue_and_home_run_the_same_queries_for_1_and_25_results(client, office
     one = queries(client, url)
     for i in range(24):
         enterprise = EnterpriseFactory(name=f"Factory {i}")
-        enterprise.organisations.add(side_a.organisation)
+        bring_in(enterprise, side_a.organisation)
         result = draft(side_a, enterprise=enterprise)
         result_services.result_submit(result=result, by=side_a.partner)
     assert queries(client, url) == one
