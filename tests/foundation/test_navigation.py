@@ -19,6 +19,7 @@ def test_officer_navigation(client, officer):
         "Rounds",
         "Enterprises",
         "Results",
+        "To review",
         "Trainers",
         "Organisations",
         "KPI catalogue",
