@@ -36,11 +36,18 @@ def section_page(request, queryset, param: str, per_page: int = 25, anchor: str 
 
 _LAST = 2147483647  # stands for the last argument while the URL is reversed once
 
+# The hand-written pieces' switches, read on every use: bench/pieces.py turns one off to time a page without it
+# (Django's ``reverse`` per link, Django's ``Paginator.count``). Never switched off in the portal itself.
+URLS_REVERSED_ONCE = True
+KEEP_COUNTS = True
+
 
 def url_maker(viewname: str, *args) -> Callable[[int], str]:
     """A function of one more integer argument that gives what ``reverse(viewname, args=[*args, n])`` gives,
     reversing once: a section of 50 rows with two links each reversed its URL a hundred times (a tenth of a
     round's page). The URL pattern must take that argument as ``<int:...>``, last in its path."""
+    if not URLS_REVERSED_ONCE:  # what Django does: reverse() for every link
+        return lambda n: reverse(viewname, args=[*args, n])
     head, _sep, tail = reverse(viewname, args=[*args, _LAST]).rpartition(str(_LAST))
     return lambda n: f"{head}{int(n)}{tail}"
 
@@ -69,6 +76,8 @@ class KeptCountPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
+        if not KEEP_COUNTS:  # Django's Paginator: COUNT(*) on every request
+            return super().count
         queryset, table_data = self.object_list, None
         if not isinstance(queryset, QuerySet):  # django-tables2: BoundRows -> TableQuerysetData -> the queryset
             table_data = getattr(queryset, "data", None)

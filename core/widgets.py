@@ -32,6 +32,13 @@ class ChineseFieldsMixin:
                 field.widget.attrs["lang"] = "zh-Hans"
 
 
+# The hand-written selects' switches, read on every render: bench/pieces.py turns one off to time a page without it
+# (Django's Select and its templates; a SearchSelect with every row of its queryset as an option). Never switched
+# off in the portal itself.
+QUICK_SELECT = True
+SEARCH_SELECT = True
+
+
 class QuickSelect(forms.Select):
     """``forms.Select`` written out in Python: the HTML of Django's own templates (``select.html``,
     ``select_option.html``, ``attrs.html``) without an included template per option and per attribute, which
@@ -43,6 +50,8 @@ class QuickSelect(forms.Select):
     ``ModelChoiceIterator`` uses ``QuerySet.iterator()``: three round trips for a short list)."""
 
     def render(self, name, value, attrs=None, renderer=None):
+        if not QUICK_SELECT:  # Django's own: select.html, a template per option and per attribute
+            return super().render(name, value, attrs, renderer)
         attrs = self.build_attrs(self.attrs, attrs)
         if self.allow_multiple_selected:
             attrs["multiple"] = True
@@ -116,7 +125,7 @@ class SearchSelect(QuickSelect):
     def _shown(self, value):
         """The choices while rendering: the first ``limit`` rows of the field's queryset and the selected ones."""
         full = self.choices
-        if not isinstance(full, ModelChoiceIterator):
+        if not SEARCH_SELECT or not isinstance(full, ModelChoiceIterator):  # every row an option
             yield
             return
         field = full.field

@@ -22,6 +22,15 @@ from django.utils.timezone import template_localtime
 
 register = template.Library()
 
+# Read on every table: bench/pieces.py turns it off to time a page with django-tables2's own ``tbody`` block
+# (``templates/django_tables2/portal.html`` then renders its parent's). Never switched off in the portal itself.
+ROWS_IN_PYTHON = True
+
+
+@register.simple_tag
+def rows_in_python() -> bool:
+    return ROWS_IN_PYTHON
+
 
 def _attrs(attrs) -> str:
     return attrs.as_html() if hasattr(attrs, "as_html") else ""
