@@ -27,10 +27,13 @@ collectstatic is needed). The cache is ``CACHE_URL`` (Redis db 14 unless set, as
 prefix of its own per database, so a run never reads or invalidates what another run keeps.
 
 For each (page, piece): one warm-up request each way, one more each way whose queries are counted, then
-``--repeat`` pairs of requests, with and without, the order alternating pair by pair so a busy machine
-weighs on both alike; the table gives the median of each, the margin (without - with) in ms and as a share of
-the page without the piece, and the admin's enterprise changelist (median of ``--repeat``) for scale. A
-margin smaller than ``noise`` (half the spread between the quartiles of both sides) is marked "(noise)".
+``--repeat`` blocks of ``--block`` requests each way, the order alternating block by block so a busy machine
+weighs on both alike. The first request of each block is not counted: the portal never switches a piece, and
+requests that each followed a switch gave the rows' margin the opposite sign of requests in runs of the same
+kind, on the same page, minutes apart. The table gives the median of each, the margin (without - with) in ms
+and as a share of the page without the piece, the queries of one request each way, and the admin's
+enterprise changelist (median of ``--repeat`` requests) for scale. A margin no bigger than ``noise`` (half the
+sum of both sides' spreads between their quartiles) is marked "(noise)".
 """
 
 from __future__ import annotations
@@ -128,24 +131,24 @@ def spread(times: list[float]) -> float:
     return q3 - q1
 
 
-def compare(client: Client, url: str, piece: str, repeat: int) -> dict:
-    """The page with and without the piece: interleaved, the order alternating pair by pair."""
+def compare(client: Client, url: str, piece: str, repeat: int, block: int) -> dict:
+    """The page with and without the piece, in blocks of ``block`` requests each way, the order alternating
+    block by block; the first request of each block is not counted (the portal never switches a piece)."""
     request(client, url)  # a warm-up each way (what the piece or the page keeps in the cache is kept then)
     with without(piece):
         request(client, url)
     n_with = queries(client, url)  # the queries of a request each way, after its warm-up
     with without(piece):
         n_without = queries(client, url)
-    with_, without_ = [], []
+    times: dict[bool, list[float]] = {True: [], False: []}
     for i in range(repeat):
         for piece_on in (True, False) if i % 2 == 0 else (False, True):
-            if piece_on:
-                with_.append(request(client, url)[0])
-            else:
-                with without(piece):
-                    without_.append(request(client, url)[0])
+            with contextlib.nullcontext() if piece_on else without(piece):
+                request(client, url)
+                times[piece_on] += [request(client, url)[0] for _ in range(block - 1)]
+    with_, without_ = times[True], times[False]
     ms_with, ms_without = statistics.median(with_), statistics.median(without_)
-    noise = (spread(with_) + spread(without_)) / 2 if repeat >= 4 else 0.0
+    noise = (spread(with_) + spread(without_)) / 2 if len(with_) >= 4 else 0.0
     return {
         "with": ms_with,
         "without": ms_without,
@@ -160,7 +163,8 @@ def compare(client: Client, url: str, piece: str, repeat: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scale", type=float, default=1, help="1 = 10,000 enterprises, 10 = 100,000")
-    parser.add_argument("--repeat", type=int, default=9, help="pairs of requests (with, without) after a warm-up")
+    parser.add_argument("--repeat", type=int, default=6, help="blocks each way (alternating) after a warm-up")
+    parser.add_argument("--block", type=int, default=4, help="requests per block, the first not counted")
     parser.add_argument("--piece", action="append", choices=list(PIECES), help="only this piece (repeatable)")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
@@ -185,7 +189,8 @@ def main() -> None:
     print(
         f"database {connection.settings_dict['NAME']}, scale {args.scale:g}: "
         f"{Enterprise.objects.count():,} enterprises, {TrainingRound.objects.count():,} rounds; DEBUG off; "
-        f"{args.repeat} pairs of requests (with, without) per page and piece after a warm-up, as the officer"
+        f"{args.repeat} blocks of {args.block} requests each way per page and piece after a warm-up (the first of a "
+        "block not counted), as the officer"
     )
     request(clients["admin"], bench.ADMIN_CHANGELIST)  # warm-up
     changelist = statistics.median(request(clients["admin"], bench.ADMIN_CHANGELIST)[0] for _ in range(args.repeat))
@@ -194,7 +199,7 @@ def main() -> None:
         for piece in used:
             if args.piece and piece not in args.piece:
                 continue
-            m = compare(clients["officer"], url, piece, args.repeat)
+            m = compare(clients["officer"], url, piece, args.repeat, max(2, args.block))
             print(f"  {label} {piece}: {m['with']:.0f} / {m['without']:.0f} ms", file=sys.stderr, flush=True)
             rows.append((label, url, piece, m))
     print()
