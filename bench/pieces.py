@@ -20,7 +20,8 @@ the portal never turns them off), so the page does what the library or Django do
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sp_perf_bench .venv/bin/python bench/pieces.py --scale 10
 
-The database is created, migrated and filled by bench/pages.py's code when it holds no data set yet. DEBUG is
+The database is created, migrated and filled by bench/pages.py's code (in a child process,
+``--prepare``) when it holds no data set yet. DEBUG is
 off while the pages are requested (``settings.DEBUG`` turned off before the first template is loaded: the
 templates are compiled once and cached, as in production; the static files stay the development ones, so no
 collectstatic is needed). The cache is ``CACHE_URL`` (Redis db 14 unless set, as bench/pages.py), with a key
@@ -43,6 +44,7 @@ import contextlib
 import os
 import random
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -160,26 +162,37 @@ def compare(client: Client, url: str, piece: str, repeat: int, block: int) -> di
     }
 
 
+def prepare(scale: float) -> None:
+    """Create and migrate the database, and make bench/pages.py's data set in it unless it holds one."""
+    bench.ensure_database()
+    marker = Organisation.objects.filter(name=bench.MARKER).first()
+    if marker:
+        made = float(marker.notes.rsplit("scale=", 1)[-1]) if "scale=" in marker.notes else 1.0
+        if made != scale:
+            sys.exit(f"this database holds --scale {made:g}; use another database for --scale {scale:g}")
+    else:
+        with transaction.atomic():
+            bench.create_data(random.Random(2014), scale)
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scale", type=float, default=1, help="1 = 10,000 enterprises, 10 = 100,000")
     parser.add_argument("--repeat", type=int, default=6, help="blocks each way (alternating) after a warm-up")
     parser.add_argument("--block", type=int, default=4, help="requests per block, the first not counted")
+    parser.add_argument("--prepare", action="store_true", help="only create, migrate and fill the database")
     parser.add_argument("--piece", action="append", choices=list(PIECES), help="only this piece (repeatable)")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("bench/pieces.py needs PostgreSQL: set DATABASE_URL=postgres://...")
-    bench.ensure_database()
-    marker = Organisation.objects.filter(name=bench.MARKER).first()
-    if marker:
-        made = float(marker.notes.rsplit("scale=", 1)[-1]) if "scale=" in marker.notes else 1.0
-        if made != args.scale:
-            sys.exit(f"this database holds --scale {made:g}; use another database for --scale {args.scale:g}")
-    else:
-        with transaction.atomic():
-            bench.create_data(random.Random(2014), args.scale)
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
+    if args.prepare:
+        prepare(args.scale)
+        return
+    # the database migrated and filled by another process: this one measures as a server would, without the
+    # migrations' model states or the data set's objects in its memory
+    subprocess.run([sys.executable, __file__, "--prepare", "--scale", f"{args.scale:g}"], check=True)
     datacache.data_changed()  # nothing kept from an earlier run
     officer, _partner, admin = bench.users()
     clients = {}
