@@ -311,7 +311,9 @@ def render_pdf(
     )
     options = WEASYPRINT_OPTIONS if weasyprint_options is None else weasyprint_options
     try:
-        return HTML(string=doc.html, url_fetcher=_weasyprint_fetcher(fetcher)).write_pdf(**options)
+        return fitted_layout(
+            lambda html: HTML(string=html, url_fetcher=_weasyprint_fetcher(fetcher)).render(**options), doc.html
+        ).write_pdf(**options)
     except FatalURLFetchingError as exc:
         cause = exc.__cause__
         if isinstance(cause, NewsletterRenderError):
@@ -319,6 +321,70 @@ def render_pdf(
         if isinstance(cause, (UnidentifiedImageError, ValueError)):
             raise NewsletterRenderError(str(cause)) from exc
         raise
+
+
+# The pages fill: every page but the last at least FILL_PAGE of its body, the last at least FILL_LAST. When the
+# stylesheet's own layout misses that, the document is laid out again with the <html> element in one of the
+# stylesheet's fitting variants (newsletter-print.css: "fit-tight" sets the same content denser to save a short last
+# page; "fit-loose" and "fit-looser" set it more airily to carry more onto it), and the first layout that meets the
+# goal, else the one that comes nearest, is printed.
+FILL_PAGE = 0.8
+FILL_LAST = 1 / 3
+# A laid-out line reaches a little below its ink (half its leading): the layout is held to the goal with this margin,
+# so the printed page meets it as pdftoppm sees it.
+FILL_MARGIN = 0.02
+FIT_VARIANTS = ("fit-tight", "fit-loose", "fit-looser")
+LAYOUT_ERRORS = (AssertionError, IndexError, KeyError, TypeError, ValueError, ZeroDivisionError)
+
+
+def page_fills(layout) -> list[float]:
+    """How far down each page's body its content reaches (0 to 1), from WeasyPrint's layout: the lowest line of text,
+    image or box with a background or border laid out on the page (not the margins after them), over the page's
+    content area; the running header and footer, in the page's margins, are not counted."""
+    from weasyprint.formatting_structure import boxes
+
+    fills = []
+    for page in layout.pages:
+        page_box = page._page_box  # WeasyPrint keeps the laid-out boxes here (weasyprint==70.0, pinned)
+        top, height = page_box.content_box_y(), page_box.height
+        bottom = top
+        for box in page_box.children[0].descendants():
+            style = box.style
+            inked = isinstance(box, (boxes.LineBox, boxes.ReplacedBox)) or (
+                style["background_color"].alpha > 0 or any(style[f"border_{side}_width"] for side in ("top", "bottom"))
+            )
+            if inked and box.height:
+                bottom = max(bottom, box.border_box_y() + box.border_height())
+        fills.append(max(0.0, min(1.0, (bottom - top) / height)) if height else 0.0)
+    return fills
+
+
+def fill_shortfall(fills: list[float]) -> float:
+    """How far the pages miss the goal, summed (0: every page but the last FILL_PAGE full, the last FILL_LAST)."""
+    *body, last = fills
+    return sum(max(0.0, FILL_PAGE + FILL_MARGIN - fill) for fill in body) + max(0.0, FILL_LAST + FILL_MARGIN - last)
+
+
+def fitted_layout(lay_out, html: str):
+    """``lay_out(html)`` as the stylesheet sets it, or, when its pages miss the fill goal, in the fitting variant
+    that meets it (else comes nearest; fewer pages first on a tie). At most four layouts, only when needed."""
+    best, best_key, failure = None, None, None
+    for variant in ("", *FIT_VARIANTS):
+        try:
+            candidate = lay_out(html.replace("<html ", f'<html class="{variant}" ', 1) if variant else html)
+        except LAYOUT_ERRORS as exc:
+            # WeasyPrint's layout can trip over its own assertion on a rare arrangement; another variant may not.
+            logger.warning("Newsletter layout %r failed", variant or "default", exc_info=True)
+            failure = failure or exc
+            continue
+        key = (fill_shortfall(page_fills(candidate)), len(candidate.pages))
+        if best is None or key < best_key:
+            best, best_key = candidate, key
+        if key[0] == 0:
+            break
+    if best is None:
+        raise failure
+    return best
 
 
 def content_hash(doc: Document) -> str:

@@ -76,6 +76,40 @@ def page_blank_fractions(data: bytes, *, gap_mm: float = 6) -> list[float]:
         return fractions
 
 
+def page_fills(data: bytes, *, dpi: int = 30) -> list[float]:
+    """For each page of the PDF, how far down its body the last ink reaches (0: blank, 1: to the bottom margin),
+    measured on pdftoppm's rendering, so photos, charts and coloured boxes count as well as text. The body is the
+    page between the margins (12 mm on top of the first page, 18 mm on the others and at the bottom: the running
+    header and footer live there)."""
+    from PIL import Image
+
+    mm = dpi / 25.4
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "issue.pdf"
+        source.write_bytes(data)
+        subprocess.run(
+            ["pdftoppm", "-r", str(dpi), "-gray", "-png", str(source), str(Path(folder) / "page")],
+            check=True,
+            capture_output=True,
+        )
+        fills = []
+        pages = sorted(Path(folder).glob("page-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+        for number, png in enumerate(pages):
+            page = Image.open(png).convert("L")
+            top, bottom = round((12 if number == 0 else 18) * mm), page.height - round(18 * mm)
+            # a row has ink when its darkest pixel is darker than the paper (point operation, then the bounding box)
+            ink = page.crop((0, top, page.width, bottom)).point(lambda value: 255 if value < 235 else 0)
+            box = ink.getbbox()
+            fills.append(0.0 if box is None else box[3] / (bottom - top))
+        return fills
+
+
+def assert_pages_fill(data: bytes) -> None:
+    """Every page but the last at least 80 % filled, the last at least a third."""
+    fills = page_fills(data)
+    assert all(fill >= 0.8 for fill in fills[:-1]) and fills[-1] >= 1 / 3, [round(fill, 2) for fill in fills]
+
+
 def pdf_page_texts(data: bytes) -> list[str]:
     return [re.sub(r"\s+", " ", page.extract_text()) for page in PdfReader(io.BytesIO(data)).pages]
 
