@@ -383,8 +383,9 @@ def test_officer_home_shows_what_needs_attention_and_headline_counts(officer_cli
 # --- Password change and reset -------------------------------------------------------------------------------
 
 
-def test_password_reset_sends_an_email_with_a_working_link(client, officer):
-    response = client.post("/accounts/password_reset/", {"email": officer.email})
+def test_password_reset_sends_an_email_with_a_working_link(client, officer, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # the mail is queued when the request's work commits
+        response = client.post("/accounts/password_reset/", {"email": officer.email})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
