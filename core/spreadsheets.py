@@ -96,31 +96,14 @@ def csv_bytes(rows, *, bom: bool = True) -> bytes:
     return out.getvalue().encode("utf-8-sig" if bom else "utf-8")
 
 
-def cell_set(ws, row: int, column: int, value):
-    """Write one cell of a worksheet; text is text, never a formula."""
-    cell = ws.cell(row=row, column=column)
-    cell.value = safe_value(value)
-    if isinstance(cell.value, str):
-        cell.data_type = "s"
-    return cell
-
-
-def row_append(ws, values) -> None:
-    """Append a row to a worksheet; text is text, never a formula."""
-    ws.append([safe_value(v) for v in values])
-    for cell in ws[ws.max_row]:
-        if isinstance(cell.value, str):
-            cell.data_type = "s"
-
-
-# --- A values-only workbook, written fast ----------------------------------------------------------------
+# --- Writing: every workbook the portal makes -------------------------------------------------------------
 #
 # openpyxl serialises every cell through a pure-Python XML writer (without lxml, ~20 µs a cell): 0.9 s for the
 # 45,000 cells of a 5,000-row marked copy, on an idle machine. ``XlsxWriter`` writes workbooks of values and a
 # few styles through the XlsxWriter library in its constant_memory mode (rows written in order, each row to a
 # temporary file as soon as the next one starts; text as inline strings): text only through ``write_string``
 # after ``safe_value``, so no cell ever has a formula element (and text is still made safe for when the partner
-# edits the cell).
+# edits the cell). openpyxl only reads (uploads, and tests reading back what was written).
 
 
 @dataclass(frozen=True)
@@ -128,6 +111,8 @@ class Style:
     bold: bool = False
     fill: str = ""  # an RGB colour, e.g. "FFC7CE"
     wrap: bool = False  # wrapped, aligned to the top
+    size: float = 0  # the font's size in points; 0: the default (11)
+    colour: str = ""  # the font's RGB colour, e.g. "FFFFFF"
 
 
 @dataclass(frozen=True)
@@ -161,11 +146,12 @@ def _number(value) -> float | None:
 
 
 class XlsxWriter:
-    """A streaming .xlsx writer for values and a few styles (bold, a fill, wrapped text), one sheet after the
+    """The portal's one .xlsx writer, streaming: values and a few styles (bold, a font size and colour, a fill, wrapped
+    text), column widths and number formats, data validations (drop-down lists, numbers, dates), one sheet after the
     other, on the XlsxWriter library: ``sheet()`` writes a sheet's rows as they come, ``getvalue()`` closes the
-    workbook and returns the file. Text goes through ``safe_value``; numbers, booleans, dates and times are
-    written as such (dates before 1900, which Excel cannot show, as text). Given a binary file ``out`` (a list
-    export's temporary file), the workbook is written there instead of into memory: ``close()`` finishes it."""
+    workbook and returns the file. Text goes through ``safe_value``; numbers, booleans, dates and times are written
+    as such (dates before 1900, which Excel cannot show, as text). Given a binary file ``out`` (a list export's
+    temporary file), the workbook is written there instead of into memory: ``close()`` finishes it."""
 
     def __init__(self, out=None):
         self._out = io.BytesIO() if out is None else out
@@ -193,6 +179,10 @@ class XlsxWriter:
                 properties |= {"pattern": 1, "bg_color": f"#{style.fill}"}
             if style.wrap:
                 properties |= {"text_wrap": True, "valign": "top"}
+            if style.size:
+                properties["font_size"] = style.size
+            if style.colour:
+                properties["font_color"] = f"#{style.colour}"
             self._formats[key] = self._book.add_format(properties)
         return self._formats[key]
 
@@ -219,45 +209,73 @@ class XlsxWriter:
         else:
             ws.write_string(r, c, text, cell_format)
 
-    def _cell(self, ws, r: int, c: int, value, style: Style) -> None:
+    def _cell(self, ws, r: int, c: int, value, style: Style, number_format: str = "") -> None:
+        """One cell; ``number_format`` (its column's) is how a number, date or time in it is shown."""
         cell_format = None if style is _PLAIN else self._format(style)
         if isinstance(value, str):
             self._text(ws, r, c, value, cell_format)
         elif isinstance(value, bool):
             ws.write_boolean(r, c, value, cell_format)
         elif (number := _number(value)) is not None:
-            ws.write_number(r, c, number, cell_format)
+            ws.write_number(r, c, number, self._format(style, number_format) if number_format else cell_format)
         elif isinstance(value, (dt.datetime, dt.date)) and value.year >= 1900:
             moment = isinstance(value, dt.datetime) and value.time() != dt.time()
-            ws.write_datetime(r, c, value, self._format(style, _DATETIME if moment else _DATE))
+            ws.write_datetime(r, c, value, self._format(style, number_format or (_DATETIME if moment else _DATE)))
         elif isinstance(value, dt.time):
-            ws.write_datetime(r, c, value, self._format(style, _TIME))
+            ws.write_datetime(r, c, value, self._format(style, number_format or _TIME))
         elif value is None:
             if cell_format is not None:
                 ws.write_blank(r, c, None, cell_format)
         else:
             self._text(ws, r, c, str(value), cell_format)
 
-    def sheet(self, title: str, rows, *, hidden=False, active=False, freeze_rows=0, widths=None) -> None:
-        """Write a sheet whose rows (lists of values or ``Styled``; an empty list is a blank row) are ``rows``.
-        ``widths`` ({1-based column: width}) are column widths as the file stores them (and openpyxl reads)."""
-        ws = self._book.add_worksheet(self._name(title))
+    def sheet(
+        self,
+        title: str,
+        rows,
+        *,
+        hidden=False,
+        active=False,
+        freeze_rows=0,
+        widths=None,
+        formats=None,
+        validations=(),
+    ) -> str:
+        """Write a sheet whose rows (lists of values or ``Styled``; an empty list is a blank row) are ``rows``,
+        and return its name (as written: made acceptable to Excel and unique), for a reference to it.
+
+        ``widths`` ({1-based column: width}) are column widths as the file stores them (and openpyxl reads).
+        ``formats`` ({1-based column: number format, e.g. "0.0" or "yyyy-mm-dd"}) is how the numbers and dates
+        of a column are shown, in the cells written and as the column's own format (the cells a user fills in
+        later). ``validations`` are (cell range, options) pairs of Excel data validations, the options those of
+        XlsxWriter's ``worksheet.data_validation`` (e.g. ``{"validate": "list", "source": "=Lists!$A$2:$A$9"}``);
+        options it refuses raise ValueError rather than leaving the validation out."""
+        name = self._name(title)
+        ws = self._book.add_worksheet(name)
         if hidden:
             ws.hide()
         if active:
             ws.activate()
         if freeze_rows:
             ws.freeze_panes(freeze_rows, 0)
-        for column, width in (widths or {}).items():
+        widths, formats = widths or {}, formats or {}
+        for column in sorted({*widths, *formats}):
             # XlsxWriter's set_column adds Excel's 5 pixels of padding to a width; in pixels (7 a character of
             # the default font) it is the width as stored
-            ws.set_column_pixels(column - 1, column - 1, width * 7)
+            width = widths[column] * 7 if column in widths else None
+            column_format = self._format(_PLAIN, formats[column]) if column in formats else None
+            ws.set_column_pixels(column - 1, column - 1, width, column_format)
+        for cell_range, options in validations:
+            if ws.data_validation(cell_range, dict(options)) != 0:  # XlsxWriter warns and leaves it out
+                raise ValueError(f"data validation of {cell_range} refused: {options}")
+        numbers = {column - 1: number_format for column, number_format in formats.items()}
         for r, cells in enumerate(rows):
             for c, value in enumerate(cells):
                 if isinstance(value, Styled):
-                    self._cell(ws, r, c, value.value, value.style)
+                    self._cell(ws, r, c, value.value, value.style, numbers.get(c, ""))
                 elif value is not None:
-                    self._cell(ws, r, c, value, _PLAIN)
+                    self._cell(ws, r, c, value, _PLAIN, numbers.get(c, ""))
+        return name
 
     def getvalue(self) -> bytes:
         self.close()
@@ -278,12 +296,6 @@ def sheet_values(source):
 
 def safe_sheet_title(title: str) -> str:
     return re.sub(r"[\\/*?:\[\]]", " ", str(title))[:31] or "Sheet"
-
-
-def workbook_bytes(wb) -> bytes:
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
 
 
 # --- Reading: bounded by the work a file causes ---------------------------------------------------------

@@ -17,12 +17,10 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from core.access import reader_required
 from core.http import attachment
-from core.spreadsheets import CONTENT_TYPE_XLSX, row_append, safe_sheet_title, workbook_bytes
+from core.spreadsheets import CONTENT_TYPE_XLSX, Style, Styled, XlsxWriter, safe_sheet_title
 from enterprises.figures import Figure, FigureFilters, figure_chart, figure_years, filter_choices, programme_figures
 
 ALL = "all"
@@ -145,40 +143,30 @@ def _currency() -> str:
     return settings.PROGRAMME_CURRENCY
 
 
+_TITLE, _BOLD = Style(bold=True, size=13), Style(bold=True)
+_NUMBER_FORMATS = {"percent": "0.0", "money": "#,##0.00"}
+
+
 def figures_workbook(figures: list[Figure], *, selection: str) -> bytes:
     """One sheet per figure: its title, the selection, its note, then its table (user text stays text)."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook = XlsxWriter()
     used: set[str] = set()
     for figure in figures:
         title = safe_sheet_title(figure.title)[:28]
         while title in used:
             title = f"{title[:26]}{len(used)}"
         used.add(title)
-        sheet = workbook.create_sheet(title)
-        row_append(sheet, [figure.title])
-        sheet["A1"].font = Font(bold=True, size=13)
-        row_append(sheet, [selection])
-        if figure.note:
-            row_append(sheet, [figure.note])
-        row_append(sheet, [])
-        row_append(sheet, [_heading(c) for c in figure.columns])
-        for cell in sheet[sheet.max_row]:
-            cell.font = Font(bold=True)
-        for row in [*figure.rows, *([figure.totals] if figure.totals else [])]:
-            row_append(sheet, [float(v) if isinstance(v, Decimal) else v for v in row])
-            for cell, column in zip(sheet[sheet.max_row], figure.columns, strict=True):
-                if column.kind == "percent":
-                    cell.number_format = "0.0"
-                elif column.kind == "money":
-                    cell.number_format = "#,##0.00"
+        rows = [[Styled(figure.title, _TITLE)], [selection], *([[figure.note]] if figure.note else []), []]
+        rows.append([Styled(_heading(c), _BOLD) for c in figure.columns])
+        rows += [[float(v) if isinstance(v, Decimal) else v for v in row] for row in figure.rows]
         if figure.totals:
-            for cell in sheet[sheet.max_row]:
-                cell.font = Font(bold=True)
-        sheet.column_dimensions["A"].width = 36
-        for letter in "BCDEFGHIJ":
-            sheet.column_dimensions[letter].width = 16
-    return workbook_bytes(workbook)
+            rows.append([Styled(float(v) if isinstance(v, Decimal) else v, _BOLD) for v in figure.totals])
+        formats = {
+            i: _NUMBER_FORMATS[c.kind] for i, c in enumerate(figure.columns, start=1) if c.kind in _NUMBER_FORMATS
+        }
+        widths = {1: 36} | dict.fromkeys(range(2, 11), 16)
+        workbook.sheet(title, rows, widths=widths, formats=formats)
+    return workbook.getvalue()
 
 
 def _heading(column) -> str:

@@ -1,6 +1,6 @@
 """The results export, streamed: one row per KPI line, in the import's columns plus Status.
 
-The same file as ``imports.export_csv``/``export_xlsx`` (the columns the import reads back, the headings
+The same columns as ``imports.export_rows`` (the columns the import reads back, the headings
 in English, the CSV with a byte-order mark, the workbook's widths and dates; its heading in bold, as the
 import's marked copy has it), read the way a list export is (core.tables): one query of plain values, each
 result joined to its KPI lines (a result without lines gives one row), in chunks, written as it is read.
@@ -24,7 +24,12 @@ from programmes.models import Module
 from . import imports
 
 HEADINGS = imports.COLUMNS + imports.EXPORT_ONLY
-_WIDE = {imports.ENTERPRISE: 40, imports.MODULE: 28, imports.KPI_COL: 40, imports.NOTE: 40}  # as imports._header
+_WIDE = {
+    imports.ENTERPRISE: 40,
+    imports.MODULE: 28,
+    imports.KPI_COL: 40,
+    imports.NOTE: 40,
+}  # as the template's (imports.WIDTHS)
 WIDTHS = {i: _WIDE.get(heading, 16) for i, heading in enumerate(HEADINGS, start=1)}
 
 _VALUES = (

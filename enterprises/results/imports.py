@@ -5,10 +5,10 @@ go into the same result (a new draft, or the organisation's draft or returned re
 until the preview shows no problem, and then all rows are saved in one transaction, through the same
 services as the web forms, or none are.
 
-We read and write the files with openpyxl and the csv module rather than django-import-export's
-Resource pipeline: the preview must report every problem of every row in the partner's own terms
-(which cell, why) and the save must go through ``services`` so the scope and approval rules are
-checked once; import-export would have us re-implement both inside its hooks.
+We read the files with openpyxl and the csv module, and write them with core.spreadsheets' XlsxWriter, rather than
+django-import-export's Resource pipeline: the preview must report every problem of every row in the partner's own
+terms (which cell, why) and the save must go through ``services`` so the scope and approval rules are checked once;
+import-export would have us re-implement both inside its hooks.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import datetime as dt
 import functools
 import hashlib
 import io
+import itertools
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -28,10 +29,8 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font, PatternFill
+from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from core import roles, spreadsheets
 from enterprises.models import KPI, Enterprise, Result
@@ -75,7 +74,7 @@ LIMITS = spreadsheets.ReadLimits(
 CONTENT_TYPE_XLSX = spreadsheets.CONTENT_TYPE_XLSX
 
 BAD_COLOUR = "FFC7CE"  # the marked copy's bad cells
-HEADER_FILL = PatternFill("solid", start_color="0B4F8A", end_color="0B4F8A")
+HEADER_STYLE = spreadsheets.Style(bold=True, fill="0B4F8A", colour="FFFFFF")  # the template's heading
 # The marked copy's last column (not part of the file format: the import ignores it, in any language)
 PROBLEMS = _("Problems")
 
@@ -91,63 +90,61 @@ def module_label(module: Module) -> str:
 # --- The template ---------------------------------------------------------------------------------
 
 
-def _header(ws, columns: list[str]) -> None:
-    spreadsheets.row_append(ws, columns)
-    for cell in ws[1]:
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = HEADER_FILL
-    widths = {ENTERPRISE: 40, MODULE: 28, KPI_COL: 40, NOTE: 40}
-    for i, name in enumerate(columns, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = widths.get(name, 16)
-    ws.freeze_panes = "A2"
+WIDTHS = {ENTERPRISE: 40, MODULE: 28, KPI_COL: 40, NOTE: 40}  # the others 16
 
 
 def template_workbook(user) -> bytes:
     """An .xlsx whose Enterprise, Module and KPI cells offer the user's enterprises, the modules and the
-    active KPIs as drop-down lists (the lists live on a hidden sheet)."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = SHEET
-    _header(ws, COLUMNS)
-    lists = wb.create_sheet(LISTS_SHEET)
+    active KPIs as drop-down lists (the lists live on a hidden sheet), whose values must be numbers and whose
+    dates dates (shown as 2014-08-01)."""
     choices = {
         ENTERPRISE: [enterprise_label(e) for e in enterprises_visible_to(user).order_by("name", "city")],
         MODULE: [module_label(m) for m in Module.objects.all()],
         KPI_COL: list(KPI.objects.filter(active=True).values_list("name", flat=True)),
     }
     last = TEMPLATE_ROWS + 1
+
+    def cells(name: str) -> str:
+        letter = get_column_letter(COLUMNS.index(name) + 1)
+        return f"{letter}2:{letter}{last}"
+
+    validations = []
     for col, (name, values) in enumerate(choices.items(), start=1):
         letter = get_column_letter(col)
-        spreadsheets.cell_set(lists, 1, col, name)
-        for row, value in enumerate(values, start=2):
-            spreadsheets.cell_set(lists, row, col, value)
-        target = get_column_letter(COLUMNS.index(name) + 1)
-        dv = DataValidation(
-            type="list",
-            formula1=f"{LISTS_SHEET}!${letter}$2:${letter}${max(len(values), 1) + 1}",
-            allow_blank=True,
-            showErrorMessage=True,
-            errorTitle=gettext("Choose from the list"),
-            error=gettext("Choose a value from the drop-down list."),
+        source = f"={LISTS_SHEET}!${letter}$2:${letter}${max(len(values), 1) + 1}"
+        validations.append(
+            (
+                cells(name),
+                {
+                    "validate": "list",
+                    "source": source,
+                    "ignore_blank": True,
+                    "error_title": gettext("Choose from the list"),
+                    "error_message": gettext("Choose a value from the drop-down list."),
+                },
+            )
         )
-        dv.add(f"{target}2:{target}{last}")
-        ws.add_data_validation(dv)
     for name in (BASELINE_VALUE, FOLLOWUP_VALUE):
-        letter = get_column_letter(COLUMNS.index(name) + 1)
-        dv = DataValidation(type="decimal", operator="between", formula1="-9999999999", formula2="9999999999")
-        dv.error, dv.showErrorMessage = gettext("Enter a number."), True
-        dv.add(f"{letter}2:{letter}{last}")
-        ws.add_data_validation(dv)
+        between = {"criteria": "between", "minimum": -9999999999, "maximum": 9999999999}
+        validations.append(
+            (cells(name), {"validate": "decimal", **between, "error_message": gettext("Enter a number.")})
+        )
     for name in (BASELINE_DATE, FOLLOWUP_DATE):
-        letter = get_column_letter(COLUMNS.index(name) + 1)
-        dv = DataValidation(type="date", operator="greaterThan", formula1="1")
-        dv.error, dv.showErrorMessage = gettext("Enter a date, e.g. 2014-08-01."), True
-        dv.add(f"{letter}2:{letter}{last}")
-        ws.add_data_validation(dv)
-        for row in range(2, last + 1):
-            ws[f"{letter}{row}"].number_format = "yyyy-mm-dd"
-    lists.sheet_state = "hidden"
-    return spreadsheets.workbook_bytes(wb)
+        after = {"criteria": ">", "value": 1, "error_message": gettext("Enter a date, e.g. 2014-08-01.")}
+        validations.append((cells(name), {"validate": "date", **after}))
+    out = spreadsheets.XlsxWriter()
+    out.sheet(
+        SHEET,
+        [[spreadsheets.Styled(name, HEADER_STYLE) for name in COLUMNS]],
+        active=True,
+        freeze_rows=1,
+        widths={i: WIDTHS.get(name, 16) for i, name in enumerate(COLUMNS, start=1)},
+        formats={COLUMNS.index(name) + 1: "yyyy-mm-dd" for name in (BASELINE_DATE, FOLLOWUP_DATE)},
+        validations=validations,
+    )
+    lists = itertools.zip_longest(*([name, *values] for name, values in choices.items()))
+    out.sheet(LISTS_SHEET, lists, hidden=True)
+    return out.getvalue()
 
 
 # --- Reading a file -------------------------------------------------------------------------------
@@ -721,16 +718,3 @@ def export_rows(results) -> list[list]:
 
 def export_csv(results) -> bytes:
     return spreadsheets.csv_bytes([COLUMNS + EXPORT_ONLY, *export_rows(results)])
-
-
-def export_xlsx(results) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = SHEET
-    _header(ws, COLUMNS + EXPORT_ONLY)
-    for row in export_rows(results):
-        spreadsheets.row_append(ws, row)
-    for name in (BASELINE_DATE, FOLLOWUP_DATE):
-        for cell in ws[get_column_letter(COLUMNS.index(name) + 1)][1:]:
-            cell.number_format = "yyyy-mm-dd"
-    return spreadsheets.workbook_bytes(wb)

@@ -284,6 +284,29 @@ def test_trainer_figures_count_only_the_rounds_they_deliver(client, make_trainer
     check_totals(client.get("/figures/?year=all").context["figures"], mine)
 
 
+def test_the_figures_workbook_keeps_its_titles_and_headings_bold_and_its_number_formats(client, officer, two_partners):
+    client.force_login(officer)
+    workbook = load_workbook(io.BytesIO(client.get("/figures/export.xlsx?year=all").content))
+    formats = set()
+    for sheet in workbook:
+        rows = list(sheet.iter_rows())
+        # the figure's title in bold 13 pt, the selection under it, then after a blank row the bold headings
+        assert rows[0][0].font.b and rows[0][0].font.sz == 13 and rows[1][0].value == "All years"
+        blank = next(i for i, row in enumerate(rows) if all(c.value is None for c in row))
+        headings = [c for c in rows[blank + 1] if c.value is not None]
+        assert headings and all(c.font.b for c in headings)
+        assert not rows[blank + 2][0].font.b  # the first row of figures is not
+        for column, heading in enumerate(headings):
+            numbers = [c[column] for c in rows[blank + 2 :] if isinstance(c[column].value, (int, float))]
+            shown = {c.number_format for c in numbers}
+            if heading.value.endswith("(%)"):
+                assert shown <= {"0.0"}
+                formats |= shown
+            elif heading.value.endswith(")") and "(" in heading.value and shown:
+                formats |= shown
+    assert formats >= {"0.0", "#,##0.00"}  # percentages and money as they were
+
+
 def test_a_trainer_without_a_trainer_record_sees_no_figures(client, django_user_model, two_partners):
     from django.contrib.auth.models import Group
 

@@ -397,3 +397,29 @@ def test_a_row_refused_at_import_time_saves_nothing_and_names_the_row(side_a):
     assert "Row 6:" in refused.value.messages[0] and "Nothing was imported" in refused.value.messages[0]
     assert not Result.objects.filter(enterprise__in=enterprises).exists()
     assert existing.kpi_lines.count() == 1
+
+
+def test_template_validations_offer_the_lists_and_refuse_what_is_not_a_number_or_a_date(client, side_a):
+    client.force_login(side_a.partner)
+    wb = load_workbook(io.BytesIO(client.get("/results/import/template.xlsx").content))
+    ws, lists = wb["Results"], wb["Lists"]
+    by_cell = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
+    # each drop-down's source is its own column of the hidden sheet, from row 2 to the last choice
+    for target, letter in (("A", "A"), ("B", "B"), ("C", "C")):
+        dv = by_cell[f"{target}2:{target}1001"]
+        source = [c.value for c in lists[letter][1:] if c.value is not None]
+        assert dv.type == "list" and dv.formula1 == f"Lists!${letter}$2:${letter}${len(source) + 1}"
+        assert lists[f"{letter}1"].value == HEADER["ABC".index(letter)]
+        assert dv.showErrorMessage and dv.error == "Choose a value from the drop-down list."
+    for letter in "DF":
+        dv = by_cell[f"{letter}2:{letter}1001"]
+        assert dv.type == "decimal" and dv.operator in (None, "between")  # between: the default, may go unsaid
+        assert (dv.formula1, dv.formula2) == ("-9999999999", "9999999999")
+        assert dv.showErrorMessage and dv.error == "Enter a number."
+    for letter in "EG":
+        dv = by_cell[f"{letter}2:{letter}1001"]
+        assert (dv.type, dv.operator, dv.formula1) == ("date", "greaterThan", "1")
+        assert dv.error == "Enter a date, e.g. 2014-08-01."
+    # the heading: white bold text on the blue fill, frozen above the rows, the wide columns wide
+    assert all(c.font.b and c.font.color.rgb == "FFFFFFFF" and c.fill.fgColor.rgb == "FF0B4F8A" for c in ws[1])
+    assert ws.freeze_panes == "A2" and ws.column_dimensions["A"].width == 40

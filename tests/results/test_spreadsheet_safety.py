@@ -334,3 +334,43 @@ def test_a_name_holding_a_non_character_still_exports_as_a_workbook_excel_opens(
     ws = load_workbook(io.BytesIO(xlsx)).active
     header = [c.value for c in ws[1]]
     assert ws.cell(row=2, column=header.index("Name") + 1).value == "Yucheng Futong Electric"
+
+
+def test_the_writer_keeps_font_sizes_colours_column_formats_and_data_validations():
+    from core import spreadsheets
+
+    out = spreadsheets.XlsxWriter()
+    white = spreadsheets.Style(bold=True, fill="0B4F8A", colour="FFFFFF", size=13)
+    name = out.sheet(
+        "Figures",
+        [[spreadsheets.Styled("Title", white), "Rate"], ["a", 12.345], ["b", spreadsheets.Styled(7.5, white)]],
+        formats={2: "0.0"},
+        validations=[
+            ("A2:A9", {"validate": "list", "source": "=Lists!$A$1:$A$2", "error_message": "Pick one."}),
+            ("B2:B9", {"validate": "decimal", "criteria": "between", "minimum": -10, "maximum": 10}),
+            ("C2:C9", {"validate": "date", "criteria": ">", "value": 1}),
+        ],
+    )
+    out.sheet("Lists", [["x"], ["y"]], hidden=True)
+    wb = load_workbook(io.BytesIO(out.getvalue()))
+    ws = wb[name]
+    assert ws["A1"].font.b and ws["A1"].font.sz == 13 and ws["A1"].font.color.rgb == "FFFFFFFF"
+    assert ws["A1"].fill.fgColor.rgb == "FF0B4F8A"
+    # a column's number format: on its numbers, whatever their style, and on that column only
+    assert ws["B2"].number_format == ws["B3"].number_format == "0.0" and ws["B3"].font.b
+    assert ws["A2"].number_format == "General" and ws.column_dimensions["B"].number_format == "0.0"
+    by_cell = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
+    assert (by_cell["A2:A9"].type, by_cell["A2:A9"].formula1, by_cell["A2:A9"].error) == (
+        "list",
+        "Lists!$A$1:$A$2",
+        "Pick one.",
+    )
+    decimal = by_cell["B2:B9"]
+    # "between" is a validation's default operator, which the file may leave unsaid (openpyxl reads None)
+    assert decimal.type == "decimal" and decimal.operator in (None, "between")
+    assert (decimal.formula1, decimal.formula2) == ("-10", "10")
+    date = by_cell["C2:C9"]
+    assert (date.type, date.operator, date.formula1) == ("date", "greaterThan", "1")
+    # options the library would silently leave out are refused
+    with pytest.raises(ValueError, match="data validation of A1 refused"):
+        spreadsheets.XlsxWriter().sheet("S", [], validations=[("A1", {"validate": "decimal", "criteria": "about"})])
