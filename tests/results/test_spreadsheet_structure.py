@@ -13,6 +13,7 @@ import re
 import zipfile
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils import translation
 
@@ -168,6 +169,39 @@ def test_a_part_of_too_many_elements_is_refused_whatever_the_part(client, side_a
     data = rewritten(xlsx(GOOD), {"docProps/core.xml": [*core, b"<x/>" * 300_000, b"</cp:coreProperties>"]})
     page = refused_quickly(client, side_a, data)
     assert "The workbook's part “docProps/core.xml” holds more than 250,000 XML elements" in html.unescape(page)
+
+
+CORE = b'<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties">'
+
+
+def test_a_part_of_too_many_elements_is_refused_before_its_xml_is_parsed():
+    from core.spreadsheets import xlsx_check
+    from enterprises.results.imports import LIMITS
+
+    # given document properties of 300,000 elements whose XML is broken at the 11th (an attribute without a value)
+    broken = [CORE, b"<x/>" * 10, b"<x a>", b"<x/>" * 300_000, b"</cp:coreProperties>"]
+    data = rewritten(xlsx(GOOD), {"docProps/core.xml": broken})
+    # then it is refused for its elements, counted before expat parses it (which would stop at the broken tag)
+    with pytest.raises(ValidationError, match="“docProps/core.xml” holds more than 250,000 XML elements"):
+        xlsx_check(data, LIMITS)
+
+
+def test_end_tags_comments_and_declarations_are_not_counted_as_elements():
+    from core.spreadsheets import xlsx_check
+    from enterprises.results.imports import LIMITS
+
+    # given 240,000 elements (the limit is 250,000), each with an end tag, a comment and a processing instruction,
+    # 5 MB unpacked, counted in 1 MB pieces that end on the "<" of a "</", a "<?" and a "<!" (1 MB is 12 more than a
+    # multiple of the element's 22 bytes: the pieces end at its bytes 4, 16, 6, 18 and 8)
+    element = b"<x></x><!-- y --><?p?>"
+    head = CORE + b" " * ((1024 * 1024 - len(CORE) - 4) % len(element))
+    assert [element[(4 + 12 * n) % 22 - 1 : (4 + 12 * n) % 22 + 1] for n in (0, 3, 4)] == [b"</", b"<?", b"<!"]
+    data = rewritten(xlsx(GOOD), {"docProps/core.xml": [head, element * 240_000, b"</cp:coreProperties>"]})
+    xlsx_check(data, LIMITS)  # then it is accepted
+    # and 250,001 such elements are not
+    data = rewritten(xlsx(GOOD), {"docProps/core.xml": [CORE, element * 250_001, b"</cp:coreProperties>"]})
+    with pytest.raises(ValidationError, match="holds more than 250,000 XML elements"):
+        xlsx_check(data, LIMITS)
 
 
 def test_a_tag_of_a_hundred_thousand_attributes_is_refused_before_it_is_built(client, side_a):
