@@ -12,6 +12,7 @@ from PIL import Image, ImageFile
 
 from enterprises.models import Photo, PhotoPair
 from newsletters.models import QuotedPerson
+from tests.tokens import page_token
 from trainers.models import Trainer
 
 from .conftest import draft, jpeg_bytes, upload
@@ -180,8 +181,9 @@ def test_a_quoted_persons_photo_is_stored_upright_without_its_metadata(client, e
     assert stored_files(settings) == {person.photo.name}
 
     # and a refused photo on the same person changes nothing: the form says why, the stored photo stays
+    edit = f"/newsletters/people/{person.pk}/"
     response = client.post(
-        f"/newsletters/people/{person.pk}/", {"name": "Wang Li", "photo": upload(truncated_jpeg(), "wang2.jpg")}
+        edit, {"name": "Wang Li", "photo": upload(truncated_jpeg(), "wang2.jpg"), **page_token(client, edit)}
     )
     assert response.status_code == 200 and "The photo is damaged or cut short" in response.content.decode()
     assert QuotedPerson.objects.get().photo.name == person.photo.name
@@ -194,7 +196,7 @@ def test_a_quoted_persons_photo_is_stored_upright_without_its_metadata(client, e
     exif[0x8825] = {1: "N", 2: (31.0, 14.0, 0.0)}
     image.save(out, "PNG", exif=exif)
     response = client.post(
-        f"/newsletters/people/{person.pk}/", {"name": "Wang Li", "photo": upload(out.getvalue(), "wang.jpg")}
+        edit, {"name": "Wang Li", "photo": upload(out.getvalue(), "wang.jpg"), **page_token(client, edit)}
     )
     assert response.status_code == 302
     photo = QuotedPerson.objects.get().photo
