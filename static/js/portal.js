@@ -110,6 +110,7 @@
   function show() {
     messages.focus({ preventScroll: true });
     section.scrollIntoView({ block: "start" });
+    messages.scrollIntoView({ block: "nearest" });  // a tall heading above it must not leave it below the fold
   }
   show();
   // The browser scrolls to the address's fragment once the page has loaded, and may move focus then: again.

@@ -41,6 +41,7 @@ def test_the_message_of_an_add_is_in_the_section_that_changed_focused_and_on_the
     message = page.locator("#trainers #messages")
     expect(message).to_contain_text("Jia Hongwei added to the round.")
     expect(message).to_be_focused()
+    expect(message).to_be_in_viewport(ratio=1)  # once the browser's own scroll to "#trainers" is done
     box = message.bounding_box()
     assert box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"]
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]

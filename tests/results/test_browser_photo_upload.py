@@ -83,6 +83,7 @@ def test_a_pair_refused_keeps_its_photos_and_the_added_pairs_message_is_next_to_
     message = phone.locator("#photos #messages")
     expect(message).to_contain_text("The photo pair is added.")
     expect(message).to_be_focused()
+    expect(message.get_by_text("The photo pair is added.")).to_be_in_viewport(ratio=1)  # the browser's scroll done
     assert inside_the_screen(message.get_by_text("The photo pair is added."))
     assert PhotoPair.objects.filter(result=result).count() == 1
     assert phone.locator(".photo-pair img").count() == 2
