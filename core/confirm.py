@@ -13,7 +13,9 @@ POST reaches the service::
             return page
         services.agreement_delete(agreement=agreement, by=request.user)
 
-``describe`` is called only when the page is shown, so the counts are read only then.
+``describe`` is called only when the page is shown, so the counts are read only then. Most actions then go the
+same way: call the service, say what was done (or each reason it refused) and go back to the record, which
+``confirm_then`` does in one call.
 """
 
 from __future__ import annotations
@@ -21,8 +23,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 CONFIRM_FIELD = "confirm"
 CONFIRM_VALUE = "yes"
@@ -61,3 +65,26 @@ def render_confirmation(request: HttpRequest, confirmation: Confirmation) -> Htt
         "core/confirm.html",
         {"confirmation": confirmation, "confirm_field": CONFIRM_FIELD, "confirm_value": CONFIRM_VALUE},
     )
+
+
+def confirm_then(
+    request: HttpRequest,
+    describe: Callable[[], Confirmation],
+    act: Callable[[], object],
+    *,
+    done: str,
+    back: str,
+    refusals: tuple[type[Exception], ...] = (ValidationError,),
+) -> HttpResponse:
+    """Ask first; once confirmed, ``act`` (the service call), then say ``done`` or each reason the service refused
+    with (``refusals``: a ValidationError's messages, a PermissionDenied's text) and go ``back``."""
+    if page := ask_first(request, describe):
+        return page
+    try:
+        act()
+    except refusals as exc:
+        for message in exc.messages if isinstance(exc, ValidationError) else [str(exc)]:
+            messages.error(request, message)
+    else:
+        messages.success(request, done)
+    return redirect(back)

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core import roles
 from core.access import add_service_errors, can_record_in_rounds, officer_required, reader_required
-from core.confirm import Confirmation, ask_first
+from core.confirm import Confirmation, ask_first, confirm_then
 from core.once import once_per_submission
 from core.pages import section_page, url_maker
 from programmes import services as programme_services
@@ -267,17 +267,11 @@ def round_trainer_remove(request, pk, rt_pk):
             back_url=f"{training_round.get_absolute_url()}#trainers",
         )
 
-    if page := ask_first(request, describe):
-        return page
-    try:
-        trainer_services.round_trainer_remove(round_trainer=rt, by=request.user)
-    except ValidationError as e:
-        for message in e.messages:
-            messages.error(request, message)
-    else:
-        messages.success(
-            request,
-            _("%(trainer)s removed from the round. The trainer can be added again with “Add a trainer”.")
-            % {"trainer": rt.trainer.name},
-        )
-    return redirect(f"{training_round.get_absolute_url()}#trainers")
+    return confirm_then(
+        request,
+        describe,
+        lambda: trainer_services.round_trainer_remove(round_trainer=rt, by=request.user),
+        done=_("%(trainer)s removed from the round. The trainer can be added again with “Add a trainer”.")
+        % {"trainer": rt.trainer.name},
+        back=f"{training_round.get_absolute_url()}#trainers",
+    )

@@ -23,7 +23,7 @@ from core.access import (
     service_form_page,
     service_values,
 )
-from core.confirm import Confirmation, ask_first
+from core.confirm import Confirmation, confirm_then
 from core.editing import EditConflict, edit_conflict
 from core.lists import PortalListView
 from core.once import once_per_submission
@@ -216,20 +216,14 @@ def _participation_remove_confirmation(participation: Participation) -> Confirma
 @require_http_methods(["GET", "POST"])
 def participation_remove(request, pk, participation_pk):
     participation = _round_participation(request, pk, participation_pk)
-    if page := ask_first(request, lambda: _participation_remove_confirmation(participation)):
-        return page
-    try:
-        services.participation_remove(participation=participation, by=request.user)
-    except ValidationError as e:
-        for message in e.messages:
-            messages.error(request, message)
-    else:
-        messages.success(
-            request,
-            _("%(enterprise)s removed from the round. It can be added again with “Add an enterprise”.")
-            % {"enterprise": participation.enterprise.name},
-        )
-    return redirect(f"{participation.training_round.get_absolute_url()}#enterprises")
+    return confirm_then(
+        request,
+        lambda: _participation_remove_confirmation(participation),
+        lambda: services.participation_remove(participation=participation, by=request.user),
+        done=_("%(enterprise)s removed from the round. It can be added again with “Add an enterprise”.")
+        % {"enterprise": participation.enterprise.name},
+        back=f"{participation.training_round.get_absolute_url()}#enterprises",
+    )
 
 
 @round_recorder_required
@@ -270,13 +264,10 @@ def factory_visit_remove(request, pk, visit_pk):
             back_url=f"{training_round.get_absolute_url()}#visits",
         )
 
-    if page := ask_first(request, describe):
-        return page
-    try:
-        services.factory_visit_remove(visit=visit, by=request.user)
-    except ValidationError as e:
-        for message in e.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Factory visit removed. It can be recorded again with “Record a factory visit”."))
-    return redirect(f"{training_round.get_absolute_url()}#visits")
+    return confirm_then(
+        request,
+        describe,
+        lambda: services.factory_visit_remove(visit=visit, by=request.user),
+        done=_("Factory visit removed. It can be recorded again with “Record a factory visit”."),
+        back=f"{training_round.get_absolute_url()}#visits",
+    )

@@ -25,7 +25,7 @@ from core.access import (
     service_form_page,
     service_values,
 )
-from core.confirm import Confirmation, ask_first
+from core.confirm import Confirmation, confirm_then
 from core.editing import EditConflict, edit_conflict
 from core.lists import PortalListView
 from core.once import once_per_submission
@@ -266,13 +266,10 @@ def _agreement_delete_confirmation(agreement: Agreement) -> Confirmation:
 @require_http_methods(["GET", "POST"])
 def agreement_delete(request, pk):
     agreement = get_object_or_404(agreements_visible_to(request.user).select_related("organisation"), pk=pk)
-    if page := ask_first(request, lambda: _agreement_delete_confirmation(agreement)):
-        return page
-    try:
-        services.agreement_delete(agreement=agreement, by=request.user)
-    except ValidationError as e:
-        for message in e.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Agreement deleted."))
-    return redirect(agreement.organisation)
+    return confirm_then(
+        request,
+        lambda: _agreement_delete_confirmation(agreement),
+        lambda: services.agreement_delete(agreement=agreement, by=request.user),
+        done=_("Agreement deleted."),
+        back=agreement.organisation.get_absolute_url(),
+    )

@@ -4,18 +4,16 @@ and the trainer's pages. The trainer's page itself shows their factory visits, s
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Prefetch, Q
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from core.access import OfficerRequiredMixin, officer_required, service_form_page
-from core.confirm import Confirmation, ask_first
+from core.confirm import Confirmation, confirm_then
 from core.lists import PortalListView
 from core.once import once_per_submission
 from core.queries import count_of
@@ -102,16 +100,13 @@ def qualification_remove(request, pk):
         Qualification.objects.filter(trainer__in=trainers_visible_to(request.user)).select_related("trainer", "module"),
         pk=pk,
     )
-    if page := ask_first(request, lambda: _qualification_remove_confirmation(qualification)):
-        return page
-    try:
-        services.qualification_remove(qualification=qualification, by=request.user)
-    except ValidationError as e:
-        for message in e.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Qualification removed. It can be added again with “Add a qualification”."))
-    return redirect(qualification.trainer)
+    return confirm_then(
+        request,
+        lambda: _qualification_remove_confirmation(qualification),
+        lambda: services.qualification_remove(qualification=qualification, by=request.user),
+        done=_("Qualification removed. It can be added again with “Add a qualification”."),
+        back=qualification.trainer.get_absolute_url(),
+    )
 
 
 @officer_required

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core import roles
 from core.access import can_read_programme, officer_required, service_values
-from core.confirm import Confirmation, ask_first, is_confirmed, render_confirmation
+from core.confirm import Confirmation, ask_first, confirm_then, is_confirmed, render_confirmation
 from core.editing import EditConflict, conflict_message, edit_conflict
 from core.http import attachment
 from core.once import once_per_submission
@@ -698,15 +698,14 @@ def photo_pair_delete(request, pk: int, pair_pk: int):
             back_url=reverse("results:result_detail", args=[result.pk]) + "#photos",
         )
 
-    if page := ask_first(request, describe):
-        return page
-    try:
-        services.photo_pair_delete(pair=pair, by=request.user)
-    except PermissionDenied as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("The photo pair is deleted."))
-    return redirect(reverse("results:result_detail", args=[result.pk]) + "#photos")
+    return confirm_then(
+        request,
+        describe,
+        lambda: services.photo_pair_delete(pair=pair, by=request.user),
+        done=_("The photo pair is deleted."),
+        back=reverse("results:result_detail", args=[result.pk]) + "#photos",
+        refusals=(PermissionDenied,),
+    )
 
 
 PHOTO_VARIANTS = {"web": "web", "print": "print", "thumb": "thumbnail"}
