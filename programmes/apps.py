@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ProgrammesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "programmes"
+    verbose_name = _("Programmes")  # the admin's section heading, in the interface's language
 
     def ready(self) -> None:
         from core import roles
