@@ -17,7 +17,7 @@ from django.db import OperationalError, connection, transaction
 
 from newsletters.mailing import services
 from newsletters.mailing.models import Delivery, Mailing
-from tests.conftest import SMTPInbox, _reset_connections, redis_queue_forget, wait_for
+from tests.conftest import SMTPInbox, _reset_connections, redis_queue_forget, wait_for, worker_database_url
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -50,6 +50,7 @@ def _locked_deliveries() -> bool:
         return True
 
 
+@pytest.mark.postgresql
 @pytest.mark.other_processes
 def test_a_worker_killed_mid_send_resumes_without_duplicates_or_gaps(
     redis_broker_url, published_issue, make_subscriber, settings
@@ -71,7 +72,7 @@ def test_a_worker_killed_mid_send_resumes_without_duplicates_or_gaps(
     queue = f"test-mailing-{uuid.uuid4().hex}"
     env = {
         **os.environ,
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{connection.settings_dict['NAME']}",
+        "DATABASE_URL": worker_database_url(),
         "CELERY_BROKER_URL": redis_broker_url,
         "EMAIL_URL": f"smtp://127.0.0.1:{port}",
         "PORTAL_URL": "https://score.example.org",

@@ -15,7 +15,7 @@ from django.db import OperationalError, connection, transaction
 
 from newsletters import services
 from newsletters.models import Issue
-from tests.conftest import _reset_connections, redis_queue_forget, wait_for
+from tests.conftest import _reset_connections, redis_queue_forget, wait_for, worker_database_url
 
 from .conftest import stored_pdf_text
 
@@ -49,7 +49,7 @@ def _worker_process(name: str, queue: str, broker_url: str, **env_extra: str) ->
     its own, on this test's database, media and queue."""
     env = {
         **os.environ,
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{connection.settings_dict['NAME']}",
+        "DATABASE_URL": worker_database_url(),
         "CELERY_BROKER_URL": broker_url,
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "DEBUG": "1",
@@ -83,6 +83,7 @@ def _pdfs_in_storage() -> list[str]:
     return sorted(p.name for p in folder.glob("*.pdf")) if folder.exists() else []
 
 
+@pytest.mark.postgresql
 @pytest.mark.other_processes
 def test_a_worker_killed_as_a_group_mid_render_is_rendered_again_without_anyone_pressing_a_button(
     redis_broker_url, make_issue, settings
@@ -149,6 +150,7 @@ def test_a_worker_killed_as_a_group_mid_render_is_rendered_again_without_anyone_
     assert _pdfs_in_storage() == [issue.pdf.name.rsplit("/", 1)[-1]]
 
 
+@pytest.mark.postgresql
 def test_a_render_being_done_is_not_queued_again_even_when_it_looks_stale(make_issue):
     # given a render that started long ago and that a worker is still at (it holds the issue's row)
     issue = make_issue()

@@ -357,7 +357,14 @@ def _import_queries(side, enterprises) -> int:
     assert preview.ok, [r.errors for r in preview.bad_rows]
     with CaptureQueriesContext(connection) as ctx:
         assert imports.import_rows(side.partner, preview) == 2 * len(enterprises)
-    return len(ctx.captured_queries)
+    # One bulk INSERT may go out in several statements where the database limits a statement's parameters
+    # (SQLite: 999): consecutive INSERTs into one table count as one.
+    statements = [
+        q["sql"].split(" (", 1)[0] if q["sql"].startswith("INSERT") else q["sql"] for q in ctx.captured_queries
+    ]
+    return len(
+        [sql for i, sql in enumerate(statements) if not (i and sql.startswith("INSERT") and statements[i - 1] == sql)]
+    )
 
 
 def test_the_import_runs_the_same_queries_for_2_rows_as_for_80(side_a):
