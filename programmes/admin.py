@@ -5,8 +5,8 @@ from django.contrib import admin
 from core.admin_guards import ReadOnlyInline, ServiceHistoryAdmin, ServiceModelAdmin
 
 from . import services
-from .forms import AgreementAdminForm, TrainingRoundAdminForm
-from .models import Agreement, Module, Organisation, PartnerMembership, TrainingRound
+from .forms import AgreementAdminForm, CountryAdminForm, TrainingRoundAdminForm
+from .models import Agreement, Country, Module, Organisation, PartnerMembership, Region, TrainingRound
 
 
 def _fields(data: dict, names) -> dict:
@@ -121,3 +121,51 @@ class PartnerMembershipAdmin(ServiceModelAdmin):
     list_display = ["user", "organisation"]
     search_fields = ["user__username", "user__email", "organisation__name"]
     list_select_related = ["user", "organisation"]
+
+
+class RegionInline(ReadOnlyInline, admin.TabularInline):
+    """A country's regions, to read: each is added or removed on its own page (region_add, region_remove)."""
+
+    model = Region
+    fields = ["name", "kind"]
+    readonly_fields = fields
+    show_change_link = True
+
+
+@admin.register(Country)
+class CountryAdmin(ServiceHistoryAdmin):
+    """No delete: the services have no country_delete (a programme's records will belong to it, issue 22)."""
+
+    form = CountryAdminForm
+    list_display = ["name", "code", "time_zone", "currency"]
+    search_fields = ["name", "code"]
+
+    def get_inlines(self, request, obj):
+        return [RegionInline] if obj is not None else []  # a new country has no region yet
+
+    def service_add(self, request, obj, data):
+        return services.country_create(by=request.user, **_fields(data, services.COUNTRY_FIELDS))
+
+    def service_change(self, request, obj, data, edit_version):
+        return services.country_update(
+            country=obj, by=request.user, edit_version=edit_version, **_fields(data, services.COUNTRY_FIELDS)
+        )
+
+
+@admin.register(Region)
+class RegionAdmin(ServiceHistoryAdmin):
+    """Added and removed through the services; a region is not renamed (records will name it)."""
+
+    list_display = ["name", "kind", "country"]
+    list_filter = ["country", "kind"]
+    search_fields = ["name", "country__name"]
+    list_select_related = ["country"]
+
+    def service_add(self, request, obj, data):
+        return services.region_add(country=data["country"], name=data["name"], kind=data["kind"], by=request.user)
+
+    def delete_refusal(self, obj):
+        return services.region_remove_check(region=obj)
+
+    def service_delete(self, request, obj):
+        services.region_remove(region=obj, by=request.user)

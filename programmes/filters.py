@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.filters import DATE, PortalFilterSet, distinct_values
 
-from .models import Agreement, Module, Organisation, TrainingRound
+from .models import Agreement, Country, Module, Organisation, TrainingRound
 from .selectors import organisations_visible_to
 
 
@@ -60,3 +60,16 @@ class OrganisationFilter(PortalFilterSet):
 
     def by_agreement(self, queryset, name, value):
         return queryset.filter(pk__in=Agreement.objects.filter(kind=value).values("organisation_id"))
+
+
+class CountryFilter(PortalFilterSet):
+    search_fields = ("name", "code", "time_zone", "currency", "office_name")
+
+    currency = django_filters.ChoiceFilter(label=_("Currency"), choices=[])
+
+    class Meta:
+        model = Country
+        fields: list[str] = []
+
+    def setup_filters(self) -> None:
+        self.filters["currency"].extra["choices"] = distinct_values(self.queryset, "currency")

@@ -1,5 +1,6 @@
-"""Forms for organisations, agreements and rounds. Their clean() asks the services' rule functions, so the
-portal and the Django admin refuse the same things with the same message next to the same field."""
+"""Forms for country programmes, organisations, agreements and rounds. Their clean() asks the services' rule
+functions, so the portal and the Django admin refuse the same things with the same message next to the same
+field."""
 
 from __future__ import annotations
 
@@ -11,13 +12,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core import standards
 from core.access import add_service_errors
 from core.editing import EditVersionMixin
 from core.forms import SingleLineMixin
-from core.widgets import DateInput
+from core.widgets import DateInput, QuickSelect
 
 from . import services
-from .models import Agreement, Organisation, TrainingRound
+from .models import Agreement, Country, Organisation, Region, TrainingRound
 
 
 def _helper(*rows) -> FormHelper:
@@ -202,3 +204,92 @@ class AgreementAdminForm(forms.ModelForm):
                 for message in messages:
                     self.add_error(field if field in self.fields else None, message)
         return cleaned
+
+
+# --- Country programmes ----------------------------------------------------------------------------------------
+
+
+class LanguagesInput(forms.TextInput):
+    """An ordered list of language codes typed on one line, "en, zh-hans". Posted back as several values (the
+    edit form restarting after a conflict writes a list), it is read as one line again."""
+
+    def format_value(self, value):
+        if isinstance(value, list | tuple):
+            return ", ".join(str(tag) for tag in value)
+        return super().format_value(value)
+
+    def value_from_datadict(self, data, files, name):
+        values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+        return ", ".join(v for v in values if v) if len(values) > 1 else (values[0] if values else None)
+
+
+class LanguagesField(forms.Field):
+    """The content languages: codes separated by commas or spaces, the main one first; the model checks each."""
+
+    widget = LanguagesInput
+
+    def to_python(self, value):
+        if isinstance(value, list):
+            return value
+        return [tag.strip().lower() for tag in (value or "").replace(",", " ").split() if tag.strip()]
+
+
+class CountryAdminForm(forms.ModelForm):
+    """A country programme's fields, in the admin as on the portal's page: zones and currencies to choose from, the
+    languages typed on one line, the code in capitals."""
+
+    time_zone = forms.ChoiceField(label=_("time zone"), widget=QuickSelect)
+    currency = forms.ChoiceField(label=_("currency"), widget=QuickSelect)
+    languages = LanguagesField(
+        label=_("content languages"),
+        help_text=_(
+            "Language codes separated by commas, the main one first: en, zh-hans for China; es for a Spanish "
+            "programme. Any language, not only those the portal's interface speaks."
+        ),
+    )
+
+    class Meta:
+        model = Country
+        fields = ["code", "name", "time_zone", "currency", "languages", *Country.OFFICE_FIELDS]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        zone, currency = self.fields["time_zone"], self.fields["currency"]
+        zone.choices = [("", "---------"), *standards.time_zone_choices()]
+        zone.help_text = Country._meta.get_field("time_zone").help_text
+        currency.choices = [("", "---------"), *standards.currency_choices()]
+        currency.help_text = Country._meta.get_field("currency").help_text
+        self.fields["code"].widget.attrs.update({"autocapitalize": "characters", "size": 2, "maxlength": 2})
+
+    def clean_code(self):
+        return (self.cleaned_data.get("code") or "").strip().upper()
+
+
+class CountryForm(SingleLineMixin, EditVersionMixin, CountryAdminForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Row(Column("code", css_class="col-md-3"), Column("name", css_class="col-md-9")),
+            Row(Column("time_zone", css_class="col-md-6"), Column("currency", css_class="col-md-6")),
+            Field("languages"),
+            Fieldset(
+                _("The office a newsletter's footer prints"),
+                Field("office_name"),
+                Field("address"),
+                Row(Column("telephone", css_class="col-md-6"), Column("fax", css_class="col-md-6")),
+                Row(Column("email", css_class="col-md-6"), Column("web", css_class="col-md-6")),
+            ),
+        )
+
+
+class RegionForm(SingleLineMixin, forms.ModelForm):
+    """A region to add; a name the country has already is refused by ``region_add``, next to the name."""
+
+    class Meta:
+        model = Region
+        fields = ["name", "kind"]
+
+    def __init__(self, *args, country: Country, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.country = country
+        self.helper = _helper(Row(Column("name", css_class="col-md-8"), Column("kind", css_class="col-md-4")))

@@ -8,8 +8,109 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core import standards
 from core.editing import EditVersioned
 from core.translated import chinese_active, localised
+
+
+class Country(EditVersioned):
+    """A country programme (SCORE China, SCORE Viet Nam, ...): its clock, its money, the languages its records and
+    newsletter are written in, its regions, and the office a newsletter's footer prints.
+
+    The time zone says what "today" is for the programme's people; dates are stored as dates (a round's start is
+    a day, not a moment), so changing the zone moves no stored date."""
+
+    code = models.CharField(
+        _("ISO code"),
+        max_length=2,
+        unique=True,
+        validators=[standards.validate_country_code],
+        help_text=_("ISO 3166-1 alpha-2, two capital letters: CN for China, VN for Viet Nam."),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        validators=[standards.validate_time_zone],
+        help_text=_("Decides what today is for the programme. Changing it changes no stored date."),
+    )
+    currency = models.CharField(
+        _("currency"), max_length=3, validators=[standards.validate_currency], help_text=_("ISO 4217 code.")
+    )
+    languages = models.JSONField(
+        _("content languages"),
+        default=list,
+        validators=[standards.validate_languages],
+        help_text=_("The languages its records and newsletter are written in, the main one first."),
+    )
+    # The office a newsletter's footer prints (as newsletters.Masthead holds it today).
+    office_name = models.CharField(_("office name"), max_length=200, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    telephone = models.CharField(_("telephone"), max_length=100, blank=True)
+    fax = models.CharField(_("fax"), max_length=100, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    web = models.CharField(_("web address"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    OFFICE_FIELDS = ("office_name", "address", "telephone", "fax", "email", "web")
+
+    class Meta:
+        verbose_name = _("country programme")
+        verbose_name_plural = _("country programmes")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[A-Z]{2}$"),
+                name="country_code_two_capitals",
+                violation_error_message=_("A country's code is two capital letters."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("programmes:country_detail", args=[self.pk])
+
+    @property
+    def main_language(self) -> str:
+        return self.languages[0] if self.languages else ""
+
+    @property
+    def language_names(self) -> list[str]:
+        return [standards.language_name(tag) for tag in self.languages]
+
+
+class Region(models.Model):
+    """A province, state, region or city of a country programme: the places its forms and filters offer."""
+
+    class Kind(models.TextChoices):
+        PROVINCE = "province", _("Province")
+        STATE = "state", _("State")
+        REGION = "region", _("Region")
+        MUNICIPALITY = "municipality", _("Municipality")
+        CITY = "city", _("City")
+        DISTRICT = "district", _("District")
+
+    country = models.ForeignKey(Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="regions")
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PROVINCE)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["country", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "name"],
+                name="region_unique_name_per_country",
+                violation_error_message=_("This country already has a region of this name."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Organisation(EditVersioned):

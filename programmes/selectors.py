@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from core import roles
 
-from .models import Agreement, Organisation, PartnerMembership, TrainingRound
+from .models import Agreement, Country, Organisation, PartnerMembership, Region, TrainingRound
 
 
 def partner_organisation_id(user) -> int | None:
@@ -55,3 +55,13 @@ def organisations_visible_to(user) -> QuerySet[Organisation]:
 
 def agreements_visible_to(user) -> QuerySet[Agreement]:
     return Agreement.objects.filter(organisation__in=organisations_visible_to(user))
+
+
+def countries_visible_to(user) -> QuerySet[Country]:
+    """Officers see every country programme (issue 22 §3 will keep a country officer to theirs); others none."""
+    qs = Country.objects.all()
+    return qs if roles.is_officer(user) else qs.none()
+
+
+def regions_visible_to(user) -> QuerySet[Region]:
+    return Region.objects.filter(country__in=countries_visible_to(user))

@@ -1,4 +1,5 @@
-"""Every write to organisations, agreements and training rounds, and the programme rules they obey.
+"""Every write to country programmes, organisations, agreements and training rounds, and the programme rules they
+obey.
 
 Rules that need records from higher apps (a ToE round's trainers are qualified; Module 1 first) live in
 those apps and register here with ``register_round_check``, so changing a round's module or dates from any
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 from core.editing import edit_version_claim
 from core.integrity import unique_refused
 
-from .models import Agreement, Module, Organisation, PartnerMembership, TrainingRound
+from .models import Agreement, Country, Module, Organisation, PartnerMembership, Region, TrainingRound
 
 Status = TrainingRound.Status
 
@@ -384,3 +385,92 @@ def partner_membership_end(*, user: User, by: User | None) -> None:
     for membership in PartnerMembership.objects.select_for_update().filter(user=user):
         membership._history_user = by
         membership.delete()
+
+
+# --- Country programmes and their regions -------------------------------------------------------------------
+
+COUNTRY_FIELDS = ("code", "name", "time_zone", "currency", "languages", *Country.OFFICE_FIELDS)
+
+RegionUse = Callable[[Region], str | None]
+_region_uses: list[RegionUse] = []
+
+
+def register_region_use(describe: RegionUse) -> RegionUse:
+    """Whatever comes to name a region (rounds, enterprises, organisations: issue 22) adds ``describe(region)``,
+    which says what uses it ("3 training rounds") or None; a region in use is not removed."""
+    if describe not in _region_uses:
+        _region_uses.append(describe)
+    return describe
+
+
+def _country_set(country: Country, by: User | None, fields: dict) -> Country:
+    unknown = set(fields) - set(COUNTRY_FIELDS)
+    if unknown:
+        raise TypeError(f"country fields unknown: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(country, name, value.strip() if isinstance(value, str) else value)
+    country._history_user = by
+    country.full_clean()
+    country.save()
+    return country
+
+
+@unique_refused()
+@transaction.atomic
+def country_create(*, by: User | None = None, **fields) -> Country:
+    """A new country programme (code, name, time zone, currency, content languages, office)."""
+    return _country_set(Country(), by, fields)
+
+
+@unique_refused()
+@transaction.atomic
+def country_update(*, country: Country, by: User | None = None, edit_version: int | None = None, **fields) -> Country:
+    """Change a country programme. A new time zone changes what "today" is from now on and nothing stored: dates
+    are stored as dates (a round's start stays the day it was), moments as UTC."""
+    locked = Country.objects.select_for_update().get(pk=country.pk)
+    edit_version_claim(locked, edit_version)
+    return _country_set(locked, by, fields)
+
+
+def _region_taken(country: Country, name: str) -> ValidationError:
+    return ValidationError(
+        {"name": [_("%(country)s already has a region named %(name)s.") % {"country": country.name, "name": name}]}
+    )
+
+
+@unique_refused(
+    {"region_unique_name_per_country": lambda: ValidationError({"name": [_("This region exists already.")]})}
+)
+@transaction.atomic
+def region_add(*, country: Country, name: str, kind: str = Region.Kind.PROVINCE, by: User | None = None) -> Region:
+    """A province, state or city of the country; one name once per country (letter case aside)."""
+    name = " ".join((name or "").split())
+    if name and country.regions.filter(name__iexact=name).exists():
+        raise _region_taken(country, name)
+    region = Region(country=country, name=name, kind=kind)
+    region._history_user = by
+    region.full_clean()
+    region.save()
+    return region
+
+
+def region_remove_check(*, region: Region) -> str | None:
+    """Why the region may not be removed (records name it), or None."""
+    uses = [use for describe in _region_uses if (use := describe(region))]
+    if not uses:
+        return None
+    return _("%(region)s cannot be removed while records name it: %(uses)s.") % {
+        "region": region.name,
+        "uses": "; ".join(uses),
+    }
+
+
+@transaction.atomic
+def region_remove(*, region: Region, by: User | None = None) -> None:
+    """Remove a region no record names (the history keeps that it existed)."""
+    locked = Region.objects.select_for_update().get(pk=region.pk)
+    reason = region_remove_check(region=locked)
+    if reason:
+        raise ValidationError(reason)
+    locked._history_user = by
+    locked.delete()

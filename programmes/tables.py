@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.tables import TABLE_ATTRS, WIDE_ONLY, DateColumn, ValuesExport, iso, labels, status_badge
 
-from .models import Organisation, TrainingRound
+from .models import Country, Organisation, TrainingRound
 
 
 class RoundTable(ValuesExport, tables.Table):
@@ -114,3 +114,23 @@ class OrganisationTable(tables.Table):
 
     def render_parent(self, record):
         return record.parent.short_name or record.parent.name
+
+
+class CountryTable(tables.Table):
+    name = tables.Column(verbose_name=_("Name"), linkify=True)
+    code = tables.Column(verbose_name=_("ISO code"))
+    time_zone = tables.Column(verbose_name=_("Time zone"))
+    currency = tables.Column(verbose_name=_("Currency"))
+    languages = tables.Column(verbose_name=_("Content languages"), orderable=False)
+    n_regions = tables.Column(verbose_name=_("Regions"), attrs={"td": {"class": "text-end"}})
+
+    class Meta:
+        model = Country
+        fields: tuple = ()
+        sequence = ("name", "code", "time_zone", "currency", "languages", "n_regions")
+        attrs = TABLE_ATTRS
+        order_by = ("name",)
+        empty_text = _("No country programme matches these filters.")
+
+    def render_languages(self, record):
+        return ", ".join(record.language_names)

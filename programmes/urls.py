@@ -19,4 +19,10 @@ urlpatterns = [
     path("organisations/<int:pk>/agreements/new/", views.agreement_create, name="agreement_create"),
     path("agreements/<int:pk>/edit/", views.agreement_update, name="agreement_update"),
     path("agreements/<int:pk>/delete/", views.agreement_delete, name="agreement_delete"),
+    path("countries/", views.CountryListView.as_view(), name="country_list"),
+    path("countries/new/", views.country_create, name="country_create"),
+    path("countries/<int:pk>/", views.country_detail, name="country_detail"),
+    path("countries/<int:pk>/edit/", views.country_update, name="country_update"),
+    path("countries/<int:pk>/regions/add/", views.region_add, name="region_add"),
+    path("regions/<int:pk>/remove/", views.region_remove, name="region_remove"),
 ]

@@ -1,4 +1,4 @@
-"""Organisations, agreements and training rounds: lists, details and forms.
+"""Country programmes, organisations, agreements and training rounds: lists, details and forms.
 
 Views read input, call one service, and turn a refusal into a message next to the field. Every read starts
 from a ``*_visible_to(user)`` selector; what a user may not see is a 404.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import DateField, F, OuterRef, Q
+from django.db.models import Count, DateField, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -33,11 +33,18 @@ from core.pages import section_page
 from core.queries import count_of, max_of
 
 from . import services
-from .filters import OrganisationFilter, RoundFilter
-from .forms import AgreementForm, OrganisationForm, RoundForm
-from .models import Agreement, Organisation, TrainingRound
-from .selectors import agreements_visible_to, organisations_visible_to, rounds_visible_to, visible_round_or_404
-from .tables import OrganisationTable, RoundTable
+from .filters import CountryFilter, OrganisationFilter, RoundFilter
+from .forms import AgreementForm, CountryForm, OrganisationForm, RegionForm, RoundForm
+from .models import Agreement, Country, Organisation, Region, TrainingRound
+from .selectors import (
+    agreements_visible_to,
+    countries_visible_to,
+    organisations_visible_to,
+    regions_visible_to,
+    rounds_visible_to,
+    visible_round_or_404,
+)
+from .tables import CountryTable, OrganisationTable, RoundTable
 
 
 class RoundListView(ReaderRequiredMixin, PortalListView):
@@ -272,4 +279,119 @@ def agreement_delete(request, pk):
         lambda: services.agreement_delete(agreement=agreement, by=request.user),
         done=_("Agreement deleted."),
         back=agreement.organisation.get_absolute_url(),
+    )
+
+
+# --- Country programmes and their regions ----------------------------------------------------------------
+
+
+class CountryListView(OfficerRequiredMixin, PortalListView):
+    table_class = CountryTable
+    filterset_class = CountryFilter
+    title = gettext_lazy("Country programmes")
+    create_url_name = "programmes:country_create"
+    create_label = gettext_lazy("New country programme")
+    export_name = "country-programmes"
+
+    def get_queryset(self):
+        return countries_visible_to(self.request.user).order_by("name").annotate(n_regions=Count("regions"))
+
+
+def _visible_country(request, pk) -> Country:
+    return get_object_or_404(countries_visible_to(request.user), pk=pk)
+
+
+@officer_required
+def country_detail(request, pk):
+    country = _visible_country(request, pk)
+    context = {
+        "country": country,
+        "regions": list(country.regions.order_by("name")),
+        "region_form": RegionForm(country=country),
+    }
+    return render(request, "programmes/country_detail.html", context)
+
+
+@officer_required
+@once_per_submission
+def country_create(request):
+    return _country_form(request, None)
+
+
+@officer_required
+def country_update(request, pk):
+    return _country_form(request, _visible_country(request, pk))
+
+
+def _country_form(request, country: Country | None):
+    form = CountryForm(request.POST or None, instance=Country.objects.get(pk=country.pk) if country else None)
+
+    def save(data: dict) -> Country:
+        if country is None:
+            return services.country_create(by=request.user, **data)
+        return services.country_update(country=country, by=request.user, **data)
+
+    return service_form_page(
+        request,
+        form,
+        save=save,
+        instance=country,
+        saved_message=_("Country programme %(name)s saved."),
+        new_title=_("New country programme"),
+        list_url=reverse("programmes:country_list"),
+    )
+
+
+@officer_required
+@require_http_methods(["GET", "POST"])
+@once_per_submission
+def region_add(request, pk):
+    country = _visible_country(request, pk)
+    form = RegionForm(request.POST or None, country=country)
+    if request.method == "POST" and form.is_valid():
+        try:
+            region = services.region_add(country=country, by=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            add_service_errors(form, e)
+        else:
+            messages.success(request, _("Region %(name)s added.") % {"name": region.name})
+            return redirect(f"{country.get_absolute_url()}#regions")
+    return render(
+        request,
+        "core/form.html",
+        {
+            "form": form,
+            "title": _("New region of %(country)s") % {"country": country.name},
+            "cancel_url": country.get_absolute_url(),
+        },
+    )
+
+
+def _region_remove_confirmation(region: Region) -> Confirmation:
+    country = region.country
+    refused = services.region_remove_check(region=region) or ""
+    return Confirmation(
+        question=_("Remove the region %(region)s from %(country)s?") % {"region": region.name, "country": country.name},
+        consequences=[]
+        if refused
+        else [
+            _("The forms and filters of %(country)s no longer offer it.") % {"country": country.name},
+            _("No record names it; you can add it again later."),
+        ],
+        refused=refused,
+        button=_("Remove the region"),
+        back_url=f"{country.get_absolute_url()}#regions",
+    )
+
+
+@officer_required
+@require_http_methods(["GET", "POST"])
+def region_remove(request, pk):
+    region = get_object_or_404(regions_visible_to(request.user).select_related("country"), pk=pk)
+    return confirm_then(
+        request,
+        lambda: _region_remove_confirmation(region),
+        lambda: services.region_remove(region=region, by=request.user),
+        done=_("Region %(name)s removed.") % {"name": region.name},
+        back=f"{region.country.get_absolute_url()}#regions",
     )

@@ -3,7 +3,9 @@
 Every record is found by its natural key and updated in place, so loading twice changes nothing.
 The demo sits above the four apps: it is the one piece of the project that writes to all of them.
 
-It writes rows itself rather than through the services, because it loads a programme as it stood when it
+Country programmes and their regions go through ``programmes.services`` (``country_create``, ``country_update``,
+``region_add``): they have no past to load, only their present state, so the live path fits. The rest it
+writes as rows itself rather than through the services, because it loads a programme as it stood when it
 ended (rounds completed, results approved, issues published), idempotently by natural key, while the
 services model the live workflow from its start (a round is planned, then moves on; a result is a partner's
 draft, submitted, then approved, with e-mails to the people concerned). What it keeps on every row: the
@@ -49,7 +51,8 @@ from enterprises.derived import round_enterprises
 from enterprises.models import KPI, Enterprise, KPILine, Participation, Photo, PhotoPair, Result, ResultStep
 from enterprises.results import photos
 from newsletters.models import Event, ExpertComment, Issue, NewsItem
-from programmes.models import Agreement, Module, Organisation, PartnerMembership, TrainingRound
+from programmes import services as programme_services
+from programmes.models import Agreement, Country, Module, Organisation, PartnerMembership, TrainingRound
 from trainers.models import Qualification, RoundTrainer, Trainer, TrainerAccount
 
 DEMO_DIR = settings.BASE_DIR / "demo"
@@ -119,6 +122,28 @@ class _Loader:
             obj.full_clean()
         self.report.count(model._meta.verbose_name_plural, created)
         return obj
+
+    def countries(self):
+        """Each country programme created, or brought up to date, through the services; regions added once."""
+        for row in self.data.get("countries", []):
+            fields = {
+                "name": row["name"],
+                "time_zone": row["time_zone"],
+                "currency": row["currency"],
+                "languages": list(row["languages"]),
+                **{name: row.get("office", {}).get(name, "") for name in Country.OFFICE_FIELDS},
+            }
+            country = Country.objects.filter(code=row["code"]).first()
+            self.report.count("country programmes", country is None)
+            if country is None:
+                country = programme_services.country_create(code=row["code"], **fields)
+            elif changed := {name: value for name, value in fields.items() if getattr(country, name) != value}:
+                country = programme_services.country_update(country=country, **changed)
+            known = {name.casefold() for name in country.regions.values_list("name", flat=True)}
+            for region in row.get("regions", []):
+                if region["name"].casefold() not in known:
+                    programme_services.region_add(country=country, name=region["name"], kind=region["kind"])
+                    self.report.count("regions", True)
 
     def organisations(self):
         for row in self.data.get("organisations", []):
@@ -428,6 +453,7 @@ def demo_load(*, path: Path = DEMO_FILE, with_accounts: bool = True) -> DemoRepo
         data = yaml.safe_load(fh)
     report = DemoReport()
     loader = _Loader(data, report)
+    loader.countries()
     loader.organisations()
     loader.agreements()
     loader.training_rounds()

@@ -30,6 +30,7 @@ OFFICER = [
     NavLink(_("To review"), "results:review_queue", counted=True),
     NavLink(_("Trainers"), "trainers:trainer_list"),
     NavLink(_("Organisations"), "programmes:organisation_list"),
+    NavLink(_("Countries"), "programmes:country_list"),
     NavLink(_("KPI catalogue"), "results:kpi_list"),
     NavLink(_("Figures"), "figures"),
     NavLink(_("People"), "people:person_list"),

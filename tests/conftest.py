@@ -118,6 +118,7 @@ REFERENCE_DATA = [
     ("enterprises.migrations.0006_schedule_photo_orphans_delete", "schedule"),
     ("newsletters.migrations.0013_masthead_defaults", "forwards"),
     ("newsletters.migrations.0014_render_recovery", "schedule"),
+    ("programmes.migrations.0010_china", "forwards"),
 ]
 
 

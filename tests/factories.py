@@ -13,7 +13,7 @@ from factory.django import DjangoModelFactory
 from enterprises.derived import round_enterprises
 from enterprises.models import KPI, Enterprise, FactoryVisit, KPILine, Participation, Photo, PhotoPair, Result
 from newsletters.models import Event, ExpertComment, Issue, NewsItem
-from programmes.models import Agreement, Module, Organisation, TrainingRound
+from programmes.models import Agreement, Country, Module, Organisation, Region, TrainingRound
 from trainers.models import Qualification, RoundTrainer, Trainer
 
 
@@ -40,6 +40,29 @@ def co_organise(training_round: TrainingRound, *organisations: Organisation) -> 
 def module(code: str = "M1") -> Module:
     """The modules come from a data migration; tests look them up."""
     return Module.objects.get(code=code)
+
+
+class CountryFactory(DjangoModelFactory):
+    """A country programme other than China (which the data migration makes in every database)."""
+
+    class Meta:
+        model = Country
+        django_get_or_create = ("code",)
+
+    code = "VN"
+    name = "Viet Nam"
+    time_zone = "Asia/Ho_Chi_Minh"
+    currency = "VND"
+    languages = factory.LazyFunction(lambda: ["vi", "en"])
+
+
+class RegionFactory(DjangoModelFactory):
+    class Meta:
+        model = Region
+
+    country = factory.SubFactory(CountryFactory)
+    name = factory.Sequence(lambda n: f"Region {n}")
+    kind = Region.Kind.PROVINCE
 
 
 class OrganisationFactory(DjangoModelFactory):

@@ -6,7 +6,7 @@ from django.core.management.base import CommandError
 
 from enterprises.models import Enterprise, KPILine, PhotoPair, Result, ResultStep
 from newsletters.models import Event, ExpertComment, Issue, NewsItem
-from programmes.models import Agreement, TrainingRound
+from programmes.models import Agreement, Country, Region, TrainingRound
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +22,8 @@ COUNTED = [
     Issue,
     Agreement,
     TrainingRound,
+    Country,
+    Region,
 ]
 
 

@@ -22,6 +22,7 @@ def test_officer_navigation(client, officer):
         "To review",
         "Trainers",
         "Organisations",
+        "Countries",
         "KPI catalogue",
         "Figures",
         "People",
