@@ -10,6 +10,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Fieldset, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from core import standards
@@ -238,10 +239,10 @@ class CountryAdminForm(forms.ModelForm):
     """A country programme's fields, in the admin as on the portal's page: zones and currencies to choose from, the
     languages typed on one line, the code in capitals."""
 
-    time_zone = forms.ChoiceField(label=_("time zone"), widget=QuickSelect)
-    currency = forms.ChoiceField(label=_("currency"), widget=QuickSelect)
+    time_zone = forms.ChoiceField(label=capfirst(_("time zone")), widget=QuickSelect)  # as the model's fields' labels
+    currency = forms.ChoiceField(label=capfirst(_("currency")), widget=QuickSelect)
     languages = LanguagesField(
-        label=_("content languages"),
+        label=capfirst(_("content languages")),
         help_text=_(
             "Language codes separated by commas, the main one first: en, zh-hans for China; es for a Spanish "
             "programme. Any language, not only those the portal's interface speaks."
