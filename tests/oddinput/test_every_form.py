@@ -14,6 +14,7 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from programmes.models import Country
 from tests.factories import (
     AgreementFactory,
     EnterpriseFactory,
@@ -44,6 +45,7 @@ NOT_POSTED_BY_A_PAGE = {
     "RoundTrainerAdminForm",
     "TrainingRoundAdminForm",
     "AgreementAdminForm",
+    "CountryAdminForm",  # the admin's; CountryForm, its portal page's subclass, is posted below
     "ParticipationAdminForm",
     "FactoryVisitAdminForm",
     "ChineseTextForm",  # the base of the records' forms, each posted below
@@ -102,7 +104,9 @@ def world(officer, editor, make_partner):
     agreement = AgreementFactory(organisation=cec)
     news = NewsItemFactory(title="ToE on Module 2")
     issue = IssueFactory(number=7, title="Issue 7")
+    country = Country.objects.get(code="CN")  # made by the data migration
     return {
+        "country": country,
         "officer": officer,
         "partner": partner,
         "editor": editor,
@@ -123,6 +127,9 @@ def world(officer, editor, make_partner):
 CASES = [
     ("organisation_create", "officer", "/organisations/new/", None, None),
     ("organisation_update", "officer", "/organisations/{cec.pk}/edit/", None, None),
+    ("country_create", "officer", "/countries/new/", None, None),
+    ("country_update", "officer", "/countries/{country.pk}/edit/", None, None),
+    ("region_add", "officer", "/countries/{country.pk}/", ["region_form"], "/countries/{country.pk}/regions/add/"),
     ("agreement_create", "officer", "/organisations/{cec.pk}/agreements/new/", None, None),
     ("agreement_update", "officer", "/agreements/{agreement.pk}/edit/", None, None),
     ("round_create", "officer", "/rounds/new/", None, None),
@@ -183,6 +190,7 @@ CASES = [
 AFTERWARDS = {
     "officer": [
         "/organisations/?_export=csv",
+        "/countries/?_export=xlsx",
         "/rounds/?_export=xlsx",
         "/enterprises/?_export=csv",
         "/trainers/",
