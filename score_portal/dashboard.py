@@ -67,8 +67,22 @@ def officer_dashboard(user, today: dt.date | None = None) -> dict:
         "participants": figures["participants"],
         "rounds_running": figures["rounds_running"],
         "review_count": review_queue_count(user),
-        "review_oldest": review_rows(results_awaiting_review(user)[:REVIEW_OLDEST], today),
+        "review_oldest": review_oldest(user, today),
     }
+
+
+def review_oldest(user, today: dt.date) -> list:
+    """The longest-waiting results of the review queue, with their days waited. Which ones is kept until the
+    data changes (core.datacache, as the queue's count): ordering every submitted result by its latest
+    submission was most of the officer's home at 100,000 enterprises (6,457 submitted results, joined to their
+    enterprises before the sort: 100 ms); the few rows are then read by their ids."""
+    ids = figures_kept(
+        user,
+        "review-oldest",
+        (),
+        lambda: list(results_awaiting_review(user).values_list("pk", flat=True)[:REVIEW_OLDEST]),
+    )
+    return review_rows(results_awaiting_review(user).filter(pk__in=ids), today)
 
 
 def review_queue_count(user) -> int:
