@@ -1,8 +1,8 @@
-"""django-tables2 lists at programme scale: exports that read each column's signature once, CSV streamed.
+"""django-tables2 lists at programme scale: cells that read each column's signature once, CSV streamed.
 
 django-tables2 reads the signature of a column's ``render``/``value`` method (``inspect.signature``) for
-every cell it renders or exports. A page shows 25 rows and keeps the library's way (docs/performance.md gives
-what it costs); an export of every row reads each column's signature once (``_Cell``).
+every cell it renders or exports. ``Cell`` reads it once per column, for a page's rows
+(core/templatetags/portal_tables.py) and for an export of every row, and makes each cell as the library does.
 
 A CSV export of a whole list is streamed (``StreamingHttpResponse``): the queryset is read in chunks (with
 its prefetches per chunk), each row is written as soon as it is made, and the first bytes leave before the
@@ -30,7 +30,6 @@ import tempfile
 from collections.abc import Iterable, Iterator
 
 import django_tables2 as tables
-from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
@@ -39,6 +38,10 @@ from django.template.defaultfilters import date as date_filter
 from django.utils.encoding import force_str
 from django.utils.html import format_html
 from django.utils.timezone import template_localtime
+from django_tables2.columns.linkcolumn import BaseLinkColumn
+from django_tables2.columns.manytomanycolumn import ManyToManyColumn
+from django_tables2.rows import BoundRow
+from django_tables2.utils import A, signature
 
 from core.http import attachment
 from core.spreadsheets import CONTENT_TYPE_XLSX, FORMULA_STARTS, Style, Styled, XlsxWriter, csv_text
@@ -98,58 +101,69 @@ def _library_date(format: str, value) -> str:
     return Template('{{ value|date:"%s" }}' % format).render(Context({"value": value}))  # noqa: UP031
 
 
-_MISSING = object()
+# What django-tables2 passes to a column's ``render``/``value`` method, when the method names it
+CELL_ARGUMENTS = frozenset({"value", "record", "column", "bound_column", "bound_row", "table"})
 
 
-class _Cell:
-    """How one column's exported value is made, worked out once per export: the same value as
-    django-tables2's ``BoundRow.get_cell_value`` (a choice field's label, empty values as None, then
-    ``value_<name>``/``render_<name>``/``column.value`` called with the arguments it takes), without
-    re-reading the column, the accessor and the choices for every cell."""
+class Cell:
+    """How one column's cells are made, worked out once per table (a page's rows, an export): what
+    django-tables2's ``BoundRow`` does for every cell (``_get_and_render_with``: the accessor's value, or a
+    choice field's ``get_FOO_display()``; the column's empty values), then ``method`` (``bound_column.render``
+    for a page, ``bound_column.value`` for an export) called with the arguments it names, as
+    ``call_with_appropriate`` calls it. Its signature is read here, once: django-tables2 reads it with
+    ``inspect.signature`` for every cell (a fifth of the rounds list at 100,000 enterprises), and whether the
+    accessor ends on a choice field once per model. A link column with a text and a many-to-many column, whose
+    cells django-tables2 makes in a way of their own, are left to it (``library``)."""
 
-    def __init__(self, table, bound_column):
-        import django_tables2.utils as utils
-
+    def __init__(self, table, bound_column, method):
         self.table, self.bound_column, self.column = table, bound_column, bound_column.column
-        self.accessor = utils.A(bound_column.accessor)
-        self.value = bound_column.value
-        args, catch_all = utils.signature(self.value)
-        self.args = None if catch_all else set(args)
-        self.labels = _MISSING  # {stored value: label} when the accessor ends on a choice field
+        self.name = bound_column.name
+        self.accessor = A(bound_column.accessor)
+        path, _sep, self.remainder = self.accessor.rpartition(self.accessor.SEPARATOR)
+        self.penultimate = A(path)
+        self.display = f"get_{self.remainder}_display"
+        self.choices: dict[type, bool] = {}  # {the record's model: whether the accessor ends on a choice field}
+        self.method = method
+        args, catch_all = signature(method)
+        self.args = None if catch_all else args  # None: every argument
+        self.callable = self.args is None or CELL_ARGUMENTS.issuperset(args)  # else django-tables2 gives None
+        self.wants_row = self.args is None or "bound_row" in args
+        self.library = isinstance(self.column, (BaseLinkColumn, ManyToManyColumn))
 
-    def _choice_labels(self, record):
-        penultimate, remainder = self.accessor.penultimate(record)
-        if isinstance(penultimate, models.Model) and remainder:
-            try:
-                field = penultimate._meta.get_field(remainder)
-            except FieldDoesNotExist:
-                return None
-            if getattr(field, "choices", None):
-                return {k: force_str(v) for k, v in field.flatchoices}
-        return None
+    def value(self, record):
+        """The record's value for this column, ``EMPTY`` for one of the column's empty values."""
+        value, remainder = None, self.remainder
+        penultimate = self.penultimate.resolve(record, quiet=True)
+        if isinstance(penultimate, models.Model):
+            choices = self.choices.get(type(record))
+            if choices is None:
+                choices = self.choices[type(record)] = bool(getattr(self.accessor.get_field(record), "choices", ()))
+            if choices and (display := getattr(penultimate, self.display, None)):
+                value, remainder = display(), None
+        if remainder:
+            value = self.accessor.resolve(record, quiet=True)  # None if it fails, as django-tables2 leaves it
+        return EMPTY if value in self.column.empty_values else value
 
-    def __call__(self, record):
-        from django_tables2.rows import BoundRow
-
-        if self.labels is _MISSING:
-            self.labels = self._choice_labels(record)
-        try:
-            value = self.accessor.resolve(record)
-        except Exception:
-            value = None
-        if self.labels is not None:
-            value = self.labels.get(value, value)
-        if value in self.column.empty_values:
+    def call(self, value, record, bound_row):
+        """``method`` with the arguments it names, as django-tables2 calls it (None if it names another)."""
+        if not self.callable:
             return None
         kwargs = {"value": value, "record": record, "column": self.column, "bound_column": self.bound_column}
-        kwargs["table"] = self.table
-        if self.args is None or "bound_row" in self.args:
-            kwargs["bound_row"] = BoundRow(record, table=self.table)
-        if self.args is not None:
-            if not self.args <= kwargs.keys():
-                return None
-            kwargs = {k: v for k, v in kwargs.items() if k in self.args}
-        return self.value(**kwargs)
+        kwargs["bound_row"], kwargs["table"] = bound_row, self.table
+        if self.args is None:
+            return self.method(**kwargs)
+        return self.method(**{name: kwargs[name] for name in self.args})
+
+    def exported(self, record):
+        """The cell's exported value, as django-tables2's ``BoundRow.get_cell_value`` (None when empty)."""
+        bound_row = BoundRow(record, table=self.table) if self.wants_row or self.library else None
+        if self.library:
+            return bound_row.get_cell_value(self.name)
+        value = self.value(record)
+        return None if value is EMPTY else self.call(value, record, bound_row)
+
+
+EMPTY = object()
 
 
 class ValuesExport:
@@ -199,7 +213,7 @@ def table_rows(table, exclude_columns=()):
         for chunk in chunks(rows):
             yield from map(cells, table.export_chunk(chunk))
         return
-    cells = [_Cell(table, column) for column in columns]
+    cells = [Cell(table, column, column.value).exported for column in columns]
     records = data.iterator(chunk_size=CHUNK) if isinstance(data, QuerySet) else iter(data)
     for record in records:
         yield [force_str(cell(record), strings_only=True) for cell in cells]
