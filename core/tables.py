@@ -144,12 +144,22 @@ class Cell:
             value = self.accessor.resolve(record, quiet=True)  # None if it fails, as django-tables2 leaves it
         return EMPTY if value in self.column.empty_values else value
 
+    def arguments(self, value, record, bound_row) -> dict:
+        """What django-tables2 offers a cell's ``render``/``value`` and its link (``_optional_cell_arguments``)."""
+        return {
+            "value": value,
+            "record": record,
+            "column": self.column,
+            "bound_column": self.bound_column,
+            "bound_row": bound_row,
+            "table": self.table,
+        }
+
     def call(self, value, record, bound_row):
         """``method`` with the arguments it names, as django-tables2 calls it (None if it names another)."""
         if not self.callable:
             return None
-        kwargs = {"value": value, "record": record, "column": self.column, "bound_column": self.bound_column}
-        kwargs["bound_row"], kwargs["table"] = bound_row, self.table
+        kwargs = self.arguments(value, record, bound_row)
         if self.args is None:
             return self.method(**kwargs)
         return self.method(**{name: kwargs[name] for name in self.args})

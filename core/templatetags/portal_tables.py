@@ -83,8 +83,7 @@ class _Column:
             return self.bound_column.default
         content = cell.call(value, record, row)
         if self.link:
-            kwargs = {"value": value, "record": record, "column": cell.column, "bound_column": self.bound_column}
-            content = self.link(content, bound_row=row, table=cell.table, **kwargs)
+            content = self.link(content, **cell.arguments(value, record, row))
         return content
 
     def html(self, row) -> str:
