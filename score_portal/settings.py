@@ -126,8 +126,6 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # "database is locked"), and IMMEDIATE transactions (a transaction takes the write lock when it begins, so two
     # requests that read then write cannot both read and then deadlock on the upgrade). Two clicks at once queue.
     # https://docs.djangoproject.com/en/5.2/ref/databases/#sqlite-notes
-    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)  # SQLite makes no directory
-    VAR_DIR.mkdir(exist_ok=True)  # the tests' database file below, on a fresh clone
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options.setdefault("transaction_mode", "IMMEDIATE")
     options.setdefault("timeout", env.int("SQLITE_BUSY_TIMEOUT", default=20))
@@ -136,6 +134,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # database locks whole tables between connections ("database table is locked", which no busy timeout waits
     # out), so concurrent requests would be tested on a database unlike the one the portal serves from.
     DATABASES["default"].setdefault("TEST", {}).setdefault("NAME", str(VAR_DIR / "test_score_portal.sqlite3"))
+    for _file in (DATABASES["default"]["NAME"], DATABASES["default"]["TEST"]["NAME"]):
+        Path(_file).parent.mkdir(parents=True, exist_ok=True)  # SQLite makes no directory (var/ on a fresh clone)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
