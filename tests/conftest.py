@@ -94,7 +94,7 @@ def pytest_collection_modifyitems(config, items):
     from django.conf import settings
 
     if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-        reason = "PostgreSQL's row locks between workers: production's database; the quick start runs tasks in-process"
+        reason = "PostgreSQL's row and table locks (production's database); SQLite has one lock for the whole file"
         for item in items:
             if item.get_closest_marker("postgresql"):
                 item.add_marker(pytest.mark.skip(reason=reason))

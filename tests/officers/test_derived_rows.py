@@ -159,13 +159,12 @@ def _waiting_for_a_lock(timeout: float = 10) -> bool:
     return False
 
 
+@pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 def test_pages_never_see_an_empty_scope_while_it_is_rebuilt():
     """The rebuild is held while it reads the participations (another transaction locks their table): a page
     reading the scope meanwhile still sees every row (the old ones, until the rebuild commits). Before, the rows
     were deleted in a transaction of their own, and every partner saw an empty list until they were inserted."""
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL's locks")
     # given an enterprise its organisation reaches
     org = OrganisationFactory()
     ParticipationFactory(training_round=TrainingRoundFactory(organiser=org))

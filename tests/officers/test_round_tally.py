@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from enterprises import services as enterprise_services
 from enterprises.models import RoundTally
@@ -57,12 +57,11 @@ def test_a_rebuild_counts_what_bulk_loads_left_uncounted(officer_client):
     assert listed(officer_client) == [("Loaded", 1, 1)]
 
 
+@pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 def test_participations_added_at_the_same_moment_are_all_counted(officer):
     rnd = TrainingRoundFactory(city="Busy")
     enterprises = [EnterpriseFactory() for _ in range(8)]
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL's row locks")
     start = threading.Barrier(len(enterprises))
     errors = []
 

@@ -10,7 +10,7 @@ import threading
 import time
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 
 from enterprises import services as enterprise_services
 from enterprises.models import EnterpriseModule, EnterpriseReach
@@ -84,13 +84,12 @@ def test_a_rebuild_finds_what_bulk_loads_left_out(officer_client):
     assert kept() == taken_pairs()
 
 
+@pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 def test_a_module_left_and_taken_again_at_the_same_moment_stays_taken(officer):
     """One officer removes the enterprise from one Module 2 round while another adds it to a second one: the
     second refresh waits for the first to commit and sees its removal (without the lock it finished first,
     saw the row still there, and the first's delete then left the enterprise without Module 2)."""
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL's row locks")
     foundation = TrainingRoundFactory(module=module("M1"))
     partner = OrganisationFactory()  # its two rounds: it reaches the enterprise through either
     old, new = (TrainingRoundFactory(module=module("M2"), organiser=partner, start=foundation.end) for _ in range(2))
