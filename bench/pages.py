@@ -89,7 +89,8 @@ from enterprises.models import (  # noqa: E402
     Sector,
 )
 from enterprises.services import derived_rebuild  # noqa: E402
-from programmes.models import Agreement, Module, Organisation, PartnerMembership, TrainingRound  # noqa: E402
+from programmes.models import Agreement, Country, Module, Organisation, PartnerMembership, TrainingRound  # noqa: E402
+from programmes.services import country_create, region_add  # noqa: E402
 from trainers.models import Qualification, RoundTrainer, Trainer  # noqa: E402
 
 settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]  # django.test.Client's host
@@ -113,6 +114,21 @@ COUNTRIES = {
     "Ethiopia": {"Addis Ababa": ["Addis Ababa"], "Oromia": ["Adama"]},
     "Myanmar": {"Yangon": ["Yangon"], "Mandalay": ["Mandalay"]},
     "Tunisia": {"Sfax": ["Sfax"], "Tunis": ["Tunis"]},
+}
+# Each country's programme record (programmes.Country): ISO code, time zone, currency, content languages.
+PROGRAMMES = {
+    "China": ("CN", "Asia/Shanghai", "CNY", ["en", "zh-hans"]),
+    "India": ("IN", "Asia/Kolkata", "INR", ["en", "hi"]),
+    "Indonesia": ("ID", "Asia/Jakarta", "IDR", ["id", "en"]),
+    "Viet Nam": ("VN", "Asia/Ho_Chi_Minh", "VND", ["vi", "en"]),
+    "Ghana": ("GH", "Africa/Accra", "GHS", ["en"]),
+    "South Africa": ("ZA", "Africa/Johannesburg", "ZAR", ["en"]),
+    "Colombia": ("CO", "America/Bogota", "COP", ["es"]),
+    "Peru": ("PE", "America/Lima", "PEN", ["es"]),
+    "Bolivia": ("BO", "America/La_Paz", "BOB", ["es"]),
+    "Ethiopia": ("ET", "Africa/Addis_Ababa", "ETB", ["en", "am"]),
+    "Myanmar": ("MM", "Asia/Yangon", "MMK", ["my", "en"]),
+    "Tunisia": ("TN", "Africa/Tunis", "TND", ["fr", "ar"]),
 }
 ORG_KINDS = [  # per country: (kind, name, weight as an organiser of rounds)
     (Organisation.Kind.IMPLEMENTING_PARTNER, "Employers' Confederation", 4),
@@ -207,6 +223,18 @@ def create_data(rng: random.Random, scale: float) -> None:
     modules = {m.code: m for m in Module.objects.all()}
     kpis = list(KPI.objects.filter(active=True))
 
+    # The 12 country programmes (China is there already: programmes/migrations/0010_china.py), with their
+    # provinces as regions, through the services.
+    programme = {}
+    for name, (code, zone, currency, languages) in PROGRAMMES.items():
+        country = Country.objects.filter(code=code).first() or country_create(
+            code=code, name=name, time_zone=zone, currency=currency, languages=languages
+        )
+        for province in COUNTRIES[name]:
+            if not country.regions.filter(name__iexact=province).exists():
+                region_add(country=country, name=province)
+        programme[name] = country
+
     # Organisations: 12 countries x 5 kinds, licensed providers under their country's implementing partner.
     orgs, org_country, org_weight = [], {}, {}
     for country, provinces in COUNTRIES.items():
@@ -225,6 +253,8 @@ def create_data(rng: random.Random, scale: float) -> None:
         country = list(COUNTRIES)[i // len(ORG_KINDS)]
         org_country[org.pk] = country
         org_weight[org.pk] = ORG_KINDS[i % len(ORG_KINDS)][2] * (4 if i == 0 else 1)  # China's partner is the biggest
+    works_in = Organisation.countries.through
+    _bulk(works_in, [works_in(organisation_id=o.pk, country_id=programme[org_country[o.pk]].pk) for o in orgs])
     by_country = {c: [o for o in orgs if org_country[o.pk] == c] for c in COUNTRIES}
     for country_orgs in by_country.values():
         for o in country_orgs[1:3]:
@@ -236,6 +266,7 @@ def create_data(rng: random.Random, scale: float) -> None:
             agreements.append(
                 Agreement(
                     organisation=o,
+                    country=programme[org_country[o.pk]],
                     kind=Agreement.Kind.LICENCE,
                     signed_on=dt.date(2013, 11, 20),
                     start=dt.date(2013, 12, 1),
@@ -248,6 +279,7 @@ def create_data(rng: random.Random, scale: float) -> None:
                 agreements.append(
                     Agreement(
                         organisation=o,
+                        country=programme[org_country[o.pk]],
                         kind=Agreement.Kind.IMPLEMENTATION,
                         signed_on=start,
                         start=start,
@@ -277,6 +309,7 @@ def create_data(rng: random.Random, scale: float) -> None:
         module = modules[rng.choices(list(MODULE_WEIGHTS), weights=list(MODULE_WEIGHTS.values()))[0]]
         rounds.append(
             TrainingRound(
+                country=programme[org_country[org.pk]],
                 module=module,
                 kind=kind,
                 organiser=org,
@@ -328,6 +361,7 @@ def create_data(rng: random.Random, scale: float) -> None:
         enterprises.append(
             Enterprise(
                 name=f"{rng.choice(words_a)} {rng.choice(words_b)} Co. {i:05}",
+                country_id=m1.country_id,
                 sector=rng.choice(sectors),
                 province=m1.province,
                 city=m1.city,
@@ -375,6 +409,11 @@ def create_data(rng: random.Random, scale: float) -> None:
             )
         )
     trainers = _bulk(Trainer, trainers)
+    trainer_in = Trainer.countries.through  # a trainer works where their organisation does
+    _bulk(
+        trainer_in,
+        [trainer_in(trainer_id=t.pk, country_id=programme[org_country[t.organisation_id]].pk) for t in trainers],
+    )
     tot_rounds = {}
     for r in rounds:
         if r.kind != "toe" and r.status == "completed":
@@ -436,6 +475,10 @@ def create_data(rng: random.Random, scale: float) -> None:
             if role != RoundTrainer.Role.CANDIDATE:
                 delivering.setdefault(r.pk, []).append(t)
     _bulk(RoundTrainer, round_trainers)
+    # a trainer drawn from another country for a round (a module expert, a candidate) works there too
+    home = {t.pk: programme[org_country[t.organisation_id]].pk for t in trainers}
+    abroad = {(rt.trainer.pk, rt.training_round.country_id) for rt in round_trainers}
+    _bulk(trainer_in, [trainer_in(trainer_id=t, country_id=c) for t, c in sorted(abroad) if home[t] != c])
 
     # Factory visits: in consulting or completed rounds, by one of the round's trainers, after the start.
     visitable = [p for p in participations if p.training_round.status in ("consulting", "completed")]

@@ -22,7 +22,7 @@ class EnterpriseAdmin(ServiceModelAdmin):
     """No delete: an enterprise's participation, visits and results stay (no enterprise_delete)."""
 
     list_display = ["name", "sector", "province", "city", "workers_women", "workers_men"]
-    list_filter = ["sector", "province"]
+    list_filter = ["country", "sector", "province"]
     search_fields = ["name", "city", "province"]
     autocomplete_fields = ["organisations"]
 

@@ -11,6 +11,7 @@ from core.access import add_service_errors
 from core.editing import EditVersionMixin
 from core.forms import SingleLineMixin
 from core.widgets import DateInput, QuickSelect, SearchSelect
+from programmes.forms import countries_offer
 from programmes.models import TrainingRound
 from trainers.models import Trainer
 
@@ -43,16 +44,28 @@ def _counts_not_negative(form) -> None:
 class EnterpriseForm(SingleLineMixin, EditVersionMixin, forms.ModelForm):
     class Meta:
         model = Enterprise
-        fields = ["name", "sector", "province", "city", "workers_women", "workers_men", "organisations", "notes"]
+        fields = [
+            "name",
+            "sector",
+            "country",
+            "province",
+            "city",
+            "workers_women",
+            "workers_men",
+            "organisations",
+            "notes",
+        ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3}), "organisations": forms.SelectMultiple(attrs={"size": 6})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        countries_offer(self, user)
         self.fields["organisations"].help_text = _(
             "The partner organisations that brought this enterprise into SCORE. Pick as many as apply; × removes one."
         )
         self.helper = _helper(
             Row(Column("name", css_class="col-md-6"), Column("sector", css_class="col-md-6")),
+            Field("country"),
             Row(Column("province", css_class="col-md-6"), Column("city", css_class="col-md-6")),
             Row(Column("workers_women", css_class="col-md-6"), Column("workers_men", css_class="col-md-6")),
             Field("organisations"),
@@ -99,8 +112,10 @@ class ParticipationForm(SingleLineMixin, EditVersionMixin, _ParticipationRulesMi
         self.instance.training_round = training_round
         if "enterprise" in self.fields:
             enterprise = self.fields["enterprise"]
-            enterprise.queryset = Enterprise.objects.exclude(participations__training_round=training_round).order_by(
-                "name"
+            enterprise.queryset = (  # the round's country's enterprises not in it yet
+                Enterprise.objects.filter(country_id=training_round.country_id)
+                .exclude(participations__training_round=training_round)
+                .order_by("name")
             )
             enterprise.label_from_instance = enterprise_label
             enterprise.widget = SearchSelect(search_url_name="results:enterprise_autocomplete")

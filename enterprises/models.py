@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.editing import EditVersioned
-from programmes.models import Organisation, TrainingRound
+from programmes.models import Country, Organisation, TrainingRound
 from trainers.models import Trainer
 
 
@@ -26,6 +26,9 @@ class Sector(models.TextChoices):
 class Enterprise(EditVersioned):
     name = models.CharField(_("name"), max_length=200)
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
+    country = models.ForeignKey(
+        Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="enterprises"
+    )
     province = models.CharField(_("province"), max_length=100)
     city = models.CharField(_("city"), max_length=100)
     workers_women = models.PositiveIntegerField(_("women in the workforce"), null=True, blank=True)

@@ -18,13 +18,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core import roles
 from core.editing import edit_version_claim
 from core.integrity import unique_refused
 from programmes.models import TrainingRound
 from programmes.selectors import rounds_visible_to
-from programmes.services import register_round_check, register_round_saved
+from programmes.services import (
+    country_guess,
+    register_organisation_country_use,
+    register_round_check,
+    register_round_saved,
+    works_in_check,
+)
 from trainers.models import RoundTrainer, Trainer
 
 from .derived import round_enterprises
@@ -33,7 +40,7 @@ from .scope import reach_rebuild, reach_refresh
 from .taken import taken_rebuild, taken_refresh
 from .tally import tally_rebuild, tally_refresh
 
-ENTERPRISE_FIELDS = ("name", "sector", "province", "city", "workers_women", "workers_men", "notes")
+ENTERPRISE_FIELDS = ("name", "sector", "country", "province", "city", "workers_women", "workers_men", "notes")
 ATTENDANCE_FIELDS = ("managers_women", "managers_men", "workers_women", "workers_men")
 
 
@@ -106,6 +113,48 @@ def _participants_still_in_order(training_round: TrainingRound) -> dict[str, lis
     }
 
 
+@register_round_check
+def _participants_in_its_country(training_round: TrainingRound) -> dict[str, list[str]]:
+    """A round's enterprises are of its country: a round with enterprises does not move to another country."""
+    if training_round.pk is None or not training_round.country_id:
+        return {}
+    elsewhere = Participation.objects.filter(training_round_id=training_round.pk).exclude(
+        enterprise__country_id=training_round.country_id
+    )
+    names = list(elsewhere.values_list("enterprise__name", flat=True)[:5])
+    if not names:
+        return {}
+    return {
+        "country": [
+            _("These enterprises of the round are in another country: %(names)s.") % {"names": ", ".join(names)}
+        ]
+    }
+
+
+@register_organisation_country_use
+def _enterprises_brought_in(organisation, country) -> str | None:
+    count = Enterprise.objects.filter(organisations=organisation, country=country).count()
+    if not count:
+        return None
+    return ngettext("%(count)d enterprise brought in", "%(count)d enterprises brought in", count) % {"count": count}
+
+
+def enterprise_country_check(*, enterprise: Enterprise, organisations) -> dict[str, list[str]]:
+    """The organisations that brought the enterprise in work in its country, and its rounds are of that country."""
+    if not enterprise.country_id:
+        return {"country": [_("Choose the country programme the enterprise belongs to.")]}
+    errors = works_in_check(country=enterprise.country, organisations=organisations, field="organisations")
+    if enterprise.pk:
+        elsewhere = Participation.objects.filter(enterprise_id=enterprise.pk).exclude(
+            training_round__country_id=enterprise.country_id
+        )
+        if elsewhere.exists():
+            errors.setdefault("country", []).append(
+                _("The enterprise took part in rounds of another country: it stays in that country.")
+            )
+    return errors
+
+
 def attendance_check(counts: dict) -> dict[str, list[str]]:
     errors = {}
     for field in ATTENDANCE_FIELDS:
@@ -163,6 +212,15 @@ def enterprise_save(
     edit_version_claim(e, edit_version)
     for name, value in fields.items():
         setattr(e, name, value)
+    organisations = list(organisations) if organisations is not None else None
+    if not e.country_id and organisations:  # brought in by organisations of one country only: that one
+        e.country = country_guess(organisations)
+    errors = enterprise_country_check(
+        enterprise=e,
+        organisations=organisations if organisations is not None else (e.organisations.all() if e.pk else []),
+    )
+    if errors:
+        raise ValidationError(errors)
     for field in ("workers_women", "workers_men"):
         value = getattr(e, field)
         if value is not None and value < 0:
@@ -170,7 +228,7 @@ def enterprise_save(
     e.full_clean()
     e.save()
     if organisations is not None:
-        e.organisations.set(list(organisations))
+        e.organisations.set(organisations)
         reach_refresh(enterprise_ids=[e.pk])
     return e
 
@@ -182,6 +240,11 @@ def participation_validate(*, participation: Participation, by: User | None) -> 
     """Every rule for an enterprise in a round (proposed values); raises ValidationError by field."""
     p = participation
     errors = attendance_check({f: getattr(p, f) for f in ATTENDANCE_FIELDS})
+    if p.enterprise.country_id != p.training_round.country_id:
+        errors.setdefault("enterprise", []).append(
+            _("%(enterprise)s is in %(country)s: a round takes enterprises of its own country.")
+            % {"enterprise": p.enterprise.name, "country": p.enterprise.country.name}
+        )
     duplicate = Participation.objects.filter(training_round=p.training_round, enterprise=p.enterprise).exclude(pk=p.pk)
     if duplicate.exists():
         errors.setdefault("enterprise", []).extend(_already_in_round(p.enterprise).messages)

@@ -114,7 +114,9 @@ def enterprise_update(request, pk):
 
 def _enterprise_form(request, enterprise: Enterprise | None):
     form = EnterpriseForm(
-        request.POST or None, instance=Enterprise.objects.get(pk=enterprise.pk) if enterprise else None
+        request.POST or None,
+        instance=Enterprise.objects.get(pk=enterprise.pk) if enterprise else None,
+        user=request.user,
     )
 
     def save(data):

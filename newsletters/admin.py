@@ -29,7 +29,7 @@ class NewsItemAdmin(_SavedWith):
     save_service = services.news_item_save
     record_name = "news_item"
     list_display = ["title", "place", "date", "section"]
-    list_filter = ["section"]
+    list_filter = ["country", "section"]
     search_fields = ["title", "place", "body", "title_zh", "place_zh", "body_zh"]
     autocomplete_fields = ["training_round"]
     date_hierarchy = "date"
@@ -59,11 +59,20 @@ class IssueAdmin(ServiceModelAdmin):
     """Issues are made on the portal (issue_create); here their texts change through issue_update."""
 
     list_display = ["number", "language", "period_start", "title", "status", "published_at"]
-    list_filter = ["status", "language"]
+    list_filter = ["country", "status", "language"]
     search_fields = ["title", "introduction"]
     state_fields = ["status", "published_at", "pdf", "rendered_at", "error"]
-    fields = ["number", "period_start", "language", "publication_date", "title", "introduction", *state_fields]
-    readonly_fields = ["number", "period_start", *state_fields]
+    fields = [
+        "country",
+        "number",
+        "period_start",
+        "language",
+        "publication_date",
+        "title",
+        "introduction",
+        *state_fields,
+    ]
+    readonly_fields = ["country", "number", "period_start", *state_fields]
 
     def service_change(self, request, obj, data, edit_version):
         return services.issue_update(

@@ -12,7 +12,8 @@ from core.editing import EditVersionMixin
 from core.forms import SingleLineMixin
 from core.uploads import BoundedImageField
 from core.widgets import ChineseFieldsMixin
-from programmes.models import TrainingRound
+from programmes.forms import countries_offer
+from programmes.models import Country, TrainingRound
 from trainers.models import Trainer
 
 from . import selectors
@@ -59,6 +60,14 @@ class ChineseTextForm(SingleLineMixin, ChineseFieldsMixin, forms.ModelForm):
         )
 
 
+class CountryRecordMixin:
+    """The record's country: those the editor edits (taken, and hidden, when there is one only)."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        countries_offer(self, user)
+
+
 class DatePrecisionMixin:
     """'Dated to the day' unless the editor says 'to the month'."""
 
@@ -70,10 +79,11 @@ class DatePrecisionMixin:
         return self.cleaned_data.get("date_precision") or DatePrecision.DAY
 
 
-class NewsItemForm(EditVersionMixin, DatePrecisionMixin, ChineseTextForm):
+class NewsItemForm(CountryRecordMixin, EditVersionMixin, DatePrecisionMixin, ChineseTextForm):
     class Meta:
         model = NewsItem
         fields = [
+            "country",
             "section",
             "place",
             "title",
@@ -96,10 +106,21 @@ class NewsItemForm(EditVersionMixin, DatePrecisionMixin, ChineseTextForm):
         self.fields["training_round"].queryset = TrainingRound.objects.select_related("module").order_by("-start")
 
 
-class EventForm(EditVersionMixin, DatePrecisionMixin, ChineseTextForm):
+class EventForm(CountryRecordMixin, EditVersionMixin, DatePrecisionMixin, ChineseTextForm):
     class Meta:
         model = Event
-        fields = ["place", "title", "starts_on", "ends_on", "date_precision", "body", "place_zh", "title_zh", "body_zh"]
+        fields = [
+            "country",
+            "place",
+            "title",
+            "starts_on",
+            "ends_on",
+            "date_precision",
+            "body",
+            "place_zh",
+            "title_zh",
+            "body_zh",
+        ]
         widgets = {
             "starts_on": DateInput(),
             "ends_on": DateInput(),
@@ -108,10 +129,10 @@ class EventForm(EditVersionMixin, DatePrecisionMixin, ChineseTextForm):
         }
 
 
-class ExpertCommentForm(EditVersionMixin, ChineseTextForm):
+class ExpertCommentForm(CountryRecordMixin, EditVersionMixin, ChineseTextForm):
     class Meta:
         model = ExpertComment
-        fields = ["person", "trainer", "heading", "given_on", "quote", "heading_zh", "quote_zh"]
+        fields = ["country", "person", "trainer", "heading", "given_on", "quote", "heading_zh", "quote_zh"]
         widgets = {
             "given_on": DateInput(),
             "quote": forms.Textarea(attrs={"rows": 10}),
@@ -176,6 +197,7 @@ class IssueCreateForm(SingleLineMixin, forms.Form):
         widget=MonthInput(attrs={"placeholder": "2014-05"}),
         help_text=_("A month of the period, e.g. 2014-05 for May–June 2014: for an older issue entered now."),
     )
+    country = forms.ModelChoiceField(label=_("Country programme"), queryset=Country.objects.none())
     number = forms.IntegerField(label=_("Issue number"), min_value=1)
     language = forms.ChoiceField(
         label=_("Language"),
@@ -194,9 +216,10 @@ class IssueCreateForm(SingleLineMixin, forms.Form):
         label=_("Editorial introduction"), widget=forms.Textarea(attrs={"rows": 5}), required=False
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["period_start"].choices = period_choices()
+        countries_offer(self, user)
 
     def clean_other_period(self):
         value = self.cleaned_data.get("other_period", "").strip()

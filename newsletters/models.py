@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.editing import EditVersioned
 from core.translated import chinese_active, localised, translated
-from programmes.models import TrainingRound
+from programmes.models import Country, TrainingRound
 from trainers.models import Trainer
 
 
@@ -31,6 +31,11 @@ def date_precision_field() -> models.CharField:
     )
 
 
+def country_field(related_name: str) -> models.ForeignKey:
+    """The country programme a newsletter record belongs to (its editors, its issues)."""
+    return models.ForeignKey(Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name=related_name)
+
+
 class NewsItem(EditVersioned):
     class Section(models.TextChoices):
         NEWS = "news", _("The Latest SCORE News")
@@ -38,6 +43,7 @@ class NewsItem(EditVersioned):
         PRACTICE = "practice", _("CSR Practice Sharing Hub")
         FEATURE = "feature", _("Special topic")
 
+    country = country_field("news_items")
     title = models.CharField(_("title"), max_length=300)
     place = models.CharField(_("place"), max_length=200, blank=True, help_text=_("E.g. 'Taixing, Jiangsu'."))
     date = models.DateField(_("date"))
@@ -81,6 +87,7 @@ class NewsItem(EditVersioned):
 class Event(EditVersioned):
     """An upcoming key activity."""
 
+    country = country_field("events")
     title = models.CharField(_("title"), max_length=300)
     place = models.CharField(_("place"), max_length=200, blank=True)
     starts_on = models.DateField(_("starts on"))
@@ -169,6 +176,7 @@ class QuotedPerson(EditVersioned):
 
 
 class ExpertComment(EditVersioned):
+    country = country_field("expert_comments")
     person = models.ForeignKey(
         QuotedPerson,
         verbose_name=_("quote by"),
@@ -246,6 +254,7 @@ class Issue(EditVersioned):
         PUBLISHED = "published", _("Published")
         FAILED = "failed", _("Failed")
 
+    country = country_field("issues")
     number = models.PositiveIntegerField(
         _("number"), help_text=_("Editions of one issue in other languages share its number and period.")
     )

@@ -117,10 +117,18 @@ def period_of(day: dt.date) -> dt.date:
     return dt.date(day.year, day.month - (day.month - 1) % 2, 1)
 
 
-def results_approved_between(start: dt.date, end: dt.date) -> QuerySet[Result]:
-    """Approved results whose approval falls on a day from start to end (inclusive), with what prints."""
+def _of_country(qs: QuerySet, country_id: int | None, field: str = "country_id") -> QuerySet:
+    return qs if country_id is None else qs.filter(**{field: country_id})
+
+
+def results_approved_between(start: dt.date, end: dt.date, *, country_id: int | None = None) -> QuerySet[Result]:
+    """Approved results whose approval falls on a day from start to end (inclusive), with what prints (of one
+    country's enterprises when ``country_id`` is given)."""
+    approved = Result.objects.filter(
+        status=Result.Status.APPROVED, approved_at__date__gte=start, approved_at__date__lte=end
+    )
     return (
-        Result.objects.filter(status=Result.Status.APPROVED, approved_at__date__gte=start, approved_at__date__lte=end)
+        _of_country(approved, country_id, "enterprise__country_id")
         .select_related("enterprise", "module", "training_round")
         .order_by("approved_at", "pk")
     )
@@ -137,20 +145,22 @@ def in_month_order(records: QuerySet, field: str) -> QuerySet:
     ).order_by("_month", "_day", "_entered", "title", "pk")
 
 
-def news_in_period(period_start: dt.date) -> QuerySet[NewsItem]:
+def news_in_period(period_start: dt.date, *, country_id: int | None = None) -> QuerySet[NewsItem]:
     end = add_months(period_start, 2)
-    return in_month_order(NewsItem.objects.filter(date__gte=period_start, date__lt=end), "date")
+    news = _of_country(NewsItem.objects.filter(date__gte=period_start, date__lt=end), country_id)
+    return in_month_order(news, "date")
 
 
-def events_after_period(period_start: dt.date) -> QuerySet[Event]:
+def events_after_period(period_start: dt.date, *, country_id: int | None = None) -> QuerySet[Event]:
     """Events that start after the period, within the next three months."""
     end = add_months(period_start, 2)
-    return in_month_order(
-        Event.objects.filter(starts_on__gte=end, starts_on__lt=add_months(end, UPCOMING_MONTHS)), "starts_on"
-    )
+    events = Event.objects.filter(starts_on__gte=end, starts_on__lt=add_months(end, UPCOMING_MONTHS))
+    return in_month_order(_of_country(events, country_id), "starts_on")
 
 
-def expert_comment_for_period(period_start: dt.date, *, exclude_issue: Issue | None = None) -> ExpertComment | None:
+def expert_comment_for_period(
+    period_start: dt.date, *, exclude_issue: Issue | None = None, country_id: int | None = None
+) -> ExpertComment | None:
     """The latest comment given by the period's end that no other issue has used yet (the issue's editions in
     other languages do not count: they print the same comment)."""
     end = add_months(period_start, 2)
@@ -158,7 +168,7 @@ def expert_comment_for_period(period_start: dt.date, *, exclude_issue: Issue | N
     if exclude_issue is not None:
         used = used.exclude(issue__number=exclude_issue.number)
     return (
-        ExpertComment.objects.filter(given_on__lt=end)
+        _of_country(ExpertComment.objects.filter(given_on__lt=end), country_id)
         .exclude(pk__in=used.values("expert_comment_id"))
         .order_by("-given_on", "-pk")
         .first()
@@ -304,8 +314,11 @@ def record_for_issue(user, kind: str, pk: str):
 def records_for_issue(user, issue: Issue, *, kind: str, q: str = "") -> list:
     """Records of one kind, any date, that the issue does not hold yet: those matching `q`, newest first."""
     field_name, search = RECORD_SEARCH[kind]
-    qs = _records_of(user, kind).exclude(
-        pk__in=IssueItem.objects.filter(issue=issue).exclude(**{field_name: None}).values(field_name)
+    of_issue = "enterprise__country_id" if kind == "results" else "country_id"  # the issue's country's records
+    qs = (
+        _records_of(user, kind)
+        .filter(**{of_issue: issue.country_id})
+        .exclude(pk__in=IssueItem.objects.filter(issue=issue).exclude(**{field_name: None}).values(field_name))
     )
     if q:
         condition = Q()

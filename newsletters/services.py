@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from core import roles
 from core.editing import edit_version_claim
 from core.integrity import unique_refused
+from programmes.models import Country
 
 from . import pdf, selectors
 from .models import (
@@ -56,8 +57,37 @@ class IssueStateError(ValidationError):
 # --- News items, events, expert comments ---------------------------------------------------------------
 
 
+def _country_check(obj) -> None:
+    """A record's round is of its country, and the trainer a comment quotes works there."""
+    if not hasattr(obj, "country_id"):  # a person quoted belongs to no country
+        return
+    if not obj.country_id:
+        raise ValidationError({"country": [_("Choose the country programme the record belongs to.")]})
+    round_ = getattr(obj, "training_round", None)
+    if round_ is not None and round_.country_id != obj.country_id:
+        raise ValidationError(
+            {
+                "training_round": [
+                    _("This round is in %(country)s: choose a round of the record's country.")
+                    % {"country": round_.country.name}
+                ]
+            }
+        )
+    trainer = getattr(obj, "trainer", None)
+    if trainer is not None and not trainer.countries.filter(pk=obj.country_id).exists():
+        raise ValidationError(
+            {
+                "trainer": [
+                    _("%(trainer)s does not work in %(country)s.")
+                    % {"trainer": trainer.name, "country": obj.country.name}
+                ]
+            }
+        )
+
+
 def _save(obj, edit_version: int | None = None):
     edit_version_claim(obj, edit_version)
+    _country_check(obj)
     obj.full_clean()
     obj.save()
     return obj
@@ -132,12 +162,16 @@ def issue_create(
     introduction: str = "",
     language: str = "en",
     publication_date: dt.date | None = None,
+    country: Country | None = None,
 ) -> Issue:
-    """A new draft for a two-month period, filled with that period's records."""
+    """A new draft for a two-month period, filled with that period's records of its country (``country``; None:
+    the first programme, the one the portal started with, until each country has its own series: issue 22 §6)."""
+    country = country or Country.objects.order_by("pk").first()
     number = number or issue_next_number()
     with translation.override(language):
         default_title = issue_default_title(number, period_start)
     issue = Issue(
+        country=country,
         number=number,
         period_start=period_start,
         title=title or default_title,
@@ -175,6 +209,7 @@ def issue_edition_create(*, issue: Issue, language: str) -> Issue:
     with translation.override(language):
         title = issue_default_title(issue.number, issue.period_start)
     edition = Issue(
+        country_id=issue.country_id,
         number=issue.number,
         period_start=issue.period_start,
         language=language,
@@ -241,15 +276,16 @@ def issue_assemble(*, issue: Issue) -> int:
         next_position[section.pk] = position + 1
         new.append(IssueItem(issue=issue, section=section, position=position, **ref))
 
-    for news in selectors.news_in_period(issue.period_start):
+    country_id = issue.country_id  # an issue holds its country's records only
+    for news in selectors.news_in_period(issue.period_start, country_id=country_id):
         add(news.section, news_item_id=news.pk)
     if not any(i.section.kind == IssueItem.Section.COMMENT for i in existing):
-        comment = selectors.expert_comment_for_period(issue.period_start, exclude_issue=issue)
+        comment = selectors.expert_comment_for_period(issue.period_start, exclude_issue=issue, country_id=country_id)
         if comment is not None:
             add(IssueItem.Section.COMMENT, expert_comment_id=comment.pk)
-    for result in selectors.results_approved_between(issue.period_start, issue.period_end):
+    for result in selectors.results_approved_between(issue.period_start, issue.period_end, country_id=country_id):
         add(IssueItem.Section.RESULTS, result_id=result.pk)
-    for event in selectors.events_after_period(issue.period_start):
+    for event in selectors.events_after_period(issue.period_start, country_id=country_id):
         add(IssueItem.Section.EVENTS, event_id=event.pk)
     IssueItem.objects.bulk_create(new)
     if new:
@@ -461,6 +497,9 @@ def issue_item_add(*, issue: Issue, section: IssueSection, record) -> IssueItem:
         raise ValidationError(_("Choose a section of this issue."))
     _refuse_records_in(section)
     field = _record_field(record)
+    record_country_id = record.enterprise.country_id if field == "result" else record.country_id
+    if record_country_id != issue.country_id:
+        raise ValidationError(_("“%(record)s” is of another country than the issue.") % {"record": record})
     existing = IssueItem.objects.filter(issue=issue, **{field: record}).select_related("section").first()
     if existing is not None:
         raise ValidationError(

@@ -76,6 +76,7 @@ def dashboard(request):
 def issue_create(request):
     form = forms.IssueCreateForm(
         request.POST or None,
+        user=request.user,
         initial={
             "number": services.issue_next_number(),
             "period_start": selectors.period_of(timezone.localdate()).isoformat(),
@@ -648,7 +649,8 @@ def record_list(request, kind):
 def record_edit(request, kind, pk=None):
     spec = _spec(kind)
     instance = get_object_or_404(spec["selector"](request.user), pk=pk) if pk else None
-    form = spec["form"](request.POST or None, request.FILES or None, instance=instance)
+    by_country = {"user": request.user} if issubclass(spec["form"], forms.CountryRecordMixin) else {}
+    form = spec["form"](request.POST or None, request.FILES or None, instance=instance, **by_country)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:

@@ -17,7 +17,7 @@ class AgreementInline(ReadOnlyInline, admin.TabularInline):
     """An organisation's agreements, to read: each is added, changed or deleted on its own page (licence rule)."""
 
     model = Agreement
-    fields = ["kind", "signed_on", "start", "end", "territory"]
+    fields = ["kind", "country", "signed_on", "start", "end", "territory"]
     readonly_fields = fields
     show_change_link = True
 
@@ -27,17 +27,23 @@ class OrganisationAdmin(ServiceModelAdmin):
     """No delete: the services keep an organisation's rounds, results and members (no organisation_delete)."""
 
     list_display = ["name", "short_name", "kind", "province", "city"]
-    list_filter = ["kind", "province"]
+    list_filter = ["kind", "countries", "province"]
     search_fields = ["name", "short_name", "city"]
     autocomplete_fields = ["parent"]
     inlines = [AgreementInline]
 
     def service_add(self, request, obj, data):
-        return services.organisation_save(by=request.user, **_fields(data, services.ORGANISATION_FIELDS))
+        return services.organisation_save(
+            by=request.user, countries=data.get("countries") or (), **_fields(data, services.ORGANISATION_FIELDS)
+        )
 
     def service_change(self, request, obj, data, edit_version):
         return services.organisation_save(
-            organisation=obj, by=request.user, edit_version=edit_version, **_fields(data, services.ORGANISATION_FIELDS)
+            organisation=obj,
+            countries=data.get("countries"),
+            by=request.user,
+            edit_version=edit_version,
+            **_fields(data, services.ORGANISATION_FIELDS),
         )
 
 
@@ -89,8 +95,8 @@ class TrainingRoundAdmin(ServiceHistoryAdmin):
     """A round's status moves along its life on the round's page (round_transition); no delete (no service)."""
 
     form = TrainingRoundAdminForm  # the programme rules, as in the portal
-    list_display = ["__str__", "module", "kind", "organiser", "province", "city", "start", "end", "status"]
-    list_filter = ["status", "kind", "module", "province"]
+    list_display = ["__str__", "country", "module", "kind", "organiser", "province", "city", "start", "end", "status"]
+    list_filter = ["country", "status", "kind", "module", "province"]
     search_fields = ["city", "province", "organiser__name", "organiser__short_name", "notes"]
     autocomplete_fields = ["module", "organiser", "co_organisers"]
     date_hierarchy = "start"

@@ -10,6 +10,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Fieldset, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +22,7 @@ from core.widgets import DateInput, QuickSelect
 
 from . import services
 from .models import Agreement, Country, Organisation, Region, TrainingRound
+from .selectors import countries_working_for
 
 
 def _helper(*rows) -> FormHelper:
@@ -28,6 +30,54 @@ def _helper(*rows) -> FormHelper:
     helper.form_tag = False
     helper.layout = Layout(*rows)
     return helper
+
+
+class _OnlyCountryFallback:
+    """A country field whose person works for one country only: hidden, and that country when left empty."""
+
+    only: Country | None = None
+
+    def clean(self, value):
+        if self.only is not None and value in self.empty_values:
+            value = self.only.pk if not isinstance(self, forms.ModelMultipleChoiceField) else [self.only.pk]
+        return super().clean(value)
+
+
+class CountryChoiceField(_OnlyCountryFallback, forms.ModelChoiceField):
+    pass
+
+
+class CountriesChoiceField(_OnlyCountryFallback, forms.ModelMultipleChoiceField):
+    pass
+
+
+def countries_offer(form: forms.Form, user, name: str = "country") -> None:
+    """Offer the countries ``user`` works for in the form's field ``name`` (a record's country, or the countries an
+    organisation or a trainer works in): all of them for the global team, theirs for a country's people; with one
+    only, it is taken, and the field hidden (a record being edited shows its own country too)."""
+    field = form.fields[name]
+    multiple = isinstance(field, forms.ModelMultipleChoiceField)
+    choices = countries_working_for(user)
+    own = set()
+    if getattr(form, "instance", None) is not None and form.instance.pk:
+        own = set(form.instance.countries.values_list("pk", flat=True)) if multiple else {form.instance.country_id}
+    queryset = Country.objects.filter(Q(pk__in=choices.values("pk")) | Q(pk__in=own)).order_by("name")
+    new_field = (CountriesChoiceField if multiple else CountryChoiceField)(
+        queryset=queryset,
+        label=field.label,
+        help_text=field.help_text,
+        required=field.required,
+        initial=field.initial,
+    )
+    countries = list(queryset[:2])
+    if len(countries) == 1:
+        new_field.only = countries[0]
+        new_field.initial = [countries[0].pk] if multiple else countries[0].pk
+        new_field.widget = forms.MultipleHiddenInput() if multiple else forms.HiddenInput()
+        new_field.required = False
+    elif multiple:
+        new_field.widget = forms.SelectMultiple(attrs={"size": min(6, max(2, len(queryset)))})
+    form.fields[name] = new_field
 
 
 class RoundRulesMixin:
@@ -52,7 +102,7 @@ class RoundRulesMixin:
         if "status" in cleaned:
             proposed.status = cleaned["status"]
         try:
-            services.round_validate(training_round=proposed)
+            services.round_validate(training_round=proposed, co_organisers=cleaned.get("co_organisers"))
         except ValidationError as e:
             add_service_errors(self, e)
 
@@ -61,6 +111,7 @@ class RoundForm(SingleLineMixin, EditVersionMixin, RoundRulesMixin, forms.ModelF
     class Meta:
         model = TrainingRound
         fields = [
+            "country",
             "module",
             "kind",
             "organiser",
@@ -80,11 +131,13 @@ class RoundForm(SingleLineMixin, EditVersionMixin, RoundRulesMixin, forms.ModelF
             "co_organisers": forms.SelectMultiple(attrs={"size": 6}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["co_organisers"].help_text = _("Pick as many as apply; × removes one.")
+        countries_offer(self, user)
         self._costs_optional()
         self.helper = _helper(
+            Field("country"),
             Row(Column("module", css_class="col-md-6"), Column("kind", css_class="col-md-6")),
             Row(Column("organiser", css_class="col-md-6"), Column("co_organisers", css_class="col-md-6")),
             Row(Column("province", css_class="col-md-6"), Column("city", css_class="col-md-6")),
@@ -140,16 +193,18 @@ class OrganisationForm(SingleLineMixin, EditVersionMixin, forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = ["name", "short_name", "kind", "parent", "province", "city", "website", "email", "notes"]
+        fields = ["name", "short_name", "kind", "parent", "countries", "province", "city", "website", "email", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["parent"].queryset = Organisation.objects.exclude(pk=self.instance.pk)
+        countries_offer(self, user, "countries")
         self.helper = _helper(
             Row(Column("name", css_class="col-md-8"), Column("short_name", css_class="col-md-4")),
             Row(Column("kind", css_class="col-md-6"), Column("parent", css_class="col-md-6")),
+            Field("countries"),
             Row(Column("province", css_class="col-md-6"), Column("city", css_class="col-md-6")),
             Row(Column("website", css_class="col-md-6"), Column("email", css_class="col-md-6")),
             Field("notes"),
@@ -159,7 +214,7 @@ class OrganisationForm(SingleLineMixin, EditVersionMixin, forms.ModelForm):
 class AgreementForm(SingleLineMixin, EditVersionMixin, forms.ModelForm):
     class Meta:
         model = Agreement
-        fields = ["kind", "signed_on", "start", "end", "territory", "notes"]
+        fields = ["kind", "country", "signed_on", "start", "end", "territory", "notes"]
         widgets = {
             "signed_on": DateInput(),
             "start": DateInput(),
@@ -171,7 +226,13 @@ class AgreementForm(SingleLineMixin, EditVersionMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         self.instance.organisation = organisation
+        country = self.fields["country"]
+        country.queryset = organisation.countries.all() if organisation.pk else Country.objects.none()
+        countries = list(country.queryset[:2])
+        if len(countries) == 1:  # an organisation working in one country: the agreement is made there
+            country.initial, country.widget, country.required = countries[0].pk, forms.HiddenInput(), False
         self.helper = _helper(
+            Field("country"),
             Row(Column("kind", css_class="col-md-6"), Column("territory", css_class="col-md-6")),
             Row(
                 Column("signed_on", css_class="col-md-4"),
@@ -194,7 +255,7 @@ class AgreementAdminForm(forms.ModelForm):
 
     class Meta:
         model = Agreement
-        fields = ["organisation", "kind", "signed_on", "start", "end", "territory", "notes"]
+        fields = ["organisation", "kind", "country", "signed_on", "start", "end", "territory", "notes"]
 
     def clean(self):
         cleaned = super().clean()

@@ -136,6 +136,12 @@ class Organisation(EditVersioned):
         related_name="branches",
         help_text=_("For a local branch, e.g. Chongqing CEC under CEC."),
     )
+    countries = models.ManyToManyField(
+        Country,
+        verbose_name=_("countries"),
+        related_name="organisations",
+        help_text=_("The country programmes it works in; an international provider works in several."),
+    )
     province = models.CharField(_("province"), max_length=100, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
     website = models.URLField(_("website"), blank=True)
@@ -163,6 +169,13 @@ class Agreement(EditVersioned):
         Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="agreements"
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    country = models.ForeignKey(
+        Country,
+        verbose_name=_("country"),
+        on_delete=models.PROTECT,
+        related_name="agreements",
+        help_text=_("The country programme the agreement is made for; a licence covers rounds there only."),
+    )
     signed_on = models.DateField(_("signed on"))
     start = models.DateField(_("start"))
     end = models.DateField(_("end"), null=True, blank=True, help_text=_("Leave empty for an open-ended agreement."))
@@ -241,6 +254,7 @@ class TrainingRound(EditVersioned):
         COMPLETED = "completed", _("Completed")
         CANCELLED = "cancelled", _("Cancelled")
 
+    country = models.ForeignKey(Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="rounds")
     module = models.ForeignKey(Module, verbose_name=_("module"), on_delete=models.PROTECT, related_name="rounds")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     organiser = models.ForeignKey(

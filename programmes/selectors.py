@@ -63,5 +63,16 @@ def countries_visible_to(user) -> QuerySet[Country]:
     return qs if roles.is_officer(user) else qs.none()
 
 
+def countries_working_for(user) -> QuerySet[Country]:
+    """The countries a user's records go to (what a form offers): an officer's or an editor's countries, a
+    partner's organisation's."""
+    if roles.is_editor(user):  # officers and editors
+        return Country.objects.all()
+    org_id = roles.partner_organisation_id(user)
+    if org_id is not None:
+        return Country.objects.filter(organisations=org_id)
+    return Country.objects.none()
+
+
 def regions_visible_to(user) -> QuerySet[Region]:
     return Region.objects.filter(country__in=countries_visible_to(user))

@@ -16,8 +16,10 @@ from collections.abc import Callable, Iterable
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.editing import edit_version_claim
 from core.integrity import unique_refused
@@ -43,7 +45,7 @@ RoundSaved = Callable[[TrainingRound], None]
 _round_saved: list[RoundSaved] = []
 
 COST_FIELDS = ("cost_total", *TrainingRound.COST_SHARES)
-ROUND_FIELDS = ("module", "kind", "organiser", "province", "city", "start", "end", "notes", *COST_FIELDS)
+ROUND_FIELDS = ("country", "module", "kind", "organiser", "province", "city", "start", "end", "notes", *COST_FIELDS)
 
 
 def register_round_check(check: RoundCheck) -> RoundCheck:
@@ -78,13 +80,16 @@ def _merge(errors: dict[str, list[str]], more: dict[str, list[str]]) -> None:
 # --- Rules -------------------------------------------------------------------------------------------------
 
 
-def licence_check(*, organiser: Organisation, start, end, licences: Iterable[Agreement] | None = None) -> dict:
-    """A licensed training provider may only run rounds inside one of its licence agreements."""
+def licence_check(
+    *, organiser: Organisation, start, end, licences: Iterable[Agreement] | None = None, country_id: int | None = None
+) -> dict:
+    """A licensed training provider may only run rounds inside one of its licence agreements, made for the round's
+    country (a licence in China does not cover a round in Viet Nam)."""
     if organiser is None or organiser.kind != Organisation.Kind.LICENSED_PROVIDER or not start:
         return {}
     if licences is None:
         licences = organiser.agreements.filter(kind=Agreement.Kind.LICENCE)
-    licences = list(licences)
+    licences = [lic for lic in licences if country_id is None or lic.country_id == country_id]
     if any(licence.covers(start, end or start) for licence in licences):
         return {}
     if not licences:
@@ -134,15 +139,54 @@ def cost_check(*, training_round: TrainingRound) -> dict[str, list[str]]:
     return errors
 
 
-def round_validate(*, training_round: TrainingRound) -> None:
-    """Check a round's proposed values against every programme rule; raise ValidationError by field."""
+def works_in_check(*, country: Country | None, organisations: Iterable[Organisation], field: str) -> dict:
+    """Each organisation works in the country (``Organisation.countries``): a record of a country is organised,
+    co-organised or brought in by organisations working there."""
+    if country is None:
+        return {}
+    outside = [org for org in organisations if org.pk and not org.countries.filter(pk=country.pk).exists()]
+    if not outside:
+        return {}
+    return {
+        field: [
+            _(
+                "%(orgs)s does not work in %(country)s: add %(country)s to its countries first, or choose another "
+                "country."
+            )
+            % {"orgs": ", ".join(str(org) for org in outside), "country": country.name}
+        ]
+    }
+
+
+def country_guess(organisations: Iterable[Organisation]) -> Country | None:
+    """The one country all these organisations work in, when there is exactly one (else None: the person chooses)."""
+    common: set[int] | None = None
+    for org in organisations:
+        ids = set(org.countries.values_list("pk", flat=True))
+        common = ids if common is None else common & ids
+    if not common or len(common) != 1:
+        return None
+    return Country.objects.get(pk=common.pop())
+
+
+def round_validate(*, training_round: TrainingRound, co_organisers: Iterable[Organisation] | None = None) -> None:
+    """Check a round's proposed values against every programme rule; raise ValidationError by field.
+
+    ``co_organisers`` the proposed ones (the round's own when None and the round exists)."""
     errors: dict[str, list[str]] = {}
     r = training_round
     if r.start and r.end and r.end < r.start:
         errors["end"] = [_("A training round cannot end before it starts.")]
     _merge(errors, cost_check(training_round=r))
+    country = r.country if r.country_id else None
+    if country is not None:
+        if r.organiser_id:
+            _merge(errors, works_in_check(country=country, organisations=[r.organiser], field="organiser"))
+        if co_organisers is None and r.pk:
+            co_organisers = list(r.co_organisers.all())
+        _merge(errors, works_in_check(country=country, organisations=co_organisers or (), field="co_organisers"))
     if r.organiser_id:
-        _merge(errors, licence_check(organiser=r.organiser, start=r.start, end=r.end))
+        _merge(errors, licence_check(organiser=r.organiser, start=r.start, end=r.end, country_id=r.country_id))
     if not errors and r.module_id and r.start:
         for check in _round_checks:
             _merge(errors, check(r))
@@ -188,6 +232,7 @@ def round_create(
     kind: str,
     organiser: Organisation,
     province: str,
+    country: Country | None = None,
     city: str,
     start,
     end,
@@ -200,7 +245,13 @@ def round_create(
     if unknown:
         raise TypeError(f"round_create() got unexpected fields: {sorted(unknown)}")
     costs = {name: value for name, value in costs.items() if value is not None or name == "cost_total"}
+    co_organisers = list(co_organisers)
+    if country is None:  # an organiser working in one country only: that one
+        country = country_guess([organiser])
+    if country is None:
+        raise ValidationError({"country": [_("Choose the country programme the round belongs to.")]})
     training_round = TrainingRound(
+        country=country,
         module=module,
         kind=kind,
         organiser=organiser,
@@ -212,10 +263,10 @@ def round_create(
         status=Status.PLANNED,
         **costs,
     )
-    round_validate(training_round=training_round)
+    round_validate(training_round=training_round, co_organisers=co_organisers)
     training_round.full_clean()
     training_round.save()
-    training_round.co_organisers.set(list(co_organisers))
+    training_round.co_organisers.set(co_organisers)
     _saved(training_round)
     return training_round
 
@@ -236,11 +287,12 @@ def round_update(
     edit_version_claim(locked, edit_version)
     for name, value in fields.items():
         setattr(locked, name, value)
-    round_validate(training_round=locked)
+    co_organisers = list(co_organisers) if co_organisers is not None else None
+    round_validate(training_round=locked, co_organisers=co_organisers)
     locked.full_clean()
     locked.save()
     if co_organisers is not None:
-        locked.co_organisers.set(list(co_organisers))
+        locked.co_organisers.set(co_organisers)
     _saved(locked)
     return locked
 
@@ -261,7 +313,7 @@ def round_transition(*, training_round: TrainingRound, to_status: str, by: User 
 # --- Organisations and agreements ------------------------------------------------------------------------
 
 ORGANISATION_FIELDS = ("name", "short_name", "kind", "parent", "province", "city", "website", "email", "notes")
-AGREEMENT_FIELDS = ("kind", "signed_on", "start", "end", "territory", "notes")
+AGREEMENT_FIELDS = ("kind", "country", "signed_on", "start", "end", "territory", "notes")
 
 
 def _rounds_outside_licences(organisation: Organisation, licences: list[Agreement]) -> list[TrainingRound]:
@@ -271,8 +323,48 @@ def _rounds_outside_licences(organisation: Organisation, licences: list[Agreemen
     return [
         r
         for r in rounds.select_related("module")
-        if licence_check(organiser=organisation, start=r.start, end=r.end, licences=licences)
+        if licence_check(organiser=organisation, start=r.start, end=r.end, licences=licences, country_id=r.country_id)
     ]
+
+
+OrganisationCountryUse = Callable[[Organisation, Country], str | None]
+_organisation_country_uses: list[OrganisationCountryUse] = []
+
+
+def register_organisation_country_use(describe: OrganisationCountryUse) -> OrganisationCountryUse:
+    """Higher apps add ``describe(organisation, country)``: what of theirs ties the organisation to the country
+    ("4 enterprises brought in"), or None; an organisation keeps a country while something ties it there."""
+    if describe not in _organisation_country_uses:
+        _organisation_country_uses.append(describe)
+    return describe
+
+
+def organisation_countries_check(*, organisation: Organisation, countries: Iterable[Country]) -> dict:
+    """An organisation works in at least one country, and keeps every country its records are in."""
+    countries = list(countries)
+    if not countries:
+        return {"countries": [_("Choose the countries the organisation works in (one at least).")]}
+    if organisation.pk is None:
+        return {}
+    kept = {c.pk for c in countries}
+    messages = []
+    for dropped in organisation.countries.exclude(pk__in=kept):
+        uses = []
+        rounds = TrainingRound.objects.filter(country=dropped).filter(
+            Q(organiser=organisation) | Q(co_organisers=organisation)
+        )
+        if rounds.exists():
+            count = rounds.distinct().count()
+            uses.append(ngettext("%(count)d training round", "%(count)d training rounds", count) % {"count": count})
+        if organisation.agreements.filter(country=dropped).exists():
+            uses.append(_("its agreements there"))
+        uses += [use for describe in _organisation_country_uses if (use := describe(organisation, dropped))]
+        if uses:
+            messages.append(
+                _("%(org)s keeps %(country)s among its countries while it has records there: %(uses)s.")
+                % {"org": organisation, "country": dropped.name, "uses": "; ".join(uses)}
+            )
+    return {"countries": messages} if messages else {}
 
 
 def _outside_message(rounds: list[TrainingRound]) -> str:
@@ -283,9 +375,14 @@ def _outside_message(rounds: list[TrainingRound]) -> str:
 @unique_refused()
 @transaction.atomic
 def organisation_save(
-    *, organisation: Organisation | None = None, by: User | None = None, edit_version: int | None = None, **fields
+    *,
+    organisation: Organisation | None = None,
+    countries: Iterable[Country] | None = None,
+    by: User | None = None,
+    edit_version: int | None = None,
+    **fields,
 ) -> Organisation:
-    """Create (organisation=None) or update an organisation."""
+    """Create (organisation=None, with its ``countries``) or update an organisation."""
     unknown = set(fields) - set(ORGANISATION_FIELDS)
     if unknown:
         raise TypeError(f"organisation_save() got unexpected fields: {sorted(unknown)}")
@@ -298,8 +395,15 @@ def organisation_save(
     outside = _rounds_outside_licences(org, list(org.agreements.filter(kind=Agreement.Kind.LICENCE)) if org.pk else [])
     if outside:
         raise ValidationError({"kind": [_outside_message(outside)]})
+    if countries is not None or org.pk is None:
+        countries = list(countries or ())
+        errors = organisation_countries_check(organisation=org, countries=countries)
+        if errors:
+            raise ValidationError(errors)
     org.full_clean()
     org.save()
+    if countries is not None:
+        org.countries.set(countries)
     return org
 
 
@@ -311,6 +415,11 @@ def agreement_check(*, organisation: Organisation, agreement: Agreement) -> dict
         errors["end"] = [_("An agreement cannot end before it starts.")]
     if a.signed_on and a.end and a.signed_on > a.end:
         errors["signed_on"] = [_("An agreement cannot be signed after it ends.")]
+    if a.country_id and organisation.pk and not organisation.countries.filter(pk=a.country_id).exists():
+        errors["country"] = [
+            _("%(org)s does not work in %(country)s: add the country to the organisation first.")
+            % {"org": organisation, "country": a.country.name}
+        ]
     others = list(organisation.agreements.filter(kind=Agreement.Kind.LICENCE).exclude(pk=a.pk))
     licences = others + ([a] if a.kind == Agreement.Kind.LICENCE else [])
     outside = _rounds_outside_licences(organisation, licences)
@@ -345,6 +454,8 @@ def agreement_save(
     edit_version_claim(a, edit_version)
     for name, value in fields.items():
         setattr(a, name, value)
+    if not a.country_id:  # an organisation working in one country only: that one
+        a.country = country_guess([organisation])
     errors = agreement_check(organisation=organisation, agreement=a)
     if errors:
         raise ValidationError(errors)

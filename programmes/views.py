@@ -101,7 +101,7 @@ def _round_form_values(form) -> dict:
 @officer_required
 @once_per_submission
 def round_create(request):
-    form = RoundForm(request.POST or None)
+    form = RoundForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             training_round = services.round_create(by=request.user, **_round_form_values(form))
@@ -120,7 +120,7 @@ def round_create(request):
 @officer_required
 def round_update(request, pk):
     training_round = visible_round_or_404(request.user, pk)
-    form = RoundForm(request.POST or None, instance=TrainingRound.objects.get(pk=training_round.pk))
+    form = RoundForm(request.POST or None, instance=TrainingRound.objects.get(pk=training_round.pk), user=request.user)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -189,7 +189,9 @@ def organisation_update(request, pk):
 
 def _organisation_form(request, organisation: Organisation | None):
     form = OrganisationForm(
-        request.POST or None, instance=Organisation.objects.get(pk=organisation.pk) if organisation else None
+        request.POST or None,
+        instance=Organisation.objects.get(pk=organisation.pk) if organisation else None,
+        user=request.user,
     )
     return service_form_page(
         request,

@@ -108,6 +108,16 @@ class _Loader:
         self.rounds: dict[str, TrainingRound] = {}
         self.round_attendance: dict[str, dict] = {}
         self.modules = {m.code: m for m in Module.objects.all()}
+        self.country_by_code: dict[str, Country] = {}
+
+    def country(self, row: dict) -> Country:
+        """A record's country programme: its row's ``country`` (an ISO code), else the file's first programme."""
+        return self.country_by_code[row.get("country") or self.data["countries"][0]["code"]]
+
+    def works_in(self, obj, row: dict) -> None:
+        """An organisation's or a trainer's ``countries`` (ISO codes), else the file's first programme."""
+        codes = row.get("countries") or [self.data["countries"][0]["code"]]
+        obj.countries.set([self.country_by_code[code] for code in codes])
 
     def upsert(self, model, lookup: dict, defaults: dict):
         obj, created = model.objects.get_or_create(**lookup, defaults=defaults)
@@ -139,6 +149,7 @@ class _Loader:
                 country = programme_services.country_create(code=row["code"], **fields)
             elif changed := {name: value for name, value in fields.items() if getattr(country, name) != value}:
                 country = programme_services.country_update(country=country, **changed)
+            self.country_by_code[country.code] = country
             known = {name.casefold() for name in country.regions.values_list("name", flat=True)}
             for region in row.get("regions", []):
                 if region["name"].casefold() not in known:
@@ -159,6 +170,7 @@ class _Loader:
                     "notes": row.get("notes", ""),
                 },
             )
+            self.works_in(org, row)
             self.orgs[row.get("short") or row["name"]] = org
         for row in self.data.get("organisations", []):
             if row.get("parent"):
@@ -174,6 +186,7 @@ class _Loader:
                 Agreement,
                 {"organisation": self.orgs[row["organisation"]], "kind": row["kind"], "start": row["start"]},
                 {
+                    "country": self.country(row),
                     "signed_on": row["signed_on"],
                     "end": row.get("end"),
                     "territory": row.get("territory", ""),
@@ -193,6 +206,7 @@ class _Loader:
                     "start": row["start"],
                 },
                 {
+                    "country": self.country(row),
                     "province": row["province"],
                     "end": row["end"],
                     "status": row["status"],
@@ -232,6 +246,7 @@ class _Loader:
                     "notes": row.get("notes", ""),
                 },
             )
+            self.works_in(trainer, row)
             self.trainer_by_name[row["name"]] = trainer
             for q in row.get("qualifications", []):
                 self.upsert(
@@ -253,6 +268,7 @@ class _Loader:
                 Enterprise,
                 {"name": row["name"], "city": row["city"]},
                 {
+                    "country": self.country(row),
                     "sector": row["sector"],
                     "province": row["province"],
                     "workers_women": row.get("workers_women"),
@@ -377,6 +393,7 @@ class _Loader:
                 NewsItem,
                 {"title": row["title"], "date": row["date"]},
                 {
+                    "country": self.country(row),
                     "place": row.get("place", ""),
                     "body": row["body"],
                     "section": row.get("section", NewsItem.Section.NEWS),
@@ -388,19 +405,28 @@ class _Loader:
             self.upsert(
                 Event,
                 {"title": row["title"], "starts_on": row["starts_on"]},
-                {"ends_on": row.get("ends_on"), **_texts(row, "place", "body", "title_zh", "place_zh", "body_zh")},
+                {
+                    "country": self.country(row),
+                    "ends_on": row.get("ends_on"),
+                    **_texts(row, "place", "body", "title_zh", "place_zh", "body_zh"),
+                },
             )
         for row in self.data.get("expert_comments", []):
             self.upsert(
                 ExpertComment,
                 {"trainer": self.trainer_by_name[row["trainer"]], "given_on": row["given_on"]},
-                {"quote": row["quote"], **_texts(row, "heading", "heading_zh", "quote_zh")},
+                {
+                    "country": self.country(row),
+                    "quote": row["quote"],
+                    **_texts(row, "heading", "heading_zh", "quote_zh"),
+                },
             )
         for row in self.data.get("issues", []):
             self.upsert(
                 Issue,
                 {"number": row["number"], "language": row.get("language", "en")},
                 {
+                    "country": self.country(row),
                     "period_start": row["period_start"],
                     "title": row["title"],
                     "introduction": row["introduction"],

@@ -37,6 +37,17 @@ def co_organise(training_round: TrainingRound, *organisations: Organisation) -> 
     return training_round
 
 
+def china() -> Country:
+    """China, the country programme the data migration makes in every database: the factories' default."""
+    return Country.objects.get(code="CN")
+
+
+def _works_in(obj, create, extracted) -> None:
+    """``countries=[...]`` where an organisation or a trainer works; China unless told."""
+    if create:
+        obj.countries.set(extracted if extracted is not None else [china()])
+
+
 def module(code: str = "M1") -> Module:
     """The modules come from a data migration; tests look them up."""
     return Module.objects.get(code=code)
@@ -68,12 +79,14 @@ class RegionFactory(DjangoModelFactory):
 class OrganisationFactory(DjangoModelFactory):
     class Meta:
         model = Organisation
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Organisation {n}")
     short_name = factory.Sequence(lambda n: f"ORG{n}")
     kind = Organisation.Kind.IMPLEMENTING_PARTNER
     province = "Jiangsu"
     city = "Taixing"
+    countries = factory.PostGeneration(_works_in)
 
 
 class AgreementFactory(DjangoModelFactory):
@@ -81,6 +94,7 @@ class AgreementFactory(DjangoModelFactory):
         model = Agreement
 
     organisation = factory.SubFactory(OrganisationFactory)
+    country = factory.LazyFunction(china)
     kind = Agreement.Kind.IMPLEMENTATION
     signed_on = dt.date(2014, 4, 1)
     start = dt.date(2014, 4, 1)
@@ -91,6 +105,7 @@ class TrainingRoundFactory(DjangoModelFactory):
     class Meta:
         model = TrainingRound
 
+    country = factory.LazyFunction(china)
     module = factory.LazyFunction(module)
     kind = TrainingRound.Kind.TOE
     organiser = factory.SubFactory(OrganisationFactory)
@@ -103,11 +118,13 @@ class TrainingRoundFactory(DjangoModelFactory):
 class TrainerFactory(DjangoModelFactory):
     class Meta:
         model = Trainer
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Trainer {n}")
     sex = "f"
     organisation = factory.SubFactory(OrganisationFactory)
     role = Trainer.Role.TRAINER
+    countries = factory.PostGeneration(_works_in)
 
 
 class QualificationFactory(DjangoModelFactory):
@@ -132,6 +149,7 @@ class EnterpriseFactory(DjangoModelFactory):
         model = Enterprise
 
     name = factory.Sequence(lambda n: f"Enterprise {n}")
+    country = factory.LazyFunction(china)
     sector = "machinery"
     province = "Jiangsu"
     city = "Taixing"
@@ -219,6 +237,7 @@ class NewsItemFactory(DjangoModelFactory):
     class Meta:
         model = NewsItem
 
+    country = factory.LazyFunction(china)
     title = factory.Sequence(lambda n: f"News {n}")
     place = "Taixing, Jiangsu"
     date = dt.date(2014, 12, 11)
@@ -229,6 +248,7 @@ class EventFactory(DjangoModelFactory):
     class Meta:
         model = Event
 
+    country = factory.LazyFunction(china)
     title = factory.Sequence(lambda n: f"Event {n}")
     place = "Shanghai"
     starts_on = dt.date(2015, 3, 2)
@@ -239,6 +259,7 @@ class ExpertCommentFactory(DjangoModelFactory):
     class Meta:
         model = ExpertComment
 
+    country = factory.LazyFunction(china)
     trainer = factory.SubFactory(TrainerFactory)
     quote = "SCORE helps SMEs."
     given_on = dt.date(2014, 11, 30)
@@ -248,6 +269,7 @@ class IssueFactory(DjangoModelFactory):
     class Meta:
         model = Issue
 
+    country = factory.LazyFunction(china)
     number = factory.Sequence(lambda n: n + 100)
     period_start = factory.Sequence(lambda n: dt.date(2030 + n // 6, 1 + 2 * (n % 6), 1))
     title = factory.LazyAttribute(lambda o: f"Issue {o.number}")

@@ -27,7 +27,7 @@ class TrainerAdmin(ServiceModelAdmin):
     """No delete: a trainer's rounds, visits and comments stay (no trainer_delete); a trainer is made inactive."""
 
     list_display = ["name", "sex", "role", "organisation", "active"]
-    list_filter = ["role", "sex", "active"]
+    list_filter = ["countries", "role", "sex", "active"]
     search_fields = ["name", "position", "organisation__name", "organisation__short_name"]
     autocomplete_fields = ["organisation"]
     formfield_overrides = {models.ImageField: {"form_class": BoundedImageField}}  # bounded like every upload
@@ -38,10 +38,16 @@ class TrainerAdmin(ServiceModelAdmin):
         return {name: data[name] for name in services.TRAINER_FIELDS if name in data}
 
     def service_add(self, request, obj, data):
-        return services.trainer_save(by=request.user, **self._fields(data))
+        return services.trainer_save(by=request.user, countries=data.get("countries") or (), **self._fields(data))
 
     def service_change(self, request, obj, data, edit_version):
-        return services.trainer_save(trainer=obj, by=request.user, edit_version=edit_version, **self._fields(data))
+        return services.trainer_save(
+            trainer=obj,
+            countries=data.get("countries"),
+            by=request.user,
+            edit_version=edit_version,
+            **self._fields(data),
+        )
 
 
 @admin.register(Qualification)

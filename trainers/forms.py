@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core.editing import EditVersionMixin
 from core.forms import SingleLineMixin
 from core.widgets import DateInput, SearchSelect
+from programmes.forms import countries_offer
 from programmes.models import TrainingRound
 
 from . import services
@@ -24,11 +25,12 @@ def _helper(*rows) -> FormHelper:
 class TrainerForm(SingleLineMixin, EditVersionMixin, forms.ModelForm):
     class Meta:
         model = Trainer
-        fields = ["name", "sex", "organisation", "role", "position", "email", "phone", "active", "notes"]
+        fields = ["name", "sex", "organisation", "countries", "role", "position", "email", "phone", "active", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        countries_offer(self, user, "countries")
         self.helper = _helper(
             Row(
                 Column("name", css_class="col-md-6"),
@@ -36,6 +38,7 @@ class TrainerForm(SingleLineMixin, EditVersionMixin, forms.ModelForm):
                 Column("role", css_class="col-md-3"),
             ),
             Row(Column("organisation", css_class="col-md-6"), Column("position", css_class="col-md-6")),
+            Field("countries"),
             Row(Column("email", css_class="col-md-6"), Column("phone", css_class="col-md-6")),
             Field("active"),
             Field("notes"),

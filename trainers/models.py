@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.editing import EditVersioned
-from programmes.models import Module, Organisation, TrainingRound
+from programmes.models import Country, Module, Organisation, TrainingRound
 
 
 class Sex(models.TextChoices):
@@ -29,6 +29,12 @@ class Trainer(EditVersioned):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="trainers",
+    )
+    countries = models.ManyToManyField(
+        Country,
+        verbose_name=_("countries"),
+        related_name="trainers",
+        help_text=_("The country programmes the trainer works in: they deliver rounds there only."),
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.TRAINER)
     position = models.CharField(

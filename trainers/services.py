@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from core.editing import edit_version_claim
 from core.integrity import unique_refused
-from programmes.models import Module, TrainingRound
+from programmes.models import Country, Module, TrainingRound
 from programmes.services import register_round_check
 
 from .models import Qualification, RoundTrainer, Trainer, TrainerAccount
@@ -41,13 +41,47 @@ def _not_qualified_message(trainer: Trainer, training_round: TrainingRound) -> s
     ) % {"trainer": trainer.name, "module": training_round.module, "day": date_format(training_round.start)}
 
 
+def _works_in(trainer: Trainer, country_id: int | None) -> bool:
+    return country_id is None or trainer.countries.filter(pk=country_id).exists()
+
+
+def _not_in_country_message(trainer: Trainer, training_round: TrainingRound) -> str:
+    return _(
+        "%(trainer)s does not work in %(country)s: a trainer delivers rounds in the countries they work in (add "
+        "the country to the trainer first)."
+    ) % {"trainer": trainer.name, "country": training_round.country.name}
+
+
 def round_trainer_check(*, training_round: TrainingRound, trainer: Trainer, role: str) -> dict[str, list[str]]:
-    """The qualification rule for one trainer in one round (proposed values), as {field: [messages]}."""
+    """The country and qualification rules for one trainer in one round (proposed values), as {field: [messages]}."""
+    if not _works_in(trainer, training_round.country_id):
+        return {"trainer": [_not_in_country_message(trainer, training_round)]}
     if not _needs_qualification(training_round, role):
         return {}
     if qualified_on(trainer=trainer, module=training_round.module, day=training_round.start):
         return {}
     return {"trainer": [_not_qualified_message(trainer, training_round)]}
+
+
+@register_round_check
+def _round_trainers_in_its_country(training_round: TrainingRound) -> dict[str, list[str]]:
+    """A round's trainers work in its country: a round does not move to a country its trainers do not work in."""
+    if training_round.pk is None or not training_round.country_id:
+        return {}
+    outside = (
+        RoundTrainer.objects.filter(training_round_id=training_round.pk)
+        .exclude(trainer__countries=training_round.country_id)
+        .values_list("trainer__name", flat=True)
+    )
+    names = list(outside[:5])
+    if not names:
+        return {}
+    return {
+        "country": [
+            _("These trainers of the round do not work in %(country)s: %(names)s.")
+            % {"country": training_round.country.name, "names": ", ".join(names)}
+        ]
+    }
 
 
 @register_round_check
@@ -95,8 +129,15 @@ def _refuse_if_cancelled(training_round: TrainingRound) -> None:
 @unique_refused()
 @transaction.atomic
 def trainer_save(
-    *, trainer: Trainer | None = None, by: User | None = None, edit_version: int | None = None, **fields
+    *,
+    trainer: Trainer | None = None,
+    countries=None,
+    by: User | None = None,
+    edit_version: int | None = None,
+    **fields,
 ) -> Trainer:
+    """Create (trainer=None) or update a trainer. ``countries``: where they work (a new trainer without them works
+    in their organisation's countries when it works in one only); a country whose rounds they deliver is kept."""
     unknown = set(fields) - set(TRAINER_FIELDS)
     if unknown:
         raise TypeError(f"trainer_save() got unexpected fields: {sorted(unknown)}")
@@ -104,9 +145,44 @@ def trainer_save(
     edit_version_claim(t, edit_version)
     for name, value in fields.items():
         setattr(t, name, value)
+    if countries is None and t.pk is None and t.organisation_id:
+        countries = list(t.organisation.countries.all())
+    if countries is not None:
+        countries = list(countries)
+        errors = trainer_countries_check(trainer=t, countries=countries)
+        if errors:
+            raise ValidationError(errors)
+    elif t.pk is None:
+        raise ValidationError({"countries": [_("Choose the countries the trainer works in (one at least).")]})
     t.full_clean()
     t.save()
+    if countries is not None:
+        t.countries.set(countries)
     return t
+
+
+def trainer_countries_check(*, trainer: Trainer, countries: list[Country]) -> dict[str, list[str]]:
+    """A trainer works in one country at least, and keeps every country of the rounds they deliver."""
+    if not countries:
+        return {"countries": [_("Choose the countries the trainer works in (one at least).")]}
+    if trainer.pk is None:
+        return {}
+    kept = [c.pk for c in countries]
+    dropped = (
+        RoundTrainer.objects.filter(trainer=trainer)
+        .exclude(training_round__country_id__in=kept)
+        .values_list("training_round__country__name", flat=True)
+        .distinct()
+    )
+    names = sorted(set(dropped))
+    if not names:
+        return {}
+    return {
+        "countries": [
+            _("%(trainer)s delivers rounds in %(countries)s: those countries stay.")
+            % {"trainer": trainer.name, "countries": ", ".join(names)}
+        ]
+    }
 
 
 @unique_refused()

@@ -58,7 +58,9 @@ def trainer_update(request, pk):
 
 
 def _trainer_form(request, trainer: Trainer | None):
-    form = TrainerForm(request.POST or None, instance=Trainer.objects.get(pk=trainer.pk) if trainer else None)
+    form = TrainerForm(
+        request.POST or None, instance=Trainer.objects.get(pk=trainer.pk) if trainer else None, user=request.user
+    )
     return service_form_page(
         request,
         form,

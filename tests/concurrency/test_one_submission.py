@@ -19,6 +19,7 @@ from tests.factories import (
     QualificationFactory,
     TrainerFactory,
     TrainingRoundFactory,
+    china,
     module,
 )
 from trainers.models import RoundTrainer, Trainer
@@ -158,7 +159,9 @@ def test_an_expert_comment_and_a_person_quoted_sent_ten_times_are_saved_once(edi
 
 
 def test_a_feature_section_sent_ten_times_at_once_is_added_once(editor):
-    issue = Issue.objects.create(number=5, period_start=dt.date(2014, 11, 1), title="Issue 5", language="en")
+    issue = Issue.objects.create(
+        country=china(), number=5, period_start=dt.date(2014, 11, 1), title="Issue 5", language="en"
+    )
     action = f"/newsletters/issues/{issue.pk}/sections/"
     values = _form(editor, issue.get_absolute_url(), action, kind="feature", heading="Gender equality strategy")
     _one_record_for_all(post_at_once(editor, action, lambda i: values))

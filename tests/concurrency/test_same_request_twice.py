@@ -30,6 +30,7 @@ from tests.factories import (
     TrainerFactory,
     TrainingRoundFactory,
     bring_in,
+    china,
     module,
 )
 from tests.tokens import page_token
@@ -251,7 +252,9 @@ def test_issue_posted_ten_times_at_once_is_created_once(editor):
 
 
 def test_issue_edition_and_record_posted_ten_times_at_once_are_added_once(editor):
-    issue = Issue.objects.create(number=5, period_start=dt.date(2014, 11, 1), title="Issue 5", language="en")
+    issue = Issue.objects.create(
+        country=china(), number=5, period_start=dt.date(2014, 11, 1), title="Issue 5", language="en"
+    )
     responses = post_at_once(editor, f"/newsletters/issues/{issue.pk}/editions/", lambda i: {"language": "zh-hans"})
     assert Issue.objects.filter(number=5, language="zh-hans").count() == 1
     assert all(r.status_code == 302 for r in responses)  # the refusals go back to the issue with a message

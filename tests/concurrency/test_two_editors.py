@@ -27,6 +27,7 @@ from tests.factories import (
     ParticipationFactory,
     TrainingRoundFactory,
     bring_in,
+    china,
     module,
 )
 
@@ -188,7 +189,9 @@ def test_second_editor_of_an_issue_is_refused_and_told_what_changed(editor, djan
 
     other = django_user_model.objects.create_user(username="editor2", password="pw")
     other.groups.add(Group.objects.get(name=roles.EDITORS))
-    issue = Issue.objects.create(number=5, period_start=dt.date(2014, 11, 1), title="Issue No. 5", language="en")
+    issue = Issue.objects.create(
+        country=china(), number=5, period_start=dt.date(2014, 11, 1), title="Issue No. 5", language="en"
+    )
     page_url, action = issue.get_absolute_url(), f"/newsletters/issues/{issue.pk}/edit/"
     refused, editor_b = _two_editors(
         editor,

@@ -16,7 +16,7 @@ from enterprises.models import FactoryVisit, Participation, Result
 from newsletters.mailing.models import Mailing
 from newsletters.models import Issue
 from programmes.models import Agreement, TrainingRound
-from tests.factories import EnterpriseFactory, ParticipationFactory, QualificationFactory, module
+from tests.factories import EnterpriseFactory, ParticipationFactory, QualificationFactory, china, module
 from tests.results.conftest import draft, pair_add
 from trainers.models import Qualification, RoundTrainer
 
@@ -200,6 +200,7 @@ def test_deleting_an_agreement_asks_first(officer_client, programme):
 
 def test_a_licence_rounds_ran_under_is_refused_on_the_confirmation_page_without_a_button(officer_client, programme):
     TrainingRound.objects.create(
+        country=china(),
         module=module("M1"),
         kind=TrainingRound.Kind.TOE,
         organiser=programme.tuv,

@@ -9,7 +9,7 @@ from django.apps import apps
 from newsletters.models import Masthead
 from programmes.models import Country, Region
 from score_portal.demo import DEMO_FILE, DemoReport, _Loader
-from tests.factories import TrainingRoundFactory
+from tests.factories import CountryFactory, TrainingRoundFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -26,10 +26,12 @@ def test_every_migrated_database_has_china(china):
 
 
 def test_the_migration_makes_china_with_its_rounds_provinces_and_the_mastheads_office():
-    # given a database from before countries: rounds in three provinces, and the newsletter's masthead
-    Country.objects.all().delete()
+    # given a database from before countries: rounds in three provinces, and the newsletter's masthead (the
+    # rounds belong to another programme here, since a round has a country now and China is to be made)
+    elsewhere = CountryFactory()
+    Country.objects.exclude(pk=elsewhere.pk).delete()
     for province in ("Sichuan", "Guangdong", "Chongqing", "Guangdong", " Sichuan "):
-        TrainingRoundFactory(province=province)
+        TrainingRoundFactory(province=province, country=elsewhere, organiser__countries=[elsewhere])
     masthead = Masthead.objects.get(language="en")
     # when the migration runs (twice: a second run changes nothing)
     china_migration.forwards(apps, None)

@@ -15,6 +15,7 @@ from tests.factories import (
     QualificationFactory,
     TrainerFactory,
     TrainingRoundFactory,
+    china,
     module,
 )
 from trainers import services as trainer_services
@@ -256,6 +257,7 @@ def test_a_cancelled_round_cannot_be_changed(programme):
 
 def admin_round_data(programme, **overrides):
     data = {
+        "country": china().pk,
         "module": module("M1").pk,
         "kind": "toe",
         "organiser": programme.tuv.pk,
@@ -317,6 +319,7 @@ def test_admin_refuses_to_shorten_or_delete_a_licence_rounds_run_under(admin_cli
     data = {
         "organisation": programme.tuv.pk,
         "kind": "licence",
+        "country": china().pk,
         "signed_on": "2014-10-21",
         "start": "2014-10-21",
         "end": "2014-12-31",
