@@ -84,17 +84,20 @@ messages: venv-dev
 	$(PY) manage.py makemessages $(foreach l,$(LOCALES),-l $(l)) --ignore=.venv --ignore=var
 	$(PY) manage.py compilemessages --ignore=.venv
 
-## fonts: refresh the newsletter's Latin fonts in static/fonts/ from the npm registry (the files are committed)
-# Noto Sans and Noto Serif (SIL Open Font License), Latin and Latin Extended subsets, as WOFF (WeasyPrint and browsers).
+## fonts: refresh the newsletter's fonts in static/fonts/ from the npm registry (the files are committed)
+# Noto Sans and Noto Serif (SIL Open Font License): each face's Latin, Latin Extended and Vietnamese subsets merged
+# into one WOFF (scripts/merge_fonts.py says why), for WeasyPrint and browsers.
 FONT_PACKAGES := @fontsource/noto-sans@5.3.0 @fontsource/noto-serif@5.3.0
-FONT_STYLES := noto-sans-SUBSET-400-normal noto-sans-SUBSET-400-italic noto-sans-SUBSET-700-normal \
-	noto-sans-SUBSET-700-italic noto-serif-SUBSET-700-normal noto-serif-SUBSET-400-italic
+FONT_FACES := noto-sans-400-normal noto-sans-400-italic noto-sans-700-normal noto-sans-700-italic \
+	noto-serif-700-normal noto-serif-400-italic
+FONT_SUBSETS := latin latin-ext vietnamese
 .PHONY: fonts
-fonts:
-	rm -rf var/fonts && mkdir -p var/fonts static/fonts
+fonts: $(VENV)/.runtime
+	rm -rf var/fonts && mkdir -p var/fonts static/fonts && rm -f static/fonts/*.woff
 	cd var/fonts && npm pack --silent $(FONT_PACKAGES) >/dev/null && for f in *.tgz; do tar xzf $$f --one-top-level=$${f%.tgz}; done
-	for subset in latin latin-ext; do for style in $(FONT_STYLES); do \
-		cp var/fonts/*/package/files/$$(echo $$style | sed s/SUBSET/$$subset/).woff static/fonts/; done; done
+	for face in $(FONT_FACES); do family=$${face%-[0-9]*}; rest=$${face#$$family-}; \
+		$(PY) scripts/merge_fonts.py static/fonts/$$face.woff \
+		$(foreach subset,$(FONT_SUBSETS),var/fonts/*/package/files/$$family-$(subset)-$$rest.woff); done
 	cp var/fonts/fontsource-noto-sans-*/package/LICENSE static/fonts/OFL-noto-sans.txt
 	cp var/fonts/fontsource-noto-serif-*/package/LICENSE static/fonts/OFL-noto-serif.txt
 	rm -rf var/fonts

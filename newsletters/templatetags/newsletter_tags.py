@@ -200,15 +200,10 @@ def static_src(path: str) -> str:
     return pdf.static_src(path)
 
 
-# The Latin fonts the newsletter prints with (static/fonts/, SIL Open Font License; `make fonts` refreshes them):
-# Noto Sans for text, Noto Serif for the masthead, each in the Latin and Latin Extended subsets. Chinese text is set
-# in the system's Noto CJK fonts, and only where the text is Chinese (see :lang(zh) in newsletter-print.css).
-UNICODE_RANGES = {
-    "latin": "U+0000-00FF, U+0131, U+0152-0153, U+02BB-02BC, U+02C6, U+02DA, U+02DC, U+0304, U+0308, U+0329, "
-    "U+2000-206F, U+20AC, U+2122, U+2191, U+2193, U+2212, U+2215, U+FEFF, U+FFFD",
-    "latin-ext": "U+0100-02BA, U+02BD-02C5, U+02C7-02CC, U+02CE-02D7, U+02DD-02FF, U+0304, U+0308, U+0329, "
-    "U+1D00-1DBF, U+1E00-1E9F, U+1EF2-1EFF, U+2020, U+20A0-20AB, U+20AD-20C0, U+2113, U+2C60-2C7F, U+A720-A7FF",
-}
+# The fonts the newsletter prints with (static/fonts/, SIL Open Font License; `make fonts` refreshes them): Noto Sans
+# for text, Noto Serif for the masthead, each face one file holding the Latin, Latin Extended and Vietnamese letters
+# (ầ, ợ, Đ, ł, ş), so no Latin-script text needs a fallback font. Chinese text is set in the system's Noto CJK
+# fonts, and only where the text is Chinese (see :lang(zh) in newsletter-print.css).
 FONT_FACES = (
     ("Noto Sans", "noto-sans", 400, "normal"),
     ("Noto Sans", "noto-sans", 400, "italic"),
@@ -225,12 +220,10 @@ def font_face_rules(url) -> str:
     (views.fonts_css), so the web edition is set in the same fonts as the PDF."""
     return format_html_join(
         "\n",
-        '@font-face {{ font-family: "{}"; src: url("{}") format("woff"); font-weight: {}; font-style: {}; '
-        "unicode-range: {}; }}",
+        '@font-face {{ font-family: "{}"; src: url("{}") format("woff"); font-weight: {}; font-style: {}; }}',
         (
-            (family, url(f"fonts/{stem}-{subset}-{weight}-{style}.woff"), weight, style, ranges)
+            (family, url(f"fonts/{stem}-{weight}-{style}.woff"), weight, style)
             for family, stem, weight, style in FONT_FACES
-            for subset, ranges in UNICODE_RANGES.items()
         ),
     )
 

@@ -114,13 +114,19 @@ def pdf_page_texts(data: bytes) -> list[str]:
     return [re.sub(r"\s+", " ", page.extract_text()) for page in PdfReader(io.BytesIO(data)).pages]
 
 
-def pdffonts(data: bytes) -> list[str]:
-    """The font names poppler's pdffonts lists for the PDF."""
+def pdffont_rows(data: bytes) -> list[tuple[str, bool]]:
+    """Each font poppler's pdffonts lists for the PDF: its name, and whether the PDF embeds it (the "emb" column)."""
     with tempfile.NamedTemporaryFile(suffix=".pdf") as fh:
         fh.write(data)
         fh.flush()
         out = subprocess.run(["pdffonts", fh.name], check=True, capture_output=True, text=True).stdout
-    return [line.split()[0] for line in out.splitlines()[2:] if line.strip()]
+    rows = [line.split() for line in out.splitlines()[2:] if line.strip()]
+    return [(row[0], row[-5] == "yes") for row in rows]  # name type encoding emb sub uni object ID
+
+
+def pdffonts(data: bytes) -> list[str]:
+    """The font names poppler's pdffonts lists for the PDF."""
+    return [name for name, _embedded in pdffont_rows(data)]
 
 
 def pdftotext(data: bytes) -> str:

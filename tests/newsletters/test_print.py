@@ -19,7 +19,7 @@ from newsletters.models import Issue
 from programmes.models import Module
 from tests.factories import EventFactory, ExpertCommentFactory, KPILineFactory, NewsItemFactory, ResultFactory
 
-from .conftest import PERIOD, assert_dense, in_order, pdffonts, pdftotext
+from .conftest import PERIOD, assert_dense, in_order, pdffont_rows, pdffonts, pdftotext
 
 pytestmark = pytest.mark.django_db
 
@@ -141,6 +141,24 @@ def test_the_english_edition_prints_in_the_shipped_latin_fonts_with_words_and_me
     assert reader.trailer["/Root"]["/Lang"] == "en"
     assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"]  # tagged for screen readers
     assert "/StructTreeRoot" in reader.trailer["/Root"]
+
+
+def test_vietnamese_and_other_latin_letters_print_in_the_shipped_fonts_with_every_mark(make_issue):
+    # Vietnamese letters carry two marks (ầ, ợ, ử) and Đ; Polish, Czech and Turkish names need Latin Extended. A
+    # letter the shipped fonts lack would print in a fallback font the server happens to have, or as another letter.
+    words = "Nguyễn Thị Hương, Lê Thị Hiền dạy Mô-đun 2 ở Thành phố Hồ Chí Minh và Đà Nẵng: cải tiến năng suất, chất lượng"
+    NewsItemFactory(title="Hội thảo SCORE tại Đà Nẵng", place="Đà Nẵng", body=words, date=dt.date(2014, 12, 2))
+    NewsItemFactory(title="Visitors from Łódź and Şişli", body="Led by Dvořák.", date=dt.date(2014, 12, 3))
+    issue = services.issue_render(issue_id=make_issue().pk)
+    assert issue.status == Issue.Status.READY, issue.error
+    data = _pdf(issue)
+    text = pdftotext(data)
+    assert "SUSTAINING COMPETITIVE AND RESPONSIBLE ENTERPRISES" in text
+    assert "Hội thảo SCORE tại Đà Nẵng" in text and "Visitors from Łódź and Şişli" in text
+    assert set(words.split()) <= set(text.split())  # every word whole, wherever the columns break the lines
+    fonts = pdffont_rows(data)
+    assert fonts and all("Noto-Sans" in name or "Noto-Serif" in name for name, _embedded in fonts), fonts
+    assert all(embedded for _name, embedded in fonts), fonts
 
 
 def test_the_chinese_edition_sets_chinese_text_in_cjk_fonts(make_issue):
