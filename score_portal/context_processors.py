@@ -1,5 +1,5 @@
 from core import roles as role_checks
-from score_portal.navigation import nav_links
+from score_portal.navigation import current_link, nav_links
 
 
 def roles(request) -> dict:
@@ -7,9 +7,11 @@ def roles(request) -> dict:
     user = getattr(request, "user", None)
     if user is None:
         return {}
+    links = nav_links(user, request.path)
     return {
         "is_officer": role_checks.is_officer(user),
         "is_partner": role_checks.is_partner(user),
         "is_editor": role_checks.is_editor(user),
-        "nav_links": nav_links(user, request.path),
+        "nav_links": links,
+        "nav_current": current_link(links),
     }

@@ -23,18 +23,32 @@ class NavLink:
         return reverse(self.url_name, args=self.args)
 
 
+@dataclass(frozen=True)
+class NavMenu:
+    """Links an officer opens now and then (the programme's setup), behind one entry so the bar keeps one row."""
+
+    label: str
+    links: tuple[NavLink, ...]
+
+
+NEWSLETTER = NavLink(_("Newsletter"), "newsletters:dashboard")
 OFFICER = [
     NavLink(_("Rounds"), "programmes:round_list"),
     NavLink(_("Enterprises"), "enterprises:enterprise_list"),
     NavLink(_("Results"), "results:result_list"),
     NavLink(_("To review"), "results:review_queue", counted=True),
     NavLink(_("Trainers"), "trainers:trainer_list"),
-    NavLink(_("Organisations"), "programmes:organisation_list"),
-    NavLink(_("Countries"), "programmes:country_list"),
-    NavLink(_("KPI catalogue"), "results:kpi_list"),
     NavLink(_("Figures"), "figures"),
-    NavLink(_("People"), "people:person_list"),
-    NavLink(_("Newsletter"), "newsletters:dashboard"),
+    NEWSLETTER,
+    NavMenu(
+        _("Programme setup"),
+        (
+            NavLink(_("Organisations"), "programmes:organisation_list"),
+            NavLink(_("Countries"), "programmes:country_list"),
+            NavLink(_("KPI catalogue"), "results:kpi_list"),
+            NavLink(_("People"), "people:person_list"),
+        ),
+    ),
 ]
 PARTNER = [
     NavLink(_("Rounds"), "programmes:round_list"),
@@ -49,7 +63,7 @@ TRAINER = [
     NavLink(_("Results"), "results:result_list"),
 ]
 EDITOR = [
-    NavLink(_("Newsletter"), "newsletters:dashboard"),
+    NEWSLETTER,
     NavLink(_("News"), "newsletters:record_list", ("news",)),
     NavLink(_("Events"), "newsletters:record_list", ("events",)),
     NavLink(_("Expert comments"), "newsletters:record_list", ("comments",)),
@@ -58,8 +72,9 @@ PUBLIC = [NavLink(_("Newsletter archive"), "newsletters:archive")]
 
 
 def nav_links(user, path: str = "") -> list[dict]:
-    """The links the user's roles give, the one for the current page marked active."""
-    links: list[NavLink] = []
+    """The links the user's roles give, menus holding theirs (``children``); the current page's link is marked
+    active, and so is the menu that holds it."""
+    links: list[NavLink | NavMenu] = []
     if roles.is_officer(user):
         links += OFFICER  # officers open the editors' pages too, from the newsletter's own page
     else:
@@ -69,16 +84,41 @@ def nav_links(user, path: str = "") -> list[dict]:
             links += TRAINER
         if roles.is_editor(user):
             links += EDITOR
-    links += PUBLIC
-    seen, out = set(), []
-    for link in links:
+    if not any(link == NEWSLETTER for link in links):  # the newsletter's own pages link the archive
+        links += PUBLIC
+    seen: set[str] = set()
+
+    def item(link: NavLink) -> dict | None:
         url = link.url
-        if url not in seen:
-            seen.add(url)
-            count = review_queue_count(user) if link.counted else 0
-            out.append({"label": link.label, "url": url, "active": False, "count": count})
+        if url in seen:
+            return None
+        seen.add(url)
+        count = review_queue_count(user) if link.counted else 0
+        return {"label": link.label, "url": url, "active": False, "count": count}
+
+    out, pages = [], []
+    for link in links:
+        if isinstance(link, NavMenu):
+            children = [child for child in map(item, link.links) if child]
+            out.append({"label": link.label, "children": children, "active": False})
+            pages += [(child, out[-1]) for child in children]
+        elif entry := item(link):
+            out.append(entry)
+            pages.append((entry, None))
     # The current page belongs to the link with the longest matching prefix (/results/import/ is "Import").
-    matching = [item for item in out if path.startswith(item["url"])]
+    matching = [(entry, menu) for entry, menu in pages if path.startswith(entry["url"])]
     if matching:
-        max(matching, key=lambda item: len(item["url"]))["active"] = True
+        entry, menu = max(matching, key=lambda pair: len(pair[0]["url"]))
+        entry["active"] = True
+        if menu:
+            menu["active"] = True
     return out
+
+
+def current_link(links: list[dict]) -> dict | None:
+    """The link of the current page among ``nav_links``' entries (inside its menu, if it sits in one), or None."""
+    for entry in links:
+        for link in entry.get("children", [entry]):
+            if link["active"]:
+                return link
+    return None

@@ -85,7 +85,7 @@ def pages_of(page) -> list[str]:
     """Home, the navigation's pages, and the first record and the 'new' page under each of them."""
     page.goto("/")
     found = ["/"]
-    nav = [p for p in links_in(page, "nav .navbar-nav a.nav-link[href]") if p.startswith("/") and p != "#"]
+    nav = [p for p in links_in(page, "#mainnav .me-auto a[href]") if p.startswith("/") and p != "#"]  # menus too
     for list_path in dict.fromkeys(nav):
         if list_path in found or NOT_A_PAGE.search(list_path):
             continue
