@@ -312,7 +312,7 @@ class CountryAdminForm(forms.ModelForm):
 
     class Meta:
         model = Country
-        fields = ["code", "name", "time_zone", "currency", "languages", *Country.OFFICE_FIELDS]
+        fields = ["code", "name", "time_zone", "currency", "languages", *Country.OFFICE_FIELDS, "illustrative"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -341,6 +341,7 @@ class CountryForm(SingleLineMixin, EditVersionMixin, CountryAdminForm):
                 Row(Column("telephone", css_class="col-md-6"), Column("fax", css_class="col-md-6")),
                 Row(Column("email", css_class="col-md-6"), Column("web", css_class="col-md-6")),
             ),
+            Field("illustrative"),
         )
 
 

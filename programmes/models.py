@@ -50,6 +50,14 @@ class Country(EditVersioned):
     fax = models.CharField(_("fax"), max_length=100, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     web = models.CharField(_("web address"), max_length=200, blank=True)
+    illustrative = models.BooleanField(
+        _("illustrative data"),
+        default=False,
+        help_text=_(
+            "The programme's records are invented, for a demonstration or training: its pages and its newsletter "
+            "archive say so."
+        ),
+    )
     history = HistoricalRecords()
 
     OFFICE_FIELDS = ("office_name", "address", "telephone", "fax", "email", "web")

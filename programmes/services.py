@@ -500,7 +500,7 @@ def partner_membership_end(*, user: User, by: User | None) -> None:
 
 # --- Country programmes and their regions -------------------------------------------------------------------
 
-COUNTRY_FIELDS = ("code", "name", "time_zone", "currency", "languages", *Country.OFFICE_FIELDS)
+COUNTRY_FIELDS = ("code", "name", "time_zone", "currency", "languages", *Country.OFFICE_FIELDS, "illustrative")
 
 RegionUse = Callable[[Region], str | None]
 _region_uses: list[RegionUse] = []

@@ -1,4 +1,7 @@
-"""Load the demo programme (SCORE China 2014) from ``demo/score_china_2014.yaml``.
+"""Load the demo programmes: SCORE China 2014 from ``demo/score_china_2014.yaml``, as the programme's documents tell
+it, then SCORE Viet Nam from ``demo/score_vietnam.yaml``, a smaller programme whose records are invented (its country
+is marked ``illustrative``, and its pages say so). Each file is loaded in turn by the same loader: a row without a
+``country`` belongs to its own file's first programme, and its results are approved by its own file's first officer.
 
 Every record is found by its natural key and updated in place, so loading twice changes nothing.
 The demo sits above the four apps: it is the one piece of the project that writes to all of them.
@@ -33,6 +36,7 @@ model's validation (``full_clean``) and every database constraint; photos go thr
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -57,14 +61,18 @@ from trainers.models import Qualification, RoundTrainer, Trainer, TrainerAccount
 
 DEMO_DIR = settings.BASE_DIR / "demo"
 DEMO_FILE = DEMO_DIR / "score_china_2014.yaml"
+VIETNAM_FILE = DEMO_DIR / "score_vietnam.yaml"
+DEMO_FILES = (DEMO_FILE, VIETNAM_FILE)
 DEMO_PASSWORD = "demo"
 ROLE_GROUP = roles.ROLE_GROUP
 
 
-def demo_accounts(path: Path = DEMO_FILE) -> list[dict]:
+def demo_accounts(paths: Sequence[Path] = DEMO_FILES) -> list[dict]:
     """The demo's accounts that exist here (for the login page in debug mode): user name, role, organisation."""
-    with path.open(encoding="utf-8") as fh:
-        rows = yaml.safe_load(fh).get("accounts", [])
+    rows = []
+    for path in paths:
+        with path.open(encoding="utf-8") as fh:
+            rows += yaml.safe_load(fh).get("accounts", [])
     existing = set(
         User.objects.filter(username__in=[r["username"] for r in rows], is_active=True).values_list(
             "username", flat=True
@@ -141,6 +149,7 @@ class _Loader:
                 "time_zone": row["time_zone"],
                 "currency": row["currency"],
                 "languages": list(row["languages"]),
+                "illustrative": bool(row.get("illustrative", False)),
                 **{name: row.get("office", {}).get(name, "") for name in Country.OFFICE_FIELDS},
             }
             country = Country.objects.filter(code=row["code"]).first()
@@ -466,19 +475,24 @@ class _Loader:
                 TrainerAccount.objects.update_or_create(
                     user=user, defaults={"trainer": self.trainer_by_name[row["trainer"]]}
                 )
-            users[row["role"]] = user
+            users.setdefault(row["role"], user)  # the file's first officer approves its results
         return users
 
 
 @transaction.atomic
-def demo_load(*, path: Path = DEMO_FILE, with_accounts: bool = True) -> DemoReport:
-    """Load (or bring up to date) the demo programme. Demo accounts are refused when DEBUG is off."""
+def demo_load(*, paths: Sequence[Path] = DEMO_FILES, with_accounts: bool = True) -> DemoReport:
+    """Load (or bring up to date) the demo programmes, one file after the other. Demo accounts are refused when DEBUG
+    is off."""
     if with_accounts and not settings.DEBUG:
         raise ImproperlyConfigured("Demo accounts with the password 'demo' are only created when DEBUG is on.")
-    with path.open(encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
     report = DemoReport()
-    loader = _Loader(data, report)
+    for path in paths:
+        with path.open(encoding="utf-8") as fh:
+            _load(_Loader(yaml.safe_load(fh), report), with_accounts=with_accounts)
+    return report
+
+
+def _load(loader: _Loader, *, with_accounts: bool) -> None:
     loader.countries()
     loader.organisations()
     loader.agreements()
@@ -495,4 +509,3 @@ def demo_load(*, path: Path = DEMO_FILE, with_accounts: bool = True) -> DemoRepo
     loader.results(author=users.get("partner"), approver=users.get("officer"))
     loader.newsletter_records()
     loader.newsletter_issues()
-    return report

@@ -8,9 +8,9 @@ import json
 import pytest
 from django.core.management import call_command
 
-from enterprises.models import Participation, Result
+from enterprises.models import Enterprise, Participation, Result, ResultStep
 from newsletters.models import ExpertComment
-from programmes.models import Agreement, PartnerMembership
+from programmes.models import Agreement, Country, PartnerMembership, TrainingRound
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +23,7 @@ def test_the_demo_holds_the_seed_documents_programme_with_its_accounts_results_a
     demo_accounts_log_in_with_their_roles(client)
     demo_results_carry_their_approval_trail()
     bsci_pilot_records_why_it_began_with_module_3()
+    viet_nam_is_a_smaller_illustrative_programme_beside_china(client)
 
 
 def dumpdata_holds_the_programme_of_the_seed_documents():
@@ -38,7 +39,7 @@ def dumpdata_holds_the_programme_of_the_seed_documents():
         "Tailai Decelerator",
     } <= names
     assert [r["fields"]["code"] for r in records if r["model"] == "programmes.module"] == ["M1", "M2", "M3", "M4", "M5"]
-    licence = Agreement.objects.get(kind="licence")
+    licence = Agreement.objects.get(kind="licence", country__code="CN")
     assert licence.organisation.name == "TÜV Rheinland China"
     assert (str(licence.signed_on), str(licence.end)) == ("2014-10-21", "2017-10-20")
     titles = {r["fields"]["title"] for r in records if r["model"] == "newsletters.newsitem"}
@@ -65,7 +66,18 @@ def taixing_results_carry_their_kpis():
 def demo_accounts_log_in_with_their_roles(client):
     assert PartnerMembership.objects.get(user__username="partner-cec").organisation.short_name == "CEC"
     assert PartnerMembership.objects.get(user__username="partner-bsci").organisation.short_name == "BSCI"
-    for username in ("officer", "partner-cec", "partner-bsci", "editor", "trainer"):
+    assert PartnerMembership.objects.get(user__username="partner-vn").organisation.short_name == "VCCI"
+    for username in (
+        "officer",
+        "partner-cec",
+        "partner-bsci",
+        "editor",
+        "trainer",
+        "officer-cn",
+        "officer-vn",
+        "editor-vn",
+        "partner-vn",
+    ):
         assert client.login(username=username, password="demo"), username
     # the demo trainer, Jia Hongwei, sees the rounds he delivers: Taixing M1 and M2, Deyang's second round
     client.login(username="trainer", password="demo")
@@ -89,3 +101,36 @@ def bsci_pilot_records_why_it_began_with_module_3():
         "M4": True,
         "M5": True,
     }
+
+
+def viet_nam_is_a_smaller_illustrative_programme_beside_china(client):
+    viet_nam = Country.objects.get(code="VN")
+    assert (viet_nam.time_zone, viet_nam.currency, viet_nam.languages) == ("Asia/Ho_Chi_Minh", "VND", ["vi", "en"])
+    assert viet_nam.illustrative and not Country.objects.get(code="CN").illustrative
+    assert {r.name: r.kind for r in viet_nam.regions.all()} == {
+        "Hà Nội": "municipality",
+        "Thành phố Hồ Chí Minh": "municipality",
+        "Đà Nẵng": "municipality",
+        "Hải Phòng": "municipality",
+        "Bình Dương": "province",
+        "Đồng Nai": "province",
+    }
+    rounds = TrainingRound.objects.filter(country=viet_nam)
+    assert set(rounds.values_list("city", flat=True)) == {"Thành phố Hồ Chí Minh", "Hà Nội", "Thủ Dầu Một", "Hải Phòng"}
+    assert TrainingRound.objects.filter(country__code="CN").count() > rounds.count()  # the smaller programme
+    assert set(Enterprise.objects.filter(country=viet_nam).values_list("name", flat=True)) >= {
+        "Công ty TNHH May mặc Cánh Diều",
+        "Công ty CP Linh kiện Điện tử Sao Khuê",
+    }
+    # its results were submitted by VCCI's partner user and approved by the Viet Nam officer, with their KPI lines
+    approved = Result.objects.filter(enterprise__country=viet_nam, status=Result.Status.APPROVED)
+    assert approved.count() == 3
+    assert all(result.kpi_lines.exists() for result in approved)
+    steps = set(ResultStep.objects.filter(result__in=approved).values_list("to_status", "by__username"))
+    assert steps == {("submitted", "partner-vn"), ("approved", "officer-vn")}
+    # the country's page says its data is invented; China's page does not
+    client.login(username="officer", password="demo")
+    page = client.get(viet_nam.get_absolute_url()).content.decode()
+    assert "data is illustrative, not real" in page
+    china = client.get(Country.objects.get(code="CN").get_absolute_url()).content.decode()
+    assert "illustrative, not real" not in china

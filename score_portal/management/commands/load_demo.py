@@ -1,14 +1,21 @@
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
-from score_portal.demo import DEMO_FILE, demo_load
+from score_portal.demo import DEMO_FILES, demo_load
 
 
 class Command(BaseCommand):
-    help = "Load the SCORE China 2014 demo programme and its demo accounts (DEBUG only). Safe to run again."
+    help = (
+        "Load the demo programmes (SCORE China 2014, and SCORE Viet Nam, illustrative) and their demo accounts "
+        "(DEBUG only). Safe to run again."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--file", default=str(DEMO_FILE), help="The demo data file (YAML).")
+        parser.add_argument(
+            "--file",
+            action="append",
+            help="A demo data file (YAML); give it again for more, loaded in order. Default: the demo's files.",
+        )
         parser.add_argument(
             "--no-accounts", action="store_true", help="Load the records only, without the demo accounts."
         )
@@ -17,7 +24,8 @@ class Command(BaseCommand):
         from pathlib import Path
 
         try:
-            report = demo_load(path=Path(options["file"]), with_accounts=not options["no_accounts"])
+            paths = [Path(name) for name in options["file"]] if options["file"] else DEMO_FILES
+            report = demo_load(paths=paths, with_accounts=not options["no_accounts"])
         except ImproperlyConfigured as exc:
             raise CommandError(f"{exc} Run with --no-accounts to load the records only.") from exc
         if report.created:
