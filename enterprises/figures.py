@@ -26,17 +26,31 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Sum
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from core import datacache, roles
 from core.charts import bar_chart
 from core.queries import Median
-from programmes.models import Module, Organisation, TrainingRound
+from programmes.models import ExchangeRate, Module, Organisation, TrainingRound
 from programmes.selectors import rounds_visible_to
 from trainers.models import Qualification, RoundTrainer, Sex, Trainer
 from trainers.selectors import trainers_visible_to
@@ -352,6 +366,7 @@ FIGURE_KEYS = (
     "cost_by_period",
     "cost_by_organisation",
     "cost_by_module",
+    "cost_by_country",
 )
 
 
@@ -801,11 +816,24 @@ def _results_missing_figure(participations: QuerySet[Participation], modules) ->
     )
 
 
-def _cost_sums() -> dict:
+def _usd_rate():
+    """A round's rate to the US dollar: its currency's rate for the year it started (1 for US dollars), or NULL."""
+    kept = ExchangeRate.objects.filter(currency=OuterRef("country__currency"), year=ExtractYear(OuterRef("start")))
+    return Case(
+        When(country__currency="USD", then=Value(Decimal(1))),
+        default=Subquery(kept.values("units_per_usd")[:1]),
+        output_field=DecimalField(max_digits=20, decimal_places=6),
+    )
+
+
+def _cost_sums(in_usd: bool = False) -> dict:
+    """The rounds' count and money sums, in their one currency, or each round's amounts divided by its rate."""
+    money = DecimalField(max_digits=24, decimal_places=6)
+    amount = (lambda name: ExpressionWrapper(F(name) / F("usd_rate"), output_field=money)) if in_usd else F
     return {
         "n": Count("pk"),
-        "total": Sum("cost_total"),
-        **{name: Sum(name) for name in TrainingRound.COST_SHARES},
+        "total": Sum(amount("cost_total"), output_field=money),
+        **{name: Sum(amount(name), output_field=money) for name in TrainingRound.COST_SHARES},
     }
 
 
@@ -816,31 +844,135 @@ def _cost_row(label: str, row: dict) -> list:
     return [label, row["n"], total, *(row[name] or Decimal(0) for name in TrainingRound.COST_SHARES), share]
 
 
+@dataclass
+class _Money:
+    """In which money the cost figures count: the one currency of the rounds counted, or US dollars at the
+    officers' yearly rates when they are in several (``note`` names the rates used and what had none)."""
+
+    unit: str
+    in_usd: bool
+    note: str = ""
+
+
+def _money_of(costed: QuerySet[TrainingRound]) -> tuple[QuerySet[TrainingRound], _Money]:
+    currencies = sorted(set(costed.order_by().values_list("country__currency", flat=True).distinct()))
+    if len(currencies) <= 1:
+        return costed, _Money(currencies[0] if currencies else "", False)
+    costed = costed.annotate(usd_rate=_usd_rate())
+    year = ExtractYear("start")
+    used = costed.filter(usd_rate__isnull=False).exclude(country__currency="USD")
+    used = used.order_by().values_list("country__currency", year, "usd_rate").distinct()
+    missing = (
+        costed.filter(usd_rate__isnull=True).order_by().values("country__currency", y=year).annotate(n=Count("pk"))
+    )
+    parts = [
+        _(
+            "Amounts in US dollars, converted at the yearly rates the officers keep (the currency for one dollar): "
+            "%(rates)s."
+        )
+        % {
+            "rates": "; ".join(
+                f"{c} {y}: {number_format(r.normalize(), force_grouping=True)}" for c, y, r in sorted(used)
+            )
+            or "—"
+        }
+    ]
+    if missing:
+        parts.append(
+            _("Left out for want of a rate: %(rounds)s.")
+            % {
+                "rounds": "; ".join(
+                    ngettext(
+                        "%(n)d round in %(currency)s of %(year)d", "%(n)d rounds in %(currency)s of %(year)d", m["n"]
+                    )
+                    % {"n": m["n"], "currency": m["country__currency"], "year": m["y"]}
+                    for m in sorted(missing, key=lambda m: (m["country__currency"], m["y"]))
+                )
+            }
+        )
+    return costed.filter(usd_rate__isnull=False), _Money("USD", True, " ".join(parts))
+
+
+def _cost_by_country(costed: QuerySet[TrainingRound]) -> Figure:
+    """Each country's cost recovery in its own currency, and in US dollars where a rate is kept: the share
+    compares across currencies as it is, the money once converted."""
+    rows = []
+    by_country = costed.order_by().values("country", "country__name", "country__currency").annotate(**_cost_sums())
+    in_usd = {
+        r["country"]: r
+        for r in costed.annotate(usd_rate=_usd_rate())
+        .filter(usd_rate__isnull=False)
+        .order_by()
+        .values("country")
+        .annotate(usd=_cost_sums(in_usd=True)["total"], n=Count("pk"))
+    }
+    for r in sorted(by_country, key=lambda r: r["country__name"]):
+        row = _cost_row(r["country__name"], r)
+        usd = in_usd.get(r["country"], {})
+        whole = usd.get("n") == r["n"]  # a sum in dollars only when every round of the country has its rate
+        rows.append([row[0], r["country__currency"], row[1], row[2], row[-1], usd["usd"] if whole else None])
+    return Figure(
+        key="cost_by_country",
+        title=_("Cost recovery by country"),
+        description="; ".join(
+            _("%(group)s: %(share)s %% of the cost covered by non-ILO resources")
+            % {"group": r[0], "share": "—" if r[4] is None else f"{r[4]:.0f}"}
+            for r in rows
+        )
+        or _("No round in this selection has a recorded cost."),
+        columns=[
+            Column(_("Country"), "text"),
+            Column(_("Currency"), "text"),
+            Column(_("Rounds with a cost")),
+            Column(_("Total cost"), "money"),
+            Column(_("Covered by non-ILO resources"), "percent"),
+            Column(_("Total cost in US dollars"), "money"),
+        ],
+        rows=rows,
+        note=_(
+            "Each country's cost in its own currency; in US dollars at the rate of the year each round started, "
+            "where the officers keep one (— where a round has none)."
+        ),
+        chart={
+            "categories": [r[0] for r in rows],
+            "series": [(_("Covered by non-ILO resources"), [r[4] for r in rows])],
+            "percent": True,
+        }
+        if rows
+        else None,
+    )
+
+
 def _cost_figures(rounds, filters: FigureFilters, modules) -> list[Figure]:
     """The ILO's cost-recovery indicator: the share of the cost covered by non-ILO resources, by period,
-    organising partner and module, over the rounds whose cost is recorded."""
+    organising partner, module and country, over the rounds whose cost is recorded. Money adds up in the rounds'
+    one currency, or in US dollars when they are in several (``_money_of``)."""
     costed = rounds.filter(cost_total__gt=0)
+    by_country = _cost_by_country(costed)
+    costed, money = _money_of(costed)
+    unit = f" ({money.unit})" if money.unit else ""
     columns = lambda first: [  # noqa: E731
         Column(first, "text"),
         Column(_("Rounds with a cost")),
-        Column(_("Total cost"), "money"),
-        Column(_("Enterprise fees"), "money"),
-        Column(_("Partners"), "money"),
-        Column(_("Sponsors and brands"), "money"),
-        Column(_("ILO"), "money"),
+        Column(_("Total cost") + unit, "money"),
+        Column(_("Enterprise fees") + unit, "money"),
+        Column(_("Partners") + unit, "money"),
+        Column(_("Sponsors and brands") + unit, "money"),
+        Column(_("ILO") + unit, "money"),
         Column(_("Covered by non-ILO resources"), "percent"),
     ]
+    sums = _cost_sums(in_usd=money.in_usd)
     year, quarter = _period_key(filters)
     group = {"y": year} | ({"q": quarter} if quarter is not None else {})
-    by_period = sorted(costed.values(**group).annotate(**_cost_sums()).order_by(), key=lambda r: (r["y"], r.get("q")))
-    by_org = list(costed.values("organiser").annotate(**_cost_sums()).order_by())
+    by_period = sorted(costed.values(**group).annotate(**sums).order_by(), key=lambda r: (r["y"], r.get("q")))
+    by_org = list(costed.values("organiser").annotate(**sums).order_by())
     orgs = Organisation.objects.in_bulk([r["organiser"] for r in by_org])
     by_org.sort(key=lambda r: str(orgs[r["organiser"]]))
     by_module = sorted(
-        costed.values("module").annotate(**_cost_sums()).order_by(),
+        costed.values("module").annotate(**sums).order_by(),
         key=lambda r: (modules[r["module"]].order, modules[r["module"]].code),
     )
-    all_rounds = costed.aggregate(**_cost_sums())
+    all_rounds = costed.aggregate(**sums)
     specs = [
         (
             "cost_by_period",
@@ -863,20 +995,25 @@ def _cost_figures(rounds, filters: FigureFilters, modules) -> list[Figure]:
     ]
     out = []
     for key, title, first, rows in specs:
+        note = _("Rounds whose cost is recorded; the share is what enterprises, partners and sponsors paid.")
         out.append(
             Figure(
                 key=key,
                 title=title,
                 description="; ".join(
                     _("%(group)s: %(share)s %% of %(total)s covered by non-ILO resources")
-                    % {"group": r[0], "share": "—" if r[-1] is None else f"{r[-1]:.0f}", "total": f"{r[2]:,.0f}"}
+                    % {
+                        "group": r[0],
+                        "share": "—" if r[-1] is None else f"{r[-1]:.0f}",
+                        "total": f"{r[2]:,.0f}{unit}",
+                    }
                     for r in rows
                 )
                 or _("No round in this selection has a recorded cost."),
                 columns=columns(first),
                 rows=rows,
                 totals=_cost_row(_("All rounds with a cost"), all_rounds) if rows else None,
-                note=_("Rounds whose cost is recorded; the share is what enterprises, partners and sponsors paid."),
+                note=f"{note} {money.note}".strip(),
                 chart={
                     "categories": [r[0] for r in rows],
                     "series": [(_("Covered by non-ILO resources"), [r[-1] for r in rows])],
@@ -886,7 +1023,7 @@ def _cost_figures(rounds, filters: FigureFilters, modules) -> list[Figure]:
                 else None,
             )
         )
-    return out
+    return [*out, by_country]
 
 
 def figure_chart(figure: Figure, *, prefix: str = "") -> str:

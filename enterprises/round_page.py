@@ -7,7 +7,6 @@ views below; each re-shows this page with its errors."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
@@ -65,7 +64,6 @@ def round_page_context(request, training_round: TrainingRound, **forms) -> dict:
     totals["men"] = totals["managers_men"] + totals["workers_men"]
     context = {
         "round": training_round,
-        "PROGRAMME_CURRENCY": settings.PROGRAMME_CURRENCY,
         "co_organisers": list(training_round.co_organisers.all()),
         "participations": participations,
         "totals": totals,

@@ -21,7 +21,7 @@ from core.forms import SingleLineMixin
 from core.widgets import DateInput, QuickSelect
 
 from . import services
-from .models import Agreement, Country, Organisation, Region, TrainingRound
+from .models import Agreement, Country, ExchangeRate, Organisation, Region, TrainingRound
 from .selectors import countries_working_for
 
 
@@ -343,6 +343,23 @@ class CountryForm(SingleLineMixin, EditVersionMixin, CountryAdminForm):
             ),
             Field("illustrative"),
         )
+
+
+class ExchangeRateForm(SingleLineMixin, forms.ModelForm):
+    """A year's rate of the country's currency; the year's rate already kept is corrected (exchange_rate_set)."""
+
+    class Meta:
+        model = ExchangeRate
+        fields = ["year", "units_per_usd"]
+
+    def __init__(self, *args, country: Country, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.currency = country.currency
+        self.fields["units_per_usd"].label = _("%(currency)s for one US dollar") % {"currency": country.currency}
+        self.helper = _helper(Row(Column("year", css_class="col-md-4"), Column("units_per_usd", css_class="col-md-8")))
+
+    def validate_unique(self):
+        """A rate for a year that has one corrects it: no unique error here (the service keeps one per year)."""
 
 
 class RegionForm(SingleLineMixin, forms.ModelForm):

@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -119,6 +119,44 @@ class Region(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ExchangeRate(models.Model):
+    """What one US dollar bought in a currency over a year (the yearly average officers take from the ILO's or the
+    UN's table): figures across countries convert each round's money at the rate of its currency and start year."""
+
+    currency = models.CharField(
+        _("currency"), max_length=3, validators=[standards.validate_currency], help_text=_("ISO 4217 code.")
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1990), MaxValueValidator(2100)])
+    units_per_usd = models.DecimalField(
+        _("units for one US dollar"),
+        max_digits=20,
+        decimal_places=6,
+        validators=[MinValueValidator(Decimal("0.000001"))],
+        help_text=_("How much of the currency one US dollar bought that year, on average: 6.16 for CNY in 2014."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        ordering = ["currency", "-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["currency", "year"],
+                name="exchange_rate_unique_currency_year",
+                violation_error_message=_("This currency already has a rate for this year."),
+            ),
+            models.CheckConstraint(
+                condition=Q(units_per_usd__gt=0),
+                name="exchange_rate_positive",
+                violation_error_message=_("A rate is more than zero."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.currency} {self.year}: {self.units_per_usd.normalize():f}"
 
 
 class Organisation(EditVersioned):

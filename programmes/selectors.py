@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from core import roles
 
-from .models import Agreement, Country, Organisation, PartnerMembership, Region, TrainingRound
+from .models import Agreement, Country, ExchangeRate, Organisation, PartnerMembership, Region, TrainingRound
 
 
 def partner_organisation_id(user) -> int | None:
@@ -39,7 +39,7 @@ def rounds_visible_to(user) -> QuerySet[TrainingRound]:
 def visible_round_or_404(user, pk) -> TrainingRound:
     """The round ``pk`` if the user may see it (with its module and organiser), else a 404: the start of every page
     and form of one round, in whichever app it lives."""
-    return get_object_or_404(rounds_visible_to(user).select_related("module", "organiser"), pk=pk)
+    return get_object_or_404(rounds_visible_to(user).select_related("module", "organiser", "country"), pk=pk)
 
 
 def organisations_visible_to(user) -> QuerySet[Organisation]:
@@ -76,3 +76,8 @@ def countries_working_for(user) -> QuerySet[Country]:
 
 def regions_visible_to(user) -> QuerySet[Region]:
     return Region.objects.filter(country__in=countries_visible_to(user))
+
+
+def exchange_rates_visible_to(user) -> QuerySet[ExchangeRate]:
+    """The rates of the currencies of the country programmes the user sees."""
+    return ExchangeRate.objects.filter(currency__in=countries_visible_to(user).values("currency"))

@@ -24,7 +24,7 @@ from django.utils.translation import ngettext
 from core.editing import edit_version_claim
 from core.integrity import unique_refused
 
-from .models import Agreement, Country, Module, Organisation, PartnerMembership, Region, TrainingRound
+from .models import Agreement, Country, ExchangeRate, Module, Organisation, PartnerMembership, Region, TrainingRound
 
 Status = TrainingRound.Status
 
@@ -563,6 +563,33 @@ def region_add(*, country: Country, name: str, kind: str = Region.Kind.PROVINCE,
     region.full_clean()
     region.save()
     return region
+
+
+@unique_refused(
+    {
+        "exchange_rate_unique_currency_year": lambda: ValidationError(
+            {"year": [_("This currency already has a rate for this year.")]}
+        )
+    }
+)
+@transaction.atomic
+def exchange_rate_set(*, currency: str, year: int, units_per_usd, by: User | None = None) -> ExchangeRate:
+    """Set the currency's rate for the year: a new rate, or the year's rate corrected (one rate per currency and
+    year). Figures converted to US dollars use it from the next time they are counted."""
+    rate = ExchangeRate.objects.select_for_update().filter(currency=currency, year=year).first()
+    rate = rate or ExchangeRate(currency=currency, year=year)
+    rate.units_per_usd = units_per_usd
+    rate._history_user = by
+    rate.full_clean()
+    rate.save()
+    return rate
+
+
+@transaction.atomic
+def exchange_rate_remove(*, rate: ExchangeRate, by: User | None = None) -> None:
+    """Remove a rate: figures in US dollars then leave the currency's rounds of that year out, and say so."""
+    rate._history_user = by
+    rate.delete()
 
 
 def region_remove_check(*, region: Region) -> str | None:

@@ -25,4 +25,6 @@ urlpatterns = [
     path("countries/<int:pk>/edit/", views.country_update, name="country_update"),
     path("countries/<int:pk>/regions/add/", views.region_add, name="region_add"),
     path("regions/<int:pk>/remove/", views.region_remove, name="region_remove"),
+    path("countries/<int:pk>/rates/set/", views.exchange_rate_set, name="exchange_rate_set"),
+    path("countries/<int:pk>/rates/<int:rate_pk>/remove/", views.exchange_rate_remove, name="exchange_rate_remove"),
 ]

@@ -34,11 +34,12 @@ from core.queries import count_of, max_of
 
 from . import services
 from .filters import CountryFilter, OrganisationFilter, RoundFilter
-from .forms import AgreementForm, CountryForm, OrganisationForm, RegionForm, RoundForm
+from .forms import AgreementForm, CountryForm, ExchangeRateForm, OrganisationForm, RegionForm, RoundForm
 from .models import Agreement, Country, Organisation, Region, TrainingRound
 from .selectors import (
     agreements_visible_to,
     countries_visible_to,
+    exchange_rates_visible_to,
     organisations_visible_to,
     regions_visible_to,
     rounds_visible_to,
@@ -310,6 +311,8 @@ def country_detail(request, pk):
         "country": country,
         "regions": list(country.regions.order_by("name")),
         "region_form": RegionForm(country=country),
+        "rates": list(exchange_rates_visible_to(request.user).filter(currency=country.currency)),
+        "rate_form": ExchangeRateForm(country=country),
     }
     return render(request, "programmes/country_detail.html", context)
 
@@ -396,4 +399,60 @@ def region_remove(request, pk):
         lambda: services.region_remove(region=region, by=request.user),
         done=_("Region %(name)s removed.") % {"name": region.name},
         back=f"{region.country.get_absolute_url()}#regions",
+    )
+
+
+# --- Exchange rates to US dollars (kept per currency and year, set from a country's page) -----------------
+
+
+@officer_required
+@require_http_methods(["GET", "POST"])
+@once_per_submission
+def exchange_rate_set(request, pk):
+    country = _visible_country(request, pk)
+    form = ExchangeRateForm(request.POST or None, country=country)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rate = services.exchange_rate_set(currency=country.currency, by=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            add_service_errors(form, e)
+        else:
+            messages.success(
+                request,
+                _("Rate for %(year)s saved: %(rate)s %(currency)s for one US dollar.")
+                % {"year": rate.year, "rate": rate.units_per_usd.normalize(), "currency": rate.currency},
+            )
+            return redirect(f"{country.get_absolute_url()}#rates")
+    return render(
+        request,
+        "core/form.html",
+        {
+            "form": form,
+            "title": _("Exchange rate of %(currency)s to the US dollar") % {"currency": country.currency},
+            "cancel_url": f"{country.get_absolute_url()}#rates",
+        },
+    )
+
+
+@officer_required
+@require_http_methods(["GET", "POST"])
+def exchange_rate_remove(request, pk, rate_pk):
+    country = _visible_country(request, pk)
+    rate = get_object_or_404(exchange_rates_visible_to(request.user).filter(currency=country.currency), pk=rate_pk)
+    back = f"{country.get_absolute_url()}#rates"
+    return confirm_then(
+        request,
+        lambda: Confirmation(
+            question=_("Remove the %(year)s rate of %(currency)s?") % {"year": rate.year, "currency": rate.currency},
+            consequences=[
+                _("Figures in US dollars leave out the rounds in %(currency)s that started in %(year)s, and say so.")
+                % {"year": rate.year, "currency": rate.currency},
+                _("You can set the rate again at any time."),
+            ],
+            button=_("Remove the rate"),
+            back_url=back,
+        ),
+        lambda: services.exchange_rate_remove(rate=rate, by=request.user),
+        done=_("The %(year)s rate of %(currency)s removed.") % {"year": rate.year, "currency": rate.currency},
+        back=back,
     )

@@ -103,7 +103,6 @@ def figures_page(request):
             "figures": figures,
             "headline": figures.headline,
             "query": query.urlencode(),
-            "currency": _currency(),
         },
     )
 
@@ -137,12 +136,6 @@ def home_figures(user) -> dict:
     return {"year": latest, "figures": [f for f in figures.figures if not f.empty]}
 
 
-def _currency() -> str:
-    from django.conf import settings
-
-    return settings.PROGRAMME_CURRENCY
-
-
 _TITLE, _BOLD = Style(bold=True, size=13), Style(bold=True)
 _NUMBER_FORMATS = {"percent": "0.0", "money": "#,##0.00"}
 
@@ -172,6 +165,4 @@ def figures_workbook(figures: list[Figure], *, selection: str) -> bytes:
 def _heading(column) -> str:
     if column.kind == "percent":
         return f"{column.label} (%)"
-    if column.kind == "money":
-        return f"{column.label} ({_currency()})"
     return column.label

@@ -281,8 +281,6 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 DJANGO_TABLES2_TEMPLATE = "django_tables2/portal.html"  # rows written in Python (core/templatetags/portal_tables.py)
 
-# The currency of the rounds' costs (cost recovery in the figures pages).
-PROGRAMME_CURRENCY = env.str("PROGRAMME_CURRENCY", default="RMB")
 
 # --- Content-Security-Policy (django-csp, https://django-csp.readthedocs.io/) ---------------
 # Every script and style comes from the portal's own static files: no inline <script>, no style="" or

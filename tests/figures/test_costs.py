@@ -49,7 +49,7 @@ def test_officer_records_a_rounds_cost_and_its_page_shows_the_share_paid_by_othe
     saved = TrainingRound.objects.get(city="Suzhou")
     assert (saved.cost_total, saved.paid_by_sponsors, saved.paid_by_ilo) == (Decimal(60000), 0, Decimal(30000))
     html = officer_client.get(response.url).content.decode()
-    assert "60,000 RMB in all" in html and "50 % covered by non-ILO resources" in html
+    assert "60,000 CNY in all" in html and "50 % covered by non-ILO resources" in html
 
 
 @pytest.mark.parametrize("field", ["cost_total", "paid_by_enterprises", "paid_by_partners", "paid_by_ilo"])

@@ -130,6 +130,7 @@ CASES = [
     ("country_create", "officer", "/countries/new/", None, None),
     ("country_update", "officer", "/countries/{country.pk}/edit/", None, None),
     ("region_add", "officer", "/countries/{country.pk}/", ["region_form"], "/countries/{country.pk}/regions/add/"),
+    ("exchange_rate_set", "officer", "/countries/{country.pk}/", ["rate_form"], "/countries/{country.pk}/rates/set/"),
     ("agreement_create", "officer", "/organisations/{cec.pk}/agreements/new/", None, None),
     ("agreement_update", "officer", "/agreements/{agreement.pk}/edit/", None, None),
     ("round_create", "officer", "/rounds/new/", None, None),
