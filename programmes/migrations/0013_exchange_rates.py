@@ -11,7 +11,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programmes", "0011_country"),
+        ("programmes", "0012_country_illustrative"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
