@@ -4,20 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programmes', '0011_country'),
+        ("programmes", "0011_country"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='country',
-            name='illustrative',
-            field=models.BooleanField(default=False, help_text="The programme's records are invented, for a demonstration or training: its pages and its newsletter archive say so.", verbose_name='illustrative data'),
+            model_name="country",
+            name="illustrative",
+            field=models.BooleanField(
+                default=False,
+                help_text="The programme's records are invented, for a demonstration or training: its pages and its newsletter archive say so.",
+                verbose_name="illustrative data",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalcountry',
-            name='illustrative',
-            field=models.BooleanField(default=False, help_text="The programme's records are invented, for a demonstration or training: its pages and its newsletter archive say so.", verbose_name='illustrative data'),
+            model_name="historicalcountry",
+            name="illustrative",
+            field=models.BooleanField(
+                default=False,
+                help_text="The programme's records are invented, for a demonstration or training: its pages and its newsletter archive say so.",
+                verbose_name="illustrative data",
+            ),
         ),
     ]
