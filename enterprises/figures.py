@@ -50,7 +50,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from core import datacache, roles
 from core.charts import bar_chart
 from core.queries import Median
-from programmes.models import ExchangeRate, Module, Organisation, TrainingRound
+from programmes.models import Country, ExchangeRate, Module, Organisation, TrainingRound
 from programmes.selectors import rounds_visible_to
 from trainers.models import Qualification, RoundTrainer, Sex, Trainer
 from trainers.selectors import trainers_visible_to
@@ -66,13 +66,14 @@ ATTENDANCE = ("managers_women", "managers_men", "workers_women", "workers_men")
 @dataclass(frozen=True)
 class FigureFilters:
     """Which part of the programme to count: a period (start and end dates, inclusive), a module, a province,
-    an organisation. Empty means all."""
+    an organisation, a country programme. Empty means all."""
 
     start: dt.date | None = None
     end: dt.date | None = None
     module_id: int | None = None
     province: str = ""
     organisation_id: int | None = None
+    country_id: int | None = None
 
     @classmethod
     def for_year(cls, year: int | None, quarter: int | None = None, **kwargs) -> FigureFilters:
@@ -208,6 +209,8 @@ def _counted_q(filters: FigureFilters, prefix: str = "") -> Q:
         q &= Q(**{f"{prefix}module_id": filters.module_id})
     if filters.province:
         q &= Q(**{f"{prefix}province": filters.province})
+    if filters.country_id:
+        q &= Q(**{f"{prefix}country_id": filters.country_id})
     if filters.organisation_id:
         co = TrainingRound.co_organisers.through.objects.filter(organisation_id=filters.organisation_id)
         q &= Q(**{f"{prefix}organiser_id": filters.organisation_id}) | Q(
@@ -241,6 +244,8 @@ def results_counted(user, filters: FigureFilters) -> QuerySet[Result]:
         results = results.filter(module_id=filters.module_id)
     if filters.province:
         results = results.filter(enterprise__province=filters.province)
+    if filters.country_id:
+        results = results.filter(enterprise__country_id=filters.country_id)
     if filters.organisation_id:
         results = results.filter(
             Q(organisation_id=filters.organisation_id) | Q(training_round__organiser_id=filters.organisation_id)
@@ -294,7 +299,8 @@ def _figure_years(user) -> tuple[list[int], int | None]:
 
 
 def filter_choices(user) -> dict:
-    """What the filters offer: the user's modules, provinces and organisations (a partner: only its own)."""
+    """What the filters offer: the user's modules, provinces, organisations and countries (a partner: only its
+    own)."""
     return figures_kept(user, "choices", (), lambda: _filter_choices(user))
 
 
@@ -305,7 +311,13 @@ def _filter_choices(user) -> dict:
     organisations = list(
         Organisation.objects.filter(Q(pk__in=rounds.values("organiser_id")) | Q(pk__in=co.values("organisation_id")))
     )
-    return {"modules": list(Module.objects.all()), "provinces": provinces, "organisations": organisations}
+    countries = list(Country.objects.filter(pk__in=rounds.values("country_id")).order_by("name"))
+    return {
+        "modules": list(Module.objects.all()),
+        "provinces": provinces,
+        "organisations": organisations,
+        "countries": countries,
+    }
 
 
 # --- Counting ------------------------------------------------------------------------------------------------
@@ -355,6 +367,7 @@ def _period_key(filters: FigureFilters, prefix: str = ""):
 
 FIGURE_KEYS = (
     "participants",
+    "by_country",
     "by_module",
     "by_province",
     "by_organisation",
@@ -403,6 +416,32 @@ def _programme_figures(user, filters: FigureFilters, only: tuple[str, ...] | Non
             chart="roles",
         )
 
+    def by_country():
+        """The countries side by side: rounds, enterprises, participants by role and sex, the women's share, and
+        the results approved (in the period, for the other filters)."""
+        grouped = _grouped(participations, rounds, F("training_round__country"), F("country"))
+        approved = dict(
+            results_counted(user, filters).values_list("enterprise__country").annotate(n=Count("pk")).order_by()
+        )
+        for country_id in approved:
+            grouped.setdefault(country_id, {"rounds": 0, "enterprises": 0, **_attendance({})})
+        if len(grouped) < 2:
+            return None  # one country (or none): nothing to compare
+        names = dict(Country.objects.filter(pk__in=list(grouped)).values_list("pk", "name"))
+        figure = _attendance_figure(
+            "by_country",
+            _("The countries compared"),
+            grouped,
+            labels=lambda pk: names.get(pk, "?"),
+            order=lambda pk: names.get(pk, ""),
+            first=_("Country"),
+            chart="sex",
+        )
+        figure.columns.append(Column(_("Approved results")))
+        for key, row in zip(sorted(grouped, key=lambda pk: names.get(pk, "")), figure.rows, strict=True):
+            row.append(approved.get(key, 0))
+        return figure
+
     def by_province():
         grouped = _grouped(participations, rounds, F("training_round__province"), F("province"))
         return _attendance_figure(
@@ -444,6 +483,7 @@ def _programme_figures(user, filters: FigureFilters, only: tuple[str, ...] | Non
 
     builders = {
         "participants": lambda: _participants_figure(headline),
+        "by_country": by_country,
         "by_module": by_module,
         "by_province": by_province,
         "by_organisation": by_organisation,
@@ -453,7 +493,7 @@ def _programme_figures(user, filters: FigureFilters, only: tuple[str, ...] | Non
         "kpi_outcomes": lambda: _kpi_figure(results_counted(user, filters)),
         "results_missing": lambda: _results_missing_figure(participations, modules),
     }
-    figures = [builders[k]() for k in wanted if k in builders]
+    figures = [figure for k in wanted if k in builders and (figure := builders[k]()) is not None]
     if any(k.startswith("cost_") for k in wanted):
         figures += [f for f in _cost_figures(rounds, filters, modules) if f.key in wanted]
     result = ProgrammeFigures(filters=filters, headline=headline, figures=figures)

@@ -1,3 +1,5 @@
+import datetime as dt
+import zoneinfo
 from decimal import Decimal
 
 from django.conf import settings
@@ -5,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -79,6 +82,10 @@ class Country(EditVersioned):
 
     def get_absolute_url(self) -> str:
         return reverse("programmes:country_detail", args=[self.pk])
+
+    def today(self) -> dt.date:
+        """The programme's date now, in its time zone: what "today", "starting soon" and "ended" mean there."""
+        return timezone.now().astimezone(zoneinfo.ZoneInfo(self.time_zone)).date()
 
     @property
     def main_language(self) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -81,3 +83,19 @@ def regions_visible_to(user) -> QuerySet[Region]:
 def exchange_rates_visible_to(user) -> QuerySet[ExchangeRate]:
     """The rates of the currencies of the country programmes the user sees."""
     return ExchangeRate.objects.filter(currency__in=countries_visible_to(user).values("currency"))
+
+
+def on_local_days(field: str, *, first: int | None = None, last: int | None = None, country: str = "country") -> Q:
+    """Rows whose date ``field`` lies from ``first`` to ``last`` days after their own country's today (either end
+    open when None; negative days are before today): "starting in the next 30 days" is ``first=0, last=30``,
+    "ended" ``last=-1``. Each country programme counts from its own date, whatever the server's zone."""
+    q = Q(pk__in=[])
+    for country_id, zone in Country.objects.values_list("pk", "time_zone"):
+        today = Country(time_zone=zone).today()
+        bounds = {}
+        if first is not None:
+            bounds[f"{field}__gte"] = today + dt.timedelta(days=first)
+        if last is not None:
+            bounds[f"{field}__lte"] = today + dt.timedelta(days=last)
+        q |= Q(**{f"{country}_id": country_id}, **bounds)
+    return q

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Exists, OuterRef, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 
 from core import roles
 from enterprises.figures import figures_kept
 from enterprises.models import Participation, Result
-from enterprises.results.selectors import results_awaiting_review, review_rows
-from programmes.models import Agreement, Module, TrainingRound
-from programmes.selectors import agreements_visible_to, rounds_visible_to
+from enterprises.results.selectors import results_awaiting_review, results_visible_to, review_rows
+from programmes.models import Agreement, Country, Module, TrainingRound
+from programmes.selectors import agreements_visible_to, countries_visible_to, on_local_days, rounds_visible_to
 from trainers.models import Qualification, Trainer
 from trainers.selectors import trainers_visible_to
 
@@ -33,14 +33,14 @@ def officer_dashboard(user, today: dt.date | None = None) -> dict:
     live_rounds = rounds.exclude(status=Status.CANCELLED)
 
     starting_soon = list(
-        live_rounds.filter(start__gte=today, start__lte=today + dt.timedelta(days=UPCOMING_DAYS))
+        live_rounds.filter(on_local_days("start", first=0, last=UPCOMING_DAYS))
         .select_related("module", "organiser")
         .order_by("start")
     )
 
     licences_expiring = list(
         agreements_visible_to(user)
-        .filter(kind=Agreement.Kind.LICENCE, end__gte=today, end__lte=today + dt.timedelta(days=LICENCE_WARNING_DAYS))
+        .filter(on_local_days("end", first=0, last=LICENCE_WARNING_DAYS), kind=Agreement.Kind.LICENCE)
         .select_related("organisation")
         .order_by("end")
     )
@@ -68,7 +68,82 @@ def officer_dashboard(user, today: dt.date | None = None) -> dict:
         "rounds_running": figures["rounds_running"],
         "review_count": review_queue_count(user),
         "review_oldest": review_oldest(user, today),
+        "countries": country_states(user),
     }
+
+
+def country_states(user) -> list[dict]:
+    """Each country programme the user sees, at a glance (for whoever sees more than one: the global team): its
+    date, rounds running and starting in the next 30 days, enterprises and participants with the women's share,
+    results approved and awaiting review, rounds ended without results, and the cost recovery. Four GROUP BY
+    queries whatever the number of countries; kept until the data changes."""
+    countries = list(countries_visible_to(user).order_by("name"))
+    if len(countries) < 2:
+        return []
+    dates = tuple(country.today() for country in countries)
+    return figures_kept(user, "country-states", (dates,), lambda: _country_states(user, countries))
+
+
+def _country_states(user, countries) -> list[dict]:
+    live = rounds_visible_to(user).exclude(status=Status.CANCELLED)
+    approved = Result.objects.filter(training_round=OuterRef("pk"), status=Result.Status.APPROVED)
+    trains = [TrainingRound.Kind.TOE, TrainingRound.Kind.BOTH]
+    rounds = {
+        row["country"]: row
+        for row in live.values("country")
+        .annotate(
+            running=Count("pk", filter=Q(status__in=[Status.CLASSROOM, Status.CONSULTING])),
+            soon=Count("pk", filter=on_local_days("start", first=0, last=UPCOMING_DAYS)),
+            ended_without=Count("pk", filter=on_local_days("end", last=-1) & Q(kind__in=trains) & ~Q(Exists(approved))),
+            cost=Sum("cost_total", filter=Q(cost_total__gt=0)),
+            others=Sum(
+                F("paid_by_enterprises") + F("paid_by_partners") + F("paid_by_sponsors"), filter=Q(cost_total__gt=0)
+            ),
+        )
+        .order_by()
+    }
+    people = {
+        row["training_round__country"]: row
+        for row in Participation.objects.filter(training_round__in=live)
+        .values("training_round__country")
+        .annotate(
+            enterprises=Count("enterprise", distinct=True),
+            women=Sum(F("managers_women") + F("workers_women")),
+            men=Sum(F("managers_men") + F("workers_men")),
+        )
+        .order_by()
+    }
+    results = {
+        row["enterprise__country"]: row
+        for row in results_visible_to(user)
+        .values("enterprise__country")
+        .annotate(
+            approved=Count("pk", filter=Q(status=Result.Status.APPROVED)),
+            waiting=Count("pk", filter=Q(status=Result.Status.SUBMITTED)),
+        )
+        .order_by()
+    }
+    out = []
+    for country in countries:
+        r, p, res = rounds.get(country.pk, {}), people.get(country.pk, {}), results.get(country.pk, {})
+        women, men = p.get("women") or 0, p.get("men") or 0
+        cost = r.get("cost")
+        out.append(
+            {
+                "country": country,
+                "today": country.today(),
+                "running": r.get("running", 0),
+                "soon": r.get("soon", 0),
+                "ended_without": r.get("ended_without", 0),
+                "enterprises": p.get("enterprises", 0),
+                "participants": women + men,
+                "women_percent": round(100 * women / (women + men)) if women + men else None,
+                "approved": res.get("approved", 0),
+                "waiting": res.get("waiting", 0),
+                "cost_recovery": round(100 * r["others"] / cost) if cost else None,
+            }
+        )
+    return out
 
 
 def review_oldest(user, today: dt.date) -> list:
@@ -97,7 +172,9 @@ def headline_figures(user, today: dt.date) -> dict:
     """The counts over the user's part of the programme, kept until the data under them changes
     (core.datacache; officers all see the same programme, so they share one answer). A day's figures are
     that day's: a qualification lapses and a round ends with the date."""
-    return figures_kept(user, "headline", (today,), lambda: count_figures(user, today))
+    local = tuple(Country.objects.order_by("pk").values_list("time_zone", flat=True).distinct())
+    dates = tuple(Country(time_zone=zone).today() for zone in local)  # a round ends with its country's day
+    return figures_kept(user, "headline", (today, dates), lambda: count_figures(user, today))
 
 
 def count_figures(user, today: dt.date) -> dict:
@@ -105,7 +182,7 @@ def count_figures(user, today: dt.date) -> dict:
     live_rounds = rounds.exclude(status=Status.CANCELLED)
     approved = Result.objects.filter(training_round=OuterRef("pk"), status=Result.Status.APPROVED)
     without_results = live_rounds.filter(
-        end__lt=today, kind__in=[TrainingRound.Kind.TOE, TrainingRound.Kind.BOTH]
+        on_local_days("end", last=-1), kind__in=[TrainingRound.Kind.TOE, TrainingRound.Kind.BOTH]
     ).exclude(Exists(approved))
     latest = without_results.order_by("-end", "pk")
     taken = Participation.objects.filter(training_round__in=live_rounds)

@@ -40,6 +40,9 @@ class FiguresFilterForm(forms.Form):
     organisation = forms.TypedChoiceField(
         label=gettext_lazy("Organisation"), required=False, coerce=int, empty_value=None
     )
+    country = forms.TypedChoiceField(label=gettext_lazy("Country"), required=False, coerce=int, empty_value=None)
+
+    field_order = ["year", "quarter", "country", "module", "province", "organisation"]
 
     def __init__(self, data, *, user):
         self.years, self.latest = figure_years(user)
@@ -54,6 +57,9 @@ class FiguresFilterForm(forms.Form):
         self.fields["organisation"].choices = [("", _("All organisations"))] + [
             (o.pk, str(o)) for o in choices["organisations"]
         ]
+        self.fields["country"].choices = [("", _("All countries"))] + [(c.pk, c.name) for c in choices["countries"]]
+        if len(choices["countries"]) < 2:
+            del self.fields["country"]  # one country programme: nothing to choose
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select form-select-sm"
 
@@ -67,12 +73,13 @@ class FiguresFilterForm(forms.Form):
             module_id=cleaned.get("module"),
             province=cleaned.get("province") or "",
             organisation_id=cleaned.get("organisation"),
+            country_id=cleaned.get("country"),
         )
 
     def describe(self) -> str:
         """The selection in words, for the page's heading and the spreadsheet."""
         parts = []
-        for name in ("year", "quarter", "module", "province", "organisation"):
+        for name in ("year", "quarter", "country", "module", "province", "organisation"):
             value = self.cleaned_data.get(name) if hasattr(self, "cleaned_data") else None
             if value in (None, "") or name in self.errors:
                 continue
@@ -124,7 +131,7 @@ def figures_export(request):
     return attachment(HttpResponse(content, content_type=CONTENT_TYPE_XLSX), name)
 
 
-HOME_FIGURES = ("by_module", "kpi_outcomes", "cost_by_period")
+HOME_FIGURES = ("by_country", "by_module", "kpi_outcomes", "cost_by_period")  # the countries: for whoever sees two
 
 
 def home_figures(user) -> dict:
