@@ -22,16 +22,22 @@ def test_officer_reaches_the_demos_figures_from_the_home_page(page, demo):
     # given the demo officer on the home page, which shows the latest year's charts
     browser_login(page, "officer", "demo")
     home_charts = page.locator("#home-figures svg[role=img]")
-    assert home_charts.count() == 3
-    assert page.get_by_role("heading", name="The programme in 2014").is_visible()
+    assert home_charts.count() == 4  # the global officer's first chart compares China and Viet Nam
+    assert page.locator("#home-figures figcaption").first.inner_text() == "The countries compared"
+    # (the latest year with rounds begun: Viet Nam's illustrative 2015, after China's 2014)
+    assert page.get_by_role("heading", name="The programme in 2015").is_visible()
     screenshot(page, "figures-01-officer-home")
 
     # when they open the figures
     page.get_by_role("link", name="Programme in figures").first.click()
     page.wait_for_url("**/figures/")
 
-    # then the page opens on 2014, whose figures are not zero, with every chart drawn beside its table
-    assert page.locator("#id_year").input_value() == "2014"
+    # then the page opens on that year; they choose China's 2014, whose figures are not zero, every chart drawn
+    # beside its table
+    assert page.locator("#id_year").input_value() == "2015"
+    page.locator("#id_year").select_option("2014")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_url("**/figures/?*year=2014*")
     participants = int(page.locator("#headline .stat").nth(2).inner_text().replace(",", ""))
     assert participants > 0
     chart = page.get_by_role("img", name="Participants by module")

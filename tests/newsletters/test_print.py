@@ -146,7 +146,9 @@ def test_the_english_edition_prints_in_the_shipped_latin_fonts_with_words_and_me
 def test_vietnamese_and_other_latin_letters_print_in_the_shipped_fonts_with_every_mark(make_issue):
     # Vietnamese letters carry two marks (ầ, ợ, ử) and Đ; Polish, Czech and Turkish names need Latin Extended. A
     # letter the shipped fonts lack would print in a fallback font the server happens to have, or as another letter.
-    words = "Nguyễn Thị Hương, Lê Thị Hiền dạy Mô-đun 2 ở Thành phố Hồ Chí Minh và Đà Nẵng: cải tiến năng suất, chất lượng"
+    words = (
+        "Nguyễn Thị Hương, Lê Thị Hiền dạy Mô-đun 2 ở Thành phố Hồ Chí Minh và Đà Nẵng: cải tiến năng suất, chất lượng"
+    )
     NewsItemFactory(title="Hội thảo SCORE tại Đà Nẵng", place="Đà Nẵng", body=words, date=dt.date(2014, 12, 2))
     NewsItemFactory(title="Visitors from Łódź and Şişli", body="Led by Dvořák.", date=dt.date(2014, 12, 3))
     issue = services.issue_render(issue_id=make_issue().pk)

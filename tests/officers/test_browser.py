@@ -29,6 +29,7 @@ def test_officer_runs_a_round_from_creation_to_completion(page, demo):
     # when they create a round
     page.get_by_role("link", name="Rounds", exact=True).click()
     page.get_by_role("link", name="New round").click()
+    page.locator("#id_country").select_option(label="China")  # the global officer works for every country
     page.locator("#id_module").select_option(label="M1 Workplace Cooperation")
     page.locator("#id_kind").select_option(value="toe")
     page.locator("#id_organiser").select_option(label="CEC")

@@ -21,6 +21,7 @@ def test_the_message_of_an_add_is_in_the_section_that_changed_focused_and_on_the
     # given a new round on the officer's phone
     browser_login(page, "officer", "demo")
     page.goto("/rounds/new/")
+    page.locator("#id_country").select_option(label="China")  # the global officer works for every country
     page.locator("#id_module").select_option(label="M1 Workplace Cooperation")
     page.locator("#id_kind").select_option(value="toe")
     page.locator("#id_organiser").select_option(label="CEC")

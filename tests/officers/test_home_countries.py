@@ -80,8 +80,9 @@ def test_the_home_table_counts_people_results_and_cost_recovery_per_country(clie
         paid_by_ilo=60_000_000,
     )
     works = EnterpriseFactory(name="Công ty May Hải Phòng", country=viet_nam)
-    ParticipationFactory(training_round=rnd, enterprise=works, managers_women=3, managers_men=1, workers_women=0,
-                         workers_men=0)
+    ParticipationFactory(
+        training_round=rnd, enterprise=works, managers_women=3, managers_men=1, workers_women=0, workers_men=0
+    )
     ResultFactory(enterprise=works, module=rnd.module, training_round=rnd, status=Result.Status.APPROVED)
     other = EnterpriseFactory(name="Công ty Gỗ Đồng Nai", country=viet_nam)
     ResultFactory(enterprise=other, module=rnd.module, training_round=rnd, status=Result.Status.SUBMITTED)
