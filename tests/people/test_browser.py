@@ -18,6 +18,7 @@ def test_officer_invites_a_partner_user_who_sets_a_password_and_sees_only_their_
 
     # when the officer invites a partner user of SAWS from the people page
     browser_login(page, "officer1")
+    page.get_by_role("button", name="Programme setup").click()  # People sits in the setup menu
     page.get_by_role("link", name="People", exact=True).click()
     page.get_by_role("link", name="Invite a person").click()
     page.get_by_label("E-mail").fill("wang.fang@saws.example")
