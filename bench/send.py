@@ -132,8 +132,12 @@ def add_subscribers(count: int) -> None:
     Delivery.objects.all().delete()
     Mailing.objects.all().delete()
     Subscriber.objects.all().delete()
+    from newsletters.selectors import first_programme
+
+    country = first_programme()  # the benchmark issue's newsletter (issue_create's default)
     batch = [
         Subscriber(
+            country=country,
             email=f"reader{n:06}@example.com",
             status=Subscriber.Status.CONFIRMED,
             language="en",

@@ -1,36 +1,48 @@
-"""The archive as an Atom feed (django.contrib.syndication): one entry per published edition, both languages."""
+"""A country's newsletter as an Atom feed (django.contrib.syndication): one entry per published edition, every
+language."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from .models import Issue
+from . import selectors
+from .models import Issue, Masthead
 
 FEED_SIZE = 30
 
 
 class ArchiveFeed(Feed):
+    """One country's newsletter (/newsletter/cn/feed/): its masthead's name, its editions."""
+
     feed_type = Atom1Feed
-    title = gettext_lazy("SCORE China e-newsletter")
-    subtitle = gettext_lazy(
-        "Every two months: the latest SCORE news across China, enterprise improvement results, comments of expert "
-        "trainers and the upcoming key activities."
-    )
 
-    def link(self):
-        return reverse("newsletters:archive")
+    def get_object(self, request, country):
+        return selectors.newsletter_country(country)
 
-    def items(self):
+    def title(self, country):
+        return Masthead.for_edition(country, translation.get_language() or settings.LANGUAGE_CODE).newsletter_name
+
+    def subtitle(self, country):
+        return _(
+            "Every two months: the latest SCORE news across %(country)s, enterprise improvement results, comments of "
+            "expert trainers and the upcoming key activities."
+        ) % {"country": country.name}
+
+    def link(self, country):
+        return reverse("newsletters:country_archive", args=[country])
+
+    def items(self, country):
         return list(
-            Issue.objects.filter(versions__isnull=False)
+            Issue.objects.filter(country=country, versions__isnull=False)
+            .select_related("country")
             .annotate(last_published=Max("versions__published_at"))
             .order_by("-period_start", "-number", "language")[:FEED_SIZE]
         )
@@ -43,10 +55,13 @@ class ArchiveFeed(Feed):
         return issue.introduction
 
     def item_link(self, issue):
-        return reverse("newsletters:archive_edition", args=[issue.number, issue.language])
+        return reverse("newsletters:archive_edition", args=[issue.country, issue.number, issue.language])
 
     def item_guid(self, issue):
-        return f"score-newsletter-{issue.number}-{issue.language}"
+        # the first programme's entries keep the ids they had when its newsletter was the only one
+        if issue.country_id == selectors.first_programme().pk:
+            return f"score-newsletter-{issue.number}-{issue.language}"
+        return f"score-newsletter-{issue.country.code.lower()}-{issue.number}-{issue.language}"
 
     item_guid_is_permalink = False
 
@@ -61,4 +76,10 @@ class ArchiveFeed(Feed):
         return [issue.language]
 
     def item_author_name(self, issue):
-        return _("SCORE China Team, International Labour Organization")
+        masthead = (
+            issue.printed_masthead
+        )  # as the newsletter signs: 'SCORE China Team, International Labour Organization'
+        return (
+            ", ".join(part for part in (masthead.team_signature, masthead.publisher) if part)
+            or masthead.newsletter_name
+        )

@@ -198,7 +198,12 @@ class IssueCreateForm(SingleLineMixin, forms.Form):
         help_text=_("A month of the period, e.g. 2014-05 for May–June 2014: for an older issue entered now."),
     )
     country = forms.ModelChoiceField(label=_("Country programme"), queryset=Country.objects.none())
-    number = forms.IntegerField(label=_("Issue number"), min_value=1)
+    number = forms.IntegerField(
+        label=_("Issue number"),
+        min_value=1,
+        required=False,
+        help_text=_("Each country programme numbers its own newsletter; empty: the next number of its series."),
+    )
     language = forms.ChoiceField(
         label=_("Language"),
         choices=settings.NEWSLETTER_LANGUAGES,
@@ -238,14 +243,14 @@ class IssueCreateForm(SingleLineMixin, forms.Form):
         elif not cleaned.get("period_start") and "other_period" not in self.errors:
             self.add_error("period_start", _("Choose a period, or type another one below."))
         cleaned.pop("other_period", None)
-        number, period, language = (cleaned.get(k) for k in ("number", "period_start", "language"))
-        if number is None or period is None or not language:
+        number, period, language, country = (cleaned.get(k) for k in ("number", "period_start", "language", "country"))
+        if number is None or period is None or not language or country is None:
             return cleaned
-        if Issue.objects.filter(number=number, language=language).exists():
+        if Issue.objects.filter(country=country, number=number, language=language).exists():
             self.add_error("number", _("Issue No. %(number)s already exists in this language.") % {"number": number})
             return cleaned
         try:  # the edition rules: another language's edition of the same number must cover the same period
-            Issue(number=number, period_start=period, language=language).clean()
+            Issue(country=country, number=number, period_start=period, language=language).clean()
         except ValidationError as exc:
             self.add_error(None, exc)
         return cleaned
@@ -261,7 +266,7 @@ class IssueForm(SingleLineMixin, EditVersionMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["publication_date"].required = False  # left empty: the date it has
         # an issue with an edition in another language keeps its language: each edition is one language
-        if self.instance.pk and Issue.objects.filter(number=self.instance.number).exclude(pk=self.instance.pk).exists():
+        if self.instance.pk and selectors.issue_editions(self.instance)[1:]:
             del self.fields["language"]
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import standards
 from core.editing import EditVersioned
 from core.translated import chinese_active, localised, translated
 from programmes.models import Country, TrainingRound
@@ -29,6 +30,11 @@ def date_precision_field() -> models.CharField:
         default=DatePrecision.DAY,
         help_text=_("Dated to the month, the newsletter prints 'July 2014'; the day then only orders the records."),
     )
+
+
+def validate_edition_language(value: str) -> None:
+    """One language tag (any language a country programme writes in: 'vi', 'es', not only the interface's)."""
+    standards.validate_languages([value])
 
 
 def country_field(related_name: str) -> models.ForeignKey:
@@ -312,15 +318,16 @@ class Issue(EditVersioned):
                     "An issue's period starts on the first day of January, March, May, July, September or November."
                 ),
             ),
-            # One edition per language: the English and the Chinese edition of an issue are two rows.
+            # Each country programme numbers its own series; one edition per language: the English and the Chinese
+            # edition of an issue are two rows.
             models.UniqueConstraint(
-                fields=["number", "language"],
-                name="issue_unique_number_language",
+                fields=["country", "number", "language"],
+                name="issue_unique_country_number_language",
                 violation_error_message=_("There is already an issue with this number in this language."),
             ),
             models.UniqueConstraint(
-                fields=["period_start", "language"],
-                name="issue_unique_period_language",
+                fields=["country", "period_start", "language"],
+                name="issue_unique_country_period_language",
                 violation_error_message=_("There is already an issue for this period in this language."),
             ),
         ]
@@ -336,7 +343,7 @@ class Issue(EditVersioned):
         super().clean()
         if self.number is None or self.period_start is None:
             return
-        others = Issue.objects.exclude(pk=self.pk)
+        others = Issue.objects.filter(country_id=self.country_id).exclude(pk=self.pk)
         mismatch = others.filter(number=self.number).exclude(period_start=self.period_start).first()
         if mismatch:
             raise ValidationError(
@@ -366,7 +373,7 @@ class Issue(EditVersioned):
         current one of its language)."""
         if self.masthead:
             return Masthead.from_snapshot(self.language, self.masthead)
-        return Masthead.for_language(self.language)
+        return Masthead.for_edition(self.country, self.language)
 
     @property
     def language_label(self) -> str:
@@ -608,10 +615,12 @@ class IssueVersion(models.Model):
 
 
 class Masthead(EditVersioned):
-    """The newsletter's masthead and footer in one language, edited by the editors in the portal (no template
-    holds any of it). Each edition prints the row of its language, else the English one."""
+    """A country programme's newsletter masthead and footer in one language, edited by the editors in the portal
+    (no template holds any of it). Each edition prints the row of its country and language, else its country's
+    main-language one; the footer's office fields left empty print the country programme's office."""
 
-    language = models.CharField(_("language"), max_length=10, choices=settings.NEWSLETTER_LANGUAGES, unique=True)
+    country = country_field("mastheads")
+    language = models.CharField(_("language"), max_length=10, validators=[validate_edition_language])
     newsletter_name = models.CharField(_("newsletter name"), max_length=200)
     programme_line = models.CharField(
         _("programme line"), max_length=300, help_text=_("The line above the name, and at the top of every page.")
@@ -621,7 +630,12 @@ class Masthead(EditVersioned):
         _("team signature"), max_length=200, blank=True, help_text=_("Under the introduction.")
     )
     footer_heading = models.CharField(_("footer heading"), max_length=200, blank=True)
-    office_name = models.CharField(_("office name"), max_length=200)
+    office_name = models.CharField(
+        _("office name"),
+        max_length=200,
+        blank=True,
+        help_text=_("Empty: the country programme's office, as its page gives it."),
+    )
     address = models.CharField(_("address"), max_length=300, blank=True)
     telephone = models.CharField(_("telephone"), max_length=100, blank=True)
     fax = models.CharField(_("fax"), max_length=100, blank=True)
@@ -631,10 +645,17 @@ class Masthead(EditVersioned):
     class Meta:
         verbose_name = _("masthead and footer")
         verbose_name_plural = _("mastheads and footers")
-        ordering = ["language"]
+        ordering = ["country", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "language"],
+                name="masthead_unique_country_language",
+                violation_error_message=_("This newsletter already has a masthead in this language."),
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.newsletter_name} ({self.get_language_display()})"
+        return f"{self.newsletter_name} ({standards.language_name(self.language)})"
 
     SNAPSHOT_FIELDS = (
         "newsletter_name",
@@ -651,14 +672,34 @@ class Masthead(EditVersioned):
     )
 
     def snapshot(self) -> dict:
-        """What an issue keeps of this masthead (Issue.masthead)."""
-        return {name: getattr(self, name) for name in self.SNAPSHOT_FIELDS}
+        """What an issue keeps of this masthead (Issue.masthead): the office the footer prints is the country
+        programme's where the masthead leaves it empty (all of it, so that one office is never mixed with another)."""
+        data = {name: getattr(self, name) for name in self.SNAPSHOT_FIELDS}
+        own_office = any(data[name] for name in Country.OFFICE_FIELDS)
+        if not own_office and self.country_id:
+            data.update({name: getattr(self.country, name) for name in Country.OFFICE_FIELDS})
+        return data
 
     @classmethod
     def from_snapshot(cls, language: str, data: dict) -> "Masthead":
         return cls(language=language, **{name: data.get(name, "") for name in cls.SNAPSHOT_FIELDS})
 
     @classmethod
-    def for_language(cls, language: str) -> "Masthead":
-        rows = {m.language: m for m in cls.objects.filter(language__in=[language, settings.LANGUAGE_CODE])}
-        return rows.get(language) or rows.get(settings.LANGUAGE_CODE) or cls(language=language)
+    def for_edition(cls, country: Country, language: str) -> "Masthead":
+        """The masthead an edition of ``country``'s newsletter in ``language`` prints: its own row, else that of the
+        country's main language, else one made from the country programme (a new programme prints from day one)."""
+        rows = {m.language: m for m in cls.objects.filter(country=country)}
+        found = rows.get(language) or rows.get(country.main_language) or rows.get(settings.LANGUAGE_CODE)
+        if found is not None:
+            return found
+        return cls.default_for(country, language)
+
+    @classmethod
+    def default_for(cls, country: Country, language: str) -> "Masthead":
+        """An unsaved masthead for a country that has none in ``language`` yet: its name and its office."""
+        return cls(
+            country=country,
+            language=language,
+            newsletter_name=str(_("SCORE %(country)s newsletter") % {"country": country.name}),
+            programme_line=str(_("Sustaining Competitive and Responsible Enterprises (SCORE)")),
+        )

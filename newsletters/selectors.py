@@ -9,11 +9,13 @@ from functools import cached_property
 from django.conf import settings
 from django.db.models import Case, F, Max, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import ExtractDay, TruncMonth
+from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core import roles
 from enterprises.models import KPILine, Photo, PhotoPair, Result
+from programmes.models import Country
 
 from .models import (
     DatePrecision,
@@ -56,6 +58,12 @@ def mastheads_visible_to(user) -> QuerySet[Masthead]:
     return _editors_only(user, Masthead.objects.all())
 
 
+def newsletter_countries_edited_by(user) -> QuerySet[Country]:
+    """The country programmes whose newsletter the user edits (every one for the editors, until editors are
+    assigned countries)."""
+    return _editors_only(user, Country.objects.all()).order_by("name")
+
+
 def quoted_people_visible_to(user) -> QuerySet[QuotedPerson]:
     return _editors_only(user, QuotedPerson.objects.select_related("trainer"))
 
@@ -70,10 +78,35 @@ def newsletter_photos_visible_to(user) -> QuerySet[Photo]:
     return _editors_only(user, photos)
 
 
-def published_issues() -> QuerySet[Issue]:
-    """The public archive: issues with at least one published version, newest first."""
+def first_programme() -> Country:
+    """The country programme the portal started with: its newsletter's addresses, made before each country had its
+    own series, name no country (/newsletter/5/), and a command given no country means it."""
+    return Country.objects.order_by("pk").first()
+
+
+def newsletter_country(code: str | None = None) -> Country:
+    """The country programme of an archive address or a command's ``--country`` (an ISO code, any case): 404 for
+    an unknown one; without one, the first programme."""
+    if not code:
+        return first_programme()
+    country = Country.objects.filter(code=code.upper()).first()
+    if country is None:
+        raise Http404
+    return country
+
+
+def newsletter_countries() -> list[Country]:
+    """The country programmes that publish a newsletter (at least one published edition), by name: the archive's
+    index."""
+    return list(Country.objects.filter(issues__versions__isnull=False).distinct().order_by("name"))
+
+
+def published_issues(country: Country | None = None) -> QuerySet[Issue]:
+    """The public archive (of one country's newsletter, or all): issues with at least one published version,
+    newest first."""
+    issues = Issue.objects.all() if country is None else Issue.objects.filter(country=country)
     return (
-        Issue.objects.filter(versions__isnull=False)
+        issues.filter(versions__isnull=False)
         .annotate(latest_version=Max("versions__version"))
         .order_by("-period_start", "-number")
     )
@@ -96,8 +129,9 @@ def language_rank(code: str) -> int:
 
 
 def issue_editions(issue: Issue) -> list[Issue]:
-    """All editions of the issue's number, this one included, English first."""
-    return sorted(Issue.objects.filter(number=issue.number), key=lambda e: language_rank(e.language))
+    """All editions of the issue's number in its country's series, this one included, English first."""
+    editions = Issue.objects.filter(country_id=issue.country_id, number=issue.number)
+    return sorted(editions, key=lambda e: language_rank(e.language))
 
 
 def issue_latest_version(issue: Issue) -> IssueVersion | None:
@@ -166,7 +200,7 @@ def expert_comment_for_period(
     end = add_months(period_start, 2)
     used = IssueItem.objects.filter(expert_comment__isnull=False)
     if exclude_issue is not None:
-        used = used.exclude(issue__number=exclude_issue.number)
+        used = used.exclude(issue__country_id=exclude_issue.country_id, issue__number=exclude_issue.number)
     return (
         _of_country(ExpertComment.objects.filter(given_on__lt=end), country_id)
         .exclude(pk__in=used.values("expert_comment_id"))

@@ -115,13 +115,14 @@ def expert_comment_save(*, expert_comment: ExpertComment, edit_version: int | No
 @unique_refused()
 @transaction.atomic
 def masthead_save(*, masthead: Masthead, edit_version: int | None = None) -> Masthead:
-    """The masthead and footer of one language, for the issues to come: those of that language never published
+    """A country's masthead and footer in one language, for the issues to come: its issues of that language never
+    published
     take it too (a rendered PDF no longer matches their content hash then, so their page asks for a new rendering
     before publishing); an issue published once keeps the one it printed, reopened or rendered again."""
     masthead = _save(masthead, edit_version)
-    coming = Issue.objects.filter(language=masthead.language, versions__isnull=True).exclude(
-        status=Issue.Status.PUBLISHED
-    )
+    coming = Issue.objects.filter(
+        country_id=masthead.country_id, language=masthead.language, versions__isnull=True
+    ).exclude(status=Issue.Status.PUBLISHED)
     coming.update(masthead=masthead.snapshot())
     return masthead
 
@@ -136,8 +137,9 @@ def quoted_person_save(*, quoted_person: QuotedPerson, edit_version: int | None 
 # --- Issues and their items ---------------------------------------------------------------------------
 
 
-def issue_next_number() -> int:
-    return (Issue.objects.aggregate(n=Max("number"))["n"] or 0) + 1
+def issue_next_number(country: Country) -> int:
+    """The next number of the country's series (each country programme numbers its own newsletter)."""
+    return (Issue.objects.filter(country=country).aggregate(n=Max("number"))["n"] or 0) + 1
 
 
 def _refuse_if_frozen(issue: Issue) -> None:
@@ -164,12 +166,12 @@ def issue_create(
     publication_date: dt.date | None = None,
     country: Country | None = None,
 ) -> Issue:
-    """A new draft for a two-month period, filled with that period's records of its country (``country``; None:
-    the first programme, the one the portal started with, until each country has its own series: issue 22 §6)."""
+    """A new draft of ``country``'s newsletter for a two-month period, filled with that period's records of the
+    country (None: the first programme, the one the portal started with and whose series the old addresses name)."""
     country = country or Country.objects.order_by("pk").first()
-    number = number or issue_next_number()
+    number = number or issue_next_number(country)
     with translation.override(language):
-        default_title = issue_default_title(number, period_start)
+        default_title = issue_default_title(number, period_start, country=country)
     issue = Issue(
         country=country,
         number=number,
@@ -178,7 +180,7 @@ def issue_create(
         introduction=introduction,
         language=language,
         publication_date=publication_date or timezone.localdate(),
-        masthead=Masthead.for_language(language).snapshot(),
+        masthead=Masthead.for_edition(country, language).snapshot(),
     )
     issue.full_clean()
     issue.save()
@@ -186,10 +188,10 @@ def issue_create(
     return issue
 
 
-def issue_default_title(number: int, period_start: dt.date) -> str:
-    """The usual title in the active language: the newsletter's name as its masthead settings give it."""
+def issue_default_title(number: int, period_start: dt.date, *, country: Country) -> str:
+    """The usual title in the active language: the newsletter's name as its country's masthead gives it."""
     month = formats.date_format(selectors.add_months(period_start, 1), "YEAR_MONTH_FORMAT")
-    name = Masthead.for_language(translation.get_language() or settings.LANGUAGE_CODE).newsletter_name
+    name = Masthead.for_edition(country, translation.get_language() or settings.LANGUAGE_CODE).newsletter_name
     return _("%(name)s, Issue No. %(number)s, %(month)s") % {
         "name": name or _("SCORE newsletter"),
         "number": number,
@@ -202,12 +204,12 @@ def issue_default_title(number: int, period_start: dt.date) -> str:
 def issue_edition_create(*, issue: Issue, language: str) -> Issue:
     """The issue's edition in another language: same number and period, the same items in the same order
     (included or left out as in the issue), the usual title in that language and an empty introduction."""
-    if Issue.objects.filter(number=issue.number, language=language).exists():
+    if Issue.objects.filter(country_id=issue.country_id, number=issue.number, language=language).exists():
         raise ValidationError(
             _("Issue No. %(number)s already has an edition in this language.") % {"number": issue.number}
         )
     with translation.override(language):
-        title = issue_default_title(issue.number, issue.period_start)
+        title = issue_default_title(issue.number, issue.period_start, country=issue.country)
     edition = Issue(
         country_id=issue.country_id,
         number=issue.number,
@@ -215,7 +217,7 @@ def issue_edition_create(*, issue: Issue, language: str) -> Issue:
         language=language,
         title=title,
         publication_date=issue.publication_date,
-        masthead=Masthead.for_language(language).snapshot(),
+        masthead=Masthead.for_edition(issue.country, language).snapshot(),
     )
     edition.full_clean()
     edition.save()
@@ -308,7 +310,7 @@ def issue_update(
     edit_version_claim(issue, edit_version)
     issue.title, issue.introduction = title, introduction
     if language and language != issue.language:
-        issue.language, issue.masthead = language, Masthead.for_language(language).snapshot()
+        issue.language, issue.masthead = language, Masthead.for_edition(issue.country, language).snapshot()
     issue.publication_date = publication_date or issue.publication_date
     issue.full_clean()
     issue.save(update_fields=["title", "introduction", "language", "publication_date", "masthead"])
@@ -865,23 +867,26 @@ def issue_reopen(*, issue: Issue) -> Issue:
 
 @unique_refused()
 @transaction.atomic
-def issue_draft_next(*, today: dt.date | None = None) -> Issue | None:
+def issue_draft_next(*, today: dt.date | None = None, country: Country | None = None) -> Issue | None:
     """At the start of a two-month period, draft the issue of the period that just ended and tell the editors.
 
     The draft gets an edition in each other language the latest issue had (the Chinese edition, say), with the
-    same items. Nothing happens when that period already has an issue (beat may run the task twice).
+    same items. Nothing happens when that period already has an issue (beat may run the task twice). The issue is
+    of ``country``'s newsletter (None: the first programme's).
     """
     from core.mail import email_notify
 
+    country = country or Country.objects.order_by("pk").first()
     today = today or timezone.localdate()
     period_start = selectors.add_months(selectors.period_of(today), -2)
-    if Issue.objects.filter(period_start=period_start).exists():
+    series = Issue.objects.filter(country=country)
+    if series.filter(period_start=period_start).exists():
         return None
-    latest = Issue.objects.filter(period_start__lt=period_start).order_by("-period_start").first()
-    languages = set(Issue.objects.filter(number=latest.number).values_list("language", flat=True)) if latest else set()
+    latest = series.filter(period_start__lt=period_start).order_by("-period_start").first()
+    languages = set(series.filter(number=latest.number).values_list("language", flat=True)) if latest else set()
     languages.discard(settings.LANGUAGE_CODE)
     with transaction.atomic():
-        issue = issue_create(period_start=period_start)
+        issue = issue_create(period_start=period_start, country=country)
         editions = [
             issue_edition_create(issue=issue, language=language)
             for language in sorted(languages, key=selectors.language_rank)
@@ -921,10 +926,11 @@ def issue_draft_next(*, today: dt.date | None = None) -> Issue | None:
     return issue
 
 
-def issues_publish_demo(*, numbers: list[int]) -> int:
-    """The demo's issues: assembled, rendered and published once (already published ones are left alone)."""
+def issues_publish_demo(*, country: Country, numbers: list[int]) -> int:
+    """The demo's issues of ``country``'s newsletter: assembled, rendered and published once (already published ones
+    are left alone)."""
     published = 0
-    for issue in Issue.objects.filter(number__in=numbers).order_by("number"):
+    for issue in Issue.objects.filter(country=country, number__in=numbers).order_by("number"):
         if issue.versions.exists():
             continue
         if not issue.items.exists():

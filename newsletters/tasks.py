@@ -38,10 +38,14 @@ def issue_render(self, issue_id: int) -> str:
 
 
 @shared_task(acks_late=True)
-def issue_draft_next() -> int | None:
-    """Run by Celery beat on the 1st of every odd month (see migration 0003)."""
-    issue = services.issue_draft_next()
-    return issue.pk if issue else None
+def issue_draft_next() -> list[int]:
+    """Run by Celery beat on the 1st of every odd month (see migration 0003): the draft of each country programme's
+    newsletter that has begun (its editors made an issue), else of the first programme's."""
+    from programmes.models import Country
+
+    countries = list(Country.objects.filter(issues__isnull=False).distinct().order_by("pk")) or [None]
+    drafted = [services.issue_draft_next(country=country) for country in countries]
+    return [issue.pk for issue in drafted if issue is not None]
 
 
 @shared_task(acks_late=True)

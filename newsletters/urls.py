@@ -1,4 +1,4 @@
-from django.urls import path, register_converter
+from django.urls import path, re_path, register_converter
 
 from . import feeds, views
 
@@ -15,7 +15,21 @@ class LanguageConverter:
         return value
 
 
+class CountryConverter:
+    """A country programme's newsletter in a URL: its ISO code in small letters ('cn', 'vn'). Reversed from a
+    Country or a code; the view gets the code in capitals."""
+
+    regex = "[a-z]{2}"
+
+    def to_python(self, value: str) -> str:
+        return value.upper()
+
+    def to_url(self, value) -> str:
+        return getattr(value, "code", value).lower()
+
+
 register_converter(LanguageConverter, "lang")
+register_converter(CountryConverter, "cc")
 
 app_name = "newsletters"
 
@@ -42,19 +56,24 @@ urlpatterns = [
     path("newsletters/<str:kind>/", views.record_list, name="record_list"),
     path("newsletters/<str:kind>/new/", views.record_edit, name="record_create"),
     path("newsletters/<str:kind>/<int:pk>/", views.record_edit, name="record_edit"),
-    # The public archive
-    path("newsletter/", views.archive, name="archive"),
-    path("newsletter/feed/", feeds.ArchiveFeed(), name="archive_feed"),
-    path("newsletter/<int:number>/", views.archive_issue, name="archive_issue"),
-    path("newsletter/<int:number>/pdf/", views.archive_pdf, name="archive_pdf"),
-    path("newsletter/<int:number>/v<int:version>/pdf/", views.archive_pdf, name="archive_version_pdf"),
-    path("newsletter/<int:number>/images/<path:name>", views.archive_image, name="archive_image"),
+    # The public archive: the index of the countries' newsletters, then each country's own
+    path("newsletter/", views.archive_index, name="archive"),
+    path("newsletter/<cc:country>/", views.archive, name="country_archive"),
+    path("newsletter/<cc:country>/feed/", feeds.ArchiveFeed(), name="archive_feed"),
+    path("newsletter/<cc:country>/<int:number>/", views.archive_issue, name="archive_issue"),
+    path("newsletter/<cc:country>/<int:number>/pdf/", views.archive_pdf, name="archive_pdf"),
+    path("newsletter/<cc:country>/<int:number>/v<int:version>/pdf/", views.archive_pdf, name="archive_version_pdf"),
+    path("newsletter/<cc:country>/<int:number>/images/<path:name>", views.archive_image, name="archive_image"),
     # An edition in one language (the paths above give the English one, or the only one)
-    path("newsletter/<int:number>/<lang:language>/", views.archive_issue, name="archive_edition"),
-    path("newsletter/<int:number>/<lang:language>/pdf/", views.archive_pdf, name="archive_edition_pdf"),
+    path("newsletter/<cc:country>/<int:number>/<lang:language>/", views.archive_issue, name="archive_edition"),
+    path("newsletter/<cc:country>/<int:number>/<lang:language>/pdf/", views.archive_pdf, name="archive_edition_pdf"),
     path(
-        "newsletter/<int:number>/<lang:language>/v<int:version>/pdf/",
+        "newsletter/<cc:country>/<int:number>/<lang:language>/v<int:version>/pdf/",
         views.archive_pdf,
         name="archive_edition_version_pdf",
     ),
+    # The addresses handed out before each country had its own newsletter (the archive's feed, an issue's pages,
+    # PDFs and images, the photos of sent e-mails) name no country: they are the first programme's, moved for good.
+    path("newsletter/feed/", views.archive_moved, {"rest": "feed/"}, name="archive_feed_moved"),
+    re_path(r"^newsletter/(?P<rest>[0-9]+/.*)$", views.archive_moved, name="archive_moved"),
 ]

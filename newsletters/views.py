@@ -20,19 +20,21 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core import roles
+from core import roles, standards
 from core.access import add_service_errors, service_values
 from core.confirm import Confirmation, ask_first
 from core.editing import EditConflict, edit_conflict
 from core.http import attachment
 from core.once import once_per_submission
 from enterprises.figures import PUBLISHABLE_FIGURES
+from programmes.models import Country
 from trainers.models import Trainer
 
 from . import forms, pdf, selectors, services
@@ -64,9 +66,14 @@ def _error_text(exc: ValidationError) -> str:
 
 @editor_required
 def dashboard(request):
-    issues = selectors.issues_visible_to(request.user).annotate(
-        n_versions=Count("versions", distinct=True),
-        n_items=Count("items", filter=Q(items__included=True), distinct=True),
+    issues = (
+        selectors.issues_visible_to(request.user)
+        .select_related("country")
+        .annotate(
+            n_versions=Count("versions", distinct=True),
+            n_items=Count("items", filter=Q(items__included=True), distinct=True),
+        )
+        .order_by("country__name", "-number", "language")
     )
     return render(request, "newsletters/dashboard.html", {"issues": issues})
 
@@ -78,7 +85,6 @@ def issue_create(request):
         request.POST or None,
         user=request.user,
         initial={
-            "number": services.issue_next_number(),
             "period_start": selectors.period_of(timezone.localdate()).isoformat(),
             "publication_date": timezone.localdate(),
         },
@@ -462,12 +468,13 @@ def _other_editions(version: IssueVersion) -> list[tuple[str, str, str]]:
     """Links to the issue's published editions in the other languages, each named in its own language."""
     from django.utils.translation import get_language_info
 
-    others = selectors.published_issues().filter(number=version.issue.number).exclude(pk=version.issue.pk)
+    shown = version.issue
+    others = selectors.published_issues(shown.country).filter(number=shown.number).exclude(pk=shown.pk)
     links = []
     for issue in sorted(others, key=lambda i: selectors.language_rank(i.language)):
         with translation.override(issue.language):
             text = _("Read this issue in %(language)s") % {"language": get_language_info(issue.language)["name_local"]}
-        url = reverse("newsletters:archive_edition", args=[issue.number, issue.language])
+        url = reverse("newsletters:archive_edition", args=[shown.country, issue.number, issue.language])
         links.append((url, text, issue.language))
     return links
 
@@ -507,7 +514,7 @@ def issue_pdf(request, pk):
     issue = _issue_for(request, pk)
     if not issue.pdf:
         raise Http404
-    return _file_response(issue.pdf.name, f"score-china-newsletter-{issue.number}-draft.pdf")
+    return _file_response(issue.pdf.name, f"{newsletter_file_stem(issue.country)}-{issue.number}-draft.pdf")
 
 
 @editor_required
@@ -534,13 +541,19 @@ def image(request, name):
 
 @editor_required
 def masthead_edit(request):
-    """The masthead and footer of each language's editions, edited by the editors."""
-    rows = {m.language: m for m in selectors.mastheads_visible_to(request.user)}
+    """A country's newsletter masthead and footer in each of its languages, edited by the editors (?country= the
+    ISO code of one of the countries they edit; the first of them by default)."""
+    countries = list(selectors.newsletter_countries_edited_by(request.user))
+    if not countries:
+        raise Http404
+    code = (request.GET.get("country") or "").upper()
+    country = next((c for c in countries if c.code == code), countries[0])
+    rows = {m.language: m for m in selectors.mastheads_visible_to(request.user).filter(country=country)}
     posted = request.POST.get("language") if request.method == "POST" else None
     forms_by_language = []
     status = 200
-    for code, name in settings.NEWSLETTER_LANGUAGES:
-        instance = rows.get(code) or Masthead(language=code)
+    for code, name in ((code, standards.language_name(code)) for code in country.languages):
+        instance = rows.get(code) or Masthead.default_for(country, code)
         data = request.POST if posted == code else None
         form = forms.MastheadForm(data, instance=instance, prefix=code)
         if data is not None and form.is_valid():
@@ -553,9 +566,10 @@ def masthead_edit(request):
                 add_service_errors(form, exc)
             else:
                 messages.success(request, _("The masthead and footer in %(language)s were saved.") % {"language": name})
-                return redirect("newsletters:masthead")
+                return redirect(f"{reverse('newsletters:masthead')}?country={country.code.lower()}")
         forms_by_language.append((code, name, form))
-    return render(request, "newsletters/masthead.html", {"forms": forms_by_language}, status=status)
+    context = {"forms": forms_by_language, "country": country, "countries": countries}
+    return render(request, "newsletters/masthead.html", context, status=status)
 
 
 # --- News items, events, expert comments -------------------------------------------------------------
@@ -677,9 +691,21 @@ def record_edit(request, kind, pk=None):
 # --- The public archive ------------------------------------------------------------------------------
 
 
-def archive(request):
-    """One card per issue number, with each published edition (English first) and its latest version."""
-    issues = list(selectors.published_issues())
+def archive_index(request):
+    """Each country programme's newsletter: its name, its latest issue and the way to its archive."""
+    newsletters = []
+    for country in selectors.newsletter_countries():
+        latest = selectors.published_issues(country).first()
+        masthead = Masthead.for_edition(country, translation.get_language() or settings.LANGUAGE_CODE)
+        newsletters.append({"country": country, "name": masthead.newsletter_name, "latest": latest})
+    return render(request, "newsletters/archive_index.html", {"newsletters": newsletters})
+
+
+def archive(request, country):
+    """A country's newsletter: one card per issue number, with each published edition (English first) and its
+    latest version."""
+    country = selectors.newsletter_country(country)
+    issues = list(selectors.published_issues(country))
     versions = {
         (v.issue_id, v.version): v
         for v in IssueVersion.objects.filter(issue__in=issues).only("id", "issue_id", "version", "published_at")
@@ -694,12 +720,26 @@ def archive(request):
         # the card speaks the visitor's language when that edition exists
         lead = next((i for i, _v in editions if language.startswith(i.language[:2])), editions[0][0])
         rows.append({"issue": lead, "editions": editions, "bilingual": len(editions) > 1})
-    return render(request, "newsletters/archive.html", {"rows": rows})
+    masthead = Masthead.for_edition(country, language or settings.LANGUAGE_CODE)
+    context = {"rows": rows, "country": country, "name": masthead.newsletter_name}
+    return render(request, "newsletters/archive.html", context)
 
 
-def _published_version(number: int, language: str | None = None, version: int | None = None) -> IssueVersion:
-    """The latest published version of issue `number` (or the one asked for), in `language`, else English first."""
-    qs = IssueVersion.objects.filter(issue__number=number).select_related("issue")
+def archive_moved(request, rest: str):
+    """An address of the time when the portal had one newsletter: the same page of the first programme's, for good
+    (301), its query string kept."""
+    target = reverse("newsletters:country_archive", args=[selectors.first_programme()]) + rest
+    if request.META.get("QUERY_STRING"):
+        target += "?" + request.META["QUERY_STRING"]
+    return redirect(target, permanent=True)
+
+
+def _published_version(
+    country: Country, number: int, language: str | None = None, version: int | None = None
+) -> IssueVersion:
+    """The latest published version of the country's issue `number` (or the one asked for), in `language`, else
+    English first."""
+    qs = IssueVersion.objects.filter(issue__country=country, issue__number=number).select_related("issue__country")
     if language:
         qs = qs.filter(issue__language=language)
     if version:
@@ -710,39 +750,47 @@ def _published_version(number: int, language: str | None = None, version: int | 
     return found[0]
 
 
-def archive_issue(request, number, language=None):
-    version = _published_version(number, language)
+def archive_issue(request, country, number, language=None):
+    country = selectors.newsletter_country(country)
+    version = _published_version(country, number, language)
     if language:
-        pdf_url = reverse("newsletters:archive_edition_pdf", args=[number, language])
+        pdf_url = reverse("newsletters:archive_edition_pdf", args=[country, number, language])
     else:
-        pdf_url = reverse("newsletters:archive_pdf", args=[number])
+        pdf_url = reverse("newsletters:archive_pdf", args=[country, number])
     response = _web_page(
         version.html,
         media=version.images,
         charts=version.charts,
-        media_url=lambda name: reverse("newsletters:archive_image", args=[number, name]),
+        media_url=lambda name: reverse("newsletters:archive_image", args=[country, number, name]),
         links=[
-            (reverse("newsletters:archive"), _("← All issues")),
+            (reverse("newsletters:country_archive", args=[country]), _("← All issues")),
             *_other_editions(version),
             (pdf_url, _("Download the PDF")),
         ],
     )
     from .mailing.views import subscribe_box  # the e-mail edition's form, after the issue's own content
 
-    box = subscribe_box(request, source="web_edition", issue=number, language=version.issue.language)
+    box = subscribe_box(request, source="web_edition", issue=number, language=version.issue.language, country=country)
     response.content = response.content.replace(b"</main>", b"</main>\n" + box.encode(), 1)
     return response
 
 
-def archive_pdf(request, number, language=None, version=None):
-    found = _published_version(number, language, version)
+def archive_pdf(request, country, number, language=None, version=None):
+    country = selectors.newsletter_country(country)
+    found = _published_version(country, number, language, version)
     suffix = "" if found.issue.language == settings.LANGUAGE_CODE else f"-{found.issue.language}"
-    return _file_response(found.pdf.name, f"score-china-newsletter-{number}{suffix}.pdf")
+    return _file_response(found.pdf.name, f"{newsletter_file_stem(country)}-{number}{suffix}.pdf")
 
 
-def archive_image(request, number, name):
+def newsletter_file_stem(country: Country) -> str:
+    """The start of a newsletter PDF's file name: 'score-china-newsletter', 'score-viet-nam-newsletter'."""
+    return f"score-{slugify(country.name) or country.code.lower()}-newsletter"
+
+
+def archive_image(request, country, number, name):
     """Only the photos a published version printed, as the print copies made for it."""
-    for version in IssueVersion.objects.filter(issue__number=number).only("images"):
+    versions = IssueVersion.objects.filter(issue__country__code=country, issue__number=number).only("images")
+    for version in versions:
         if name in version.images:
             return _file_response(version.images[name], name.rsplit("/", 1)[-1])
     raise Http404

@@ -433,9 +433,8 @@ class _Loader:
         for row in self.data.get("issues", []):
             self.upsert(
                 Issue,
-                {"number": row["number"], "language": row.get("language", "en")},
+                {"country": self.country(row), "number": row["number"], "language": row.get("language", "en")},
                 {
-                    "country": self.country(row),
                     "period_start": row["period_start"],
                     "title": row["title"],
                     "introduction": row["introduction"],
@@ -447,8 +446,11 @@ class _Loader:
         """The demo's issues, assembled from the records, rendered and published once (newsletters owns how)."""
         from newsletters.services import issues_publish_demo
 
-        numbers = [row["number"] for row in self.data.get("issues", [])]
-        self.report.created_count("published newsletter issues", issues_publish_demo(numbers=numbers))
+        for country in self.country_by_code.values():
+            numbers = [row["number"] for row in self.data.get("issues", []) if self.country(row) == country]
+            if numbers:
+                published = issues_publish_demo(country=country, numbers=numbers)
+                self.report.created_count("published newsletter issues", published)
 
     def accounts(self) -> dict[str, User]:
         users = {}

@@ -116,9 +116,9 @@ REFERENCE_DATA = [
     ("enterprises.migrations.0016_kpi_allows_negative", "forwards"),
     ("newsletters.migrations.0003_schedule_next_issue_draft", "schedule"),
     ("enterprises.migrations.0006_schedule_photo_orphans_delete", "schedule"),
-    ("newsletters.migrations.0013_masthead_defaults", "forwards"),
     ("newsletters.migrations.0014_render_recovery", "schedule"),
     ("programmes.migrations.0010_china", "forwards"),
+    ("newsletters.migrations.0020_newsletter_per_country", "china_mastheads"),
 ]
 
 

@@ -202,11 +202,11 @@ def _entries(part, image_url) -> list[Entry]:
 
 
 def edition_web_url(issue: Issue) -> str:
-    return absolute(reverse("newsletters:archive_edition", args=[issue.number, issue.language]))
+    return absolute(reverse("newsletters:archive_edition", args=[issue.country, issue.number, issue.language]))
 
 
 def public_image_url(issue: Issue):
-    return lambda name: absolute(reverse("mailing:image", args=[issue.number, name]))
+    return lambda name: absolute(reverse("mailing:image", args=[issue.country, issue.number, name]))
 
 
 def edition_email(issue: Issue, *, image_url=None) -> EditionEmail:
@@ -234,12 +234,12 @@ def edition_email(issue: Issue, *, image_url=None) -> EditionEmail:
             "month": month,
             "sections": sections,
             "web_url": web_url,
-            "archive_url": absolute(reverse("newsletters:archive")),
+            "archive_url": absolute(reverse("newsletters:country_archive", args=[issue.country])),
             "preferences_url": PREFERENCES,
             "unsubscribe_url": UNSUBSCRIBE,
         }
         subject = issue.title or _("%(name)s, Issue No. %(number)s, %(month)s") % {
-            "name": masthead.newsletter_name or _("SCORE China e-newsletter"),
+            "name": masthead.newsletter_name or _("SCORE newsletter"),
             "number": issue.number,
             "month": month,
         }

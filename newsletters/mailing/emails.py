@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from newsletters.models import Masthead
+
 from . import tokens
 from .models import Subscriber
 
@@ -37,14 +39,20 @@ def from_address() -> str:
 def confirmation_message(subscriber: Subscriber) -> EmailMultiAlternatives:
     """ "Please confirm": in the language the person subscribed in, plain text and HTML, the link expiring."""
     with translation.override(subscriber.locale):
+        masthead = Masthead.for_edition(subscriber.country, subscriber.locale)
+        subject = _("Confirm your subscription to the %(newsletter)s") % {"newsletter": masthead.newsletter_name}
         context = {
             "subscriber": subscriber,
             "confirm_url": confirm_url(subscriber),
             "days": max(1, settings.MAILING_CONFIRM_MAX_AGE // 86400),
-            "language": subscriber.get_language_display(),
+            "language": subscriber.language_label,
+            "newsletter": masthead.newsletter_name,
+            "subject": subject,
+            # as the newsletter signs: 'SCORE China Team, International Labour Organization'
+            "signature": ", ".join(part for part in (masthead.team_signature, masthead.publisher) if part),
         }
         message = EmailMultiAlternatives(
-            subject=_("Confirm your subscription to the SCORE China e-newsletter"),
+            subject=subject,
             body=render_to_string("mailing/email/confirm.txt", context),
             from_email=from_address(),
             to=[subscriber.email],

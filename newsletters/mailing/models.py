@@ -10,7 +10,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core import standards
 from newsletters.models import Issue
+from programmes.models import Country
 
 
 def new_key() -> str:
@@ -18,10 +20,14 @@ def new_key() -> str:
 
 
 class Subscriber(models.Model):
+    """A reader of one country programme's newsletter, in one of its languages or all of them (``EVERY``)."""
+
     class Language(models.TextChoices):
+        # the languages of the China programme's newsletter, which every subscriber had before each country had its
+        # own; a subscriber's language is any of its country's languages, or EVERY (subscriber_language_choices)
         ENGLISH = "en", _("English")
         CHINESE = "zh-hans", _("Chinese")
-        BOTH = "both", _("English and Chinese")
+        BOTH = "both", _("Every language")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for confirmation")
@@ -35,8 +41,11 @@ class Subscriber(models.Model):
         WEB_EDITION = "web_edition", _("Form on an issue's web page")
         IMPORT = "import", _("Imported by an editor")
 
-    email = models.EmailField(_("e-mail"), max_length=254, unique=True)
-    language = models.CharField(_("language"), max_length=10, choices=Language.choices, default=Language.ENGLISH)
+    country = models.ForeignKey(
+        Country, verbose_name=_("newsletter"), on_delete=models.PROTECT, related_name="subscribers"
+    )
+    email = models.EmailField(_("e-mail"), max_length=254)
+    language = models.CharField(_("language"), max_length=10, default=Language.ENGLISH)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
     # The portal's own e-mails to this person (confirmation, preferences) speak this language.
     locale = models.CharField(_("language of the portal's e-mails"), max_length=10, default="en")
@@ -60,6 +69,11 @@ class Subscriber(models.Model):
             models.CheckConstraint(
                 condition=Q(email=models.functions.Lower("email")), name="subscriber_email_lowercase"
             ),
+            models.UniqueConstraint(
+                fields=["country", "email"],
+                name="subscriber_unique_country_email",
+                violation_error_message=_("This address already subscribes to this newsletter."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -67,10 +81,27 @@ class Subscriber(models.Model):
 
     @property
     def languages(self) -> list[str]:
-        """The editions this subscriber receives."""
+        """The editions this subscriber receives: of their country's newsletter, one language or all of them."""
         if self.language == self.Language.BOTH:
-            return [code for code, _name in settings.NEWSLETTER_LANGUAGES]
+            return list(self.country.languages)
         return [self.language]
+
+    @property
+    def language_label(self) -> str:
+        return dict(subscriber_language_choices(self.country)).get(self.language, self.language)
+
+
+def subscriber_language_choices(country: Country) -> list[tuple[str, str]]:
+    """What a subscriber of ``country``'s newsletter chooses among: each of its languages, and all of them when it
+    has several ('English and Simplified Chinese')."""
+    names = [(code, standards.language_name(code)) for code in country.languages]
+    if len(names) > 1:
+        every = _("%(languages)s and %(last)s") % {
+            "languages": ", ".join(str(name) for _code, name in names[:-1]),
+            "last": names[-1][1],
+        }
+        names.append((Subscriber.Language.BOTH, every))
+    return names
 
 
 class Mailing(models.Model):

@@ -43,7 +43,10 @@ def mailing_progress(issue) -> dict:
 
 
 def subscribers_for_edition(issue) -> QuerySet[Subscriber]:
-    """Who receives an edition: confirmed subscribers of its language, and those who asked for both."""
+    """Who receives an edition: confirmed subscribers of its country's newsletter in its language, and those who
+    asked for every language."""
     return Subscriber.objects.filter(
-        status=Subscriber.Status.CONFIRMED, language__in=[issue.language, Subscriber.Language.BOTH]
+        country_id=issue.country_id,
+        status=Subscriber.Status.CONFIRMED,
+        language__in=[issue.language, Subscriber.Language.BOTH],
     )

@@ -19,10 +19,11 @@ from django.utils.translation import gettext as _
 from core.integrity import unique_refused
 from core.spreadsheets import ReadLimits, csv_records, unescaped
 from newsletters.models import Issue
+from programmes.models import Country
 
 from . import emails, tokens
 from .addresses import address_problem, normalised
-from .models import Delivery, Mailing, Subscriber
+from .models import Delivery, Mailing, Subscriber, subscriber_language_choices
 from .selectors import subscribers_for_edition
 
 STOPPED = (Subscriber.Status.UNSUBSCRIBED, Subscriber.Status.BOUNCED, Subscriber.Status.COMPLAINED)
@@ -51,8 +52,19 @@ def subscribe_allowed(*, client: str) -> bool:
     return count <= settings.MAILING_SUBSCRIBE_LIMIT
 
 
+def _language_check(country: Country, language: str) -> None:
+    if language not in dict(subscriber_language_choices(country)):
+        raise ValidationError({"language": _("Choose a language.")})
+
+
+def _locale_of(language: str, fallback: str = settings.LANGUAGE_CODE) -> str:
+    """The language of the portal's own e-mails to a subscriber of ``language``: that one where the interface speaks
+    it, else ``fallback``."""
+    return language if language in dict(settings.LANGUAGES) else fallback
+
+
 def subscriber_subscribe(
-    *, email: str, language: str, source: str, consent_text: str, locale: str, note: str = ""
+    *, country: Country, email: str, language: str, source: str, consent_text: str, locale: str, note: str = ""
 ) -> None:
     """Ask an address to confirm its subscription. Returns nothing, whatever the address's state, so the page
     after it cannot tell a stranger whether the address is subscribed.
@@ -64,17 +76,18 @@ def subscriber_subscribe(
     problem = address_problem(email)
     if problem:
         raise ValidationError({"email": problem})
-    if language not in Subscriber.Language.values:
-        raise ValidationError({"language": _("Choose a language.")})
+    _language_check(country, language)
     try:
         with transaction.atomic():
             Subscriber.objects.get_or_create(
-                email=email, defaults={"language": language, "consent_source": source, "locale": locale}
+                country=country,
+                email=email,
+                defaults={"language": language, "consent_source": source, "locale": locale},
             )
     except IntegrityError:  # created a moment ago by a concurrent request: the row exists, go on with it
         pass
     with transaction.atomic():
-        subscriber = Subscriber.objects.select_for_update().get(email=email)
+        subscriber = Subscriber.objects.select_for_update().get(country=country, email=email)
         if subscriber.status in NEVER_ASKED_AGAIN:
             # the mailbox bounced or its owner marked us as spam: a stranger's form must not mail it again
             return
@@ -149,12 +162,12 @@ def subscriber_from_link(token: str) -> Subscriber:
 
 @transaction.atomic
 def subscriber_preferences_save(*, subscriber: Subscriber, language: str) -> Subscriber:
-    if language not in Subscriber.Language.values:
-        raise ValidationError({"language": _("Choose a language.")})
+    """A subscriber's choice among their newsletter's languages."""
+    _language_check(subscriber.country, language)
     subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
     subscriber.language = language
     if language != Subscriber.Language.BOTH:
-        subscriber.locale = language
+        subscriber.locale = _locale_of(language, subscriber.locale)
     subscriber.save(update_fields=["language", "locale"])
     return subscriber
 
@@ -189,7 +202,7 @@ def issue_email_test_send(*, issue: Issue, to: str) -> int:
 
     mail = edition_email(issue)
     mail.subject = _("[Test] %(subject)s") % {"subject": mail.subject}
-    archive = emails.absolute(reverse("newsletters:archive"))
+    archive = emails.absolute(reverse("newsletters:country_archive", args=[issue.country]))
     return mail.message(to=to, preferences_url=archive, unsubscribe_url=archive).send()
 
 
@@ -207,7 +220,16 @@ LANGUAGE_WORDS = {
     "chinese": Subscriber.Language.CHINESE,
     "中文": Subscriber.Language.CHINESE,
     "both": Subscriber.Language.BOTH,
+    "all": Subscriber.Language.BOTH,
 }
+
+
+def _import_language(country: Country, word: str) -> str | None:
+    """A CSV file's language cell, for ``country``'s newsletter: a word above, a language tag, or empty for its main
+    language; None when the newsletter has no such language."""
+    word = word.strip().lower()
+    language = country.main_language if not word else LANGUAGE_WORDS.get(word, word)
+    return language if language in dict(subscriber_language_choices(country)) else None
 
 
 @dataclass
@@ -253,8 +275,9 @@ def _import_rows(data: bytes) -> list[tuple[int, dict]]:
 
 @unique_refused()  # two imports of the same addresses at once: the second is told, not a 500
 @transaction.atomic
-def subscribers_import(*, data: bytes, filename: str, consent_note: str, by: User) -> ImportReport:
-    """Add the file's addresses as confirmed subscribers (the editor vouches for how they consented).
+def subscribers_import(*, country: Country, data: bytes, filename: str, consent_note: str, by: User) -> ImportReport:
+    """Add the file's addresses as confirmed subscribers of ``country``'s newsletter (the editor vouches for how
+    they consented).
 
     All or nothing: a row with a bad address or language refuses the file, each such row named. Addresses
     already in the list are skipped, whatever their state: an import never subscribes again someone who
@@ -269,7 +292,7 @@ def subscribers_import(*, data: bytes, filename: str, consent_note: str, by: Use
     rows = _import_rows(data)
     existing = dict(
         Subscriber.objects.filter(
-            email__in={normalised(r.get("email") or r.get("e-mail", "")) for _n, r in rows}
+            country=country, email__in={normalised(r.get("email") or r.get("e-mail", "")) for _n, r in rows}
         ).values_list("email", "status")
     )
     now = timezone.now()
@@ -279,11 +302,15 @@ def subscribers_import(*, data: bytes, filename: str, consent_note: str, by: Use
         if problem:
             report.errors.append(_("Row %(row)s: %(problem)s") % {"row": number, "problem": problem})
             continue
-        language = LANGUAGE_WORDS.get(row.get("language", "").lower())
+        language = _import_language(country, row.get("language", ""))
         if language is None:
             report.errors.append(
-                _("Row %(row)s: “%(language)s” is not a language (en, zh-hans or both).")
-                % {"row": number, "language": row.get("language")}
+                _("Row %(row)s: “%(language)s” is not a language of this newsletter (%(languages)s).")
+                % {
+                    "row": number,
+                    "language": row.get("language"),
+                    "languages": ", ".join([*country.languages, Subscriber.Language.BOTH]),
+                }
             )
             continue
         if email in seen or (email in existing and existing[email] not in STOPPED):
@@ -295,9 +322,10 @@ def subscribers_import(*, data: bytes, filename: str, consent_note: str, by: Use
         seen.add(email)
         new.append(
             Subscriber(
+                country=country,
                 email=email,
                 language=language,
-                locale=Subscriber.Language.ENGLISH if language == Subscriber.Language.BOTH else language,
+                locale=_locale_of(language),
                 status=Subscriber.Status.CONFIRMED,
                 consent_source=Subscriber.Source.IMPORT,
                 consent_note=(

@@ -10,6 +10,7 @@ from .models import Subscriber
 
 class SubscriberTable(tables.Table):
     email = tables.Column(verbose_name=_("E-mail"))
+    country = tables.Column(verbose_name=_("Newsletter"), accessor="country__name", order_by=("country__name",))
     language = tables.Column(verbose_name=_("Language"))
     status = tables.Column(verbose_name=_("Status"))
     consented_at = DateTimeColumn(verbose_name=_("Consent given at"), format="Y-m-d H:i")

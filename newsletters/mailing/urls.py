@@ -1,5 +1,7 @@
 from django.urls import path
 
+from newsletters import urls as _newsletter_urls  # noqa: F401 (registers the <cc:...> converter)
+
 from . import views
 
 app_name = "mailing"
@@ -12,7 +14,7 @@ urlpatterns = [
     path("newsletter/subscribe/confirm/<str:token>/new-link/", views.confirm_resend, name="confirm_resend"),
     path("newsletter/subscription/<str:token>/", views.preferences, name="preferences"),
     path("newsletter/subscription/<str:token>/unsubscribe/", views.unsubscribe, name="unsubscribe"),
-    path("newsletter/<int:number>/mail-images/<path:name>", views.image, name="image"),
+    path("newsletter/<cc:country>/<int:number>/mail-images/<path:name>", views.image, name="image"),
     path("newsletter/webhooks/postmark/", views.postmark_tracking, name="postmark_tracking"),
     # Editors
     path("newsletters/issues/<int:pk>/email/send/", views.mailing_start, name="mailing_start"),

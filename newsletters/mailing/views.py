@@ -24,12 +24,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.access import add_service_errors
 from core.confirm import Confirmation, is_confirmed, render_confirmation
 from core.lists import PortalListView
-from newsletters.selectors import issues_visible_to
+from newsletters.selectors import issues_visible_to, newsletter_country
 from newsletters.views import editor_required
+from programmes.models import Country
 
 from . import edition, services, tokens
 from .filters import SubscriberFilter
-from .forms import CONSENT_TEXT, ImportForm, PreferencesForm, SubscribeForm
+from .forms import ImportForm, PreferencesForm, SubscribeForm, consent_text, newsletter_name
 from .models import Mailing, Subscriber
 from .selectors import subscribers_for_edition, subscribers_visible_to
 from .tables import SubscriberTable
@@ -49,17 +50,25 @@ def _note(form) -> str:
 # --- Readers -----------------------------------------------------------------------------------------------
 
 
-def subscribe_box(request, *, source: str, issue: int | None = None, language: str = "") -> str:
-    """The subscribe form as HTML, for the archive and each edition's web page."""
+def subscribe_box(request, *, source: str, country: Country, issue: int | None = None, language: str = "") -> str:
+    """The subscribe form of ``country``'s newsletter as HTML, for its archive and each edition's web page."""
     initial = {"source": source, "issue": issue}
     if language:
         initial["language"] = language
-    return render_to_string("mailing/_subscribe_box.html", {"form": SubscribeForm(initial=initial)}, request=request)
+    form = SubscribeForm(initial=initial, country=country)
+    return render_to_string("mailing/_subscribe_box.html", {"form": form}, request=request)
+
+
+def _subscribe_country(request) -> Country:
+    """The newsletter a subscription is for: the form's (or the address's ?country=) ISO code, else the first
+    programme's (the form before each country had its own newsletter)."""
+    return newsletter_country(request.POST.get("country") or request.GET.get("country") or None)
 
 
 def subscribe(request):
     """The form's own page: where a submission lands, with any message next to its field."""
-    form = SubscribeForm(request.POST or None)
+    country = _subscribe_country(request)
+    form = SubscribeForm(request.POST or None, country=country)
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["website"]:  # the hidden field: a bot; it is told what a person is told
             return redirect("mailing:subscribe_sent")
@@ -68,10 +77,11 @@ def subscribe(request):
         else:
             try:
                 services.subscriber_subscribe(
+                    country=country,
                     email=form.cleaned_data["email"],
                     language=form.cleaned_data["language"],
                     source=form.cleaned_data["source"],
-                    consent_text=str(CONSENT_TEXT),
+                    consent_text=consent_text(country),
                     locale=translation.get_language() or "en",
                     note=_note(form),
                 )
@@ -79,7 +89,8 @@ def subscribe(request):
                 add_service_errors(form, exc)
             else:
                 return redirect("mailing:subscribe_sent")
-    return render(request, "mailing/subscribe.html", {"form": form}, status=400 if form.errors else 200)
+    context = {"form": form, "country": country, "name": newsletter_name(country)}
+    return render(request, "mailing/subscribe.html", context, status=400 if form.errors else 200)
 
 
 def subscribe_sent(request):
@@ -110,7 +121,8 @@ def confirm(request, token):
             {"state": "confirmed", "subscriber": subscriber, "token": tokens.subscriber_token(subscriber.key)},
         )
     # A link scanner that opens every link must not confirm for the person: the confirmation is a POST.
-    return render(request, "mailing/confirm.html", {"state": "ask", "token": token})
+    context = {"state": "ask", "token": token, "newsletter": newsletter_name(subscriber.country)}
+    return render(request, "mailing/confirm.html", context)
 
 
 @require_POST
@@ -129,12 +141,13 @@ def _subscriber(token: str) -> Subscriber:
 
 def preferences(request, token):
     subscriber = _subscriber(token)
-    form = PreferencesForm(request.POST or None, initial={"language": subscriber.language})
+    form = PreferencesForm(request.POST or None, initial={"language": subscriber.language}, country=subscriber.country)
     if request.method == "POST" and form.is_valid():
         subscriber = services.subscriber_preferences_save(subscriber=subscriber, language=form.cleaned_data["language"])
         messages.success(request, _("Your preferences are saved."))
         return redirect("mailing:preferences", token)
-    return render(request, "mailing/preferences.html", {"subscriber": subscriber, "form": form, "token": token})
+    context = {"subscriber": subscriber, "form": form, "token": token, "name": newsletter_name(subscriber.country)}
+    return render(request, "mailing/preferences.html", context)
 
 
 @csrf_exempt  # RFC 8058: a mail client POSTs here with no cookie and no CSRF token; the signed link authorises
@@ -147,7 +160,8 @@ def unsubscribe(request, token):
         return render(request, "mailing/unsubscribe.html", {"done": True, "token": token})
     if request.method not in ("GET", "HEAD"):
         return HttpResponse(status=405)
-    return render(request, "mailing/unsubscribe.html", {"done": False, "token": token})
+    context = {"done": False, "token": token, "newsletter": newsletter_name(subscriber.country)}
+    return render(request, "mailing/unsubscribe.html", context)
 
 
 # --- Editors -----------------------------------------------------------------------------------------------
@@ -164,7 +178,7 @@ class SubscriberListView(PortalListView):
         return editor_required(super().dispatch)(request, *args, **kwargs)
 
     def get_queryset(self):
-        return subscribers_visible_to(self.request.user).order_by("email")
+        return subscribers_visible_to(self.request.user).select_related("country").order_by("email")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -177,11 +191,12 @@ class SubscriberListView(PortalListView):
 
 @editor_required
 def subscriber_import(request):
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             report = services.subscribers_import(
+                country=form.cleaned_data["country"],
                 data=upload.read(services.IMPORT_MAX_BYTES + 1),
                 filename=upload.name,
                 consent_note=form.cleaned_data["consent_note"],
@@ -218,11 +233,12 @@ def subscriber_import(request):
 # --- The e-mail of an issue ----------------------------------------------------------------------------------
 
 
-def image(request, number, name):
-    """A photo of an e-mail, small: only one a published version of issue `number` printed (as archive_image)."""
+def image(request, country, number, name):
+    """A photo of an e-mail, small: only one a published version of the country's issue `number` printed (as
+    archive_image)."""
     from newsletters.models import IssueVersion
 
-    for version in IssueVersion.objects.filter(issue__number=number).only("images"):
+    for version in IssueVersion.objects.filter(issue__country__code=country, issue__number=number).only("images"):
         if name in version.images:
             try:
                 copy = edition.mail_copy_name(version.images[name])

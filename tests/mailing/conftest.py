@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 
 from newsletters.mailing.models import Subscriber
+from tests.factories import china
 from tests.newsletters.conftest import make_issue  # noqa: F401 (the newsletter's issue fixture, used below)
 
 
@@ -20,6 +21,7 @@ def make_subscriber(db):
     def make(email: str, **fields) -> Subscriber:
         fields.setdefault("status", Subscriber.Status.CONFIRMED)
         fields.setdefault("consent_source", Subscriber.Source.ARCHIVE)
+        fields.setdefault("country", china())
         return Subscriber.objects.create(email=email, **fields)
 
     return make

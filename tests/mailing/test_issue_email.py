@@ -42,7 +42,7 @@ def test_the_email_of_an_issue_has_both_parts_from_the_issues_records(published_
             assert words in part, words
         # the long news item is shortened, with a link to the web edition
         assert "word59…" in part and "THE-END-OF-THE-STORY" not in part
-        assert "https://score.example.org/newsletter/7/en/#" in part
+        assert "https://score.example.org/newsletter/cn/7/en/#" in part
     assert "Read more" in html
     # and the HTML is laid out for mail clients: inlined CSS, a 600 px table, a phone rule kept in <style>
     assert 'style="' in html and "max-width: 600px" in html and "@media only screen and (max-width: 620px)" in html
@@ -50,7 +50,7 @@ def test_the_email_of_an_issue_has_both_parts_from_the_issues_records(published_
     # and its photos are small copies served by the portal at absolute addresses, only those the edition printed
     images = re.findall(r'<img src="([^"]+)"', html)
     assert len(images) == 2 and all(
-        src.startswith("https://score.example.org/newsletter/7/mail-images/") for src in images
+        src.startswith("https://score.example.org/newsletter/cn/7/mail-images/") for src in images
     )
     response = client.get(path_of(images[0]))
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
@@ -58,10 +58,10 @@ def test_the_email_of_an_issue_has_both_parts_from_the_issues_records(published_
 
     with Image.open(__import__("io").BytesIO(b"".join(response.streaming_content))) as photo:
         assert max(photo.size) <= 540
-    assert client.get("/newsletter/7/mail-images/photos/2014/12/other.jpg").status_code == 404
+    assert client.get("/newsletter/cn/7/mail-images/photos/2014/12/other.jpg").status_code == 404
     version = issue.versions.get()
     master = next(iter(version.images))
-    assert client.get(f"/newsletter/8/mail-images/{master}").status_code == 404  # another issue's number
+    assert client.get(f"/newsletter/cn/8/mail-images/{master}").status_code == 404  # another issue's number
 
 
 def test_a_chinese_edition_is_mailed_in_chinese(make_issue, smtp_inbox):

@@ -39,8 +39,8 @@ def test_the_export_neutralises_formulas(client, editor, make_subscriber):
     client.force_login(editor)
     response = client.get("/newsletters/subscribers/?_export=csv")
     body = b"".join(response.streaming_content).decode()
-    assert "E-mail,Language,Status" in body.splitlines()[0]
-    assert "reader@example.com,en,confirmed" in body
+    assert "E-mail,Newsletter,Language,Status" in body.splitlines()[0]
+    assert "reader@example.com,China,en,confirmed" in body
     assert "'=HYPERLINK" in body and ",=HYPERLINK" not in body
 
 
@@ -58,7 +58,7 @@ def test_an_import_names_each_bad_row_and_saves_nothing(client, editor):
     assert response.status_code == 400
     assert "Row 3: “not-an-address” is not a valid e-mail address." in page
     assert "Row 4: Addresses at mailinator.com are throw-away mailboxes" in page
-    assert "Row 5: “fr” is not a language (en, zh-hans or both)." in page
+    assert "Row 5: “fr” is not a language of this newsletter (en, zh-hans, both)." in page
     assert not Subscriber.objects.exists()
 
 

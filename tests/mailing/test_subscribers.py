@@ -36,9 +36,9 @@ def _main(response) -> str:
 
 
 def test_the_archive_offers_the_subscribe_form(client):
-    page = client.get("/newsletter/").content.decode()
-    assert 'action="/newsletter/subscribe/"' in page
-    assert "Receive the newsletter by e-mail" in page and "English and Chinese" in page
+    page = client.get("/newsletter/cn/").content.decode()
+    assert 'action="/newsletter/subscribe/"' in page and 'name="country" value="CN"' in page
+    assert "Receive the newsletter by e-mail" in page and "English and Simplified Chinese" in page
 
 
 def test_double_opt_in_sends_a_confirmation_and_nothing_else_before_it(client, smtp_inbox):
@@ -151,7 +151,7 @@ def test_a_reader_subscribing_in_chinese_gets_the_confirmation_in_chinese(smtp_i
     client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
     _subscribe(client, language="both")
     [message] = smtp_inbox.wait_for(1)
-    assert message["Subject"] == "确认订阅SCORE中国电子简报"
+    assert message["Subject"] == "确认订阅SCORE 中国电子简报"  # the newsletter named as its Chinese masthead names it
     assert "确认" in parts(message)[0]
 
 
@@ -197,7 +197,7 @@ def test_a_get_of_the_unsubscribe_link_asks_first_and_a_forged_one_is_refused(cl
 
 def test_each_web_edition_offers_the_form_in_its_language(client, published_issue):
     published_issue()
-    page = client.get("/newsletter/7/").content.decode()
+    page = client.get("/newsletter/cn/7/").content.decode()
     assert 'action="/newsletter/subscribe/"' in page and 'name="issue" value="7"' in page
     assert 'value="en" id="id_language_0" required checked' in page
     assert "style=" not in page and page.index("</main>") < page.index("subscribe-box")

@@ -113,30 +113,30 @@ def test_the_archive_offers_each_published_edition(client, make_issue):
     _published(english)
     _published(chinese)
     # then the archive shows one card for No. 7 with both editions
-    page = client.get("/newsletter/").content.decode()
+    page = client.get("/newsletter/cn/").content.decode()
     assert page.count('class="card h-100') == 1
     assert 'data-testid="edition-en"' in page and 'data-testid="edition-zh-hans"' in page
-    assert "/newsletter/7/zh-hans/pdf/" in page and "/newsletter/7/en/pdf/" in page
+    assert "/newsletter/cn/7/zh-hans/pdf/" in page and "/newsletter/cn/7/en/pdf/" in page
     # a Chinese visitor sees the card in Chinese
-    page = client.get("/newsletter/", headers={"accept-language": "zh-hans"}).content.decode()
+    page = client.get("/newsletter/cn/", headers={"accept-language": "zh-hans"}).content.decode()
     assert "SCORE中国电子简报 第7期" in page
     # each edition reads on the web and downloads as its own PDF
-    assert "ToE on Module 2" in client.get("/newsletter/7/").content.decode()
-    web = client.get("/newsletter/7/zh-hans/").content.decode()
+    assert "ToE on Module 2" in client.get("/newsletter/cn/7/").content.decode()
+    web = client.get("/newsletter/cn/7/zh-hans/").content.decode()
     assert "江苏泰兴：模块二企业培训" in web and "ToE on Module 2" not in web
-    response = client.get("/newsletter/7/zh-hans/pdf/")
+    response = client.get("/newsletter/cn/7/zh-hans/pdf/")
     assert response["Content-Type"] == "application/pdf"
     assert 'filename="score-china-newsletter-7-zh-hans.pdf"' in response["Content-Disposition"]
     text = re.sub(r"\s+", "", pdf_text(b"".join(response.streaming_content)))
     assert "江苏泰兴：模块二企业培训" in text and "SCORE是一个具有持久生命力的项目。" in text
-    assert "ToE on Module 2" in pdf_text(b"".join(client.get("/newsletter/7/pdf/").streaming_content))
+    assert "ToE on Module 2" in pdf_text(b"".join(client.get("/newsletter/cn/7/pdf/").streaming_content))
     # an edition that is not published is not there
-    assert client.get("/newsletter/7/fr/").status_code == 404
+    assert client.get("/newsletter/cn/7/fr/").status_code == 404
     services.issue_edition_create(
         issue=services.issue_create(period_start=english.period_start.replace(year=2015, month=1), number=8),
         language="zh-hans",
     )
-    assert client.get("/newsletter/8/zh-hans/").status_code == 404
+    assert client.get("/newsletter/cn/8/zh-hans/").status_code == 404
 
 
 def test_render_newsletter_renders_the_english_edition_unless_told_another(make_issue, tmp_path):

@@ -24,15 +24,15 @@ def test_the_feed_lists_each_published_edition_in_its_language(client, make_issu
     services.issue_update(issue=chinese, title="SCORE中国电子简报 第7期", introduction="欢迎阅读。", language="zh-hans")
     _published(chinese)
     # when a feed reader fetches the feed the archive names
-    archive = client.get("/newsletter/").content.decode()
-    assert '<link rel="alternate" type="application/atom+xml" href="/newsletter/feed/"' in archive
-    response = client.get("/newsletter/feed/")
+    archive = client.get("/newsletter/cn/").content.decode()
+    assert '<link rel="alternate" type="application/atom+xml" href="/newsletter/cn/feed/"' in archive
+    response = client.get("/newsletter/cn/feed/")
     # then it is Atom with one entry per published edition, each linking to its web page
     assert response["Content-Type"].startswith("application/atom+xml")
     feed = ET.fromstring(response.content)
     entries = feed.findall(f"{ATOM}entry")
     links = sorted(e.find(f"{ATOM}link").get("href") for e in entries)
-    assert links == ["http://testserver/newsletter/7/en/", "http://testserver/newsletter/7/zh-hans/"]
+    assert links == ["http://testserver/newsletter/cn/7/en/", "http://testserver/newsletter/cn/7/zh-hans/"]
     titles = {e.find(f"{ATOM}title").text for e in entries}
     assert "SCORE中国电子简报 第7期" in titles
     summaries = {e.find(f"{ATOM}summary").text for e in entries}

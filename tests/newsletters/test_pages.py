@@ -24,14 +24,14 @@ def test_anonymous_visitors_see_published_issues_only(client, published):
     draft = IssueFactory(number=8, title="A draft nobody may see")
     services.issue_render(issue_id=draft.pk)
     draft.refresh_from_db()
-    page = client.get("/newsletter/").content.decode()
+    page = client.get("/newsletter/cn/").content.decode()
     assert published.title in page and "A draft nobody may see" not in page
-    assert client.get(f"/newsletter/{published.number}/pdf/")["Content-Type"] == "application/pdf"
-    web = client.get(f"/newsletter/{published.number}/").content.decode()
+    assert client.get(f"/newsletter/cn/{published.number}/pdf/")["Content-Type"] == "application/pdf"
+    web = client.get(f"/newsletter/cn/{published.number}/").content.decode()
     assert "Teho Metal" in web and "score-media:" not in web
     # the draft: no public page, no public PDF, the editors' PDF needs a login
-    assert client.get(f"/newsletter/{draft.number}/").status_code == 404
-    assert client.get(f"/newsletter/{draft.number}/pdf/").status_code == 404
+    assert client.get(f"/newsletter/cn/{draft.number}/").status_code == 404
+    assert client.get(f"/newsletter/cn/{draft.number}/pdf/").status_code == 404
     response = client.get(reverse("newsletters:issue_pdf", args=[draft.pk]))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     assert client.get(draft.pdf.url).status_code == 404  # media is not served by the portal
@@ -40,8 +40,8 @@ def test_anonymous_visitors_see_published_issues_only(client, published):
 def test_the_web_version_shows_only_photos_of_that_version(client, published):
     version = published.versions.get()
     name = next(iter(version.images))
-    assert client.get(f"/newsletter/{published.number}/images/{name}").status_code == 200
-    assert client.get(f"/newsletter/{published.number}/images/photos/other.jpg").status_code == 404
+    assert client.get(f"/newsletter/cn/{published.number}/images/{name}").status_code == 200
+    assert client.get(f"/newsletter/cn/{published.number}/images/photos/other.jpg").status_code == 404
 
 
 @pytest.mark.parametrize("who", ["nobody", "trainer"])
@@ -100,7 +100,7 @@ def test_an_editor_creates_assembles_renders_and_publishes_an_issue(client, edit
     client.post(f"/newsletters/issues/{issue.pk}/publish/")
     assert not issue.versions.exists()
     client.post(f"/newsletters/issues/{issue.pk}/publish/", {"confirm": "yes"})
-    archive = client.get("/newsletter/").content.decode()
+    archive = client.get("/newsletter/cn/").content.decode()
     assert "Issue No. 5, December 2014" in archive
 
 
@@ -156,7 +156,7 @@ def test_news_items_are_searched_and_added_with_clear_errors(client, editor):
     assert "An event cannot end before it starts." in response.content.decode()
 
 
-@pytest.mark.parametrize("url", ["/newsletters/", "/newsletters/news/", "/newsletters/events/", "/newsletter/"])
+@pytest.mark.parametrize("url", ["/newsletters/", "/newsletters/news/", "/newsletters/events/", "/newsletter/cn/"])
 def test_lists_run_the_same_number_of_queries_for_1_and_50_rows(client, editor, url, django_assert_max_num_queries):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -166,7 +166,7 @@ def test_lists_run_the_same_number_of_queries_for_1_and_50_rows(client, editor, 
             NewsItemFactory()
             EventFactory()
             issue = IssueFactory()
-            if url == "/newsletter/":
+            if url == "/newsletter/cn/":
                 from django.utils import timezone
 
                 from newsletters.models import IssueVersion

@@ -51,10 +51,10 @@ def test_a_body_naming_the_file_of_an_unapproved_results_photo_publishes_nothing
     assert name not in version.images
     assert f"score-media:{name}" in stored_pdf_text(issue)  # printed as the text it is
     # anonymous readers: the archive page shows the text, and the photo is not served under any name
-    page = client.get(f"/newsletter/{issue.number}/").content.decode()
+    page = client.get(f"/newsletter/cn/{issue.number}/").content.decode()
     assert f"Look: score-media:{name}" in page
-    assert f"/newsletter/{issue.number}/images/{name}" not in page
-    assert client.get(f"/newsletter/{issue.number}/images/{name}").status_code == 404
+    assert f"/newsletter/cn/{issue.number}/images/{name}" not in page
+    assert client.get(f"/newsletter/cn/{issue.number}/images/{name}").status_code == 404
     # editors neither: the preview serves photos of approved results and of results in an issue only
     client.force_login(editor)
     assert client.get(reverse("newsletters:image", args=[name])).status_code == 404

@@ -61,7 +61,7 @@ def test_the_next_draft_has_a_chinese_edition_when_the_latest_issue_had_one(edit
 @pytest.mark.clock
 def test_the_beat_task_drafts_the_issue_of_the_period_that_just_ended(editor, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        issue_id = issue_draft_next.delay().get()
+        [issue_id] = issue_draft_next.delay().get()
     issue = Issue.objects.get(pk=issue_id)
     assert issue.period_end < timezone.localdate() <= issue.period_end + dt.timedelta(days=62)
     assert len(mail.outbox) == 1

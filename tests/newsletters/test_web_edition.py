@@ -23,21 +23,21 @@ def test_an_edition_reads_on_a_phone_and_links_to_the_other_language(client, mak
     services.issue_update(issue=chinese, title="SCORE中国电子简报 第7期", introduction="欢迎阅读。", language="zh-hans")
     _published(chinese)
     # when a visitor opens each edition
-    en = client.get("/newsletter/7/en/").content.decode()
-    zh = client.get("/newsletter/7/zh-hans/").content.decode()
+    en = client.get("/newsletter/cn/7/en/").content.decode()
+    zh = client.get("/newsletter/cn/7/zh-hans/").content.decode()
     for page in (en, zh):
         # then it has a viewport, one main and one h1, and no inline style for the CSP to refuse
         assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
         assert page.count("<main") == 1 and len(re.findall(r"<h1\b", page)) == 1
         assert "<style" not in page and "style=" not in page
     # and each links to the other, in the other's language
-    assert '<a href="/newsletter/7/zh-hans/" hreflang="zh-hans" lang="zh-hans">阅读本期简体中文版</a>' in en
-    assert '<a href="/newsletter/7/en/" hreflang="en" lang="en">Read this issue in English</a>' in zh
+    assert '<a href="/newsletter/cn/7/zh-hans/" hreflang="zh-hans" lang="zh-hans">阅读本期简体中文版</a>' in en
+    assert '<a href="/newsletter/cn/7/en/" hreflang="en" lang="en">Read this issue in English</a>' in zh
 
 
 def test_an_edition_alone_links_to_no_other_and_its_pdf_keeps_the_page_numbers(client, make_issue):
     english = _published(make_issue())
-    page = client.get("/newsletter/7/").content.decode()
+    page = client.get("/newsletter/cn/7/").content.decode()
     assert "hreflang" not in page
     # the PDF is made from the document with its @page rule (page numbers), which only the web page drops
     assert "@page" in english.versions.get().html

@@ -5,11 +5,11 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def subscribe_box(context, source: str = "archive", issue=None):
-    """The subscribe form (newsletters' archive page includes it with one tag)."""
+def subscribe_box(context, country, source: str = "archive", issue=None):
+    """The subscribe form of ``country``'s newsletter (its archive page includes it with one tag)."""
     from ..views import subscribe_box as box
 
-    return mark_safe(box(context["request"], source=source, issue=issue))  # noqa: S308 (a rendered template)
+    return mark_safe(box(context["request"], source=source, issue=issue, country=country))  # noqa: S308 (a rendered template)
 
 
 @register.inclusion_tag("mailing/_issue_card.html", takes_context=True)

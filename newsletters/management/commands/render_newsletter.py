@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.http import Http404
 
 from newsletters import selectors, services
 from newsletters.models import Issue
@@ -15,13 +16,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("number", type=int, help="The issue number.")
+        parser.add_argument(
+            "--country", help="The newsletter's country programme, an ISO code (default: the first programme, China)."
+        )
         parser.add_argument("--output", "-o", required=True, help="Where to write the PDF.")
         parser.add_argument(
             "--language", help="The edition, e.g. en or zh-hans (default: the English one, or the only one)."
         )
 
-    def handle(self, *args, number: int, output: str, language: str | None = None, **options):
-        editions = Issue.objects.filter(number=number)
+    def handle(self, *args, number: int, output: str, language: str | None = None, country=None, **options):
+        try:
+            programme = selectors.newsletter_country(country)
+        except Http404:
+            raise CommandError(f"There is no country programme {country!r}.") from None
+        editions = Issue.objects.filter(country=programme, number=number)
         if language:
             editions = editions.filter(language=language)
         found = sorted(editions, key=lambda e: selectors.language_rank(e.language))
