@@ -3,11 +3,11 @@ import datetime as dt
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import standards
 from core.editing import EditVersionMixin
 from core.forms import SingleLineMixin
 from core.uploads import BoundedImageField
@@ -206,7 +206,6 @@ class IssueCreateForm(SingleLineMixin, forms.Form):
     )
     language = forms.ChoiceField(
         label=_("Language"),
-        choices=settings.NEWSLETTER_LANGUAGES,
         initial="en",
         help_text=_("Headings, dates and the masthead, and the Chinese text of the records where they have one."),
     )
@@ -225,6 +224,9 @@ class IssueCreateForm(SingleLineMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["period_start"].choices = period_choices()
         countries_offer(self, user)
+        # the languages of the countries offered; the chosen country's are checked in clean()
+        codes = dict.fromkeys(code for c in self.fields["country"].queryset for code in c.languages)
+        self.fields["language"].choices = [(code, standards.language_name(code)) for code in codes]
 
     def clean_other_period(self):
         value = self.cleaned_data.get("other_period", "").strip()
@@ -244,6 +246,11 @@ class IssueCreateForm(SingleLineMixin, forms.Form):
             self.add_error("period_start", _("Choose a period, or type another one below."))
         cleaned.pop("other_period", None)
         number, period, language, country = (cleaned.get(k) for k in ("number", "period_start", "language", "country"))
+        if country is not None and language and language not in country.languages:
+            self.add_error(
+                "language", _("%(country)s's newsletter is not written in this language.") % {"country": country}
+            )
+            return cleaned
         if number is None or period is None or not language or country is None:
             return cleaned
         if Issue.objects.filter(country=country, number=number, language=language).exists():
@@ -265,6 +272,14 @@ class IssueForm(SingleLineMixin, EditVersionMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["publication_date"].required = False  # left empty: the date it has
+        if "language" in self.fields:  # one of its country's languages
+            field = self.fields["language"]
+            languages = self.instance.country.languages if self.instance.country_id else [self.instance.language]
+            self.fields["language"] = forms.ChoiceField(
+                label=field.label,
+                help_text=field.help_text,
+                choices=[(code, standards.language_name(code)) for code in languages],
+            )
         # an issue with an edition in another language keeps its language: each edition is one language
         if self.instance.pk and selectors.issue_editions(self.instance)[1:]:
             del self.fields["language"]

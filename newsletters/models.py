@@ -269,10 +269,11 @@ class Issue(EditVersioned):
     )
     title = models.CharField(_("title"), max_length=200, blank=True)
     introduction = models.TextField(_("editorial introduction"), blank=True)
+    # any language its country programme writes in (Viet Nam's newsletter has a Vietnamese edition)
     language = models.CharField(
         _("language"),
         max_length=10,
-        choices=settings.NEWSLETTER_LANGUAGES,
+        validators=[validate_edition_language],
         default="en",
         help_text=_(
             "The language the issue is printed in: headings, dates, masthead, and the Chinese text of its records "
@@ -373,11 +374,11 @@ class Issue(EditVersioned):
         current one of its language)."""
         if self.masthead:
             return Masthead.from_snapshot(self.language, self.masthead)
-        return Masthead.for_edition(self.country, self.language)
+        return Masthead.from_snapshot(self.language, Masthead.for_edition(self.country, self.language).snapshot())
 
     @property
     def language_label(self) -> str:
-        return self.get_language_display()
+        return standards.language_name(self.language)
 
     @property
     def period_end(self) -> dt.date:

@@ -915,7 +915,7 @@ def issue_draft_next(*, today: dt.date | None = None, country: Country | None = 
     }
     if editions:
         body += "\n\n" + _("Its edition in %(languages)s was drafted too, with the same items: %(urls)s") % {
-            "languages": ", ".join(str(e.get_language_display()) for e in editions),
+            "languages": ", ".join(e.language_label for e in editions),
             "urls": " ".join(e.get_absolute_url() for e in editions),
         }
     email_notify(

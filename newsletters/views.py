@@ -134,9 +134,9 @@ def _issue_page(request, issue: Issue, form=None, status: int = 200):
             "versions": versions,
             "chinese_issue": issue.language.startswith("zh"),
             "editions": (editions := selectors.issue_editions(issue)),
-            "missing_languages": [
-                (code, name)
-                for code, name in settings.NEWSLETTER_LANGUAGES
+            "missing_languages": [  # the country programme's languages its newsletter has no edition in yet
+                (code, standards.language_name(code))
+                for code in issue.country.languages
                 if code not in {e.language for e in editions}
             ],
             "refresh_seconds": 3 if issue.status == Issue.Status.RENDERING and not issue.render_is_stale else None,
@@ -182,7 +182,7 @@ def issue_update(request, pk):
 def issue_edition_create(request, pk):
     issue = _issue_for(request, pk)
     language = request.POST.get("language", "")
-    if language not in dict(settings.NEWSLETTER_LANGUAGES):
+    if language not in issue.country.languages:
         messages.error(request, _("Choose a language for the new edition."))
         return redirect(issue)
     try:
@@ -193,7 +193,7 @@ def issue_edition_create(request, pk):
     messages.success(
         request,
         _("The %(language)s edition of %(issue)s was made with the same items: translate its title and introduction.")
-        % {"language": edition.get_language_display(), "issue": edition},
+        % {"language": edition.language_label, "issue": edition},
     )
     return redirect(edition)
 

@@ -54,7 +54,7 @@ from enterprises import services as enterprise_services
 from enterprises.derived import round_enterprises
 from enterprises.models import KPI, Enterprise, KPILine, Participation, Photo, PhotoPair, Result, ResultStep
 from enterprises.results import photos
-from newsletters.models import Event, ExpertComment, Issue, NewsItem
+from newsletters.models import Event, ExpertComment, Issue, Masthead, NewsItem
 from programmes import services as programme_services
 from programmes.models import Agreement, Country, Module, Organisation, PartnerMembership, TrainingRound
 from trainers.models import Qualification, RoundTrainer, Trainer, TrainerAccount
@@ -442,6 +442,23 @@ class _Loader:
                 },
             )
 
+    def mastheads(self):
+        """A programme's newsletter masthead per language, saved through ``newsletters.services.masthead_save``
+        when the file's differs from the stored one (the footer's office, left out, is the country's)."""
+        from newsletters.services import masthead_save
+
+        for row in self.data.get("mastheads", []):
+            country = self.country(row)
+            fields = {name: row.get(name, "") for name in Masthead.SNAPSHOT_FIELDS}
+            masthead = Masthead.objects.filter(country=country, language=row["language"]).first()
+            if masthead is not None and all(getattr(masthead, name) == value for name, value in fields.items()):
+                continue
+            self.report.count("newsletter mastheads", masthead is None)
+            masthead = masthead or Masthead(country=country, language=row["language"])
+            for name, value in fields.items():
+                setattr(masthead, name, value)
+            masthead_save(masthead=masthead)
+
     def newsletter_issues(self):
         """The demo's issues, assembled from the records, rendered and published once (newsletters owns how)."""
         from newsletters.services import issues_publish_demo
@@ -509,5 +526,6 @@ def _load(loader: _Loader, *, with_accounts: bool) -> None:
     )
     users = loader.accounts() if with_accounts else {}
     loader.results(author=users.get("partner"), approver=users.get("officer"))
+    loader.mastheads()
     loader.newsletter_records()
     loader.newsletter_issues()

@@ -24,6 +24,7 @@ def test_the_demo_holds_the_seed_documents_programme_with_its_accounts_results_a
     demo_results_carry_their_approval_trail()
     bsci_pilot_records_why_it_began_with_module_3()
     viet_nam_is_a_smaller_illustrative_programme_beside_china(client)
+    the_archive_lists_the_viet_nam_newsletter_and_its_vietnamese_edition_reads_in_vietnamese(client)
 
 
 def dumpdata_holds_the_programme_of_the_seed_documents():
@@ -134,3 +135,28 @@ def viet_nam_is_a_smaller_illustrative_programme_beside_china(client):
     assert "data is illustrative, not real" in page
     china = client.get(Country.objects.get(code="CN").get_absolute_url()).content.decode()
     assert "illustrative, not real" not in china
+
+
+def the_archive_lists_the_viet_nam_newsletter_and_its_vietnamese_edition_reads_in_vietnamese(client):
+    from tests.newsletters.conftest import pdffont_rows, pdftotext
+
+    client.logout()
+    index = client.get("/newsletter/").content.decode()
+    assert 'href="/newsletter/vn/"' in index and "SCORE Viet Nam newsletter" in index
+    archive = client.get("/newsletter/vn/").content.decode()
+    assert "/newsletter/vn/1/en/" in archive and "/newsletter/vn/1/vi/" in archive
+    assert "data is illustrative, not real" in archive
+    response = client.get("/newsletter/vn/1/vi/pdf/")
+    assert response["Content-Type"] == "application/pdf"
+    data = b"".join(response.streaming_content)
+    text = pdftotext(data)
+    # Vietnamese with its diacritics (the masthead, the introduction, the headings in the edition's language)
+    assert "Bản tin SCORE Việt Nam" in text
+    assert "Chào mừng bạn đến với số đầu tiên của Bản tin SCORE Việt Nam" in text
+    assert "Tin tức SCORE mới nhất" in text and "Hà Nội" in text
+    # the footer prints the country programme's office
+    assert "SCORE Viet Nam (demo office)" in text and "score-vn@example.org" in text
+    fonts = pdffont_rows(data)
+    assert fonts and all(embedded for _name, embedded in fonts), fonts
+    # China's issue 1 is another issue: the old address still leads to China's
+    assert client.get("/newsletter/1/").headers["Location"] == "/newsletter/cn/1/"

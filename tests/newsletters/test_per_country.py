@@ -149,3 +149,20 @@ def test_every_address_handed_out_before_answers_or_moves_for_good(client, setti
         path = url.removeprefix("https://score.example.org")
         assert client.get(path).status_code == 200, path
     assert 'name="country" value="CN"' in client.get("/newsletter/subscribe/").content.decode()
+
+
+def test_an_issue_is_written_in_its_countrys_languages(client, editor, two_newsletters):
+    china_en, vn = two_newsletters
+    client.force_login(editor)
+    # Viet Nam's issue is offered a Vietnamese edition, China's a Chinese one, neither the other's
+    assert 'value="vi"' in client.get(vn.get_absolute_url()).content.decode()
+    page = client.get(china_en.get_absolute_url()).content.decode()
+    assert 'name="language" value="vi"' not in page
+    client.post(f"/newsletters/issues/{vn.pk}/editions/", {"language": "zh-hans"})
+    assert not Issue.objects.filter(country=vn.country, language="zh-hans").exists()
+    form = {"period_start": "2015-01-01", "country": vn.country_id, "language": "zh-hans"}
+    response = client.post("/newsletters/issues/new/", form)
+    assert "Viet Nam&#x27;s newsletter is not written in this language." in response.content.decode()
+    response = client.post("/newsletters/issues/new/", {**form, "language": "vi"})
+    created = Issue.objects.get(country=vn.country, language="vi")
+    assert response.status_code == 302 and created.number == 8  # the next of Viet Nam's series
