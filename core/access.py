@@ -149,6 +149,10 @@ def service_values(form) -> dict:
     """A valid form's values for its service: the cleaned data, and for an edit form the version the user
     started from (``edit_version``, see core/editing.py)."""
     data = dict(form.cleaned_data)
+    if hasattr(form, "language_field_names"):  # core.forms.TranslationsMixin: the texts in other languages, as one
+        for name in form.language_field_names:
+            data.pop(name, None)
+        data["translations"] = form.translations()
     if getattr(form, "edit_record", None) is not None:
         data["edit_version"] = form.edit_version
     return data

@@ -33,6 +33,7 @@ from django.db import transaction
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext
+from modeltrans.admin import ActiveLanguageMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .access import add_service_errors
@@ -98,8 +99,12 @@ class _AdminEditForm(_RefusalForm, EditVersionMixin):
         return cleaned
 
 
-class ServiceAdminMixin:
-    """See the module's docstring. Put it first in an admin class's bases."""
+class ServiceAdminMixin(ActiveLanguageMixin):
+    """See the module's docstring. Put it first in an admin class's bases.
+
+    A model with texts in other languages (core/translated.py) shows its base text and, when the admin speaks
+    another language, its text in that language (django-modeltrans's ``ActiveLanguageMixin``); the other
+    languages are edited on the portal's pages."""
 
     # --- what the class says -------------------------------------------------------------------------
 
@@ -217,7 +222,18 @@ class ServiceAdminMixin:
 
 
 class ServiceModelAdmin(ServiceAdminMixin, admin.ModelAdmin):
-    pass
+    # Fields whose text in other languages the search reads too (their keys in the record's `i18n`,
+    # core/translated.py): a Chinese title is found by typing Chinese.
+    translated_search_fields: tuple[str, ...] = ()
+
+    def get_search_results(self, request, queryset, search_term):
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip() and self.translated_search_fields:
+            from .translated import languages_used, search_q
+
+            languages = languages_used()
+            found = found | queryset.filter(search_q(self.translated_search_fields, search_term.strip(), languages))
+        return found, duplicates
 
 
 class ServiceHistoryAdmin(ServiceAdminMixin, SimpleHistoryAdmin):

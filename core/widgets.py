@@ -1,6 +1,6 @@
 """Form widgets: a select for long lists (a few options, and Tom Select asking the server for the rest as the
-person types), and the marking of the fields that hold Chinese text. Tom Select (npm, static/vendor/) is started
-on the page by static/js/widgets.js: on every SearchSelect, and on every multiple select (e.g. co-organisers)."""
+person types). Tom Select (npm, static/vendor/) is started on the page by static/js/widgets.js: on every
+SearchSelect, and on every multiple select (e.g. co-organisers)."""
 
 from __future__ import annotations
 
@@ -19,17 +19,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class ChineseFieldsMixin:
-    """Marks every `*_zh` field of the form as Chinese text (`lang="zh-Hans"`), for input methods, fonts and
-    screen readers."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            if name.endswith("_zh"):
-                field.widget.attrs["lang"] = "zh-Hans"
 
 
 # The hand-written selects' switches, read on every render: bench/pieces.py turns one off to time a page without it

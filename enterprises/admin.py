@@ -5,6 +5,7 @@ here: they are written on the result pages, which keep the approval workflow, it
 from django.contrib import admin
 
 from core.admin_guards import ReadOnlyInline, ServiceHistoryAdmin, ServiceModelAdmin
+from core.translated import translations_in
 
 from . import services
 from .forms import FactoryVisitAdminForm, ParticipationAdminForm
@@ -122,8 +123,6 @@ class KPIAdmin(ServiceModelAdmin):
         "name",
         "unit",
         "direction",
-        "name_zh",
-        "unit_zh",
         "description",
         "active",
         "order",
@@ -131,11 +130,17 @@ class KPIAdmin(ServiceModelAdmin):
     )
 
     def service_add(self, request, obj, data):
-        return result_services.kpi_save(by=request.user, **_fields(data, self._KPI_FIELDS))
+        return result_services.kpi_save(
+            by=request.user, translations=translations_in(KPI, data), **_fields(data, self._KPI_FIELDS)
+        )
 
     def service_change(self, request, obj, data, edit_version):
         return result_services.kpi_save(
-            by=request.user, kpi=obj, edit_version=edit_version, **_fields(data, self._KPI_FIELDS)
+            by=request.user,
+            kpi=obj,
+            edit_version=edit_version,
+            translations=translations_in(KPI, data),
+            **_fields(data, self._KPI_FIELDS),
         )
 
 

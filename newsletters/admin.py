@@ -30,7 +30,8 @@ class NewsItemAdmin(_SavedWith):
     record_name = "news_item"
     list_display = ["title", "place", "date", "section"]
     list_filter = ["country", "section"]
-    search_fields = ["title", "place", "body", "title_zh", "place_zh", "body_zh"]
+    search_fields = ["title", "place", "body"]
+    translated_search_fields = ("title", "place", "body")
     autocomplete_fields = ["training_round"]
     date_hierarchy = "date"
 
@@ -40,7 +41,8 @@ class EventAdmin(_SavedWith):
     save_service = services.event_save
     record_name = "event"
     list_display = ["title", "place", "starts_on", "ends_on"]
-    search_fields = ["title", "place", "body", "title_zh", "place_zh", "body_zh"]
+    search_fields = ["title", "place", "body"]
+    translated_search_fields = ("title", "place", "body")
     date_hierarchy = "starts_on"
 
 
@@ -49,7 +51,8 @@ class ExpertCommentAdmin(_SavedWith):
     save_service = services.expert_comment_save
     record_name = "expert_comment"
     list_display = ["trainer", "heading", "given_on"]
-    search_fields = ["trainer__name", "quote", "heading", "quote_zh", "heading_zh"]
+    search_fields = ["trainer__name", "quote", "heading"]
+    translated_search_fields = ("quote", "heading")
     autocomplete_fields = ["trainer"]
     list_select_related = ["trainer"]
 

@@ -3,17 +3,19 @@ import datetime as dt
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import standards
 from core.editing import EditVersionMixin
-from core.forms import SingleLineMixin
+from core.forms import SingleLineMixin, TranslationsMixin
+from core.translated import html_lang
 from core.uploads import BoundedImageField
-from core.widgets import ChineseFieldsMixin
 from programmes.forms import countries_offer
 from programmes.models import Country, TrainingRound
+from programmes.selectors import countries_working_for
 from trainers.models import Trainer
 
 from . import selectors
@@ -37,33 +39,42 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class ChineseTextForm(SingleLineMixin, ChineseFieldsMixin, forms.ModelForm):
-    """A record form whose `*_zh` fields stand apart, under a heading that says what they are for."""
+class TranslatedTextForm(SingleLineMixin, TranslationsMixin, forms.ModelForm):
+    """A record form whose texts in the record's other languages stand apart, under a heading that says what they
+    are for."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        chinese = [name for name in self.fields if name.endswith("_zh")]
+        others = self.language_field_names
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = Layout(
-            *[name for name in self.fields if name not in chinese],
-            Fieldset(
-                _("For issues printed in Chinese"),
-                HTML(
-                    '<p class="form-text mt-0">{}</p>'.format(
-                        _("A Chinese issue prints these; where one is empty it prints the English above.")
-                    )
-                ),
-                *chinese,
-                css_class="border-top pt-3 mt-3",
-            ),
-        )
+        layout = [name for name in self.fields if name not in others]
+        if others:
+            layout.append(
+                Fieldset(
+                    _("For editions in other languages"),
+                    HTML(
+                        '<p class="form-text mt-0">{}</p>'.format(
+                            _(
+                                "An edition in one of these languages prints them; where one is empty it prints the "
+                                "text above."
+                            )
+                        )
+                    ),
+                    *others,
+                    css_class="border-top pt-3 mt-3",
+                )
+            )
+        self.helper.layout = Layout(*layout)
 
 
 class CountryRecordMixin:
     """The record's country: those the editor edits (taken, and hidden, when there is one only)."""
 
     def __init__(self, *args, user, **kwargs):
+        instance = kwargs.get("instance")
+        if not getattr(instance, "country_id", None):  # a new record: the languages of the countries it may go to
+            kwargs.setdefault("countries", countries_working_for(user))
         super().__init__(*args, **kwargs)
         countries_offer(self, user)
 
@@ -79,7 +90,7 @@ class DatePrecisionMixin:
         return self.cleaned_data.get("date_precision") or DatePrecision.DAY
 
 
-class NewsItemForm(CountryRecordMixin, EditVersionMixin, DatePrecisionMixin, ChineseTextForm):
+class NewsItemForm(CountryRecordMixin, EditVersionMixin, DatePrecisionMixin, TranslatedTextForm):
     class Meta:
         model = NewsItem
         fields = [
@@ -91,53 +102,42 @@ class NewsItemForm(CountryRecordMixin, EditVersionMixin, DatePrecisionMixin, Chi
             "date_precision",
             "training_round",
             "body",
-            "place_zh",
-            "title_zh",
-            "body_zh",
         ]
         widgets = {
             "date": DateInput(),
             "body": forms.Textarea(attrs={"rows": 8}),
-            "body_zh": forms.Textarea(attrs={"rows": 6}),
         }
+
+    translated_fields = ("place", "title", "body")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["training_round"].queryset = TrainingRound.objects.select_related("module").order_by("-start")
 
 
-class EventForm(CountryRecordMixin, EditVersionMixin, DatePrecisionMixin, ChineseTextForm):
+class EventForm(CountryRecordMixin, EditVersionMixin, DatePrecisionMixin, TranslatedTextForm):
     class Meta:
         model = Event
-        fields = [
-            "country",
-            "place",
-            "title",
-            "starts_on",
-            "ends_on",
-            "date_precision",
-            "body",
-            "place_zh",
-            "title_zh",
-            "body_zh",
-        ]
+        fields = ["country", "place", "title", "starts_on", "ends_on", "date_precision", "body"]
         widgets = {
             "starts_on": DateInput(),
             "ends_on": DateInput(),
             "body": forms.Textarea(attrs={"rows": 6}),
-            "body_zh": forms.Textarea(attrs={"rows": 4}),
         }
 
+    translated_fields = ("place", "title", "body")
 
-class ExpertCommentForm(CountryRecordMixin, EditVersionMixin, ChineseTextForm):
+
+class ExpertCommentForm(CountryRecordMixin, EditVersionMixin, TranslatedTextForm):
     class Meta:
         model = ExpertComment
-        fields = ["country", "person", "trainer", "heading", "given_on", "quote", "heading_zh", "quote_zh"]
+        fields = ["country", "person", "trainer", "heading", "given_on", "quote"]
         widgets = {
             "given_on": DateInput(),
             "quote": forms.Textarea(attrs={"rows": 10}),
-            "quote_zh": forms.Textarea(attrs={"rows": 8}),
         }
+
+    translated_fields = ("heading", "quote")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -146,11 +146,13 @@ class ExpertCommentForm(CountryRecordMixin, EditVersionMixin, ChineseTextForm):
         self.fields["trainer"].help_text = _("Or a trainer of the portal, printed with their position.")
 
 
-class QuotedPersonForm(EditVersionMixin, ChineseTextForm):
+class QuotedPersonForm(EditVersionMixin, TranslatedTextForm):
     class Meta:
         model = QuotedPerson
-        fields = ["name", "role", "organisation", "photo", "trainer", "name_zh", "role_zh", "organisation_zh"]
+        fields = ["name", "role", "organisation", "photo", "trainer"]
         field_classes = {"photo": BoundedImageField}  # checked by the pixels it would cost (core/uploads.py)
+
+    translated_fields = ("name", "role", "organisation")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -207,7 +209,7 @@ class IssueCreateForm(SingleLineMixin, forms.Form):
     language = forms.ChoiceField(
         label=_("Language"),
         initial="en",
-        help_text=_("Headings, dates and the masthead, and the Chinese text of the records where they have one."),
+        help_text=_("Headings, dates and the masthead, and the records' text in that language where they have one."),
     )
     publication_date = forms.DateField(
         label=_("Publication date"),
@@ -283,9 +285,14 @@ class IssueForm(SingleLineMixin, EditVersionMixin, forms.ModelForm):
         # an issue with an edition in another language keeps its language: each edition is one language
         if self.instance.pk and selectors.issue_editions(self.instance)[1:]:
             del self.fields["language"]
+        else:  # one of the newsletter's languages (its country's)
+            field = self.fields["language"]
+            self.fields["language"] = forms.ChoiceField(
+                label=field.label, help_text=field.help_text, choices=selectors.edition_languages(self.instance)
+            )
 
 
-class SectionAddForm(SingleLineMixin, ChineseFieldsMixin, forms.Form):
+class SectionAddForm(SingleLineMixin, TranslationsMixin, forms.Form):
     """A section for the issue: a feature with its own heading, or a standard section it does not have."""
 
     kind = forms.ChoiceField(label=_("Kind"))
@@ -295,10 +302,10 @@ class SectionAddForm(SingleLineMixin, ChineseFieldsMixin, forms.Form):
         required=False,
         help_text=_("A feature's heading, e.g. 'Gender equality strategy'; empty for a standard section's usual."),
     )
-    heading_zh = forms.CharField(label=_("Heading in Chinese"), max_length=200, required=False)
+    translated_fields = ("heading",)
 
     def __init__(self, *args, issue: Issue, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, record=issue, **kwargs)
         have = set(issue.sections.values_list("kind", flat=True))
         self.fields["kind"].choices = [
             (IssueSection.Kind.FEATURE, _("Feature section (its own heading)")),
@@ -317,9 +324,9 @@ class MastheadForm(SingleLineMixin, EditVersionMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.language.startswith("zh"):
+        if self.instance.language != settings.LANGUAGE_CODE:
             for field in self.fields.values():
-                field.widget.attrs["lang"] = "zh-Hans"
+                field.widget.attrs["lang"] = html_lang(self.instance.language)
 
     class Meta:
         model = Masthead

@@ -6,11 +6,13 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from modeltrans.fields import TranslationField
 
 from core import standards
 from core.editing import EditVersioned
-from core.translated import chinese_active, localised, translated
+from core.translated import text
 from programmes.models import Country, TrainingRound
 from trainers.models import Trainer
 
@@ -55,9 +57,8 @@ class NewsItem(EditVersioned):
     date = models.DateField(_("date"))
     date_precision = date_precision_field()
     body = models.TextField(_("body"))
-    title_zh = models.CharField(_("title in Chinese"), max_length=300, blank=True)
-    place_zh = models.CharField(_("place in Chinese"), max_length=200, blank=True, help_text=_("E.g. '江苏泰兴'."))
-    body_zh = models.TextField(_("body in Chinese"), blank=True)
+    # The title, place and body in the record's other languages (core/translated.py).
+    i18n = TranslationField(fields=("title", "place", "body"))
     section = models.CharField(_("section"), max_length=20, choices=Section.choices, default=Section.NEWS)
     training_round = models.ForeignKey(
         TrainingRound,
@@ -83,11 +84,12 @@ class NewsItem(EditVersioned):
     def __str__(self) -> str:
         return self.title
 
-    # The Chinese text where there is one, while Chinese is active (a Chinese issue, the portal in Chinese).
-    local_title = property(lambda self: localised(self, "title"))
-    local_place = property(lambda self: localised(self, "place"))
-    local_body = property(lambda self: localised(self, "body"))
-    has_chinese = property(lambda self: translated(self, "title", "body"))
+    # The text in the active language where there is one (an edition in that language, the portal in it), else the
+    # base text; `TRANSLATED` are the fields an edition in another language needs translated.
+    TRANSLATED = ("title", "body")
+    local_title = property(lambda self: text(self, "title"))
+    local_place = property(lambda self: text(self, "place"))
+    local_body = property(lambda self: text(self, "body"))
 
 
 class Event(EditVersioned):
@@ -100,9 +102,7 @@ class Event(EditVersioned):
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     date_precision = date_precision_field()
     body = models.TextField(_("description"), blank=True)
-    title_zh = models.CharField(_("title in Chinese"), max_length=300, blank=True)
-    place_zh = models.CharField(_("place in Chinese"), max_length=200, blank=True)
-    body_zh = models.TextField(_("description in Chinese"), blank=True)
+    i18n = TranslationField(fields=("title", "place", "body"))
 
     class Meta:
         verbose_name = _("upcoming event")
@@ -124,10 +124,10 @@ class Event(EditVersioned):
     def __str__(self) -> str:
         return self.title
 
-    local_title = property(lambda self: localised(self, "title"))
-    local_place = property(lambda self: localised(self, "place"))
-    local_body = property(lambda self: localised(self, "body"))
-    has_chinese = property(lambda self: translated(self, "title", "body"))
+    TRANSLATED = ("title", "body")
+    local_title = property(lambda self: text(self, "title"))
+    local_place = property(lambda self: text(self, "place"))
+    local_body = property(lambda self: text(self, "body"))
 
 
 class QuotedPerson(EditVersioned):
@@ -152,9 +152,7 @@ class QuotedPerson(EditVersioned):
         related_name="+",
         help_text=_("Optional: only when the person is one of the programme's trainers."),
     )
-    name_zh = models.CharField(_("name in Chinese"), max_length=200, blank=True)
-    role_zh = models.CharField(_("role in Chinese"), max_length=200, blank=True)
-    organisation_zh = models.CharField(_("organisation in Chinese"), max_length=200, blank=True)
+    i18n = TranslationField(fields=("name", "role", "organisation"))
 
     class Meta:
         verbose_name = _("quoted person")
@@ -171,10 +169,10 @@ class QuotedPerson(EditVersioned):
     def __str__(self) -> str:
         return self.name or self.role
 
-    local_name = property(lambda self: localised(self, "name"))
-    local_role = property(lambda self: localised(self, "role"))
-    local_organisation = property(lambda self: localised(self, "organisation"))
-    has_chinese = property(lambda self: translated(self, "name", "role", "organisation"))
+    local_name = property(lambda self: text(self, "name"))
+    local_role = property(lambda self: text(self, "role"))
+    local_organisation = property(lambda self: text(self, "organisation"))
+    TRANSLATED = ("name", "role", "organisation")
 
     @property
     def portrait(self):
@@ -203,8 +201,7 @@ class ExpertComment(EditVersioned):
     heading = models.CharField(_("heading"), max_length=200, blank=True)
     quote = models.TextField(_("quote"))
     given_on = models.DateField(_("date"))
-    heading_zh = models.CharField(_("heading in Chinese"), max_length=200, blank=True)
-    quote_zh = models.TextField(_("quote in Chinese"), blank=True)
+    i18n = TranslationField(fields=("heading", "quote"))
 
     class Meta:
         verbose_name = _("expert comment")
@@ -221,9 +218,9 @@ class ExpertComment(EditVersioned):
     def __str__(self) -> str:
         return f"{self.person_name or ', '.join(self.person_lines)}: {self.quote[:50]}"
 
-    local_heading = property(lambda self: localised(self, "heading"))
-    local_quote = property(lambda self: localised(self, "quote"))
-    has_chinese = property(lambda self: translated(self, "quote"))
+    local_heading = property(lambda self: text(self, "heading"))
+    local_quote = property(lambda self: text(self, "quote"))
+    TRANSLATED = ("quote",)
 
     # Who the quote is from, as the newsletter prints it: the person quoted, else the trainer.
     @property
@@ -276,7 +273,7 @@ class Issue(EditVersioned):
         validators=[validate_edition_language],
         default="en",
         help_text=_(
-            "The language the issue is printed in: headings, dates, masthead, and the Chinese text of its records "
+            "The language the issue is printed in: headings, dates, masthead, and its records' text in that language "
             "where they have one."
         ),
     )
@@ -402,6 +399,11 @@ class Issue(EditVersioned):
         )
 
 
+def chinese_active() -> bool:
+    """The newsletter writes dates and periods the Chinese way ('2014年11月') while Chinese is active."""
+    return (get_language() or "").startswith("zh")
+
+
 def period_label(period_start: dt.date) -> str:
     """A two-month period as people write it: 'November–December 2014', or '2014年11–12月' in Chinese."""
     end = period_start.replace(month=period_start.month + 1)  # periods start in odd months: never December
@@ -448,7 +450,7 @@ class IssueSection(models.Model):
     heading = models.CharField(
         _("heading"), max_length=200, blank=True, help_text=_("Leave empty for the section's usual heading.")
     )
-    heading_zh = models.CharField(_("heading in Chinese"), max_length=200, blank=True)
+    i18n = TranslationField(fields=("heading",))
     position = models.PositiveIntegerField(_("position"), default=0)
     show_dates = models.BooleanField(
         _("print the date lines"), default=True, help_text=_("Print each record's date under its heading.")
@@ -476,7 +478,7 @@ class IssueSection(models.Model):
     @property
     def local_heading(self) -> str:
         """The editor's heading in the issue's language (Chinese where there is one), else the usual one."""
-        return localised(self, "heading") or str(self.get_kind_display())
+        return text(self, "heading") or str(self.get_kind_display())
 
     @property
     def css_class(self) -> str:

@@ -6,16 +6,17 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.conf import settings
 from django.db.models import Case, F, Max, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import ExtractDay, TruncMonth
 from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from core import roles
+from core import roles, standards
+from core.translated import search_q
 from enterprises.models import KPILine, Photo, PhotoPair, Result
 from programmes.models import Country
+from programmes.selectors import content_languages, content_languages_used
 
 from .models import (
     DatePrecision,
@@ -122,16 +123,25 @@ def editor_home(user) -> dict:
     }
 
 
-def language_rank(code: str) -> int:
-    """Where a language comes in settings.NEWSLETTER_LANGUAGES (English first): editions are listed in that order."""
-    order = [c for c, _name in settings.NEWSLETTER_LANGUAGES]
-    return order.index(code) if code in order else len(order)
+def edition_languages(issue: Issue | None = None, countries=None) -> list[tuple[str, str]]:
+    """The languages a newsletter has editions in, with their names: the issue's country's content languages, the
+    main one first (China: English, Simplified Chinese; Viet Nam: Vietnamese, English); without an issue, those of
+    ``countries``, else of every country (programmes.selectors.content_languages)."""
+    return [(code, standards.language_name(code)) for code in content_languages(issue, countries)]
+
+
+def language_rank(issue: Issue | None = None):
+    """A sort key: where a language comes in the newsletter's languages (editions are listed in that order). The
+    languages are read once, when the key is made."""
+    order = [c for c, _name in edition_languages(issue)]
+    return lambda code: order.index(code) if code in order else len(order)
 
 
 def issue_editions(issue: Issue) -> list[Issue]:
-    """All editions of the issue's number in its country's series, this one included, English first."""
+    """All editions of the issue's number in its country's series, this one included, in its languages' order."""
+    rank = language_rank(issue)
     editions = Issue.objects.filter(country_id=issue.country_id, number=issue.number)
-    return sorted(editions, key=lambda e: language_rank(e.language))
+    return sorted(editions, key=lambda e: rank(e.language))
 
 
 def issue_latest_version(issue: Issue) -> IssueVersion | None:
@@ -313,12 +323,21 @@ def issue_content(issue: Issue, items: list[IssueItem] | None = None) -> IssueCo
 # --- Records the editor can place in an issue ---------------------------------------------------------
 
 CANDIDATES = 25
+# kind: (the item's field, the fields searched as they are, the translatable fields searched in every language)
 RECORD_SEARCH = {
-    "news": ("news_item", ["title", "place", "body", "title_zh", "place_zh", "body_zh"]),
-    "events": ("event", ["title", "place", "body", "title_zh", "place_zh", "body_zh"]),
-    "comments": ("expert_comment", ["trainer__name", "person__name", "heading", "quote", "quote_zh"]),
-    "results": ("result", ["enterprise__name", "title", "narrative", "title_zh", "enterprise__city"]),
+    "news": ("news_item", [], ["title", "place", "body"]),
+    "events": ("event", [], ["title", "place", "body"]),
+    "comments": ("expert_comment", ["trainer__name", "person__name"], ["heading", "quote"]),
+    "results": ("result", ["enterprise__name", "enterprise__city"], ["title", "narrative"]),
 }
+
+
+def text_search(term: str, fields: list[str], translated_fields: list[str]) -> Q:
+    """``term`` in any of ``fields``, or in any of ``translated_fields`` in any language a country writes in."""
+    condition = search_q(translated_fields, term, content_languages_used())
+    for name in fields:
+        condition |= Q(**{f"{name}__icontains": term})
+    return condition
 
 
 def approved_results_visible_to(user) -> QuerySet[Result]:
@@ -347,7 +366,7 @@ def record_for_issue(user, kind: str, pk: str):
 
 def records_for_issue(user, issue: Issue, *, kind: str, q: str = "") -> list:
     """Records of one kind, any date, that the issue does not hold yet: those matching `q`, newest first."""
-    field_name, search = RECORD_SEARCH[kind]
+    field_name, search, translated_search = RECORD_SEARCH[kind]
     of_issue = "enterprise__country_id" if kind == "results" else "country_id"  # the issue's country's records
     qs = (
         _records_of(user, kind)
@@ -355,10 +374,7 @@ def records_for_issue(user, issue: Issue, *, kind: str, q: str = "") -> list:
         .exclude(pk__in=IssueItem.objects.filter(issue=issue).exclude(**{field_name: None}).values(field_name))
     )
     if q:
-        condition = Q()
-        for name in search:
-            condition |= Q(**{f"{name}__icontains": q})
-        qs = qs.filter(condition)
+        qs = qs.filter(text_search(q, search, translated_search))
     order = {"news": "-date", "events": "-starts_on", "comments": "-given_on", "results": "-approved_at"}[kind]
     return list(qs.order_by(order, "-pk")[:CANDIDATES])
 

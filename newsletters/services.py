@@ -7,6 +7,7 @@ import logging
 import secrets
 import time
 import uuid
+from collections.abc import Mapping
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -24,6 +25,7 @@ from django.utils.translation import gettext as _
 from core import roles
 from core.editing import edit_version_claim
 from core.integrity import unique_refused
+from core.translated import texts_set
 from programmes.models import Country
 
 from . import pdf, selectors
@@ -169,6 +171,8 @@ def issue_create(
     """A new draft of ``country``'s newsletter for a two-month period, filled with that period's records of the
     country (None: the first programme, the one the portal started with and whose series the old addresses name)."""
     country = country or Country.objects.order_by("pk").first()
+    if language not in dict(selectors.edition_languages(countries=Country.objects.filter(pk=country.pk))):
+        raise ValidationError({"language": _("The newsletter has no edition in this language.")})
     number = number or issue_next_number(country)
     with translation.override(language):
         default_title = issue_default_title(number, period_start, country=country)
@@ -204,6 +208,8 @@ def issue_default_title(number: int, period_start: dt.date, *, country: Country)
 def issue_edition_create(*, issue: Issue, language: str) -> Issue:
     """The issue's edition in another language: same number and period, the same items in the same order
     (included or left out as in the issue), the usual title in that language and an empty introduction."""
+    if language not in dict(selectors.edition_languages(issue)):
+        raise ValidationError(_("The newsletter has no edition in this language."))
     if Issue.objects.filter(country_id=issue.country_id, number=issue.number, language=language).exists():
         raise ValidationError(
             _("Issue No. %(number)s already has an edition in this language.") % {"number": issue.number}
@@ -227,7 +233,7 @@ def issue_edition_create(*, issue: Issue, language: str) -> Issue:
             issue=edition,
             kind=section.kind,
             heading=section.heading,
-            heading_zh=section.heading_zh,
+            i18n=dict(section.i18n or {}),
             position=section.position,
             show_dates=section.show_dates,
             figures=section.figures,
@@ -379,8 +385,11 @@ def _renumber(sections: list[IssueSection]) -> None:
 
 @unique_refused()
 @transaction.atomic
-def issue_section_add(*, issue: Issue, kind: str, heading: str = "", heading_zh: str = "") -> IssueSection:
-    """A section at the end of the issue: a feature with its own heading, or a standard one it lacks."""
+def issue_section_add(
+    *, issue: Issue, kind: str, heading: str = "", translations: Mapping[str, Mapping[str, str]] | None = None
+) -> IssueSection:
+    """A section at the end of the issue: a feature with its own heading, or a standard one it lacks;
+    ``translations``: its heading in other languages, ``{"zh-hans": {"heading": ...}}``."""
     issue = Issue.objects.select_for_update().get(pk=issue.pk)
     _refuse_if_frozen(issue)
     if kind not in IssueSection.Kind.values:
@@ -398,7 +407,8 @@ def issue_section_add(*, issue: Issue, kind: str, heading: str = "", heading_zh:
         raise ValidationError({"kind": _("The issue has this section already.")})
     else:
         section = _standard_section(issue, kind)  # where the newsletter's order puts it
-    section.heading, section.heading_zh = heading.strip(), heading_zh.strip()
+    section.heading = heading.strip()
+    texts_set(section, translations or {})
     section.full_clean()
     section.save()
     _content_changed(issue)
@@ -406,14 +416,21 @@ def issue_section_add(*, issue: Issue, kind: str, heading: str = "", heading_zh:
 
 
 @transaction.atomic
-def issue_section_update(*, section: IssueSection, heading: str, heading_zh: str, show_dates: bool) -> IssueSection:
+def issue_section_update(
+    *,
+    section: IssueSection,
+    heading: str,
+    show_dates: bool,
+    translations: Mapping[str, Mapping[str, str]] | None = None,
+) -> IssueSection:
     issue = Issue.objects.select_for_update().get(pk=section.issue_id)
     _refuse_if_frozen(issue)
     if section.kind == IssueSection.Kind.FEATURE and not heading.strip():
         raise ValidationError({"heading": _("A feature section needs a heading.")})
-    section.heading, section.heading_zh, section.show_dates = heading.strip(), heading_zh.strip(), show_dates
+    section.heading, section.show_dates = heading.strip(), show_dates
+    texts_set(section, translations or {})
     section.full_clean()
-    section.save(update_fields=["heading", "heading_zh", "show_dates"])
+    section.save(update_fields=["heading", "i18n", "show_dates"])
     _content_changed(issue)
     return section
 
@@ -889,7 +906,7 @@ def issue_draft_next(*, today: dt.date | None = None, country: Country | None = 
         issue = issue_create(period_start=period_start, country=country)
         editions = [
             issue_edition_create(issue=issue, language=language)
-            for language in sorted(languages, key=selectors.language_rank)
+            for language in sorted(languages, key=selectors.language_rank())
         ]
     recipients = list(
         User.objects.filter(is_active=True, groups__name=roles.EDITORS)

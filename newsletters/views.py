@@ -33,6 +33,8 @@ from core.confirm import Confirmation, ask_first
 from core.editing import EditConflict, edit_conflict
 from core.http import attachment
 from core.once import once_per_submission
+from core.standards import language_name
+from core.translated import base_language, html_lang, i18n_key, languages_offered
 from enterprises.figures import PUBLISHABLE_FIGURES
 from programmes.models import Country
 from trainers.models import Trainer
@@ -132,7 +134,11 @@ def _issue_page(request, issue: Issue, form=None, status: int = 200):
             "figure_choices": PUBLISHABLE_FIGURES,
             "pdf_current": pdf_current,
             "versions": versions,
-            "chinese_issue": issue.language.startswith("zh"),
+            "other_languages": [
+                (code, language_name(code), html_lang(code))
+                for code in languages_offered(issue)
+                if code != base_language()
+            ],
             "editions": (editions := selectors.issue_editions(issue)),
             "missing_languages": [  # the country programme's languages its newsletter has no edition in yet
                 (code, standards.language_name(code))
@@ -256,7 +262,12 @@ def issue_section_add(request, pk):
         return redirect(issue)
 
     def act(i):
-        section = services.issue_section_add(issue=i, **form.cleaned_data)
+        section = services.issue_section_add(
+            issue=i,
+            kind=form.cleaned_data["kind"],
+            heading=form.cleaned_data["heading"],
+            translations=form.translations(),
+        )
         return _("The section “%(section)s” was added at its place; add records to it below.") % {
             "section": section.local_heading
         }
@@ -278,8 +289,13 @@ def issue_section_action(request, pk, section_pk):
             services.issue_section_update(
                 section=section,
                 heading=request.POST.get("heading", ""),
-                heading_zh=request.POST.get("heading_zh", ""),
                 show_dates=request.POST.get("show_dates") == "on",
+                # the heading in each language the issue's country writes in; any other posted is ignored
+                translations={
+                    language: {"heading": request.POST.get(i18n_key("heading", language), "")}
+                    for language in languages_offered(issue)
+                    if language != base_language()
+                },
             )
             return _("The section “%(section)s” was saved.") % {"section": section.local_heading}
         elif action == "figures":
@@ -471,7 +487,8 @@ def _other_editions(version: IssueVersion) -> list[tuple[str, str, str]]:
     shown = version.issue
     others = selectors.published_issues(shown.country).filter(number=shown.number).exclude(pk=shown.pk)
     links = []
-    for issue in sorted(others, key=lambda i: selectors.language_rank(i.language)):
+    rank = selectors.language_rank()
+    for issue in sorted(others, key=lambda i: rank(i.language)):
         with translation.override(issue.language):
             text = _("Read this issue in %(language)s") % {"language": get_language_info(issue.language)["name_local"]}
         url = reverse("newsletters:archive_edition", args=[shown.country, issue.number, issue.language])
@@ -579,7 +596,7 @@ RECORDS = {
         "selector": selectors.news_items_visible_to,
         "form": forms.NewsItemForm,
         "save": lambda obj, version: services.news_item_save(news_item=obj, edit_version=version),
-        "search": ["title", "place", "body", "title_zh", "place_zh", "body_zh"],
+        "search": ([], ["title", "place", "body"]),
         "columns": [
             ("date", _lazy("Date")),
             ("place", _lazy("Place")),
@@ -594,7 +611,7 @@ RECORDS = {
         "selector": selectors.events_visible_to,
         "form": forms.EventForm,
         "save": lambda obj, version: services.event_save(event=obj, edit_version=version),
-        "search": ["title", "place", "body", "title_zh", "place_zh", "body_zh"],
+        "search": ([], ["title", "place", "body"]),
         "columns": [
             ("starts_on", _lazy("Starts")),
             ("ends_on", _lazy("Ends")),
@@ -609,7 +626,7 @@ RECORDS = {
         "selector": selectors.expert_comments_visible_to,
         "form": forms.ExpertCommentForm,
         "save": lambda obj, version: services.expert_comment_save(expert_comment=obj, edit_version=version),
-        "search": ["trainer__name", "person__name", "heading", "quote", "heading_zh", "quote_zh"],
+        "search": (["trainer__name", "person__name"], ["heading", "quote"]),
         "columns": [("given_on", _lazy("Date")), ("person_name", _lazy("Quote by")), ("heading", _lazy("Heading"))],
         "title": _lazy("Expert comments"),
         "add": _lazy("Add an expert comment"),
@@ -619,7 +636,7 @@ RECORDS = {
         "selector": selectors.quoted_people_visible_to,
         "form": forms.QuotedPersonForm,
         "save": lambda obj, version: services.quoted_person_save(quoted_person=obj, edit_version=version),
-        "search": ["name", "role", "organisation", "name_zh"],
+        "search": ([], ["name", "role", "organisation"]),
         "columns": [("name", _lazy("Name")), ("role", _lazy("Role")), ("organisation", _lazy("Organisation"))],
         "title": _lazy("People quoted"),
         "add": _lazy("Add a person quoted"),
@@ -645,10 +662,7 @@ def record_list(request, kind):
     qs = spec["selector"](request.user)
     q = request.GET.get("q", "").strip()
     if q:
-        condition = Q()
-        for field in spec["search"]:
-            condition |= Q(**{f"{field}__icontains": q})
-        qs = qs.filter(condition)
+        qs = qs.filter(selectors.text_search(q, *spec["search"]))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(obj, [(attr, _value(obj, attr)) for attr, _label in spec["columns"]]) for obj in page]
     return render(
@@ -715,8 +729,9 @@ def archive(request, country):
         by_number.setdefault(issue.number, []).append((issue, versions.get((issue.pk, issue.latest_version))))
     language = translation.get_language() or ""
     rows = []
+    rank = selectors.language_rank()
     for editions in by_number.values():
-        editions.sort(key=lambda pair: selectors.language_rank(pair[0].language))
+        editions.sort(key=lambda pair: rank(pair[0].language))
         # the card speaks the visitor's language when that edition exists
         lead = next((i for i, _v in editions if language.startswith(i.language[:2])), editions[0][0])
         rows.append({"issue": lead, "editions": editions, "bilingual": len(editions) > 1})
@@ -744,7 +759,8 @@ def _published_version(
         qs = qs.filter(issue__language=language)
     if version:
         qs = qs.filter(version=version)
-    found = sorted(qs, key=lambda v: (selectors.language_rank(v.issue.language), -v.version))
+    rank = selectors.language_rank()
+    found = sorted(qs, key=lambda v: (rank(v.issue.language), -v.version))
     if not found:
         raise Http404
     return found[0]

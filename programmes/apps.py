@@ -8,8 +8,9 @@ class ProgrammesConfig(AppConfig):
     verbose_name = _("Programmes")  # the admin's section heading, in the interface's language
 
     def ready(self) -> None:
-        from core import roles
+        from core import roles, translated
 
-        from .selectors import partner_organisation_id
+        from .selectors import content_languages, content_languages_used, partner_organisation_id
 
         roles.memberships_provide(partner_organisation_id=partner_organisation_id)  # core imports no app
+        translated.languages_provide(offered=content_languages, used=content_languages_used)

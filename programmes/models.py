@@ -8,12 +8,14 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from modeltrans.fields import TranslationField
 from simple_history.models import HistoricalRecords
 
 from core import standards
 from core.editing import EditVersioned
-from core.translated import chinese_active, localised
+from core.translated import text, text_in
 
 
 class Country(EditVersioned):
@@ -266,8 +268,7 @@ class Module(models.Model):
     code = models.CharField(_("code"), max_length=10, unique=True)
     name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
-    name_zh = models.CharField(_("name in Chinese"), max_length=200, blank=True)
-    short_name_zh = models.CharField(_("short name in Chinese"), max_length=100, blank=True)
+    i18n = TranslationField(fields=("name", "short_name"))  # the names in other languages (core/translated.py)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     description = models.TextField(_("description"), blank=True)
 
@@ -281,13 +282,12 @@ class Module(models.Model):
 
     @property
     def local_name(self) -> str:
-        return localised(self, "name")
+        return text(self, "name")
 
     @property
     def local_short_name(self) -> str:
-        if chinese_active() and (self.short_name_zh or self.name_zh):
-            return self.short_name_zh or self.name_zh
-        return self.short_name or self.name
+        language = get_language() or settings.LANGUAGE_CODE
+        return text_in(self, "short_name", language) or text_in(self, "name", language) or self.short_name or self.name
 
     @property
     def is_foundation(self) -> bool:

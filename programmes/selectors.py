@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -16,6 +17,41 @@ def partner_organisation_id(user) -> int | None:
     """The organisation a user is a member of, or None (read by core.roles.partner_organisation_id, which checks the
     group and keeps the answer on the user)."""
     return PartnerMembership.objects.filter(user=user).values_list("organisation_id", flat=True).first()
+
+
+def country_of(record) -> Country | None:
+    """The country a record belongs to: its own (a round, an enterprise, news, an issue), else its parent's (a
+    result's enterprise's, an issue section's issue's); None for what every country shares (modules, KPIs, people
+    quoted) and for a record not placed yet."""
+    if getattr(record, "country_id", None):
+        return record.country
+    for parent in ("issue", "enterprise", "result"):
+        if getattr(record, f"{parent}_id", None):
+            return country_of(getattr(record, parent))
+    return None
+
+
+def content_languages(record=None, countries=None) -> list[str]:
+    """The content languages a record's text is written in, the main one first: what its forms offer (one input per
+    language beyond the base one) and what its country's newsletter editions are.
+
+    The one place that decides it (core.translated.languages_offered asks here): the record's country's languages;
+    for a record of no country yet (a new one) or of all (a module, a KPI, a person quoted), those of ``countries``
+    (the countries the user may put it in), else of every country programme, each once in the order met."""
+    country = country_of(record)
+    if country is not None:
+        return list(country.languages)
+    seen: dict[str, None] = {}
+    for languages in (countries if countries is not None else Country.objects.order_by("pk")).values_list(
+        "languages", flat=True
+    ):
+        seen.update(dict.fromkeys(languages))
+    return list(seen) or [settings.LANGUAGE_CODE]
+
+
+def content_languages_used() -> list[str]:
+    """Every content language of every country programme, for a search across the languages a text may be in."""
+    return content_languages()
 
 
 def rounds_of_organisation(org_id: int) -> QuerySet[TrainingRound]:

@@ -50,6 +50,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import roles
+from core.translated import i18n_key
 from enterprises import services as enterprise_services
 from enterprises.derived import round_enterprises
 from enterprises.models import KPI, Enterprise, KPILine, Participation, Photo, PhotoPair, Result, ResultStep
@@ -93,6 +94,16 @@ def demo_accounts(paths: Sequence[Path] = DEMO_FILES) -> list[dict]:
 def _texts(row: dict, *fields: str) -> dict[str, str]:
     """The optional text fields of a YAML row, empty where the row has none."""
     return {name: row.get(name, "") for name in fields}
+
+
+def _i18n(row: dict, *fields: str) -> dict[str, dict]:
+    """A YAML row's texts in other languages, as the record's ``i18n`` keeps them (core/translated.py): a
+    ``<field>_zh`` key is the field in Simplified Chinese (the seeds' own spelling), and ``translations:`` gives any
+    language, ``{vi: {title: ...}}``."""
+    texts: dict[str, dict[str, str]] = {"zh-hans": {f: row.get(f"{f}_zh", "") for f in fields}}
+    for language, given in (row.get("translations") or {}).items():
+        texts.setdefault(language, {}).update({f: given.get(f, "") for f in fields if f in given})
+    return {"i18n": {i18n_key(f, language): t for language, by in texts.items() for f, t in by.items() if t}}
 
 
 @dataclass
@@ -301,8 +312,7 @@ class _Loader:
                 {
                     "unit": row["unit"],
                     "direction": row["direction"],
-                    "name_zh": row.get("name_zh", ""),
-                    "unit_zh": row.get("unit_zh", ""),
+                    **_i18n(row, "name", "unit"),
                 },
             )
         kpis = {k.name: k for k in KPI.objects.all()}
@@ -314,7 +324,8 @@ class _Loader:
                 {
                     "training_round": self.rounds.get(row.get("round")),
                     "organisation": self.orgs.get(row.get("organisation")),
-                    **_texts(row, "title", "narrative", "title_zh", "narrative_zh"),
+                    **_texts(row, "title", "narrative"),
+                    **_i18n(row, "title", "narrative"),
                     "status": Result.Status.APPROVED,
                     "approved_at": timezone.make_aware(dt.datetime.combine(approved_on, dt.time(12))),
                 },
@@ -386,14 +397,20 @@ class _Loader:
 
     @staticmethod
     def captions(photo: dict, side: str) -> dict[str, str]:
-        return {"caption": photo[f"{side}_caption"], "caption_zh": photo.get(f"{side}_caption_zh", "")}
+        return {
+            "caption": photo[f"{side}_caption"],
+            **_i18n({"caption_zh": photo.get(f"{side}_caption_zh", "")}, "caption"),
+        }
 
-    def photo(self, filename: str, credit: str, *, caption: str, caption_zh: str) -> Photo:
+    def photo(self, filename: str, credit: str, *, caption: str, i18n: dict) -> Photo:
         # Through the upload service, like a partner's photo: checked, cleaned, with its web/print/thumbnail copies.
         path = DEMO_DIR / "photos" / filename
         with path.open("rb") as fh:
             return photos.photo_create(
-                upload=File(fh, name=path.name), caption=caption, caption_zh=caption_zh, credit=credit
+                upload=File(fh, name=path.name),
+                caption=caption,
+                translations={"zh-hans": {"caption": i18n.get(i18n_key("caption", "zh-hans"), "")}},
+                credit=credit,
             )
 
     def newsletter_records(self):
@@ -407,7 +424,7 @@ class _Loader:
                     "body": row["body"],
                     "section": row.get("section", NewsItem.Section.NEWS),
                     "training_round": self.rounds.get(row.get("round")),
-                    **_texts(row, "title_zh", "place_zh", "body_zh"),
+                    **_i18n(row, "title", "place", "body"),
                 },
             )
         for row in self.data.get("events", []):
@@ -417,7 +434,8 @@ class _Loader:
                 {
                     "country": self.country(row),
                     "ends_on": row.get("ends_on"),
-                    **_texts(row, "place", "body", "title_zh", "place_zh", "body_zh"),
+                    **_texts(row, "place", "body"),
+                    **_i18n(row, "title", "place", "body"),
                 },
             )
         for row in self.data.get("expert_comments", []):
@@ -427,7 +445,8 @@ class _Loader:
                 {
                     "country": self.country(row),
                     "quote": row["quote"],
-                    **_texts(row, "heading", "heading_zh", "quote_zh"),
+                    **_texts(row, "heading"),
+                    **_i18n(row, "heading", "quote"),
                 },
             )
         for row in self.data.get("issues", []):

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "simple_history",
+    "modeltrans",  # django-modeltrans: a record's text in other languages, one JSON field (core/translated.py)
     "django_celery_beat",
     "csp",
     "axes",  # django-axes: login throttling (see "Login throttling" below)
@@ -185,9 +186,14 @@ LOGOUT_REDIRECT_URL = "login"
 # The interface languages (README, "Adding an interface language"): the switcher names each in its own language.
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese")), ("vi", _("Vietnamese"))]
-# The languages the SCORE China newsletter is printed and mailed in: its editions, mastheads, and what a subscriber
-# to "both" receives. An interface language is not a newsletter edition.
-NEWSLETTER_LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
+# The languages a newsletter is printed and mailed in are data: its country programme's content languages
+# (newsletters.selectors.edition_languages). An interface language is not a newsletter edition.
+# A record's text in other languages than LANGUAGE_CODE is kept by django-modeltrans in its `i18n` JSON field, under
+# any language tag a country programme writes in (core/translated.py reads and writes it by key, with no list). This
+# list only names the virtual fields modeltrans adds for querying (`title_vi`, `title_i18n`); adding a language to it
+# adds no column and no migration.
+MODELTRANS_AVAILABLE_LANGUAGES = [code for code, _name in LANGUAGES]
+MODELTRANS_ADD_FIELD_HELP_TEXT = False
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["score_portal.formats"]
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Shanghai")

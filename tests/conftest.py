@@ -111,8 +111,8 @@ def pytest_sessionstart(session):
 REFERENCE_DATA = [
     ("programmes.migrations.0002_modules_and_roles", "forwards"),
     ("enterprises.migrations.0002_kpi_catalogue", "forwards"),
-    ("programmes.migrations.0004_module_names_in_chinese", "forwards"),
-    ("enterprises.migrations.0005_kpi_names_in_chinese", "forwards"),
+    ("programmes.migrations.0014_texts_in_languages", "module_names_restore"),
+    ("enterprises.migrations.0022_texts_in_languages", "kpi_names_restore"),
     ("enterprises.migrations.0016_kpi_allows_negative", "forwards"),
     ("newsletters.migrations.0003_schedule_next_issue_draft", "schedule"),
     ("enterprises.migrations.0006_schedule_photo_orphans_delete", "schedule"),

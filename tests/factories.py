@@ -273,3 +273,13 @@ class IssueFactory(DjangoModelFactory):
     number = factory.Sequence(lambda n: n + 100)
     period_start = factory.Sequence(lambda n: dt.date(2030 + n // 6, 1 + 2 * (n % 6), 1))
     title = factory.LazyAttribute(lambda o: f"Issue {o.number}")
+
+
+def give_texts(queryset, language: str = "zh-hans", **texts: str) -> None:
+    """Each record of ``queryset`` gets ``texts`` (field=text) in ``language``, kept in its ``i18n`` as the portal
+    keeps them (core.translated.texts_set)."""
+    from core.translated import texts_set
+
+    for record in queryset:
+        texts_set(record, {language: texts})
+        record.save(update_fields=["i18n"])

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core import roles
 from core.editing import EditVersionMixin, edit_token
-from core.forms import SingleLineMixin
-from core.widgets import ChineseFieldsMixin, SearchSelect
+from core.forms import SingleLineMixin, TranslationsMixin
+from core.widgets import SearchSelect
 from enterprises.models import KPI, KPILine, Result
 from enterprises.selectors import enterprises_visible_to
 from programmes.models import Module, Organisation, TrainingRound
@@ -29,7 +29,7 @@ class RoundChoiceField(forms.ModelChoiceField):
         return f"{obj.module.code} {obj.get_kind_short()} {obj.city}, {obj.start:%Y-%m-%d} – {obj.end:%Y-%m-%d}"
 
 
-class ResultForm(SingleLineMixin, EditVersionMixin, ChineseFieldsMixin, forms.Form):
+class ResultForm(SingleLineMixin, EditVersionMixin, TranslationsMixin, forms.Form):
     enterprise = forms.ModelChoiceField(queryset=None, label=_("Enterprise"))
     module = forms.ModelChoiceField(queryset=Module.objects.all(), label=_("Module"))
     training_round = RoundChoiceField(
@@ -50,10 +50,7 @@ class ResultForm(SingleLineMixin, EditVersionMixin, ChineseFieldsMixin, forms.Fo
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("What the Enterprise Improvement Team did and what changed."),
     )
-    title_zh = forms.CharField(label=_("Headline in Chinese"), max_length=200, required=False)
-    narrative_zh = forms.CharField(
-        label=_("Narrative in Chinese"), required=False, widget=forms.Textarea(attrs={"rows": 4})
-    )
+    translated_fields = ("title", "narrative")
 
     organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.none(),
@@ -63,7 +60,7 @@ class ResultForm(SingleLineMixin, EditVersionMixin, ChineseFieldsMixin, forms.Fo
     )
 
     def __init__(self, *args, user, result: Result | None = None, **kwargs):
-        super().__init__(*args, edit_record=result, **kwargs)
+        super().__init__(*args, edit_record=result, record=result, **kwargs)
         self.result = result
         if result is None and roles.is_officer(user):  # an officer enters a result on behalf of an organisation
             self.fields["organisation"].queryset = Organisation.objects.order_by("name")
@@ -193,7 +190,7 @@ class PhotoField(forms.FileField):
         return upload
 
 
-class PhotoPairForm(SingleLineMixin, ChineseFieldsMixin, forms.Form):
+class PhotoPairForm(SingleLineMixin, TranslationsMixin, forms.Form):
     """A before/after pair: a caption per photo, one caption for the pair, or both (the pair's prints under
     the two photos); the pair needs one or the other."""
 
@@ -207,9 +204,6 @@ class PhotoPairForm(SingleLineMixin, ChineseFieldsMixin, forms.Form):
         required=False,
         help_text=_("One caption for both photos, printed under the pair."),
     )
-    before_caption_zh = forms.CharField(label=_("Before caption in Chinese"), max_length=300, required=False)
-    after_caption_zh = forms.CharField(label=_("After caption in Chinese"), max_length=300, required=False)
-    caption_zh = forms.CharField(label=_("Caption of the pair in Chinese"), max_length=300, required=False)
     credit = forms.CharField(label=_("Credit"), max_length=200, required=False, help_text=_("Who took the photos."))
 
     def clean(self):
@@ -219,6 +213,16 @@ class PhotoPairForm(SingleLineMixin, ChineseFieldsMixin, forms.Form):
                 if not data.get(side, "").strip() and side not in self.errors:
                     self.add_error(side, _("Give this photo a caption, or give the pair one caption."))
         return data
+
+    translated_fields = ("before_caption", "after_caption", "caption")
+
+    def caption_translations(self) -> dict:
+        """The captions in other languages as ``photo_pair_add`` takes them: by "before", "after" and "pair"."""
+        posted = self.translations()
+        return {
+            side: {language: {"caption": texts[field]} for language, texts in posted.items()}
+            for side, field in (("before", "before_caption"), ("after", "after_caption"), ("pair", "caption"))
+        }
 
 
 class ReturnForm(SingleLineMixin, forms.Form):
@@ -264,14 +268,14 @@ class ReviewForm(SingleLineMixin, forms.Form):
         return data
 
 
-class KPIForm(SingleLineMixin, EditVersionMixin, forms.ModelForm):
+class KPIForm(SingleLineMixin, EditVersionMixin, TranslationsMixin, forms.ModelForm):
+    translated_fields = ("name", "unit")
+
     class Meta:
         model = KPI
         fields = [
             "name",
-            "name_zh",
             "unit",
-            "unit_zh",
             "direction",
             "allows_negative",
             "description",

@@ -9,10 +9,11 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from modeltrans.fields import TranslationField
 from simple_history.models import HistoricalRecords
 
 from core.editing import EditVersioned
-from core.translated import localised, translated
+from core.translated import TranslatedHistory, text
 from programmes.models import Module, Organisation, TrainingRound
 
 
@@ -23,8 +24,7 @@ class KPI(EditVersioned):
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     unit = models.CharField(_("unit"), max_length=100)
-    name_zh = models.CharField(_("name in Chinese"), max_length=200, blank=True)
-    unit_zh = models.CharField(_("unit in Chinese"), max_length=100, blank=True)
+    i18n = TranslationField(fields=("name", "unit"))  # the name and unit in other languages (core/translated.py)
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
     allows_negative = models.BooleanField(
         _("values can be negative"),
@@ -48,11 +48,11 @@ class KPI(EditVersioned):
 
     @property
     def local_name(self) -> str:
-        return localised(self, "name")
+        return text(self, "name")
 
     @property
     def local_unit(self) -> str:
-        return localised(self, "unit")
+        return text(self, "unit")
 
 
 class Result(EditVersioned):
@@ -90,8 +90,7 @@ class Result(EditVersioned):
     )
     title = models.CharField(_("headline"), max_length=200, blank=True)
     narrative = models.TextField(_("narrative"), blank=True)
-    title_zh = models.CharField(_("headline in Chinese"), max_length=200, blank=True)
-    narrative_zh = models.TextField(_("narrative in Chinese"), blank=True)
+    i18n = TranslationField(fields=("title", "narrative"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -104,7 +103,7 @@ class Result(EditVersioned):
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    history = HistoricalRecords()
+    history = TranslatedHistory()
 
     class Meta:
         verbose_name = _("improvement result")
@@ -129,11 +128,11 @@ class Result(EditVersioned):
     def get_absolute_url(self) -> str:
         return reverse("results:result_detail", args=[self.pk])
 
-    # The Chinese text where there is one, while Chinese is active (the Chinese newsletter, the portal in Chinese).
-    local_title = property(lambda self: localised(self, "title"))
-    local_narrative = property(lambda self: localised(self, "narrative"))
-    # Every text it has in English has its Chinese too (a result of KPI lines only needs none).
-    has_chinese = property(lambda self: translated(self, "title", "narrative"))
+    # The text in the active language where there is one (an edition in it, the portal in it), else the base text.
+    local_title = property(lambda self: text(self, "title"))
+    local_narrative = property(lambda self: text(self, "narrative"))
+    # What an edition in another language needs translated (a result of KPI lines only needs nothing).
+    TRANSLATED = ("title", "narrative")
 
 
 class KPILine(EditVersioned):
@@ -213,10 +212,10 @@ class Photo(models.Model):
     height = models.PositiveIntegerField(_("height"), null=True, blank=True)
     # May stay empty when the pair has one caption for both photos (PhotoPair.caption).
     caption = models.CharField(_("caption"), max_length=300, blank=True)
-    caption_zh = models.CharField(_("caption in Chinese"), max_length=300, blank=True)
+    i18n = TranslationField(fields=("caption",))
     credit = models.CharField(_("credit"), max_length=200, blank=True)
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
-    history = HistoricalRecords()
+    history = TranslatedHistory()
 
     class Meta:
         verbose_name = _("photo")
@@ -225,7 +224,7 @@ class Photo(models.Model):
     def __str__(self) -> str:
         return self.caption[:60]
 
-    local_caption = property(lambda self: localised(self, "caption"))
+    local_caption = property(lambda self: text(self, "caption"))
 
 
 class PhotoPair(models.Model):
@@ -237,10 +236,10 @@ class PhotoPair(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     # One caption for the pair, printed under both photos, besides or instead of a caption per photo.
     caption = models.CharField(_("caption of the pair"), max_length=300, blank=True)
-    caption_zh = models.CharField(_("caption of the pair in Chinese"), max_length=300, blank=True)
+    i18n = TranslationField(fields=("caption",))
     # SHA-256 of the two uploaded files: the same pair sent twice (a double click, a retry) is stored once
     uploads_sha256 = models.CharField(_("SHA-256 of the uploads"), max_length=64, blank=True, editable=False)
-    history = HistoricalRecords()
+    history = TranslatedHistory()
 
     class Meta:
         verbose_name = _("before/after photo pair")
@@ -257,7 +256,7 @@ class PhotoPair(models.Model):
     def __str__(self) -> str:
         return f"{self.result}: {(self.caption or self.before.caption)[:40]}"
 
-    local_caption = property(lambda self: localised(self, "caption"))
+    local_caption = property(lambda self: text(self, "caption"))
 
 
 class ResultStep(models.Model):

@@ -29,6 +29,7 @@ from django.utils import timezone
 from PIL import Image
 
 from core import uploads
+from core.translated import texts_set
 
 from .models import Photo
 
@@ -187,10 +188,10 @@ def _stored(name: str) -> None:
         names.append(name)
 
 
-def photo_create(*, upload, caption: str, credit: str = "", caption_zh: str = "", by=None) -> Photo:
+def photo_create(*, upload, caption: str, credit: str = "", translations=None, by=None) -> Photo:
     """Check an uploaded photo, store a cleaned master and its copies, and return the saved Photo. The image
     work happens before the transaction that stores it (call it outside any transaction of your own)."""
-    return photo_save(prepared=photo_prepare(upload), caption=caption, credit=credit, caption_zh=caption_zh, by=by)
+    return photo_save(prepared=photo_prepare(upload), caption=caption, credit=credit, translations=translations, by=by)
 
 
 IMAGE_FIELDS = ("image", "web", "print", "print_half", "thumbnail")
@@ -198,10 +199,11 @@ IMAGE_FIELDS = ("image", "web", "print", "print_half", "thumbnail")
 
 @files_discarded_on_failure()
 @transaction.atomic
-def photo_save(*, prepared: PreparedPhoto, caption: str, credit: str = "", caption_zh: str = "", by=None) -> Photo:
+def photo_save(*, prepared: PreparedPhoto, caption: str, credit: str = "", translations=None, by=None) -> Photo:
     """Store a prepared photo: its files, then its row. A refusal writes nothing; a failure after the files
     were written (the row, the commit) deletes them."""
-    photo = Photo(caption=caption, caption_zh=caption_zh, credit=credit, width=prepared.width, height=prepared.height)
+    photo = Photo(caption=caption, credit=credit, width=prepared.width, height=prepared.height)
+    texts_set(photo, translations or {})  # the caption in other languages, {"zh-hans": {"caption": ...}}
     photo.clean_fields(exclude=IMAGE_FIELDS)  # before any file is written
     if by is not None:
         photo._history_user = by

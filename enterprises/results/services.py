@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -26,6 +27,7 @@ from core import datacache, roles
 from core.editing import edit_version_claim
 from core.integrity import unique_refused
 from core.mail import email_notify
+from core.translated import Translations, texts_set
 from enterprises.models import KPI, Enterprise, KPILine, PhotoPair, Result, ResultStep
 from enterprises.selectors import enterprises_of_organisation, enterprises_visible_to
 from programmes.models import Module, Organisation, TrainingRound
@@ -160,8 +162,7 @@ def result_create(
     training_round: TrainingRound | None = None,
     title: str = "",
     narrative: str = "",
-    title_zh: str = "",
-    narrative_zh: str = "",
+    translations: Translations | None = None,
     organisation: Organisation | None = None,
 ) -> Result:
     """Start a draft result. A partner's is its organisation's; a trainer's is the organisation that runs the
@@ -179,8 +180,7 @@ def result_create(
         training_round=training_round,
         title=title,
         narrative=narrative,
-        title_zh=title_zh,
-        narrative_zh=narrative_zh,
+        translations=translations,
     )
     with unique_refused({"result_one_per_enterprise_module": lambda: _already_reported(enterprise, module)}):
         result.save()  # the same form sent twice at once: the second meets the constraint, not a 500
@@ -216,7 +216,7 @@ def _already_reported(enterprise: Enterprise, module: Module) -> ValidationError
     )
 
 
-def _new_draft(by, org_id: int, enterprise, module, *, training_round=None, **texts) -> Result:
+def _new_draft(by, org_id: int, enterprise, module, *, training_round=None, translations=None, **texts) -> Result:
     result = Result(
         enterprise=enterprise,
         module=module,
@@ -226,6 +226,7 @@ def _new_draft(by, org_id: int, enterprise, module, *, training_round=None, **te
         status=Result.Status.DRAFT,
         **{name: text.strip() for name, text in texts.items()},
     )
+    texts_set(result, translations or {})
     result._history_user = by
     result.clean_fields(exclude=["enterprise", "module", "training_round", "organisation", "author"])
     return result
@@ -320,11 +321,11 @@ def result_update(
     title: str,
     narrative: str,
     training_round: TrainingRound | None = None,
-    title_zh: str | None = None,
-    narrative_zh: str | None = None,
+    translations: Translations | None = None,
     edit_version: int | None = None,
 ) -> Result:
-    """Change a draft or returned result's headline, narrative (and their Chinese text, when given) and round
+    """Change a draft or returned result's headline, narrative (and their text in the languages ``translations``
+    names, ``{"zh-hans": {"title": ..., "narrative": ...}}``; the others stay) and round
     (the author stays who it was). ``edit_version``: the version the editor started from (EditConflict when
     someone else saved since)."""
     result = Result.objects.select_for_update().get(pk=result.pk)
@@ -332,10 +333,7 @@ def result_update(
     edit_version_claim(result, edit_version)
     _check_round(by, result.module, training_round)
     result.title, result.narrative, result.training_round = title.strip(), narrative.strip(), training_round
-    if title_zh is not None:
-        result.title_zh = title_zh.strip()
-    if narrative_zh is not None:
-        result.narrative_zh = narrative_zh.strip()
+    texts_set(result, translations or {})
     result._history_user = by
     result.full_clean()
     result.save()
@@ -648,12 +646,12 @@ def photo_pair_add(
     after,
     after_caption: str,
     credit: str = "",
-    before_caption_zh: str = "",
-    after_caption_zh: str = "",
     caption: str = "",
-    caption_zh: str = "",
+    translations: Mapping[str, Translations] | None = None,
 ) -> PhotoPair:
     """Check and store a before/after pair of uploads (with their web, print and thumbnail copies).
+    ``translations``: the captions in other languages, by "before", "after" and "pair":
+    ``{"before": {"zh-hans": {"caption": ...}}, ...}``.
 
     Both photos are decoded, cleaned and encoded first, outside any transaction (the costly part, and
     bounded: see core/uploads.py); only then are the files and rows written, in one transaction, and the
@@ -662,21 +660,22 @@ def photo_pair_add(
     digest = _uploads_sha256(before, after)
     if result.photo_pairs.filter(uploads_sha256=digest).exists():
         raise _pair_already_added()
-    sides = (("before", before, before_caption, before_caption_zh), ("after", after, after_caption, after_caption_zh))
+    sides = (("before", before, before_caption), ("after", after, after_caption))
     prepared, errors = {}, {}
     if not caption.strip():
-        for side, _upload, side_caption, _caption_zh in sides:
+        for side, _upload, side_caption in sides:
             if not side_caption.strip():
                 errors[f"{side}_caption"] = [gettext("Give this photo a caption, or give the pair one caption.")]
-    for side, upload, _caption, _caption_zh in sides:  # check both before storing either, so a refusal leaves no files
+    for side, upload, _caption in sides:  # check both before storing either, so a refusal leaves no files
         try:
             prepared[side] = photos.photo_prepare(upload)
         except ValidationError as exc:
             errors[side] = exc.messages
     if errors:
         raise ValidationError(errors)
-    texts = {side: (text.strip(), text_zh.strip()) for side, _upload, text, text_zh in sides}
-    texts["pair"] = (caption.strip(), caption_zh.strip())
+    translations = translations or {}
+    texts = {side: (text.strip(), translations.get(side) or {}) for side, _upload, text in sides}
+    texts["pair"] = (caption.strip(), translations.get("pair") or {})
     return _photo_pair_save(result=result, by=by, prepared=prepared, texts=texts, credit=credit.strip(), digest=digest)
 
 
@@ -686,7 +685,7 @@ def _photo_pair_save(*, result: Result, by: User, prepared: dict, texts: dict, c
     _require_edit(result, by)
     stored = {
         side: photos.photo_save(
-            prepared=prepared[side], caption=texts[side][0], caption_zh=texts[side][1], credit=credit, by=by
+            prepared=prepared[side], caption=texts[side][0], translations=texts[side][1], credit=credit, by=by
         )
         for side in ("before", "after")
     }
@@ -697,9 +696,9 @@ def _photo_pair_save(*, result: Result, by: User, prepared: dict, texts: dict, c
         after=stored["after"],
         order=last + 1,
         caption=texts["pair"][0],
-        caption_zh=texts["pair"][1],
         uploads_sha256=digest,
     )
+    texts_set(pair, texts["pair"][1])
     pair._history_user = by
     with unique_refused({"photo_pair_unique_uploads_per_result": _pair_already_added}):
         pair.save()  # the same pair sent twice at once: the files the second stored are discarded
@@ -753,8 +752,7 @@ def kpi_save(
     name: str,
     unit: str,
     direction: str,
-    name_zh: str = "",
-    unit_zh: str = "",
+    translations: Translations | None = None,
     description: str = "",
     active: bool = True,
     order: int = 0,
@@ -762,7 +760,8 @@ def kpi_save(
     kpi: KPI | None = None,
     edit_version: int | None = None,
 ) -> KPI:
-    """Add a KPI to the catalogue or change one. Retiring (active=False) keeps the lines that use it."""
+    """Add a KPI to the catalogue or change one. Retiring (active=False) keeps the lines that use it.
+    ``translations``: its name and unit in other languages (those named change, the others stay)."""
     _require_officer(by)
     name = name.strip()
     clash = KPI.objects.filter(name__iexact=name)
@@ -774,7 +773,7 @@ def kpi_save(
         edit_version_claim(kpi, edit_version)
     kpi = kpi or KPI()
     kpi.name, kpi.unit, kpi.direction = name, unit.strip(), direction
-    kpi.name_zh, kpi.unit_zh = name_zh.strip(), unit_zh.strip()
+    texts_set(kpi, translations or {})
     kpi.description, kpi.active, kpi.order = description.strip(), active, order
     kpi.allows_negative = allows_negative
     kpi.full_clean()

@@ -31,6 +31,7 @@ from core.editing import EditConflict, conflict_message, edit_conflict
 from core.http import attachment
 from core.once import once_per_submission
 from core.pages import KeptCountPaginator
+from core.translated import base_language, i18n_key, language_label, languages_used
 from enterprises.figures import figures_kept
 from enterprises.models import (
     KPI,
@@ -179,8 +180,6 @@ TRACKED = {
     Result: [
         "title",
         "narrative",
-        "title_zh",
-        "narrative_zh",
         "status",
         "training_round_id",
         "approved_at",
@@ -188,7 +187,7 @@ TRACKED = {
     ],
     KPILine: ["kpi_id", "baseline_value", "baseline_date", "followup_value", "followup_date", "note"],
     PhotoPair: ["order"],
-    Photo: ["caption", "caption_zh", "credit", "image"],
+    Photo: ["caption", "credit", "image"],
 }
 ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
 
@@ -207,6 +206,19 @@ def _shown(attname: str, value, names: dict[str, dict]) -> str:
     if attname == "image":
         return str(value).rsplit("/", 1)[-1]
     return str(value)
+
+
+def _texts_changed(model, old: dict | None, new: dict | None, languages: list[str]) -> list[tuple[str, str, str]]:
+    """What changed in a version's texts in other languages: (label, before, after) per field and language."""
+    old, new = old or {}, new or {}
+    changes = []
+    for name in model._meta.get_field("i18n").fields:
+        for language in languages:
+            key = i18n_key(name, language)
+            if language != base_language() and old.get(key, "") != new.get(key, ""):
+                label = language_label(model._meta.get_field(name).verbose_name, language)
+                changes.append((label, old.get(key) or "–", new.get(key) or "–"))
+    return changes
 
 
 def result_history(result: Result) -> list[HistoryEntry]:
@@ -233,6 +245,7 @@ def result_history(result: Result) -> list[HistoryEntry]:
             )
         },
     }
+    languages = languages_used()
     side = {r.before_id: _("before") for r in records[PhotoPair]} | {r.after_id: _("after") for r in records[PhotoPair]}
     entries = []
     for model, rows in records.items():
@@ -267,6 +280,8 @@ def result_history(result: Result) -> list[HistoryEntry]:
                         if attname in changed:
                             label = model._meta.get_field(attname.removesuffix("_id")).verbose_name
                             changes.append((str(label), *changed[attname]))
+                    if hasattr(rec, "i18n"):  # the texts in other languages (not an editable field to diff)
+                        changes += _texts_changed(model, previous.i18n if previous else {}, rec.i18n, languages)
                 if rec.history_type == "~" and not changes:
                     previous = rec
                     continue
@@ -296,7 +311,7 @@ def _detail_context(request, result: Result, photo_form=None) -> dict:
         "can_reopen": services.result_can_reopen(result=result, user=request.user),
         "entered_on_behalf": services.result_entered_on_behalf(result=result),
         "last_return": last_return if result.status == Result.Status.RETURNED else None,
-        "photo_form": (photo_form or PhotoPairForm()) if can_edit else None,
+        "photo_form": (photo_form or PhotoPairForm(record=result)) if can_edit else None,
         "return_form": ReturnForm(),
     }
 
@@ -392,8 +407,7 @@ def _result_form_page(request, result: Result | None):
                             training_round=data["training_round"],
                             title=data["title"],
                             narrative=data["narrative"],
-                            title_zh=data["title_zh"],
-                            narrative_zh=data["narrative_zh"],
+                            translations=form.translations(),
                             organisation=data.get("organisation"),
                         )
                     else:
@@ -403,8 +417,7 @@ def _result_form_page(request, result: Result | None):
                             title=data["title"],
                             narrative=data["narrative"],
                             training_round=data["training_round"],
-                            title_zh=data["title_zh"],
-                            narrative_zh=data["narrative_zh"],
+                            translations=form.translations(),
                             edit_version=form.edit_version,
                         )
                     _save_lines(request, saved, formset)
@@ -429,8 +442,6 @@ def _result_form_page(request, result: Result | None):
             initial = {
                 "title": result.title,
                 "narrative": result.narrative,
-                "title_zh": result.title_zh,
-                "narrative_zh": result.narrative_zh,
                 "training_round": result.training_round_id,
             }
         form = ResultForm(initial=initial, user=user, result=result)
@@ -643,7 +654,7 @@ def photo_pair_add(request, pk: int):
     result = _scoped_result(request, pk)
     if not services.result_can_edit(result=result, user=request.user):
         raise PermissionDenied
-    form = PhotoPairForm(request.POST, request.FILES)
+    form = PhotoPairForm(request.POST, request.FILES, record=result)
     # static/js/uploads.js sends the form itself (to show its progress and keep the chosen files on a refusal)
     # and asks for JSON: the errors by field, or where to go once added
     sent_by_script = "application/json" in request.headers.get("Accept", "")
@@ -658,10 +669,8 @@ def photo_pair_add(request, pk: int):
                 after=data["after"],
                 after_caption=data["after_caption"],
                 credit=data["credit"],
-                before_caption_zh=data["before_caption_zh"],
-                after_caption_zh=data["after_caption_zh"],
                 caption=data["caption"],
-                caption_zh=data["caption_zh"],
+                translations=form.caption_translations(),
             )
         except ValidationError as exc:
             _form_errors(form, exc)

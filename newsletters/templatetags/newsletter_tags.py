@@ -8,10 +8,10 @@ from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
-from core.translated import chinese_active
 from enterprises.figures import figure_chart
 from enterprises.results.photos import PRINT_BOX, PRINT_HALF_BOX
 from newsletters import pdf
+from newsletters.models import chinese_active
 
 register = template.Library()
 

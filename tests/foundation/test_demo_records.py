@@ -8,6 +8,7 @@ import json
 import pytest
 from django.core.management import call_command
 
+from core.translated import text
 from enterprises.models import Enterprise, Participation, Result, ResultStep
 from newsletters.models import ExpertComment
 from programmes.models import Agreement, Country, PartnerMembership, TrainingRound
@@ -50,10 +51,16 @@ def dumpdata_holds_the_programme_of_the_seed_documents():
     events = {r["fields"]["title"] for r in records if r["model"] == "newsletters.event"}
     assert {"Implementation Agreement with Chongqing CEC", "ToT for SGS trainers"} <= events
     # issue 5's records carry a Chinese text (a translation made for the demo), the older ones none
-    chinese = {r["fields"]["title"]: r["fields"]["title_zh"] for r in records if r["model"] == "newsletters.newsitem"}
+    chinese = {
+        r["fields"]["title"]: (r["fields"]["i18n"] or {}).get("title_zh_hans", "")
+        for r in records
+        if r["model"] == "newsletters.newsitem"
+    }
     assert chinese['ToE on Module 2 "Quality Management"'] == "模块二“质量管理”企业培训"
     assert chinese["Capacity Building Workshop for Partners"] == ""
-    assert ExpertComment.objects.get(trainer__name="Asia Wang").quote_zh.startswith("在SCORE实施过程中")
+    assert text(ExpertComment.objects.get(trainer__name="Asia Wang"), "quote", "zh-hans").startswith(
+        "在SCORE实施过程中"
+    )
 
 
 def taixing_results_carry_their_kpis():

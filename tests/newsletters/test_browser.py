@@ -93,7 +93,7 @@ def test_editor_adds_a_record_of_another_period_and_a_feature_section(page, live
     # when they add a feature section with its own heading
     add_section = page.locator("#add-section")
     add_section.get_by_label("Heading", exact=True).fill("Gender equality strategy")
-    add_section.get_by_label("Heading in Chinese", exact=True).fill("性别平等战略")
+    add_section.get_by_label("Heading (Simplified Chinese)", exact=True).fill("性别平等战略")
     add_section.get_by_role("button", name="Add the section").click()
     page.get_by_text("The section “Gender equality strategy” was added").wait_for()
     # and add a result approved in another period to it, and a news item of another period to the news

@@ -10,6 +10,7 @@ from django.core.management.base import CommandError
 
 from newsletters import services
 from newsletters.models import Event, ExpertComment, Issue, NewsItem
+from tests.factories import give_texts
 
 from .conftest import pdf_text
 
@@ -17,11 +18,14 @@ pytestmark = pytest.mark.django_db
 
 
 def _translate_some_records():
-    NewsItem.objects.filter(title="ToE on Module 2").update(
-        title_zh="模块二企业培训", place_zh="江苏泰兴", body_zh="贾宏伟先生讲授了培训课程。"
+    give_texts(
+        NewsItem.objects.filter(title="ToE on Module 2"),
+        title="模块二企业培训",
+        place="江苏泰兴",
+        body="贾宏伟先生讲授了培训课程。",
     )
-    Event.objects.filter(title="ToT for SGS trainers").update(title_zh="SGS培训师师资培训", place_zh="上海")
-    ExpertComment.objects.update(quote_zh="SCORE是一个具有持久生命力的项目。")
+    give_texts(Event.objects.filter(title="ToT for SGS trainers"), title="SGS培训师师资培训", place="上海")
+    give_texts(ExpertComment.objects.all(), quote="SCORE是一个具有持久生命力的项目。")
 
 
 def _published(issue: Issue) -> Issue:

@@ -53,7 +53,7 @@ def test_an_editor_adds_an_approved_result_of_another_period_to_a_feature_sectio
     # when the editor adds a feature section with its own headings
     response = client.post(
         f"/newsletters/issues/{issue.pk}/sections/",
-        {"kind": "feature", "heading": "Gender equality strategy", "heading_zh": "性别平等战略"},
+        {"kind": "feature", "heading": "Gender equality strategy", "heading_zh_hans": "性别平等战略"},
     )
     assert response.status_code == 302
     feature = issue.sections.get(kind="feature")
@@ -130,7 +130,7 @@ def test_an_item_moves_to_another_section_and_a_standard_section_is_made_where_i
 
 def test_a_section_without_date_lines_prints_none(issue):
     news = issue.sections.get(kind="news")
-    services.issue_section_update(section=news, heading="", heading_zh="", show_dates=False)
+    services.issue_section_update(section=news, heading="", show_dates=False)
     html = services.issue_html(issue)
     assert "11 December 2014" not in html  # the news item's date
     assert "25 November 2014" in html  # the practice item's, in a section that prints them
@@ -155,11 +155,13 @@ def test_a_feature_section_needs_a_heading(client, editor, issue):
 
 
 def test_the_chinese_edition_copies_the_sections_and_prints_their_chinese_headings(issue):
-    feature = services.issue_section_add(issue=issue, kind="feature", heading="Gender strategy", heading_zh="性别战略")
+    feature = services.issue_section_add(
+        issue=issue, kind="feature", heading="Gender strategy", translations={"zh-hans": {"heading": "性别战略"}}
+    )
     services.issue_item_add(issue=issue, section=feature, record=NewsItemFactory(title="Women in management"))
     chinese = services.issue_edition_create(issue=issue, language="zh-hans")
     assert kinds(chinese) == kinds(issue)
-    assert chinese.items.get(news_item__title="Women in management").section.heading_zh == "性别战略"
+    assert chinese.items.get(news_item__title="Women in management").section.i18n["heading_zh_hans"] == "性别战略"
     html = services.issue_html(chinese)
     assert "性别战略" in html and "Gender strategy" not in html
 

@@ -108,9 +108,10 @@ def issue(make_issue, programme):
     return make_issue(photos=False)
 
 
-def add_block(client, issue, *, figures, heading="SCORE in figures", heading_zh="数据看SCORE") -> IssueSection:
+def add_block(client, issue, *, figures, heading="SCORE in figures", heading_zh_hans="数据看SCORE") -> IssueSection:
     response = client.post(
-        f"/newsletters/issues/{issue.pk}/sections/", {"kind": "figures", "heading": heading, "heading_zh": heading_zh}
+        f"/newsletters/issues/{issue.pk}/sections/",
+        {"kind": "figures", "heading": heading, "heading_zh_hans": heading_zh_hans},
     )
     assert response.status_code == 302
     section = issue.sections.filter(kind="figures").latest("pk")

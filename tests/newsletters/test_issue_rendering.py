@@ -258,14 +258,18 @@ def test_a_chinese_issue_prints_the_chinese_text_of_its_records_and_english_wher
     # given the period's records, three of them with Chinese text and the rest without
     from enterprises.models import Result
     from newsletters.models import Event, ExpertComment, NewsItem
+    from tests.factories import give_texts
 
     issue = make_issue()
-    NewsItem.objects.filter(title="ToE on Module 2").update(
-        title_zh="模块二企业培训", place_zh="江苏泰兴", body_zh="贾宏伟先生讲授了培训课程。"
+    give_texts(
+        NewsItem.objects.filter(title="ToE on Module 2"),
+        title="模块二企业培训",
+        place="江苏泰兴",
+        body="贾宏伟先生讲授了培训课程。",
     )
-    Event.objects.filter(title="ToT for SGS trainers").update(title_zh="SGS培训师师资培训", place_zh="上海")
-    ExpertComment.objects.update(heading_zh="SCORE培训师点评", quote_zh="SCORE是一个具有持久生命力的项目。")
-    Result.objects.filter(title="Copper powder recovery up").update(title_zh="铜粉回收率提高")
+    give_texts(Event.objects.filter(title="ToT for SGS trainers"), title="SGS培训师师资培训", place="上海")
+    give_texts(ExpertComment.objects.all(), heading="SCORE培训师点评", quote="SCORE是一个具有持久生命力的项目。")
+    give_texts(Result.objects.filter(title="Copper powder recovery up"), title="铜粉回收率提高")
     # when the issue is printed in English, then in Chinese
     english = stored_pdf_text(services.issue_render(issue_id=issue.pk))
     services.issue_update(issue=issue, title="SCORE 中国电子简报", introduction="欢迎阅读。", language="zh-hans")

@@ -231,7 +231,8 @@ def test_an_editor_gives_a_news_item_its_chinese_text_and_a_chinese_issue_shows_
     # when the editor opens a news item, the Chinese fields stand apart under their own heading
     item = issue.items.get(news_item__title="ToE on Module 2").news_item
     form = client.get(f"/newsletters/news/{item.pk}/").content.decode()
-    assert "For issues printed in Chinese" in form and 'name="title_zh"' in form and 'lang="zh-Hans"' in form
+    assert "For editions in other languages" in form and 'name="title_zh_hans"' in form and 'lang="zh-Hans"' in form
+    assert "Title (Simplified Chinese)" in form and 'name="title_vi"' not in form  # China writes in en and zh-hans
     # and saves its Chinese text
     response = client.post(
         f"/newsletters/news/{item.pk}/",
@@ -241,15 +242,20 @@ def test_an_editor_gives_a_news_item_its_chinese_text_and_a_chinese_issue_shows_
             "title": item.title,
             "date": "2014-12-11",
             "body": item.body,
-            "place_zh": "江苏泰兴",
-            "title_zh": "模块二企业培训",
-            "body_zh": "贾宏伟先生讲授了培训课程。",
+            "place_zh_hans": "江苏泰兴",
+            "title_zh_hans": "模块二企业培训",
+            "body_zh_hans": "贾宏伟先生讲授了培训课程。",
+            "title_vi": "Đào tạo mô-đun 2",  # a language China does not write in: ignored
             **page_token(client, f"/newsletters/news/{item.pk}/"),
         },
     )
     assert response.status_code == 302
     item.refresh_from_db()
-    assert (item.place_zh, item.title_zh) == ("江苏泰兴", "模块二企业培训")
+    assert item.i18n == {
+        "place_zh_hans": "江苏泰兴",
+        "title_zh_hans": "模块二企业培训",
+        "body_zh_hans": "贾宏伟先生讲授了培训课程。",
+    }
     # then the issue page flags one fewer, and the preview prints the Chinese
     page = client.get(f"/newsletters/issues/{issue.pk}/").content.decode()
     assert page.count('data-testid="english-only"') == 5

@@ -48,7 +48,7 @@ NOT_POSTED_BY_A_PAGE = {
     "CountryAdminForm",  # the admin's; CountryForm, its portal page's subclass, is posted below
     "ParticipationAdminForm",
     "FactoryVisitAdminForm",
-    "ChineseTextForm",  # the base of the records' forms, each posted below
+    "TranslatedTextForm",  # the base of the records' forms, each posted below
     "RoleForm",  # InviteForm's base; posted as the people edit page's second form
     "ThrottledPasswordResetForm",  # an e-mail field only: tests/people/test_password_reset.py
     "ThrottledPasswordChangeForm",  # passwords only: tests/people/test_password_change.py

@@ -59,14 +59,18 @@ def test_a_pair_can_have_one_caption_instead_of_one_per_photo(client, side_a):
     # when they upload a pair with one caption for both photos and none per photo
     response = client.post(
         f"/results/{result.pk}/photos/add/",
-        {**files, "caption": "The storage area before and after 5S", "caption_zh": "5S前后的仓库"},
+        {**files, "caption": "The storage area before and after 5S", "caption_zh_hans": "5S前后的仓库"},
     )
     # then the pair is stored with its caption, and the result's page shows it
     assert response.status_code == 302
     pair = PhotoPair.objects.get(result=result)
-    assert (pair.caption, pair.caption_zh) == ("The storage area before and after 5S", "5S前后的仓库")
+    assert (pair.caption, pair.i18n) == ("The storage area before and after 5S", {"caption_zh_hans": "5S前后的仓库"})
     assert (pair.before.caption, pair.after.caption) == ("", "")
     assert "The storage area before and after 5S" in text(client.get(f"/results/{result.pk}/"))
+    # and in the Chinese interface the page shows its Chinese caption, marked as Chinese
+    client.cookies["django_language"] = "zh-hans"
+    page = client.get(f"/results/{result.pk}/").content.decode()
+    assert '<span lang="zh-Hans">5S前后的仓库</span>' in page and 'lang="zh-hans"' in page
 
 
 def test_a_pair_without_any_caption_is_refused_next_to_the_photos_and_nothing_is_stored(client, side_a):

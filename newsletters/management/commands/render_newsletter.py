@@ -32,7 +32,8 @@ class Command(BaseCommand):
         editions = Issue.objects.filter(country=programme, number=number)
         if language:
             editions = editions.filter(language=language)
-        found = sorted(editions, key=lambda e: selectors.language_rank(e.language))
+        rank = selectors.language_rank()
+        found = sorted(editions, key=lambda e: rank(e.language))
         if not found:
             raise CommandError(f"There is no issue No. {number}" + (f" in {language!r}." if language else "."))
         issue = found[0]
