@@ -161,8 +161,10 @@ def the_archive_lists_the_viet_nam_newsletter_and_its_vietnamese_edition_reads_i
     assert "Bản tin SCORE Việt Nam" in text
     assert "Chào mừng bạn đến với số đầu tiên của Bản tin SCORE Việt Nam" in text
     assert "Tin tức SCORE mới nhất" in text and "Hà Nội" in text
-    # and the news in its Vietnamese text (demo/score_vietnam.yaml's translations: vi)
-    assert "Mô-đun 2 về quản lý chất lượng bắt đầu tại Hà Nội" in text
+    # and its records' Vietnamese texts (a news item, an expert comment, a result)
+    assert "Bắt đầu Học phần 2 về quản lý chất lượng tại Hà Nội" in text
+    assert "Nhận xét của một Giảng viên chuyên gia SCORE (minh họa)" in text
+    assert "Giao hàng đúng hạn từ 81 % lên 93 % (minh họa)" in text
     # the footer prints the country programme's office
     assert "SCORE Viet Nam (demo office)" in text and "score-vn@example.org" in text
     fonts = pdffont_rows(data)
