@@ -49,6 +49,17 @@ def officer_required(view):
     return wrapped
 
 
+def global_officer_required(view):
+    """Function views of the global team only (a new country programme): a country's officer gets 403."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        refused = _gate(request, roles.sees_every_country)
+        return refused or view(request, *args, **kwargs)
+
+    return wrapped
+
+
 def round_recorder_required(view):
     """Function views that record what happened in a round (attendance, factory visits): officers and trainers;
     the view's round lookup (``rounds_visible_to``) keeps a trainer to their own rounds."""
@@ -106,6 +117,7 @@ __all__ = [
     "add_service_errors",
     "service_values",
     "can_read_programme",
+    "global_officer_required",
     "officer_required",
     "reader_required",
     "round_recorder_required",

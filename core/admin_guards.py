@@ -36,6 +36,7 @@ from django.utils.translation import gettext
 from modeltrans.admin import ActiveLanguageMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import roles
 from .access import add_service_errors
 from .editing import TOKEN, EditConflict, EditVersionMixin, conflict_message
 
@@ -99,6 +100,10 @@ class _AdminEditForm(_RefusalForm, EditVersionMixin):
         return cleaned
 
 
+def _not_a_country_officer(user) -> bool:
+    return not roles.is_officer(user) or roles.sees_every_country(user)
+
+
 class ServiceAdminMixin(ActiveLanguageMixin):
     """See the module's docstring. Put it first in an admin class's bases.
 
@@ -125,15 +130,32 @@ class ServiceAdminMixin(ActiveLanguageMixin):
         return getattr(type(self), name) is not getattr(ServiceAdminMixin, name)
 
     # --- permissions: what the services do not offer, the admin does not either -----------------------
+    # The admin lists every country's records: a country's officer works on the portal's pages, whose selectors
+    # keep them to their countries; the global team (and superusers) use it (and anyone else as before: a partner
+    # given staff access by mistake sees what the admin's selectors give them).
+
+    def has_module_permission(self, request):
+        return _not_a_country_officer(request.user) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _not_a_country_officer(request.user) and super().has_view_permission(request, obj)
 
     def has_add_permission(self, request, *args):
-        return self._offers("service_add") and super().has_add_permission(request, *args)
+        return (
+            self._offers("service_add")
+            and _not_a_country_officer(request.user)
+            and super().has_add_permission(request, *args)
+        )
 
     def has_change_permission(self, request, obj=None):
-        return self._offers("service_change") and super().has_change_permission(request, obj)
+        return (
+            self._offers("service_change")
+            and _not_a_country_officer(request.user)
+            and super().has_change_permission(request, obj)
+        )
 
     def has_delete_permission(self, request, obj=None):
-        if not self._offers("service_delete"):
+        if not self._offers("service_delete") or not _not_a_country_officer(request.user):
             return False
         if obj is not None and self.delete_refusal(obj):
             return False

@@ -46,14 +46,17 @@ def memberships_provide(
     partner_organisation_id: Callable[[User], int | None] | None = None,
     trainer_id: Callable[[User], int | None] | None = None,
     trainer_round_ids: Callable[[int | None], QuerySet] | None = None,
+    country_ids: Callable[[User], frozenset[int] | None] | None = None,
 ) -> None:
     """Called by an app's ``AppConfig.ready``: ``partner_organisation_id(user)`` the organisation a user is a member
     of (programmes), ``trainer_id(user)`` the trainer record a user is and ``trainer_round_ids(trainer_id)`` the ids
-    of the rounds that trainer delivers, as a subquery, empty for ``None`` (trainers)."""
+    of the rounds that trainer delivers, as a subquery, empty for ``None`` (trainers); ``country_ids(user)`` the
+    countries an officer or editor works for, None for all of them (programmes)."""
     given = {
         "partner_organisation_id": partner_organisation_id,
         "trainer_id": trainer_id,
         "trainer_round_ids": trainer_round_ids,
+        "country_ids": country_ids,
     }
     _lookups.update({name: lookup for name, lookup in given.items() if lookup is not None})
 
@@ -86,6 +89,27 @@ def is_officer(user: User | AnonymousUser) -> bool:
 def is_editor(user: User | AnonymousUser) -> bool:
     """Editors, and officers, who do everything (docs/permissions.md)."""
     return user.is_authenticated and (user.is_superuser or bool({EDITORS, OFFICERS} & _groups(user)))
+
+
+def country_ids(user: User | AnonymousUser) -> frozenset[int] | None:
+    """The country programmes an officer or an editor works for: None for all of them (the global team, and
+    superusers), else their ids; none for anyone else (a partner's or a trainer's scope is their organisation or
+    their rounds, whatever the country). Every selector of a country's records adds this scope."""
+    if not user.is_authenticated:
+        return frozenset()
+    if user.is_superuser:
+        return None
+    if not {OFFICERS, EDITORS} & _groups(user):
+        return frozenset()
+    if not hasattr(user, "_country_ids"):
+        user._country_ids = _lookup("country_ids")(user)
+    return user._country_ids
+
+
+def sees_every_country(user: User | AnonymousUser) -> bool:
+    """A global officer (or a superuser): creates country programmes, gives officers and editors their countries,
+    and uses the Django admin."""
+    return is_officer(user) and country_ids(user) is None
 
 
 def partner_organisation_id(user: User | AnonymousUser) -> int | None:

@@ -229,8 +229,11 @@ def in_rounds_counted(queryset: QuerySet, user, filters: FigureFilters) -> Query
     filtered through the one join the figures group on (not a second one through ``__in``); the user's scope
     is a subquery only when it is not the whole programme."""
     queryset = queryset.filter(_counted_q(filters, "training_round__"))
-    if user is PROGRAMME_WIDE or roles.is_officer(user):
+    if user is PROGRAMME_WIDE:
         return queryset
+    if roles.is_officer(user):  # their countries' rounds, on the same join
+        ids = roles.country_ids(user)
+        return queryset if ids is None else queryset.filter(training_round__country_id__in=ids)
     return queryset.filter(training_round__in=_rounds_of(user))
 
 
@@ -255,12 +258,14 @@ def results_counted(user, filters: FigureFilters) -> QuerySet[Result]:
 
 def scope_key(user) -> str | None:
     """Whose part of the programme a user's figures count, as a cache key: everyone who sees the same rounds,
-    enterprises, results and trainers shares it (the selectors' rules: officers the whole programme, a
-    partner its organisation's, a trainer their own rounds). None: the user sees nothing, nothing is kept."""
+    enterprises, results and trainers shares it (the selectors' rules: officers their countries, the global team
+    the whole programme, a partner its organisation's, a trainer their own rounds). None: the user sees nothing,
+    nothing is kept."""
     if user is PROGRAMME_WIDE:
         return "programme"
-    if roles.is_officer(user):
-        return "officers"
+    if roles.is_officer(user):  # officers of the same countries see the same figures
+        ids = roles.country_ids(user)
+        return "officers" if ids is None else "officers-" + "-".join(str(i) for i in sorted(ids))
     org_id = roles.partner_organisation_id(user)
     if org_id is not None:
         return f"organisation-{org_id}"

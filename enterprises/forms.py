@@ -13,6 +13,7 @@ from core.forms import SingleLineMixin
 from core.widgets import DateInput, QuickSelect, SearchSelect
 from programmes.forms import countries_offer
 from programmes.models import TrainingRound
+from programmes.selectors import organisations_visible_to
 from trainers.models import Trainer
 
 from . import services
@@ -60,6 +61,7 @@ class EnterpriseForm(SingleLineMixin, EditVersionMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         countries_offer(self, user)
+        self.fields["organisations"].queryset = organisations_visible_to(user).order_by("name")
         self.fields["organisations"].help_text = _(
             "The partner organisations that brought this enterprise into SCORE. Pick as many as apply; × removes one."
         )

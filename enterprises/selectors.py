@@ -25,17 +25,19 @@ def modules_taken_visible_to(user) -> QuerySet[Participation]:
     """The participations that count as a module taken in the enterprises list: in the rounds the user may
     see, not cancelled."""
     taken = Participation.objects.exclude(training_round__status=TrainingRound.Status.CANCELLED)
-    if roles.is_officer(user):  # every round: no semi-join with all of them (half the time of the export's read)
-        return taken
+    if roles.is_officer(user):  # every round of their countries: no semi-join with them (half the export's read)
+        ids = roles.country_ids(user)
+        return taken if ids is None else taken.filter(training_round__country_id__in=ids)
     return taken.filter(training_round__in=rounds_visible_to(user))
 
 
 def enterprises_visible_to(user) -> QuerySet[Enterprise]:
-    """Officers see every enterprise; a partner those its organisation brought in or trained; a trainer the
-    enterprises of the rounds they deliver."""
+    """Officers see the enterprises of their countries (every one for the global team); a partner those its
+    organisation brought in or trained; a trainer the enterprises of the rounds they deliver."""
     qs = Enterprise.objects.all()
     if roles.is_officer(user):
-        return qs
+        ids = roles.country_ids(user)
+        return qs if ids is None else qs.filter(country_id__in=ids)
     org_id = roles.partner_organisation_id(user)
     if org_id is not None:
         return enterprises_of_organisation(org_id)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from core.access import add_service_errors, officer_required
 from core.once import once_per_submission
 from core.pages import section_page
+from programmes.selectors import rounds_visible_to
 from trainers import services as trainer_services
 from trainers.forms import QualificationForm
 from trainers.models import Trainer
@@ -28,23 +29,23 @@ def _trainer_page(request, trainer: Trainer, qualification_form=None, status=200
         "qualifications": list(trainer.qualifications.select_related("module", "tot_round__module")),
         "round_trainers": section_page(
             request,
-            trainer.rounds.select_related("training_round__module", "training_round__organiser").order_by(
-                "-training_round__start", "pk"
-            ),
+            trainer.rounds.filter(training_round__in=rounds_visible_to(request.user))  # of the officer's countries
+            .select_related("training_round__module", "training_round__organiser")
+            .order_by("-training_round__start", "pk"),
             "rounds_page",
             50,
             "rounds",
         ),
         "visits": section_page(
             request,
-            FactoryVisit.objects.filter(trainer=trainer)
+            FactoryVisit.objects.filter(trainer=trainer, training_round__in=rounds_visible_to(request.user))
             .select_related("enterprise", "training_round__module")
             .order_by("-visited_on", "pk"),
             "visits_page",
             50,
             "visits",
         ),
-        "qualification_form": qualification_form or QualificationForm(prefix="q"),
+        "qualification_form": qualification_form or QualificationForm(prefix="q", user=request.user),
         "open_form": qualification_form is not None,
     }
     return render(request, "enterprises/trainer_detail.html", context, status=status)
@@ -60,7 +61,7 @@ def trainer_detail(request, pk):
 @once_per_submission
 def qualification_add(request, pk):
     trainer = visible_trainer_or_404(request.user, pk)
-    form = QualificationForm(request.POST, prefix="q")
+    form = QualificationForm(request.POST, prefix="q", user=request.user)
     if form.is_valid():
         try:
             trainer_services.qualification_add(trainer=trainer, by=request.user, **form.cleaned_data)

@@ -110,9 +110,10 @@ class NewsItemForm(CountryRecordMixin, EditVersionMixin, DatePrecisionMixin, Tra
 
     translated_fields = ("place", "title", "body")
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["training_round"].queryset = TrainingRound.objects.select_related("module").order_by("-start")
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        rounds = TrainingRound.objects.filter(country__in=countries_working_for(user))  # the editor's countries'
+        self.fields["training_round"].queryset = rounds.select_related("module").order_by("-start")
 
 
 class EventForm(CountryRecordMixin, EditVersionMixin, DatePrecisionMixin, TranslatedTextForm):
@@ -139,9 +140,11 @@ class ExpertCommentForm(CountryRecordMixin, EditVersionMixin, TranslatedTextForm
 
     translated_fields = ("heading", "quote")
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["trainer"].queryset = Trainer.objects.select_related("organisation").order_by("name")
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        trainers = Trainer.objects.filter(pk__in=Trainer.countries.through.objects.filter(
+            country__in=countries_working_for(user)).values("trainer_id"))  # fmt: skip
+        self.fields["trainer"].queryset = trainers.select_related("organisation").order_by("name")
         self.fields["person"].queryset = QuotedPerson.objects.order_by("name")
         self.fields["trainer"].help_text = _("Or a trainer of the portal, printed with their position.")
 

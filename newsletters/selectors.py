@@ -34,35 +34,41 @@ from .models import (
 UPCOMING_MONTHS = 3
 
 
-def _editors_only(user, qs: QuerySet) -> QuerySet:
-    return qs if roles.is_editor(user) else qs.none()
+def _editors_only(user, qs: QuerySet, country: str | None = None) -> QuerySet:
+    """Editors' (and officers') records; with ``country`` (the records' country id field), those of the countries
+    they edit or work for."""
+    if not roles.is_editor(user):
+        return qs.none()
+    ids = roles.country_ids(user) if country else None
+    return qs if ids is None else qs.filter(**{f"{country}__in": ids})
 
 
 def issues_visible_to(user) -> QuerySet[Issue]:
-    """Editors see every issue, draft or published; everyone else goes through the public archive."""
-    return _editors_only(user, Issue.objects.all())
+    """Editors see every issue of their countries, draft or published; everyone else goes through the public
+    archive."""
+    return _editors_only(user, Issue.objects.all(), "country_id")
 
 
 def news_items_visible_to(user) -> QuerySet[NewsItem]:
-    return _editors_only(user, NewsItem.objects.select_related("training_round__module"))
+    return _editors_only(user, NewsItem.objects.select_related("training_round__module"), "country_id")
 
 
 def events_visible_to(user) -> QuerySet[Event]:
-    return _editors_only(user, Event.objects.all())
+    return _editors_only(user, Event.objects.all(), "country_id")
 
 
 def expert_comments_visible_to(user) -> QuerySet[ExpertComment]:
-    return _editors_only(user, ExpertComment.objects.select_related("trainer__organisation", "person"))
+    return _editors_only(user, ExpertComment.objects.select_related("trainer__organisation", "person"), "country_id")
 
 
 def mastheads_visible_to(user) -> QuerySet[Masthead]:
-    return _editors_only(user, Masthead.objects.all())
+    return _editors_only(user, Masthead.objects.all(), "country_id")
 
 
 def newsletter_countries_edited_by(user) -> QuerySet[Country]:
-    """The country programmes whose newsletter the user edits (every one for the editors, until editors are
-    assigned countries)."""
-    return _editors_only(user, Country.objects.all()).order_by("name")
+    """The country programmes whose newsletter the user edits (their assignment's; every one for the global
+    team)."""
+    return _editors_only(user, Country.objects.all(), "pk").order_by("name")
 
 
 def quoted_people_visible_to(user) -> QuerySet[QuotedPerson]:
@@ -75,6 +81,7 @@ def newsletter_photos_visible_to(user) -> QuerySet[Photo]:
     printed.)"""
     in_issues = IssueItem.objects.filter(result__isnull=False).values("result_id")
     results = Result.objects.filter(Q(status=Result.Status.APPROVED) | Q(pk__in=in_issues))
+    results = _editors_only(user, results, "enterprise__country_id")
     photos = Photo.objects.filter(Q(pair_as_before__result__in=results) | Q(pair_as_after__result__in=results))
     return _editors_only(user, photos)
 
@@ -345,6 +352,7 @@ def approved_results_visible_to(user) -> QuerySet[Result]:
     return _editors_only(
         user,
         Result.objects.filter(status=Result.Status.APPROVED).select_related("enterprise", "module"),
+        "enterprise__country_id",
     )
 
 

@@ -9,12 +9,16 @@ from django.utils.translation import gettext_lazy as _
 
 from core import roles
 from core.forms import SingleLineMixin
-from programmes.models import Organisation
+from programmes.models import Country, Organisation
+from programmes.selectors import countries_visible_to, organisations_visible_to
 from trainers.models import Trainer
+from trainers.selectors import trainers_visible_to
 
 
 class RoleForm(SingleLineMixin, forms.Form):
-    """A role, with the organisation (partner users) or the trainer record (trainers) it needs."""
+    """A role, with the organisation (partner users) or the trainer record (trainers) it needs, or the countries
+    an officer works for or an editor edits (given by the global team). ``user``: the officer filling it in, whose
+    organisations, trainers and countries it offers."""
 
     role = forms.ChoiceField(label=_("Role"), choices=[("", _("Choose a role")), *roles.Role.choices])
     organisation = forms.ModelChoiceField(
@@ -30,10 +34,41 @@ class RoleForm(SingleLineMixin, forms.Form):
         empty_label=_("None"),
         help_text=_("A trainer record has one account at most."),
     )
+    countries = forms.ModelMultipleChoiceField(
+        label=_("Countries (officers and editors)"),
+        queryset=Country.objects.order_by("name"),
+        required=False,
+        help_text=_("The country programmes an officer works for, or whose newsletter an editor edits."),
+    )
+    all_countries = forms.BooleanField(
+        label=_("All countries: the global team (officers)"),
+        required=False,
+        help_text=_("Sees and manages every country programme, those to come included, and creates new ones."),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if user is not None:
+            self.fields["organisation"].queryset = organisations_visible_to(user).order_by("name")
+            self.fields["trainer"].queryset = trainers_visible_to(user).select_related("organisation").order_by("name")
+            self.fields["countries"].queryset = countries_visible_to(user).order_by("name")
 
     def clean(self):
         cleaned = super().clean()
         role = cleaned.get("role")
+        officer_or_editor = role in (roles.Role.OFFICER, roles.Role.EDITOR)
+        given = role != self.initial.get(
+            "role"
+        )  # the edit page starts from the person's role (the service checks more)
+        if officer_or_editor and given and self.user is not None and not roles.sees_every_country(self.user):
+            self.add_error("role", _("Only the global team gives the officer and editor roles."))
+            return cleaned
+        everywhere = role == roles.Role.OFFICER and cleaned.get("all_countries")
+        if role in (roles.Role.OFFICER, roles.Role.EDITOR) and not cleaned.get("countries") and not everywhere:
+            self.add_error("countries", _("Choose the countries the person works for, or all countries."))
+        if cleaned.get("all_countries") and role != roles.Role.OFFICER:
+            self.add_error("all_countries", _("Only an officer works for all countries."))
         if role == roles.Role.PARTNER and not cleaned.get("organisation"):
             self.add_error("organisation", _("A partner user works for an organisation: choose it."))
         if role == roles.Role.TRAINER and not cleaned.get("trainer"):
@@ -46,7 +81,7 @@ class InviteForm(RoleForm):
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
 
-    field_order = ["email", "first_name", "last_name", "role", "organisation", "trainer"]
+    field_order = ["email", "first_name", "last_name", "role", "organisation", "trainer", "countries", "all_countries"]
 
 
 class DetailsForm(SingleLineMixin, forms.Form):

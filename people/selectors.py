@@ -7,19 +7,42 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db.models import Max, QuerySet, Sum
+from django.db.models import Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from core import roles
+from programmes.models import CountryAssignment
+from programmes.selectors import organisation_ids_in_countries
+from trainers.models import Trainer
 
 from .models import PersonChange
 
 
 def people_visible_to(user) -> QuerySet[User]:
+    """Officers see people; a country's officer those of their countries (partner users of organisations working
+    there, trainers working there, officers and editors of those countries) and themselves, the global team
+    everyone."""
     if not roles.is_officer(user):
         return User.objects.none()
-    return User.objects.select_related("partner_membership__organisation", "trainer_account__trainer").prefetch_related(
-        "groups"
+    people = User.objects.select_related(
+        "partner_membership__organisation", "trainer_account__trainer"
+    ).prefetch_related("groups")
+    ids = roles.country_ids(user)
+    if ids is None:
+        return people
+    return people.filter(
+        Q(pk=user.pk)
+        | Q(partner_membership__organisation__in=organisation_ids_in_countries(ids))
+        | Q(
+            trainer_account__trainer__in=Trainer.countries.through.objects.filter(country_id__in=ids).values(
+                "trainer_id"
+            )
+        )
+        | Q(
+            pk__in=CountryAssignment.countries.through.objects.filter(country_id__in=ids).values(
+                "countryassignment__user_id"
+            )
+        )
     )
 
 

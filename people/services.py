@@ -29,8 +29,16 @@ from core import roles
 from core.integrity import unique_refused
 from core.mail import email_notify
 from programmes.models import Organisation
-from programmes.services import partner_membership_end, partner_membership_set
+from programmes.selectors import organisations_visible_to
+from programmes.services import (
+    country_assignment_end,
+    country_assignment_label,
+    country_assignment_set,
+    partner_membership_end,
+    partner_membership_set,
+)
 from trainers.models import Trainer
+from trainers.selectors import trainers_visible_to
 from trainers.services import trainer_account_end, trainer_account_set
 
 from .models import PasswordResetRequest, PersonChange
@@ -49,13 +57,23 @@ def _record(person: User, by: User | None, action: str, details: str = "") -> Pe
     return PersonChange.objects.create(person=person, by=by, action=action, details=details)
 
 
-def role_label(*, role: str, organisation: Organisation | None = None, trainer: Trainer | None = None) -> str:
-    """What a person is, in words: "Partner user of CEC", "Trainer: Jia Hongwei", "Project officer"."""
+def role_label(
+    *, role: str, organisation: Organisation | None = None, trainer: Trainer | None = None, countries: str = ""
+) -> str:
+    """What a person is, in words: "Partner user of CEC", "Trainer: Jia Hongwei", "Project officer (China)"."""
     if role == Role.PARTNER and organisation is not None:
         return _("Partner user of %(organisation)s") % {"organisation": organisation}
     if role == Role.TRAINER and trainer is not None:
         return _("Trainer: %(trainer)s") % {"trainer": trainer}
+    if role in (Role.OFFICER, Role.EDITOR) and countries:
+        return _("%(role)s (%(countries)s)") % {"role": Role(role).label, "countries": countries}
     return str(Role(role).label) if role else _("No role")
+
+
+def _countries_label(countries, all_countries: bool) -> str:
+    if all_countries:
+        return _("all countries")
+    return ", ".join(sorted(c.name for c in countries or ()))
 
 
 def person_role_label(person: User) -> str:
@@ -65,23 +83,53 @@ def person_role_label(person: User) -> str:
         role=roles.role_of(person),
         organisation=membership.organisation if membership else None,
         trainer=account.trainer if account else None,
+        countries=country_assignment_label(person),
     )
 
 
-def _check_role(role: str, organisation: Organisation | None, trainer: Trainer | None) -> None:
+def _check_role(
+    role: str,
+    organisation: Organisation | None,
+    trainer: Trainer | None,
+    by: User | None = None,
+    countries=(),
+    all_countries: bool = False,
+) -> None:
     if role not in Role.values:
         raise ValidationError({"role": _("Choose a role.")})
     if role == Role.PARTNER and organisation is None:
         raise ValidationError({"organisation": _("A partner user works for an organisation: choose it.")})
     if role == Role.TRAINER and trainer is None:
         raise ValidationError({"trainer": _("A trainer user is one of the trainers: choose the record.")})
+    if role in (Role.OFFICER, Role.EDITOR):
+        if by is not None and not roles.sees_every_country(by):
+            raise ValidationError({"role": _("Only the global team gives the officer and editor roles.")})
+        if all_countries and role != Role.OFFICER:
+            raise ValidationError({"all_countries": _("Only an officer works for all countries.")})
+        if not all_countries and not countries:
+            raise ValidationError({"countries": _("Choose the countries the person works for, or all countries.")})
+    elif by is not None:  # a country's officer gives roles in their countries only
+        if organisation is not None and not organisations_visible_to(by).filter(pk=organisation.pk).exists():
+            raise ValidationError({"organisation": _("Choose an organisation of your countries.")})
+        if trainer is not None and not trainers_visible_to(by).filter(pk=trainer.pk).exists():
+            raise ValidationError({"trainer": _("Choose a trainer of your countries.")})
 
 
-def _role_apply(person: User, by: User, role: str, organisation: Organisation | None, trainer: Trainer | None):
-    """Put the person in the role's group only, and keep exactly the link the role needs."""
+def _role_apply(
+    person: User,
+    by: User,
+    role: str,
+    organisation: Organisation | None,
+    trainer: Trainer | None,
+    countries=(),
+    all_countries: bool = False,
+):
+    """Put the person in the role's group only, and keep exactly the link the role needs (an organisation, a
+    trainer record, or countries)."""
     person.groups.remove(*Group.objects.filter(name__in=roles.ROLE_GROUPS))
     person.groups.add(Group.objects.get(name=roles.ROLE_GROUP[role]))
-    person.is_staff = role == Role.OFFICER  # officers use the Django admin as well (docs/permissions.md)
+    # the global team's officers use the Django admin as well (docs/permissions.md)
+    person.is_staff = role == Role.OFFICER and all_countries
     person.save(update_fields=["is_staff"])
     if role == Role.PARTNER:
         partner_membership_set(user=person, organisation=organisation, by=by)
@@ -91,7 +139,13 @@ def _role_apply(person: User, by: User, role: str, organisation: Organisation | 
         trainer_account_set(user=person, trainer=trainer, by=by)
     else:
         trainer_account_end(user=person, by=by)
-    for cached in ("_role_groups", "_partner_org_id", "_trainer_id"):
+    if role in (Role.OFFICER, Role.EDITOR):
+        country_assignment_set(
+            user=person, countries=countries, all_countries=all_countries and role == Role.OFFICER, by=by
+        )
+    else:
+        country_assignment_end(user=person, by=by)
+    for cached in ("_role_groups", "_partner_org_id", "_trainer_id", "_country_ids"):
         person.__dict__.pop(cached, None)
 
 
@@ -139,6 +193,8 @@ def person_invite(
     role: str,
     organisation: Organisation | None = None,
     trainer: Trainer | None = None,
+    countries=(),
+    all_countries: bool = False,
     base_url: str,
 ) -> User:
     """Create the person's account without a password and e-mail them the link to choose one."""
@@ -146,7 +202,7 @@ def person_invite(
     email = User.objects.normalize_email(email.strip()).lower()
     if not email:
         raise ValidationError({"email": _("Enter the person's e-mail address.")})
-    _check_role(role, organisation, trainer)
+    _check_role(role, organisation, trainer, by, countries, all_countries)
     if User.objects.filter(email__iexact=email).exists() or User.objects.filter(username__iexact=email).exists():
         raise ValidationError({"email": _("Someone already has an account with this e-mail address.")})
     try:
@@ -157,8 +213,11 @@ def person_invite(
             person.save()
     except IntegrityError:  # the same address invited a moment ago by someone else
         raise ValidationError({"email": _("Someone already has an account with this e-mail address.")}) from None
-    _role_apply(person, by, role, organisation, trainer)
-    _record(person, by, PersonChange.Action.INVITED, role_label(role=role, organisation=organisation, trainer=trainer))
+    _role_apply(person, by, role, organisation, trainer, countries, all_countries)
+    label = role_label(
+        role=role, organisation=organisation, trainer=trainer, countries=_countries_label(countries, all_countries)
+    )
+    _record(person, by, PersonChange.Action.INVITED, label)
     _invitation_mail(person, by, base_url)
     return person
 
@@ -186,18 +245,30 @@ def invitation_accepted(*, person: User) -> None:
 @unique_refused()
 @transaction.atomic
 def person_role_set(
-    *, by: User, person: User, role: str, organisation: Organisation | None = None, trainer: Trainer | None = None
+    *,
+    by: User,
+    person: User,
+    role: str,
+    organisation: Organisation | None = None,
+    trainer: Trainer | None = None,
+    countries=(),
+    all_countries: bool = False,
 ) -> User:
-    """Give the person another role (or the same role for another organisation or trainer record)."""
+    """Give the person another role (or the same role for another organisation, trainer record or countries)."""
     _require_officer(by)
     person = User.objects.select_for_update().get(pk=person.pk)
     if person.is_superuser:
         raise ValidationError(_("A superuser's access is managed in the Django admin."))
     if person.pk == by.pk and role != Role.OFFICER:
         raise ValidationError({"role": _("You cannot take your own officer role away; ask another officer.")})
-    _check_role(role, organisation, trainer)
+    if not roles.sees_every_country(by) and roles.role_of(person) in (Role.OFFICER, Role.EDITOR):
+        asked = (role, _countries_label(countries, all_countries))
+        if asked == (roles.role_of(person), country_assignment_label(person)):
+            return person  # a country's officer saving a colleague's (or their own) name and e-mail
+        raise ValidationError({"role": _("Only the global team changes an officer's or an editor's role.")})
+    _check_role(role, organisation, trainer, by, countries, all_countries)
     before = person_role_label(person)
-    _role_apply(person, by, role, organisation, trainer)
+    _role_apply(person, by, role, organisation, trainer, countries, all_countries)
     person = User.objects.get(pk=person.pk)
     after = person_role_label(person)
     if before != after:
@@ -239,6 +310,7 @@ def person_state(person: User) -> str:
         roles.role_of(fresh),
         str(membership.organisation_id if membership else ""),
         str(account.trainer_id if account else ""),
+        country_assignment_label(fresh),
         fresh.first_name,
         fresh.last_name,
         fresh.email,
@@ -264,6 +336,8 @@ def person_update(
     role: str,
     organisation: Organisation | None = None,
     trainer: Trainer | None = None,
+    countries=(),
+    all_countries: bool = False,
 ) -> User:
     """The person edit page's save: name, e-mail and role at once, from the state the page was opened with.
 
@@ -280,7 +354,15 @@ def person_update(
             )
         )
     person_details_set(by=by, person=locked, first_name=first_name, last_name=last_name, email=email)
-    return person_role_set(by=by, person=locked, role=role, organisation=organisation, trainer=trainer)
+    return person_role_set(
+        by=by,
+        person=locked,
+        role=role,
+        organisation=organisation,
+        trainer=trainer,
+        countries=countries,
+        all_countries=all_countries,
+    )
 
 
 @transaction.atomic

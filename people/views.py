@@ -19,6 +19,7 @@ from core.access import OfficerRequiredMixin, add_service_errors, officer_requir
 from core.confirm import Confirmation, ask_first
 from core.lists import PortalListView
 from core.once import once_per_submission
+from programmes.models import CountryAssignment
 
 from . import services
 from .filters import PersonFilter
@@ -55,7 +56,7 @@ class PersonListView(OfficerRequiredMixin, PortalListView):
 @officer_required
 @once_per_submission
 def person_invite(request):
-    form = InviteForm(request.POST or None)
+    form = InviteForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -67,6 +68,8 @@ def person_invite(request):
                 role=data["role"],
                 organisation=data["organisation"],
                 trainer=data["trainer"],
+                countries=data["countries"],
+                all_countries=data["all_countries"],
                 base_url=_base_url(request),
             )
         except ValidationError as exc:
@@ -105,20 +108,26 @@ def person_detail(request, pk: int):
 _SEEN_SALT = "people.person_edit.seen"
 
 
-def _edit_forms(person: User, data=None) -> tuple[DetailsForm, RoleForm]:
+def _edit_forms(person: User, by: User, data=None) -> tuple[DetailsForm, RoleForm]:
     """The person edit page's two forms, started from the person as they are now (and the state they saw)."""
     membership = getattr(person, "partner_membership", None)
     account = getattr(person, "trainer_account", None)
+    assignment = CountryAssignment.objects.filter(user=person).first()
     initial = {
         "role": roles.role_of(person),
         "organisation": membership.organisation if membership else None,
         "trainer": account.trainer if account else None,
+        "countries": list(assignment.countries.all()) if assignment else [],
+        "all_countries": bool(assignment and assignment.all_countries),
         "email": person.email,
         "first_name": person.first_name,
         "last_name": person.last_name,
         "seen": signing.dumps(services.person_state(person), salt=_SEEN_SALT),
     }
-    return DetailsForm(data, initial=initial, prefix="details"), RoleForm(data, initial=initial, prefix="role")
+    return (
+        DetailsForm(data, initial=initial, prefix="details"),
+        RoleForm(data, initial=initial, prefix="role", user=by),
+    )
 
 
 def _seen(token: str) -> str | None:
@@ -131,7 +140,7 @@ def _seen(token: str) -> str | None:
 @officer_required
 def person_edit(request, pk: int):
     person = _person(request, pk)
-    details, role_form = _edit_forms(person, request.POST or None)
+    details, role_form = _edit_forms(person, request.user, request.POST or None)
     status = 200
     if request.method == "POST" and details.is_valid() and role_form.is_valid():
         values = {name: value for name, value in details.cleaned_data.items() if name != "seen"}
@@ -147,12 +156,14 @@ def person_edit(request, pk: int):
             # the page starts again from the person as they are now: saving is a choice made knowing what the
             # other officer did
             person = _person(request, pk)
-            details, role_form = _edit_forms(person)
+            details, role_form = _edit_forms(person, request.user)
             for message in exc.messages:
                 messages.error(request, message)
             status = 409
         except ValidationError as exc:
-            role_fields = {"role", "organisation", "trainer"} & set(getattr(exc, "error_dict", {}))
+            role_fields = {"role", "organisation", "trainer", "countries", "all_countries"} & set(
+                getattr(exc, "error_dict", {})
+            )
             add_service_errors(role_form if role_fields else details, exc)
         else:
             messages.success(request, _("Saved."))

@@ -10,7 +10,9 @@ class ProgrammesConfig(AppConfig):
     def ready(self) -> None:
         from core import roles, translated
 
-        from .selectors import content_languages, content_languages_used, partner_organisation_id
+        from .selectors import assigned_country_ids, content_languages, content_languages_used, partner_organisation_id
 
-        roles.memberships_provide(partner_organisation_id=partner_organisation_id)  # core imports no app
+        roles.memberships_provide(  # core imports no app
+            partner_organisation_id=partner_organisation_id, country_ids=assigned_country_ids
+        )
         translated.languages_provide(offered=content_languages, used=content_languages_used)

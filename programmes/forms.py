@@ -22,7 +22,7 @@ from core.widgets import DateInput, QuickSelect
 
 from . import services
 from .models import Agreement, Country, ExchangeRate, Organisation, Region, TrainingRound
-from .selectors import countries_working_for
+from .selectors import countries_working_for, organisations_visible_to
 
 
 def _helper(*rows) -> FormHelper:
@@ -135,6 +135,8 @@ class RoundForm(SingleLineMixin, EditVersionMixin, RoundRulesMixin, forms.ModelF
         super().__init__(*args, **kwargs)
         self.fields["co_organisers"].help_text = _("Pick as many as apply; × removes one.")
         countries_offer(self, user)
+        for name in ("organiser", "co_organisers"):  # the organisations of the officer's countries
+            self.fields[name].queryset = organisations_visible_to(user).order_by("name")
         self._costs_optional()
         self.helper = _helper(
             Field("country"),
@@ -198,8 +200,7 @@ class OrganisationForm(SingleLineMixin, EditVersionMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["parent"].queryset = Organisation.objects.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = organisations_visible_to(user).exclude(pk=self.instance.pk).order_by("name")
         countries_offer(self, user, "countries")
         self.helper = _helper(
             Row(Column("name", css_class="col-md-8"), Column("short_name", css_class="col-md-4")),

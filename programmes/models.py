@@ -459,3 +459,30 @@ class PartnerMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.organisation}"
+
+
+class CountryAssignment(models.Model):
+    """The countries an officer works for, or all of them (the global team), and those whose newsletter an editor
+    edits: the start of every officer's and editor's access decision (core.roles.country_ids). An officer or
+    editor without one sees no country's records."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="country_assignment",
+    )
+    all_countries = models.BooleanField(
+        _("all countries"),
+        default=False,
+        help_text=_("The global team: an officer who works for every country programme, those to come included."),
+    )
+    countries = models.ManyToManyField(Country, verbose_name=_("countries"), blank=True, related_name="assignments")
+    history = HistoricalRecords(m2m_fields=[countries])
+
+    class Meta:
+        verbose_name = _("country assignment")
+        verbose_name_plural = _("country assignments")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {'*' if self.all_countries else ', '.join(c.code for c in self.countries.all())}"

@@ -10,7 +10,38 @@ from django.shortcuts import get_object_or_404
 
 from core import roles
 
-from .models import Agreement, Country, ExchangeRate, Organisation, PartnerMembership, Region, TrainingRound
+from .models import (
+    Agreement,
+    Country,
+    CountryAssignment,
+    ExchangeRate,
+    Organisation,
+    PartnerMembership,
+    Region,
+    TrainingRound,
+)
+
+
+def assigned_country_ids(user) -> frozenset[int] | None:
+    """The countries an officer or editor works for (read by core.roles.country_ids, which checks the role and keeps
+    the answer on the user): None for all of them (the global team), else their ids (none without an assignment)."""
+    assignment = CountryAssignment.objects.filter(user=user).first()
+    if assignment is None:
+        return frozenset()
+    if assignment.all_countries:
+        return None
+    return frozenset(assignment.countries.values_list("pk", flat=True))
+
+
+def _in_countries(user, qs: QuerySet, field: str = "country_id") -> QuerySet:
+    """``qs`` kept to the countries the user works for (an officer or an editor); all of it for the global team."""
+    ids = roles.country_ids(user)
+    return qs if ids is None else qs.filter(**{f"{field}__in": ids})
+
+
+def organisation_ids_in_countries(ids) -> QuerySet:
+    """The ids of the organisations working in any of these countries (for ``__in``)."""
+    return Organisation.countries.through.objects.filter(country_id__in=ids).values("organisation_id")
 
 
 def partner_organisation_id(user) -> int | None:
@@ -65,7 +96,7 @@ def rounds_visible_to(user) -> QuerySet[TrainingRound]:
     rounds they deliver."""
     qs = TrainingRound.objects.all()
     if roles.is_officer(user):
-        return qs
+        return _in_countries(user, qs)
     org_id = roles.partner_organisation_id(user)
     if org_id is not None:
         return rounds_of_organisation(org_id)
@@ -81,10 +112,12 @@ def visible_round_or_404(user, pk) -> TrainingRound:
 
 
 def organisations_visible_to(user) -> QuerySet[Organisation]:
-    """Officers see every organisation; a partner its own; a trainer none (their rounds name their organisers)."""
+    """Officers see the organisations working in their countries (every one for the global team); a partner its
+    own; a trainer none (their rounds name their organisers)."""
     qs = Organisation.objects.all()
     if roles.is_officer(user):
-        return qs
+        ids = roles.country_ids(user)
+        return qs if ids is None else qs.filter(pk__in=organisation_ids_in_countries(ids))
     org_id = roles.partner_organisation_id(user)
     if org_id is None:
         return qs.none()
@@ -92,20 +125,22 @@ def organisations_visible_to(user) -> QuerySet[Organisation]:
 
 
 def agreements_visible_to(user) -> QuerySet[Agreement]:
-    return Agreement.objects.filter(organisation__in=organisations_visible_to(user))
+    """The agreements of the organisations a user sees, made for the countries they work for."""
+    agreements = Agreement.objects.filter(organisation__in=organisations_visible_to(user))
+    return _in_countries(user, agreements) if roles.is_officer(user) else agreements
 
 
 def countries_visible_to(user) -> QuerySet[Country]:
-    """Officers see every country programme (issue 22 §3 will keep a country officer to theirs); others none."""
+    """An officer sees the country programmes they work for (the global team every one); others none."""
     qs = Country.objects.all()
-    return qs if roles.is_officer(user) else qs.none()
+    return _in_countries(user, qs, "pk") if roles.is_officer(user) else qs.none()
 
 
 def countries_working_for(user) -> QuerySet[Country]:
     """The countries a user's records go to (what a form offers): an officer's or an editor's countries, a
     partner's organisation's."""
     if roles.is_editor(user):  # officers and editors
-        return Country.objects.all()
+        return _in_countries(user, Country.objects.all(), "pk")
     org_id = roles.partner_organisation_id(user)
     if org_id is not None:
         return Country.objects.filter(organisations=org_id)

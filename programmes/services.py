@@ -24,7 +24,17 @@ from django.utils.translation import ngettext
 from core.editing import edit_version_claim
 from core.integrity import unique_refused
 
-from .models import Agreement, Country, ExchangeRate, Module, Organisation, PartnerMembership, Region, TrainingRound
+from .models import (
+    Agreement,
+    Country,
+    CountryAssignment,
+    ExchangeRate,
+    Module,
+    Organisation,
+    PartnerMembership,
+    Region,
+    TrainingRound,
+)
 
 Status = TrainingRound.Status
 
@@ -496,6 +506,48 @@ def partner_membership_end(*, user: User, by: User | None) -> None:
     for membership in PartnerMembership.objects.select_for_update().filter(user=user):
         membership._history_user = by
         membership.delete()
+
+
+# --- Country assignments (an officer's or an editor's countries) ------------------------------------------------
+
+
+@transaction.atomic
+def country_assignment_set(
+    *, user: User, countries: Iterable[Country] = (), all_countries: bool = False, by: User | None
+) -> CountryAssignment:
+    """The countries an officer works for, or all of them (``all_countries``: the global team), or those whose
+    newsletter an editor edits; history records who gave them."""
+    countries = list(countries)
+    if not all_countries and not countries:
+        raise ValidationError({"countries": [_("Choose the countries the person works for, or all countries.")]})
+    assignment = CountryAssignment.objects.select_for_update().filter(user=user).first()
+    if assignment is None:
+        assignment = CountryAssignment(user=user)
+    assignment.all_countries = all_countries
+    assignment._history_user = by
+    assignment.save()
+    assignment.countries.set([] if all_countries else countries)
+    user.__dict__.pop("_country_ids", None)
+    return assignment
+
+
+@transaction.atomic
+def country_assignment_end(*, user: User, by: User | None) -> None:
+    """The person no longer works for countries as an officer or an editor (the history keeps that they did)."""
+    for assignment in CountryAssignment.objects.select_for_update().filter(user=user):
+        assignment._history_user = by
+        assignment.delete()
+    user.__dict__.pop("_country_ids", None)
+
+
+def country_assignment_label(user: User) -> str:
+    """Which countries, in words: "all countries", "China, Viet Nam", or "" without an assignment."""
+    assignment = CountryAssignment.objects.filter(user=user).first()
+    if assignment is None:
+        return ""
+    if assignment.all_countries:
+        return _("all countries")
+    return ", ".join(c.name for c in assignment.countries.order_by("name"))
 
 
 # --- Country programmes and their regions -------------------------------------------------------------------

@@ -17,10 +17,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
+from core import roles
 from core.access import (
     OfficerRequiredMixin,
     ReaderRequiredMixin,
     add_service_errors,
+    global_officer_required,
     officer_required,
     service_form_page,
     service_values,
@@ -166,10 +168,16 @@ def organisation_detail(request, pk):
     context = {
         "organisation": organisation,
         "agreements": list(agreements_visible_to(request.user).filter(organisation=organisation)),
-        "branches": list(organisation.branches.all()),
+        "branches": list(organisations_visible_to(request.user).filter(parent=organisation)),
         "rounds": section_page(request, rounds, "rounds_page", 25, "rounds"),
         "trainers": section_page(
-            request, organisation.trainers.order_by("name", "pk"), "trainers_page", 100, "trainers"
+            request,
+            organisation.trainers.filter(countries__in=countries_visible_to(request.user))
+            .distinct()
+            .order_by("name", "pk"),
+            "trainers_page",
+            100,
+            "trainers",
         ),
         "n_enterprises": organisation.enterprises.count(),
         "agreement_form": AgreementForm(organisation=organisation),
@@ -294,6 +302,13 @@ class CountryListView(OfficerRequiredMixin, PortalListView):
     title = gettext_lazy("Country programmes")
     create_url_name = "programmes:country_create"
     create_label = gettext_lazy("New country programme")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if not roles.sees_every_country(self.request.user):  # only the global team starts a country programme
+            context["create_url"] = ""
+        return context
+
     export_name = "country-programmes"
 
     def get_queryset(self):
@@ -317,7 +332,7 @@ def country_detail(request, pk):
     return render(request, "programmes/country_detail.html", context)
 
 
-@officer_required
+@global_officer_required
 @once_per_submission
 def country_create(request):
     return _country_form(request, None)

@@ -57,7 +57,15 @@ from enterprises.models import KPI, Enterprise, KPILine, Participation, Photo, P
 from enterprises.results import photos
 from newsletters.models import Event, ExpertComment, Issue, Masthead, NewsItem
 from programmes import services as programme_services
-from programmes.models import Agreement, Country, Module, Organisation, PartnerMembership, TrainingRound
+from programmes.models import (
+    Agreement,
+    Country,
+    CountryAssignment,
+    Module,
+    Organisation,
+    PartnerMembership,
+    TrainingRound,
+)
 from trainers.models import Qualification, RoundTrainer, Trainer, TrainerAccount
 
 DEMO_DIR = settings.BASE_DIR / "demo"
@@ -488,6 +496,16 @@ class _Loader:
                 published = issues_publish_demo(country=country, numbers=numbers)
                 self.report.created_count("published newsletter issues", published)
 
+    def countries_of(self, user: User, row: dict) -> None:
+        """An officer's or an editor's countries (``all_countries``: the global team), set when they differ."""
+        countries = [self.country_by_code[code] for code in row.get("countries", [])]
+        everywhere = bool(row.get("all_countries"))
+        current = CountryAssignment.objects.filter(user=user).first()
+        kept = current is not None and current.all_countries == everywhere
+        if kept and set(current.countries.values_list("pk", flat=True)) == {c.pk for c in countries}:
+            return
+        programme_services.country_assignment_set(user=user, countries=countries, all_countries=everywhere, by=None)
+
     def accounts(self) -> dict[str, User]:
         users = {}
         for row in self.data.get("accounts", []):
@@ -497,7 +515,7 @@ class _Loader:
                     "first_name": row.get("first_name", ""),
                     "last_name": row.get("last_name", ""),
                     "email": row.get("email", ""),
-                    "is_staff": row["role"] == roles.Role.OFFICER,
+                    "is_staff": row["role"] == roles.Role.OFFICER and bool(row.get("all_countries")),  # the admin
                 },
             )
             if created:
@@ -513,6 +531,8 @@ class _Loader:
                 TrainerAccount.objects.update_or_create(
                     user=user, defaults={"trainer": self.trainer_by_name[row["trainer"]]}
                 )
+            if row["role"] in (roles.Role.OFFICER, roles.Role.EDITOR):
+                self.countries_of(user, row)
             users.setdefault(row["role"], user)  # the file's first officer approves its results
         return users
 

@@ -280,12 +280,28 @@ def celery_worker(redis_broker_url, transactional_db):
         redis_queue_forget(redis_broker_url, queue)
 
 
+def give_countries(user, *countries, everywhere: bool = False):
+    """The countries an officer or editor works for (programmes.CountryAssignment); ``everywhere``: the global team.
+    Without countries, China (the programme every database has)."""
+    from programmes.models import Country, CountryAssignment
+
+    assignment, _created = CountryAssignment.objects.update_or_create(user=user, defaults={"all_countries": everywhere})
+    assignment.countries.set([] if everywhere else (countries or [Country.objects.get(code="CN")]))
+    user.__dict__.pop("_country_ids", None)
+    return user
+
+
 def _user(django_user_model, username: str, group: str | None = None, **extra):
+    """A user in the role's group; an officer of the global team, an editor of China's newsletter."""
     user = django_user_model.objects.create_user(
         username=username, password="pw", email=f"{username}@example.org", **extra
     )
     if group:
         user.groups.add(Group.objects.get(name=group))
+    if group == roles.OFFICERS:
+        give_countries(user, everywhere=True)
+    elif group == roles.EDITORS:
+        give_countries(user)
     return user
 
 

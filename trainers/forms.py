@@ -10,6 +10,7 @@ from core.forms import SingleLineMixin
 from core.widgets import DateInput, SearchSelect
 from programmes.forms import countries_offer
 from programmes.models import TrainingRound
+from programmes.selectors import organisations_visible_to, rounds_visible_to
 
 from . import services
 from .models import Qualification, RoundTrainer, Trainer
@@ -31,6 +32,7 @@ class TrainerForm(SingleLineMixin, EditVersionMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         countries_offer(self, user, "countries")
+        self.fields["organisation"].queryset = organisations_visible_to(user).order_by("name")
         self.helper = _helper(
             Row(
                 Column("name", css_class="col-md-6"),
@@ -51,11 +53,14 @@ class QualificationForm(SingleLineMixin, forms.ModelForm):
         fields = ["module", "qualified_on", "expires_on", "tot_round"]
         widgets = {"qualified_on": DateInput(), "expires_on": DateInput()}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         tot_round = self.fields["tot_round"]
         tot_round.queryset = (
-            TrainingRound.objects.exclude(kind=TrainingRound.Kind.TOE).select_related("module").order_by("-start", "pk")
+            rounds_visible_to(user)
+            .exclude(kind=TrainingRound.Kind.TOE)
+            .select_related("module")
+            .order_by("-start", "pk")
         )
         # the latest rounds on the page, the others found as the officer types: the programme's every
         # training of trainers would otherwise be an option of each trainer's page
@@ -90,8 +95,8 @@ class RoundTrainerForm(SingleLineMixin, forms.ModelForm):
         self.training_round = training_round
         self.instance.training_round = training_round
         trainer = self.fields["trainer"]
-        trainer.queryset = (
-            Trainer.objects.filter(active=True)
+        trainer.queryset = (  # those who work in the round's country
+            Trainer.objects.filter(active=True, countries=training_round.country_id)
             .exclude(rounds__training_round=training_round)
             .select_related("organisation")
             .order_by("name")

@@ -23,11 +23,15 @@ def trainer_round_ids(trainer_pk: int | None) -> QuerySet:
 
 
 def trainers_visible_to(user) -> QuerySet[Trainer]:
-    """Officers see every trainer; a partner its own trainers and those who delivered its rounds; a trainer
-    themselves and the trainers of the rounds they deliver."""
+    """Officers see the trainers working in their countries (every one for the global team); a partner its own
+    trainers and those who delivered its rounds; a trainer themselves and the trainers of the rounds they
+    deliver."""
     qs = Trainer.objects.all()
     if roles.is_officer(user):
-        return qs
+        ids = roles.country_ids(user)
+        if ids is None:
+            return qs
+        return qs.filter(pk__in=Trainer.countries.through.objects.filter(country_id__in=ids).values("trainer_id"))
     org_id = roles.partner_organisation_id(user)
     if org_id is not None:
         mine = Q(organisation_id=org_id)

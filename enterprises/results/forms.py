@@ -13,7 +13,7 @@ from core.widgets import SearchSelect
 from enterprises.models import KPI, KPILine, Result
 from enterprises.selectors import enterprises_visible_to
 from programmes.models import Module, Organisation, TrainingRound
-from programmes.selectors import rounds_visible_to
+from programmes.selectors import organisations_visible_to, rounds_visible_to
 
 from . import imports, photos
 from .services import kpi_value_problem
@@ -63,7 +63,7 @@ class ResultForm(SingleLineMixin, EditVersionMixin, TranslationsMixin, forms.For
         super().__init__(*args, edit_record=result, record=result, **kwargs)
         self.result = result
         if result is None and roles.is_officer(user):  # an officer enters a result on behalf of an organisation
-            self.fields["organisation"].queryset = Organisation.objects.order_by("name")
+            self.fields["organisation"].queryset = organisations_visible_to(user).order_by("name")
             self.fields["organisation"].required = True
             self.order_fields(["organisation"])
         else:

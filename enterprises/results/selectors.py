@@ -16,10 +16,11 @@ from .models import Photo, Result, ResultImport, ResultStep
 
 def results_visible_to(user) -> QuerySet[Result]:
     """A partner sees the results of its enterprises; a trainer the results of the enterprises of their rounds
-    for those rounds' modules; officers see all."""
+    for those rounds' modules; officers see those of their countries' enterprises (all for the global team)."""
     qs = Result.objects.all()
     if roles.is_officer(user):
-        return qs
+        ids = roles.country_ids(user)
+        return qs if ids is None else qs.filter(enterprise__country_id__in=ids)
     org_id = roles.partner_organisation_id(user)
     if org_id is not None:  # the enterprises' ids straight from their index, not through the enterprises
         return qs.filter(enterprise_id__in=enterprise_ids_of_organisation(org_id))

@@ -15,8 +15,12 @@ STALLED_AFTER = dt.timedelta(minutes=2)
 
 
 def subscribers_visible_to(user) -> QuerySet[Subscriber]:
-    """Newsletter editors (and officers) see the subscribers; nobody else, ever."""
-    return Subscriber.objects.all() if roles.is_editor(user) else Subscriber.objects.none()
+    """Newsletter editors (and officers) see the subscribers of the newsletters of their countries; nobody else,
+    ever."""
+    if not roles.is_editor(user):
+        return Subscriber.objects.none()
+    ids = roles.country_ids(user)
+    return Subscriber.objects.all() if ids is None else Subscriber.objects.filter(country_id__in=ids)
 
 
 def mailing_progress(issue) -> dict:

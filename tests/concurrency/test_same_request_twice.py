@@ -268,7 +268,13 @@ def test_issue_edition_and_record_posted_ten_times_at_once_are_added_once(editor
 def test_invitation_posted_ten_times_at_once_makes_one_account(officer):
     from django.contrib.auth.models import User
 
-    data = {"email": "li.na@example.org", "first_name": "Li", "last_name": "Na", "role": "officer"}
+    data = {
+        "email": "li.na@example.org",
+        "first_name": "Li",
+        "last_name": "Na",
+        "role": "officer",
+        "all_countries": "on",
+    }
     responses = post_at_once(officer, "/people/invite/", lambda i: data)
     assert User.objects.filter(email="li.na@example.org").count() == 1
     statuses = [r.status_code for r in responses]

@@ -20,6 +20,7 @@ from enterprises.models import KPI, KPILine
 from enterprises.results import services as result_services
 from newsletters.models import Issue
 from programmes.models import TrainingRound
+from tests.conftest import give_countries
 from tests.factories import (
     EnterpriseFactory,
     NewsItemFactory,
@@ -152,6 +153,7 @@ def two_officers(officer, django_user_model):
 
     other = django_user_model.objects.create_user(username="officer2", password="pw", is_staff=True)
     other.groups.add(Group.objects.get(name=roles.OFFICERS))
+    give_countries(other, everywhere=True)
     return officer, other
 
 
@@ -189,6 +191,7 @@ def test_second_editor_of_an_issue_is_refused_and_told_what_changed(editor, djan
 
     other = django_user_model.objects.create_user(username="editor2", password="pw")
     other.groups.add(Group.objects.get(name=roles.EDITORS))
+    give_countries(other)
     issue = Issue.objects.create(
         country=china(), number=5, period_start=dt.date(2014, 11, 1), title="Issue No. 5", language="en"
     )
@@ -219,6 +222,7 @@ def test_second_editor_of_a_news_item_is_refused_and_told_what_changed(editor, d
 
     other = django_user_model.objects.create_user(username="editor2", password="pw")
     other.groups.add(Group.objects.get(name=roles.EDITORS))
+    give_countries(other)
     item = NewsItemFactory(title="ToE on Module 2", place="Taixing", date=dt.date(2014, 11, 14))
     url = f"/newsletters/news/{item.pk}/"
     refused, _b = _two_editors(editor, other, url, url, {"place": "Taixing, Jiangsu"}, {"body": "Six SMEs."})

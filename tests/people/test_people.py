@@ -12,7 +12,8 @@ from django.urls import reverse
 from core import roles
 from people import services
 from people.models import PersonChange
-from programmes.models import PartnerMembership
+from programmes.models import Country, PartnerMembership
+from tests.conftest import give_countries
 from tests.factories import EnterpriseFactory, OrganisationFactory, TrainerFactory, bring_in
 from tests.tokens import page_token
 from trainers.models import TrainerAccount
@@ -24,6 +25,8 @@ LINK = re.compile(r"https?://\S+/accounts/welcome/\S+/")
 
 def invite(client, **fields):
     data = {"email": "", "first_name": "", "last_name": "", "role": "", "organisation": "", "trainer": ""}
+    if fields.get("role") in ("officer", "editor"):  # an officer or an editor is given their countries
+        data["countries"] = [Country.objects.get(code="CN").pk]
     data.update(fields)
     return client.post(reverse("people:person_invite"), data)
 
@@ -209,7 +212,13 @@ def test_officer_cannot_deactivate_themselves_or_drop_their_own_role(client, off
     ).content.decode()
     url = reverse("people:person_edit", args=[officer.pk])
     edit = client.post(
-        url, {**page_token(client, url, "details", name="seen"), "details-email": officer.email, "role-role": "editor"}
+        url,
+        {
+            **page_token(client, url, "details", name="seen"),
+            "details-email": officer.email,
+            "role-role": "editor",
+            "role-countries": [Country.objects.get(code="CN").pk],
+        },
     ).content.decode()
 
     officer.refresh_from_db()
@@ -277,7 +286,10 @@ def test_stale_people_page_cannot_give_back_a_role_another_officer_took_away(cli
     # and officer B then takes the partner role away (the person left CEC and is now only a newsletter editor)
     other = User.objects.create_user("officer2", email="officer2@example.org", password="pw", is_staff=True)
     other.groups.add(Group.objects.get(name=roles.OFFICERS))
-    services.person_role_set(by=other, person=person, role=roles.Role.EDITOR)
+    give_countries(other, everywhere=True)
+    services.person_role_set(
+        by=other, person=person, role=roles.Role.EDITOR, countries=[Country.objects.get(code="CN")]
+    )
     # when A saves the page as it was opened (partner of CEC) with the new name
     stale = {
         **opened,
@@ -301,7 +313,13 @@ def test_stale_people_page_cannot_give_back_a_role_another_officer_took_away(cli
     assert client.post(url, stale).status_code == 409
     assert not PartnerMembership.objects.filter(user=person).exists()
     # while the page opened again saves
-    again = {**stale, **page_token(client, url, "details", name="seen"), "role-role": "editor", "role-organisation": ""}
+    again = {
+        **stale,
+        **page_token(client, url, "details", name="seen"),
+        "role-role": "editor",
+        "role-organisation": "",
+        "role-countries": [Country.objects.get(code="CN").pk],
+    }
     assert client.post(url, again).status_code == 302
     person.refresh_from_db()
     assert person.first_name == "Hongwei"

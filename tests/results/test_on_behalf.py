@@ -8,6 +8,7 @@ from django.urls import reverse
 from core import roles
 from enterprises.models import Result
 from enterprises.results import services as result_services
+from tests.conftest import give_countries
 from tests.factories import module
 
 pytestmark = pytest.mark.django_db
@@ -17,6 +18,7 @@ pytestmark = pytest.mark.django_db
 def second_officer(django_user_model):
     user = django_user_model.objects.create_user(username="officer2", password="pw", first_name="Li", last_name="Wei")
     user.groups.add(Group.objects.get(name=roles.OFFICERS))
+    give_countries(user, everywhere=True)
     return user
 
 

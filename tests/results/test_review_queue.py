@@ -18,6 +18,7 @@ from django.urls import reverse
 from core import roles
 from enterprises.models import Result, ResultStep
 from enterprises.results import services as result_services
+from tests.conftest import give_countries
 from tests.factories import bring_in, module
 
 from .conftest import draft
@@ -34,6 +35,7 @@ def second_officer(django_user_model):
         username="officer2", password="pw", email="officer2@example.org", first_name="Li", last_name="Wei"
     )
     user.groups.add(Group.objects.get(name=roles.OFFICERS))
+    give_countries(user, everywhere=True)
     return user
 
 
