@@ -37,7 +37,7 @@ from core import roles  # noqa: E402
 from enterprises.models import KPI, Enterprise, KPILine, Result  # noqa: E402
 from enterprises.results import imports  # noqa: E402
 from enterprises.services import derived_refresh  # noqa: E402
-from programmes.models import Module, Organisation, PartnerMembership  # noqa: E402
+from programmes.models import Country, Module, Organisation, PartnerMembership  # noqa: E402
 
 ROWS = int(os.environ.get("BENCH_ROWS", "5000"))
 LINES_PER_RESULT = 5
@@ -88,11 +88,19 @@ def main() -> None:
             org = Organisation.objects.create(
                 name="Import benchmark partner", short_name="IMPORT-BENCH", kind="implementing"
             )
+            china = Country.objects.get(code="CN")
+            org.countries.add(china)
             user = User.objects.create_user("bench-import-partner", email="bench@example.org")
             user.groups.add(Group.objects.get(name=roles.PARTNERS))
             PartnerMembership.objects.create(user=user, organisation=org)
             enterprises = Enterprise.objects.bulk_create(
-                Enterprise(name=f"Bench enterprise {i:05}", city="Taixing", province="Jiangsu", sector="machinery")
+                Enterprise(
+                    name=f"Bench enterprise {i:05}",
+                    country=china,
+                    city="Taixing",
+                    province="Jiangsu",
+                    sector="machinery",
+                )
                 for i in range(ROWS // LINES_PER_RESULT)
             )
             org.enterprises.add(*enterprises)

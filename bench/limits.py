@@ -328,9 +328,10 @@ def _partner():
     from django.contrib.auth.models import Group, User
 
     from core import roles
-    from programmes.models import Organisation, PartnerMembership
+    from programmes.models import Country, Organisation, PartnerMembership
 
     org = Organisation.objects.create(name="Bench limits partner", short_name="BLP")
+    org.countries.add(Country.objects.get(code="CN"))  # a partner of China's programme
     user = User.objects.create(username="bench-limits-partner")
     user.groups.add(Group.objects.get(name=roles.PARTNERS))
     PartnerMembership.objects.create(user=user, organisation=org)

@@ -78,11 +78,13 @@ def build_issue():
     from newsletters import services
     from newsletters.models import Event, ExpertComment, NewsItem
     from programmes.models import Module
-    from tests.factories import EnterpriseFactory, TrainerFactory
+    from tests.factories import EnterpriseFactory, TrainerFactory, china
 
+    china = china()  # the newsletter's records are China's (the factories' default too)
     period = dt.date(2014, 11, 1)
     for i in range(12):
         NewsItem.objects.create(
+            country=china,
             title=f"ToE on Module {i % 5 + 1} for local enterprises, round {i + 1}",
             place=["Taixing, Jiangsu", "Deyang, Sichuan", "Ningbo, Zhejiang", "Chongqing"][i % 4],
             date=period + dt.timedelta(days=4 * i),
@@ -94,8 +96,11 @@ def build_issue():
             * 2,
         )
     for i in range(3):
-        Event.objects.create(title=f"Upcoming activity {i + 1}", place="Shanghai", starts_on=dt.date(2015, 1 + i, 10))
+        Event.objects.create(
+            country=china, title=f"Upcoming activity {i + 1}", place="Shanghai", starts_on=dt.date(2015, 1 + i, 10)
+        )
     ExpertComment.objects.create(
+        country=china,
         trainer=TrainerFactory(name="Asia Wang"),
         heading="Comments from SCORE Trainer",
         quote="SCORE is a project of sustainable vitality. " * 12,

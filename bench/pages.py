@@ -90,7 +90,7 @@ from enterprises.models import (  # noqa: E402
 )
 from enterprises.services import derived_rebuild  # noqa: E402
 from programmes.models import Agreement, Country, Module, Organisation, PartnerMembership, TrainingRound  # noqa: E402
-from programmes.services import country_create, region_add  # noqa: E402
+from programmes.services import country_assignment_set, country_create, region_add  # noqa: E402
 from trainers.models import Qualification, RoundTrainer, Trainer  # noqa: E402
 
 settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]  # django.test.Client's host
@@ -575,10 +575,11 @@ def create_data(rng: random.Random, scale: float) -> None:
 
 
 def users() -> tuple[User, User, User]:
-    """The officer, the partner (who works for the organisation that brought in the most enterprises) and
-    the superuser who opens the admin."""
+    """The officer (of the global team), the partner (who works for the organisation that brought in the most
+    enterprises) and the superuser who opens the admin."""
     officer, _created = User.objects.get_or_create(username="bench-officer", defaults={"is_staff": True})
     officer.groups.add(Group.objects.get(name=roles.OFFICERS))
+    country_assignment_set(user=officer, all_countries=True, by=None)  # the global team: every country's pages
     partner, _created = User.objects.get_or_create(username="bench-partner")
     partner.groups.add(Group.objects.get(name=roles.PARTNERS))
     org = Organisation.objects.annotate(n=Count("enterprises")).order_by("-n", "pk").first()

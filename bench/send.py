@@ -89,7 +89,7 @@ def build_issue():
     from newsletters.mailing.models import Delivery, Mailing, Subscriber
     from newsletters.models import Event, ExpertComment, Issue, NewsItem
     from programmes.models import Module
-    from tests.factories import KPILineFactory, ResultFactory, TrainerFactory
+    from tests.factories import KPILineFactory, ResultFactory, TrainerFactory, china
 
     Delivery.objects.all().delete()
     Mailing.objects.all().delete()
@@ -98,17 +98,24 @@ def build_issue():
     if existing:  # made by an earlier run
         return existing
     period = dt.date(2030, 11, 1)
+    country = china()  # the benchmark issue is China's, as the factories' records are
     for i in range(8):
         NewsItem.objects.create(
+            country=country,
             title=f"ToE on Module {i % 5 + 1}, round {i + 1}",
             place="Taixing, Jiangsu",
             date=period + dt.timedelta(days=5 * i),
             body="Training of enterprises was organised for five companies that completed Module 1. " * 12,
         )
     for i in range(3):
-        Event.objects.create(title=f"Upcoming activity {i + 1}", place="Shanghai", starts_on=dt.date(2031, 1 + i, 10))
+        Event.objects.create(
+            country=country, title=f"Upcoming activity {i + 1}", place="Shanghai", starts_on=dt.date(2031, 1 + i, 10)
+        )
     ExpertComment.objects.create(
-        trainer=TrainerFactory(name="Asia Wang"), quote="SCORE is a project of sustainable vitality.", given_on=period
+        country=country,
+        trainer=TrainerFactory(name="Asia Wang"),
+        quote="SCORE is a project of sustainable vitality.",
+        given_on=period,
     )
     result = ResultFactory(
         module=Module.objects.get(code="M1"),

@@ -26,6 +26,7 @@ def test_the_demo_holds_the_seed_documents_programme_with_its_accounts_results_a
     bsci_pilot_records_why_it_began_with_module_3()
     viet_nam_is_a_smaller_illustrative_programme_beside_china(client)
     the_archive_lists_the_viet_nam_newsletter_and_its_vietnamese_edition_reads_in_vietnamese(client)
+    each_countrys_officer_sees_their_country_and_the_global_officer_both(client)
 
 
 def dumpdata_holds_the_programme_of_the_seed_documents():
@@ -171,3 +172,25 @@ def the_archive_lists_the_viet_nam_newsletter_and_its_vietnamese_edition_reads_i
     assert fonts and all(embedded for _name, embedded in fonts), fonts
     # China's issue 1 is another issue: the old address still leads to China's
     assert client.get("/newsletter/1/").headers["Location"] == "/newsletter/cn/1/"
+
+
+def each_countrys_officer_sees_their_country_and_the_global_officer_both(client):
+    """Issue 22's 'done when': officer-vn sees Viet Nam's rounds and no China round (no Ningbo in rounds, search,
+    exports or figures); officer-cn the reverse; officer both."""
+    pages = ["/rounds/", "/rounds/?q=Ningb", "/rounds/?_export=csv", "/enterprises/?_export=csv", "/figures/?year=all"]
+
+    def read(username: str) -> str:
+        client.logout()
+        assert client.login(username=username, password="demo")
+        texts = []
+        for url in pages:
+            response = client.get(url)
+            assert response.status_code == 200, (username, url)
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            texts.append(body.decode("utf-8"))
+        return " ".join(texts)
+
+    viet_nam, china, everyone = read("officer-vn"), read("officer-cn"), read("officer")
+    assert "Hải Phòng" in viet_nam and "Ningbo" not in viet_nam and "Yucheng Futong Electric" not in viet_nam
+    assert "Ningbo" in china and "Hải Phòng" not in china and "Công ty TNHH May mặc Cánh Diều" not in china
+    assert "Ningbo" in everyone and "Hải Phòng" in everyone
