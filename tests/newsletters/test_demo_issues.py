@@ -7,6 +7,8 @@ import pytest
 from django.core.management import call_command
 
 from newsletters.models import Issue, IssueVersion
+from programmes.models import Country
+from tests.conftest import give_countries
 
 from .conftest import assert_dense, in_order, pdf_page_texts, pdf_text, pdffonts, pdftotext
 
@@ -149,6 +151,7 @@ def test_the_editors_previews_of_every_demo_issue_load_every_image(client, edito
     # given the demo's issues (issue 2's result prints its pairs at half width, issue 5's at half and full)
     settings.DEBUG = True
     call_command("load_demo", stdout=io.StringIO())
+    give_countries(editor, *Country.objects.all())  # an editor of every demo newsletter
     client.force_login(editor)
     seen = 0
     for issue in Issue.objects.all():

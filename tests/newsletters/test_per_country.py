@@ -155,6 +155,7 @@ def test_every_address_handed_out_before_answers_or_moves_for_good(client, setti
 
 def test_an_issue_is_written_in_its_countrys_languages(client, editor, two_newsletters):
     china_en, vn = two_newsletters
+    give_countries(editor, china(), vn.country)  # an editor of both newsletters
     client.force_login(editor)
     # Viet Nam's issue is offered a Vietnamese edition, China's a Chinese one, neither the other's
     assert 'value="vi"' in client.get(vn.get_absolute_url()).content.decode()
