@@ -26,7 +26,7 @@ def forwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programmes", "0013_exchange_rates"),
+        ("programmes", "0014_texts_in_languages"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
