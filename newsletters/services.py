@@ -888,13 +888,14 @@ def issue_draft_next(*, today: dt.date | None = None, country: Country | None = 
     """At the start of a two-month period, draft the issue of the period that just ended and tell the editors.
 
     The draft gets an edition in each other language the latest issue had (the Chinese edition, say), with the
-    same items. Nothing happens when that period already has an issue (beat may run the task twice). The issue is
-    of ``country``'s newsletter (None: the first programme's).
+    same items. Nothing happens when that period already has an issue (beat runs the task every hour). The issue is
+    of ``country``'s newsletter (None: the first programme's), and "today" is the country's own date: Bogotá's
+    period ends hours after Beijing's.
     """
     from core.mail import email_notify
 
     country = country or Country.objects.order_by("pk").first()
-    today = today or timezone.localdate()
+    today = today or country.today()
     period_start = selectors.add_months(selectors.period_of(today), -2)
     series = Issue.objects.filter(country=country)
     if series.filter(period_start=period_start).exists():

@@ -39,8 +39,9 @@ def issue_render(self, issue_id: int) -> str:
 
 @shared_task(acks_late=True)
 def issue_draft_next() -> list[int]:
-    """Run by Celery beat on the 1st of every odd month (see migration 0003): the draft of each country programme's
-    newsletter that has begun (its editors made an issue), else of the first programme's."""
+    """Run by Celery beat every hour (migrations 0003, 0023): the draft of each country programme's newsletter that
+    has begun (its editors made an issue), else of the first programme's, once the country's own date has entered
+    a new two-month period; an hour that finds the draft made does nothing."""
     from programmes.models import Country
 
     countries = list(Country.objects.filter(issues__isnull=False).distinct().order_by("pk")) or [None]

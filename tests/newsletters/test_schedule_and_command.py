@@ -4,6 +4,7 @@ import datetime as dt
 import io
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -13,17 +14,43 @@ from django_celery_beat.models import PeriodicTask
 from newsletters import services
 from newsletters.models import Issue
 from newsletters.tasks import issue_draft_next
-from tests.factories import NewsItemFactory
+from programmes.models import Country
+from tests.factories import CountryFactory, NewsItemFactory
 
 from .conftest import pdf_text
 
 pytestmark = pytest.mark.django_db
 
 
-def test_beat_runs_the_draft_task_on_the_first_day_of_every_two_month_period():
+def test_beat_runs_the_draft_task_every_hour_for_each_countrys_own_first_day():
     task = PeriodicTask.objects.get(task="newsletters.tasks.issue_draft_next")
     assert task.enabled
-    assert (task.crontab.day_of_month, task.crontab.month_of_year) == ("1", "1,3,5,7,9,11")
+    crontab = task.crontab
+    assert (crontab.minute, crontab.hour, crontab.day_of_month, crontab.month_of_year) == ("5", "*", "*", "*")
+
+
+def test_each_newsletter_is_drafted_when_its_own_country_enters_the_new_period(
+    editor, django_capture_on_commit_callbacks
+):
+    # given China's and Colombia's newsletters, each with its July-August issue
+    colombia = CountryFactory(
+        code="CO", name="Colombia", time_zone="America/Bogota", currency="COP", languages=["es", "en"]
+    )
+    china = Country.objects.get(code="CN")
+    for country in (china, colombia):
+        services.issue_create(period_start=dt.date(2014, 7, 1), number=1, country=country)
+    # when beat runs at 02:00 UTC on 1 November: 10:00 in Beijing, still 31 October (21:00) in Bogotá
+    at_two = time_machine.travel(dt.datetime(2014, 11, 1, 2, 0, tzinfo=dt.UTC), tick=False)
+    with at_two, django_capture_on_commit_callbacks(execute=True):
+        issue_draft_next.delay().get()
+    # then China's September-October issue is drafted, and Colombia's is not yet
+    assert Issue.objects.get(country=china, number=2).period_start == dt.date(2014, 9, 1)
+    assert sorted(Issue.objects.values_list("country__code", "number")) == [("CN", 1), ("CN", 2), ("CO", 1)]
+    # and at 06:00 UTC, 01:00 on 1 November in Bogotá, Colombia's is, and China's is not made twice
+    at_six = time_machine.travel(dt.datetime(2014, 11, 1, 6, 0, tzinfo=dt.UTC), tick=False)
+    with at_six, django_capture_on_commit_callbacks(execute=True):
+        issue_draft_next.delay().get()
+    assert sorted(Issue.objects.values_list("country__code", "number")) == [("CN", 1), ("CN", 2), ("CO", 1), ("CO", 2)]
 
 
 def test_the_draft_of_the_next_issue_is_filled_and_the_editors_are_told(
