@@ -77,6 +77,7 @@ def countries_offer(form: forms.Form, user, name: str = "country") -> None:
         new_field.required = False
     elif multiple:
         new_field.widget = forms.SelectMultiple(attrs={"size": min(6, max(2, len(queryset)))})
+        new_field.widget.choices = new_field.choices  # a widget set after the field has none of its own
     form.fields[name] = new_field
 
 
