@@ -58,4 +58,3 @@ def test_a_partner_sees_their_organisations_country_zone(client, make_partner, r
     client.force_login(make_partner(made["CO"].organisation))
     page = client.get(made["CO"].get_absolute_url()).content.decode()
     assert _shown("America/Bogota") in page
-
