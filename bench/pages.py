@@ -2,7 +2,8 @@
 
 SCORE has trained several thousand SMEs in a dozen countries through about 56 partner institutions. This
 script fills a PostgreSQL database with that much or ten times more (``--scale``), then requests every list,
-search, detail, home and figures page as a project officer and as a partner user, and the admin's enterprise
+search, detail, home and figures page as an officer of the global team ("officer"), an officer of the partner's
+country ("country") and a partner user, and the admin's enterprise
 changelist (what an officer would use instead) on the same data; it prints for each page its queries and
 its median time, the time of each export, and a load run (wrk against gunicorn with DEBUG off).
 
@@ -574,9 +575,9 @@ def create_data(rng: random.Random, scale: float) -> None:
     print(f"data created in {time.perf_counter() - t0:.0f} s")
 
 
-def users() -> tuple[User, User, User]:
-    """The officer (of the global team), the partner (who works for the organisation that brought in the most
-    enterprises) and the superuser who opens the admin."""
+def users() -> tuple[User, User, User, User]:
+    """The officer of the global team, an officer of the partner's country, the partner (who works for the
+    organisation that brought in the most enterprises) and the superuser who opens the admin."""
     officer, _created = User.objects.get_or_create(username="bench-officer", defaults={"is_staff": True})
     officer.groups.add(Group.objects.get(name=roles.OFFICERS))
     country_assignment_set(user=officer, all_countries=True, by=None)  # the global team: every country's pages
@@ -584,10 +585,13 @@ def users() -> tuple[User, User, User]:
     partner.groups.add(Group.objects.get(name=roles.PARTNERS))
     org = Organisation.objects.annotate(n=Count("enterprises")).order_by("-n", "pk").first()
     PartnerMembership.objects.update_or_create(user=partner, defaults={"organisation": org})
+    country_officer, _created = User.objects.get_or_create(username="bench-officer-country")
+    country_officer.groups.add(Group.objects.get(name=roles.OFFICERS))
+    country_assignment_set(user=country_officer, countries=[org.countries.order_by("pk").first()], by=None)
     admin, _created = User.objects.get_or_create(
         username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
     )
-    return officer, partner, admin
+    return officer, country_officer, partner, admin
 
 
 def pages(partner_org: Organisation) -> list[tuple[str, bool]]:
@@ -605,7 +609,12 @@ def pages(partner_org: Organisation) -> list[tuple[str, bool]]:
         .order_by("-n", "-v", "pk")
         .first()
     )
-    trainer = Trainer.objects.annotate(n=Count("rounds")).order_by("-n", "pk").first()
+    trainer = (  # the busiest of those who work where the partner does, so that country's officer opens it too
+        Trainer.objects.filter(countries__in=partner_org.countries.all())
+        .annotate(n=Count("rounds"))
+        .order_by("-n", "pk")
+        .first()
+    )
     result = Result.objects.filter(enterprise=enterprise, status=Result.Status.APPROVED).order_by("pk").first()
     result = result or Result.objects.filter(organisation=partner_org).order_by("pk").first()
     term = enterprise.name.split()[1].lower()[:5]  # a word many names share, in lower case
@@ -832,7 +841,7 @@ def main() -> None:
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")  # as autovacuum would: statistics, and the visibility map
     datacache.data_changed()  # nothing kept from an earlier run (COPY sends no signals; the data may be new)
-    officer, partner, admin = users()
+    officer, country_officer, partner, admin = users()
     partner_org = partner.partner_membership.organisation
     counts = [
         ("organisations", Organisation.objects.count()),
@@ -855,7 +864,7 @@ def main() -> None:
         f"{partner_org.organised_rounds.count():,} rounds organised; {args.repeat} requests per page after a warm-up"
     )
     clients = {}
-    for role, user in (("officer", officer), ("partner", partner), ("admin", admin)):
+    for role, user in (("officer", officer), ("country", country_officer), ("partner", partner), ("admin", admin)):
         clients[role] = Client()
         clients[role].force_login(user)
     rows, failed = [], []
@@ -868,7 +877,7 @@ def main() -> None:
         changelist["changed"] = changed["median"]
         rows.append((ADMIN_CHANGELIST, "admin", changelist))
     for url, partner_may in [] if args.only_exports else pages(partner_org):
-        for role in ("officer", "partner") if partner_may else ("officer",):
+        for role in ("officer", "country", "partner") if partner_may else ("officer", "country"):
             m = measure(clients[role], url, args.repeat)
             m["changed"] = measure(clients[role], url, args.repeat, warm=False, changed=True)["median"]
             print(f"  {role} {url}: {m['median']:.0f} ms ({m['changed']:.0f})", file=sys.stderr, flush=True)
