@@ -25,6 +25,16 @@ def _migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
+@pytest.fixture(autouse=True)
+def _latest_schema_after():
+    """Whatever happens in the test, the database ends with every migration applied, the later ones included
+    (going back to BEFORE unapplies them too), for the tests that run after it in the same process."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db(transaction=True)
 def test_every_chinese_text_is_read_in_chinese_after_the_migration_and_back_in_its_column_when_reversed():
     # given a database from before: records with Chinese text in their *_zh columns, and one without
