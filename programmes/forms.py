@@ -224,12 +224,17 @@ class AgreementForm(SingleLineMixin, EditVersionMixin, forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, organisation: Organisation, **kwargs):
+    def __init__(self, *args, organisation: Organisation, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         self.instance.organisation = organisation
         country = self.fields["country"]
-        country.queryset = organisation.countries.all() if organisation.pk else Country.objects.none()
+        # the organisation's countries that the officer works for: a China officer makes no agreement for Viet Nam
+        country.queryset = (
+            organisation.countries.filter(pk__in=countries_working_for(user).values("pk"))
+            if organisation.pk
+            else Country.objects.none()
+        )
         countries = list(country.queryset[:2])
         if len(countries) == 1:  # an organisation working in one country: the agreement is made there
             country.initial, country.widget, country.required = countries[0].pk, forms.HiddenInput(), False

@@ -180,7 +180,7 @@ def organisation_detail(request, pk):
             "trainers",
         ),
         "n_enterprises": organisation.enterprises.count(),
-        "agreement_form": AgreementForm(organisation=organisation),
+        "agreement_form": AgreementForm(organisation=organisation, user=request.user),
     }
     return render(request, "programmes/organisation_detail.html", context)
 
@@ -230,6 +230,7 @@ def _agreement_form(request, organisation: Organisation, agreement: Agreement | 
     form = AgreementForm(
         request.POST or None,
         organisation=organisation,
+        user=request.user,
         instance=Agreement.objects.get(pk=agreement.pk) if agreement else None,
     )
     status = 200

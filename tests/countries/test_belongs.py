@@ -163,3 +163,24 @@ def test_the_round_form_refuses_an_organiser_of_another_country_next_to_the_fiel
     assert response.status_code == 200
     assert "CEC does not work in Viet Nam: add Viet Nam to its countries first" in response.content.decode()
     assert not TrainingRound.objects.filter(city="Hanoi").exists()
+
+
+def test_a_country_officer_makes_agreements_only_for_their_country(client, officer, china, viet_nam):
+    # given TÜV, working in both countries, and an officer of China
+    from tests.conftest import give_countries
+
+    tuv = OrganisationFactory(short_name="TÜV", kind=Organisation.Kind.LICENSED_PROVIDER, countries=[china, viet_nam])
+    give_countries(officer, china)
+    client.force_login(officer)
+    url = f"/organisations/{tuv.pk}/agreements/new/"
+    # the form takes China without asking: it is the only one of TÜV's countries the officer works for
+    page = client.get(tuv.get_absolute_url()).content.decode()
+    assert f'type="hidden" name="country" value="{china.pk}"' in page
+    # and a Viet Nam agreement posted anyway is refused next to the country, nothing saved
+    values = form_values(client.get(tuv.get_absolute_url()), url)
+    response = client.post(
+        url,
+        {**values, "kind": "licence", "country": viet_nam.pk, "signed_on": "2026-01-05", "start": "2026-01-05"},
+    )
+    assert response.status_code == 200 and "country" in response.context["form"].errors
+    assert not Agreement.objects.filter(organisation=tuv).exists()
