@@ -62,22 +62,25 @@ def countries_offer(form: forms.Form, user, name: str = "country") -> None:
     if getattr(form, "instance", None) is not None and form.instance.pk:
         own = set(form.instance.countries.values_list("pk", flat=True)) if multiple else {form.instance.country_id}
     queryset = Country.objects.filter(Q(pk__in=choices.values("pk")) | Q(pk__in=own)).order_by("name")
+    countries = list(queryset)
+    only = countries[0] if len(countries) == 1 else None
+    if only is not None:
+        widget = forms.MultipleHiddenInput() if multiple else forms.HiddenInput()
+    elif multiple:
+        widget = forms.SelectMultiple(attrs={"size": min(6, max(2, len(countries)))})
+    else:
+        widget = None  # the field's own select
     new_field = (CountriesChoiceField if multiple else CountryChoiceField)(
         queryset=queryset,
+        widget=widget,
         label=field.label,
         help_text=field.help_text,
-        required=field.required,
+        required=field.required and only is None,
         initial=field.initial,
     )
-    countries = list(queryset[:2])
-    if len(countries) == 1:
-        new_field.only = countries[0]
-        new_field.initial = [countries[0].pk] if multiple else countries[0].pk
-        new_field.widget = forms.MultipleHiddenInput() if multiple else forms.HiddenInput()
-        new_field.required = False
-    elif multiple:
-        new_field.widget = forms.SelectMultiple(attrs={"size": min(6, max(2, len(queryset)))})
-        new_field.widget.choices = new_field.choices  # a widget set after the field has none of its own
+    if only is not None:
+        new_field.only = only
+        new_field.initial = [only.pk] if multiple else only.pk
     form.fields[name] = new_field
 
 
